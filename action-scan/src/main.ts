@@ -1,0 +1,4 @@
+import { runAction } from '../../shared/src/action.js';
+import { runScan } from './scan.js';
+
+await runAction((io, signal) => runScan(io, signal));

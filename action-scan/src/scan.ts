@@ -1,0 +1,512 @@
+/**
+ * action-scan: run (or read) a compliance scan, normalise it, score it, compare it with a baseline,
+ * and report every failing control on the hardening-script line that implements it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import { ec2Client, resolveRegion, tagImage, validateAmiId } from '../../shared/src/aws/ec2.js';
+import { type ChangeMap, loadChangeMap } from '../../shared/src/cis-map.js';
+import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
+import { exec } from '../../shared/src/exec.js';
+import { computeScore, type Finding, type ResultSet } from '../../shared/src/findings.js';
+import { loadDatastreamRules, parseResultsFile } from '../../shared/src/formats/index.js';
+import type { RuleInfo } from '../../shared/src/formats/xccdf.js';
+import {
+  checkTargetFromEnv,
+  type DeliveryResult,
+  deliverAnnotations,
+} from '../../shared/src/github/checks.js';
+import { Inputs } from '../../shared/src/inputs.js';
+import type { Io } from '../../shared/src/io.js';
+import { parseChangedLines, planAnnotations } from '../../shared/src/report/annotations.js';
+import {
+  type BaselineDiff,
+  compareReports,
+  REPORT_SCHEMA,
+  type ScanReport,
+  toReportFinding,
+  validateReport,
+} from '../../shared/src/report/report.js';
+import { buildSarif } from '../../shared/src/report/sarif.js';
+import { buildSummary } from '../../shared/src/report/summary.js';
+import { VERSION } from '../../shared/src/version.js';
+import {
+  checkProfile,
+  downloadContent,
+  normaliseProfile,
+  parseOsRelease,
+  resolveDatastreamForOs,
+  SYSTEM_CONTENT_DIRS,
+} from './content.js';
+import { loadPrivateKey, parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
+
+export interface ScanConfig {
+  target: Target;
+  results: string[];
+  datastream: string;
+  profile: string;
+  contentVersion: string;
+  hardeningScripts: string[];
+  template?: string;
+  sshKey: string;
+  sshKnownHosts: string;
+  timeoutMs: number;
+  sarifFile: string;
+  reportFile: string;
+  baseline: string;
+  minScore?: number;
+  failOnNewFailures: boolean;
+  amiId?: string;
+  awsRegion?: string;
+  githubToken: string;
+  checkName: string;
+}
+
+/** Read and validate every input before anything runs. */
+export function readConfig(io: Io): ScanConfig {
+  const inp = new Inputs(io);
+  const target = parseTarget(inp.string('target'));
+  const results = inp.list('results');
+  if (target.kind === 'results' && results.length === 0) {
+    throw new InputError(
+      'results',
+      'is required when target is "results".',
+      'give oscap/Lynis/InSpec result files, e.g. results: out/arf.xml',
+    );
+  }
+  const timeoutMin = inp.number('timeout', 1, 24 * 60) ?? 30;
+  const amiId = inp.string('ami-id') ? validateAmiId('ami-id', inp.string('ami-id')) : undefined;
+  const template = inp.existingPath('template', 'file');
+  const datastream = inp.string('datastream') || 'auto';
+  if (datastream !== 'auto' && !fs.existsSync(datastream)) {
+    throw new InputError(
+      'datastream',
+      `"${datastream}" does not exist.`,
+      'give an ssg-*-ds.xml path, or auto.',
+    );
+  }
+  const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
+  if (sshKey) io.setSecret(sshKey);
+  const token = inp.string('github-token');
+  if (token) io.setSecret(token);
+  return {
+    target,
+    results,
+    datastream,
+    profile:
+      target.kind === 'results'
+        ? inp.string('profile')
+        : normaliseProfile(inp.string('profile') || 'cis_level1_server'),
+    contentVersion: inp.string('content-version'),
+    hardeningScripts: inp.list('hardening-scripts'),
+    template,
+    sshKey,
+    sshKnownHosts: inp.string('ssh-known-hosts'),
+    timeoutMs: timeoutMin * 60_000,
+    sarifFile: inp.string('sarif-file'),
+    reportFile: inp.string('report-file'),
+    baseline: inp.string('baseline'),
+    minScore: inp.number('min-score', 0, 100),
+    failOnNewFailures: inp.boolean('fail-on-new-failures'),
+    amiId,
+    awsRegion: amiId ? resolveRegion('aws-region', inp.string('aws-region'), io.env) : undefined,
+    githubToken: token,
+    checkName: inp.string('check-name') || 'ami-bakery scan',
+  };
+}
+
+async function expandResults(patterns: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of patterns) {
+    if (fs.existsSync(p)) {
+      files.push(p);
+      continue;
+    }
+    if (!fg.isDynamicPattern(p)) {
+      throw new InputError(
+        'results',
+        `"${p}" does not exist (relative paths are from ${process.cwd()}).`,
+        'check the path of the result file.',
+      );
+    }
+    const found = await fg(p, { onlyFiles: true });
+    if (!found.length)
+      throw new InputError(
+        'results',
+        `no files match "${p}".`,
+        'check the glob and that the scan wrote its results.',
+      );
+    files.push(...found.sort());
+  }
+  return [...new Set(files)];
+}
+
+function workDir(env: NodeJS.ProcessEnv): string {
+  const base = env.RUNNER_TEMP || os.tmpdir();
+  return fs.mkdtempSync(path.join(base, 'ami-bakery-scan-'));
+}
+
+/** Run the scan engine for non-`results` targets; returns the ARF path. */
+async function runEngine(
+  io: Io,
+  cfg: ScanConfig,
+  signal?: AbortSignal,
+): Promise<{ files: string[]; datastream?: string }> {
+  if (cfg.target.kind === 'results') return { files: await expandResults(cfg.results) };
+  const contentDirs = cfg.contentVersion
+    ? [await downloadContent(cfg.contentVersion), ...SYSTEM_CONTENT_DIRS]
+    : SYSTEM_CONTENT_DIRS;
+  const arfFile = path.join(workDir(io.env), 'results-arf.xml');
+  const pickDatastream = (osText: string, where: string): string => {
+    if (cfg.datastream !== 'auto') return cfg.datastream;
+    const osr = parseOsRelease(osText);
+    if (!osr)
+      throw new InputError(
+        'datastream',
+        `auto: cannot read /etc/os-release of ${where}.`,
+        'give the data stream path explicitly.',
+      );
+    return resolveDatastreamForOs(osr, contentDirs);
+  };
+  let datastream: string;
+  if (cfg.target.kind === 'ssh') {
+    const t = cfg.target;
+    const r = await io.group(`OpenSCAP over SSH on ${t.host}`, () =>
+      runOscapSsh(io, {
+        target: t,
+        ssh: { privateKey: cfg.sshKey, knownHosts: cfg.sshKnownHosts },
+        chooseDatastream: async (osText) => {
+          const ds = pickDatastream(osText, t.host);
+          checkProfile(ds, cfg.profile);
+          return ds;
+        },
+        profile: cfg.profile,
+        arfFile,
+        timeoutMs: cfg.timeoutMs,
+      }),
+    );
+    datastream = r.datastream;
+  } else {
+    let root = '/';
+    if (cfg.target.kind === 'chroot') {
+      root = cfg.target.dir;
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+        throw new InputError(
+          'target',
+          `chroot directory "${root}" does not exist.`,
+          'mount or unpack the image root filesystem there first.',
+        );
+      }
+    }
+    let osText = '';
+    for (const rel of ['etc/os-release', 'usr/lib/os-release']) {
+      const p = path.join(root, rel);
+      if (fs.existsSync(p)) {
+        osText = fs.readFileSync(p, 'utf8');
+        break;
+      }
+    }
+    datastream = pickDatastream(osText, root);
+    checkProfile(datastream, cfg.profile);
+    const chroot = cfg.target.kind === 'chroot' ? cfg.target.dir : undefined;
+    await io.group(
+      `OpenSCAP ${cfg.profile.replace(/^xccdf_org\.ssgproject\.content_profile_/, '')} on ${chroot ?? 'this host'}`,
+      () =>
+        runOscapLocal(
+          io,
+          { datastream, profile: cfg.profile, arfFile, timeoutMs: cfg.timeoutMs, signal },
+          chroot,
+        ),
+    );
+  }
+  io.info(`Results: ${arfFile} (${(fs.statSync(arfFile).size / 1e6).toFixed(1)} MB)`);
+  return { files: [arfFile], datastream };
+}
+
+async function loadBaseline(io: Io, cfg: ScanConfig, profileKey: string): Promise<ScanReport | undefined> {
+  if (!cfg.baseline) return undefined;
+  let file = cfg.baseline;
+  if (cfg.baseline === 'cache') {
+    const restored = await restoreBaselineCache(io, profileKey);
+    if (!restored) return undefined;
+    file = restored;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(
+      'baseline',
+      `"${file}" cannot be read.`,
+      'give the report-file of an earlier run, or "cache".',
+    );
+  }
+  try {
+    return validateReport(JSON.parse(text), file);
+  } catch (e) {
+    throw new InputError(
+      'baseline',
+      messageOf(e),
+      'give the JSON report-file written by an earlier ami-bakery scan.',
+    );
+  }
+}
+
+const BASELINE_CACHE_PATH = '.ami-bakery/baseline-report.json';
+
+async function restoreBaselineCache(io: Io, profileKey: string): Promise<string | undefined> {
+  const cache = await import('@actions/cache');
+  if (!cache.isFeatureAvailable()) {
+    io.warning(
+      'baseline: cache: the Actions cache service is not available here; comparing with no baseline.',
+    );
+    return undefined;
+  }
+  const key = await cache.restoreCache([BASELINE_CACHE_PATH], `ami-bakery-scan-${profileKey}-`, [
+    `ami-bakery-scan-${profileKey}-`,
+  ]);
+  if (!key) {
+    io.info('baseline: no cached report from the default branch yet; this run has no baseline.');
+    return undefined;
+  }
+  io.info(`baseline: restored ${key}`);
+  return BASELINE_CACHE_PATH;
+}
+
+async function saveBaselineCache(io: Io, report: string, profileKey: string): Promise<void> {
+  const env = io.env;
+  let defaultBranch: string | undefined;
+  try {
+    defaultBranch = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.repository
+      ?.default_branch;
+  } catch {
+    defaultBranch = undefined;
+  }
+  if (!defaultBranch || env.GITHUB_REF !== `refs/heads/${defaultBranch}`) return;
+  const cache = await import('@actions/cache');
+  if (!cache.isFeatureAvailable()) return;
+  fs.mkdirSync(path.dirname(BASELINE_CACHE_PATH), { recursive: true });
+  fs.copyFileSync(report, BASELINE_CACHE_PATH);
+  const key = `ami-bakery-scan-${profileKey}-${env.GITHUB_RUN_ID ?? Date.now()}-${env.GITHUB_RUN_ATTEMPT ?? 1}`;
+  try {
+    await cache.saveCache([BASELINE_CACHE_PATH], key);
+    io.info(`baseline: saved this report as ${key} for later runs`);
+  } catch (e) {
+    io.warning(`baseline: could not save the report to the cache: ${messageOf(e)}`);
+  }
+}
+
+async function changedLinesFromGit(env: NodeJS.ProcessEnv): Promise<Map<string, Set<number>>> {
+  if (!env.GITHUB_BASE_REF) return new Map();
+  const r = await exec('git', ['diff', '--unified=0', '--no-color', `origin/${env.GITHUB_BASE_REF}...HEAD`], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return r.code === 0 ? parseChangedLines(r.stdout) : new Map();
+}
+
+function mergeResultSets(sets: ResultSet[]): { findings: Finding[]; profile?: string; target?: string } {
+  const findings = sets.flatMap((s) => s.findings);
+  const profile = sets.map((s) => s.profile).find(Boolean);
+  const target = sets.map((s) => s.target).find(Boolean);
+  return { findings, profile, target };
+}
+
+export interface ScanOutcome {
+  score: number;
+  weightedScore: number;
+  failed: number;
+  passed: number;
+  total: number;
+  gatePassed: boolean;
+  delivery: DeliveryResult;
+  diff?: BaselineDiff;
+}
+
+export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome> {
+  const cfg = readConfig(io);
+  const cwd = process.cwd();
+  const changeMap: ChangeMap = await io.group('CIS change map', async () => {
+    const m = await loadChangeMap(cfg.hardeningScripts, cwd);
+    io.info(
+      `${m.changes.length} CIS change(s) for ${m.byId.size} control(s) in ${m.files.length} file(s) (sha256 ${m.sha256.slice(0, 12)})`,
+    );
+    return m;
+  });
+
+  const engine = await runEngine(io, cfg, signal);
+  let dsRules: Map<string, RuleInfo> | undefined;
+  const datastreamRules = async () => {
+    const ds = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
+    if (!ds) {
+      throw new InputError(
+        'datastream',
+        'the result file has no benchmark (rule titles and CIS references).',
+        'give the data stream the scan used, e.g. datastream: /usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml, or scan with --results-arf.',
+      );
+    }
+    dsRules ??= await loadDatastreamRules(ds);
+    return dsRules;
+  };
+  const sets: ResultSet[] = [];
+  await io.group('Parsing results', async () => {
+    for (const f of engine.files) {
+      const t0 = Date.now();
+      const rs = await parseResultsFile(f, { datastreamRules });
+      io.info(`${f}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
+      sets.push(rs);
+    }
+  });
+  const merged = mergeResultSets(sets);
+  const { score, weightedScore, counts } = computeScore(merged.findings);
+  if (counts.total === 0) {
+    throw new InputError(
+      'results',
+      'contain no rule results (empty result set).',
+      'check the scan ran a profile: oscap xccdf eval --profile ...',
+    );
+  }
+  if (counts.passed + counts.failed === 0 && counts.notapplicable === counts.total) {
+    throw new InputError(
+      cfg.target.kind === 'results' ? 'results' : 'datastream',
+      `every one of ${counts.total} rules is notapplicable: the content does not match the scanned system's platform.`,
+      'scan the OS the profile is for (e.g. the ubuntu2204 data stream on an Ubuntu 22.04 image).',
+    );
+  }
+  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
+    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
+    .replace(/[^\w.-]/g, '_');
+  const baseline = await loadBaseline(io, cfg, profileKey);
+
+  const fallbackFile = cfg.template ?? changeMap.files[0];
+  const annotations = planAnnotations(merged.findings, changeMap, fallbackFile);
+  const locationOf = new Map(
+    annotations.map((a) => [
+      `${a.engine}:${a.ruleId}`,
+      a.implemented && a.file ? `${a.file}:${a.line}` : undefined,
+    ]),
+  );
+
+  const report: ScanReport = {
+    schema: REPORT_SCHEMA,
+    generatedAt: new Date().toISOString(),
+    profile: merged.profile,
+    target: merged.target,
+    sources: engine.files,
+    score,
+    weightedScore,
+    counts,
+    hardeningSha: changeMap.sha256,
+    amiId: cfg.amiId,
+    findings: merged.findings
+      .filter((f) => f.status !== 'notselected')
+      .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
+  };
+  const diff = baseline ? compareReports(report, baseline) : undefined;
+
+  const reasons: string[] = [];
+  if (cfg.minScore !== undefined && score < cfg.minScore)
+    reasons.push(`score ${score}% is below min-score ${cfg.minScore}%`);
+  if (cfg.failOnNewFailures && diff && diff.newFailures.length) {
+    reasons.push(`${diff.newFailures.length} new failure(s) against the baseline (fail-on-new-failures)`);
+  }
+  if (cfg.failOnNewFailures && !diff)
+    io.info('fail-on-new-failures: no baseline to compare with, so no new failures are counted.');
+  const gatePassed = reasons.length === 0;
+  const gateLines = gatePassed
+    ? [cfg.minScore !== undefined ? `score ${score}% ≥ min-score ${cfg.minScore}%` : 'no min-score gate set']
+    : reasons;
+
+  const title = `CIS compliance ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`;
+  const summaryFor = (delivery?: string) =>
+    buildSummary({
+      title: 'ami-bakery scan',
+      profile: merged.profile,
+      target: merged.target,
+      score,
+      weightedScore,
+      counts,
+      gate: { passed: gatePassed, reasons: gateLines },
+      annotations,
+      diff,
+      delivery,
+    });
+  const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
+  const delivery = await io.group(`Annotations (${annotations.length})`, () =>
+    deliverAnnotations(
+      io,
+      target,
+      annotations,
+      {
+        title,
+        summary: summaryFor(),
+        conclusion: gatePassed ? (counts.failed ? 'neutral' : 'success') : 'failure',
+      },
+      () => changedLinesFromGit(io.env),
+    ),
+  );
+
+  if (cfg.sarifFile) {
+    const sarif = buildSarif(annotations, { toolVersion: VERSION, category: profileKey });
+    fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
+    fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
+  }
+  if (cfg.reportFile) {
+    fs.mkdirSync(path.dirname(path.resolve(cfg.reportFile)), { recursive: true });
+    fs.writeFileSync(cfg.reportFile, JSON.stringify(report, null, 2));
+    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, profileKey);
+  }
+  const deliveryNote =
+    delivery.method === 'checks'
+      ? `All ${annotations.length} annotation(s) were published on the check run "${cfg.checkName}".`
+      : `Annotations: ${delivery.shown} shown as workflow annotations, ${delivery.notShown} not shown (${delivery.reason}); all are in the table below and the SARIF file.`;
+  await io.appendSummary(summaryFor(deliveryNote));
+
+  if (cfg.amiId && cfg.awsRegion) {
+    const tags = {
+      'ami-bakery:cis-score': String(score),
+      'ami-bakery:cis-profile': profileKey,
+      'ami-bakery:scan': gatePassed ? 'passed' : 'failed',
+    };
+    await io.group(`Tagging ${cfg.amiId} in ${cfg.awsRegion}`, async () => {
+      await tagImage(ec2Client(cfg.awsRegion!), cfg.amiId!, tags);
+      io.info(
+        Object.entries(tags)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      );
+    });
+  }
+
+  io.info(
+    `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
+  );
+  if (diff)
+    io.info(
+      `Baseline ${diff.baselineScore}%: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} newly fixed`,
+    );
+  io.setOutput('score', score);
+  io.setOutput('weighted-score', weightedScore);
+  io.setOutput('passed', counts.passed);
+  io.setOutput('failed', counts.failed);
+  io.setOutput('total', counts.total);
+  io.setOutput('new-failures', diff ? diff.newFailures.length : 0);
+  io.setOutput('fixed', diff ? diff.fixed.length : 0);
+  io.setOutput('gate', gatePassed ? 'passed' : 'failed');
+  io.setOutput('report-file', cfg.reportFile);
+  io.setOutput('sarif-file', cfg.sarifFile);
+  io.setOutput('results-file', engine.files.join('\n'));
+  io.setOutput('annotations', annotations.length);
+  if (!gatePassed) throw new GateError(`Scan gate failed: ${reasons.join('; ')}`);
+  return {
+    score,
+    weightedScore,
+    failed: counts.failed,
+    passed: counts.passed,
+    total: counts.total,
+    gatePassed,
+    delivery,
+    diff,
+  };
+}

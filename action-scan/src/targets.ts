@@ -1,0 +1,269 @@
+/**
+ * Where the scan runs: `results` (parse given files), `local` (oscap here), `chroot:<dir>`
+ * (oscap-chroot), `ssh://user@host[:port]` (content copied over SFTP, oscap run remotely, ARF
+ * brought back; ssh2, with every remote command built from an argv array and quoted).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client, type ConnectConfig } from 'ssh2';
+import { InputError } from '../../shared/src/errors.js';
+import { exec, shellJoin } from '../../shared/src/exec.js';
+import type { Io } from '../../shared/src/io.js';
+
+export type Target =
+  | { kind: 'results' }
+  | { kind: 'local' }
+  | { kind: 'chroot'; dir: string }
+  | { kind: 'ssh'; user: string; host: string; port: number };
+
+export function parseTarget(raw: string): Target {
+  const v = raw.trim() || 'results';
+  if (v === 'results' || v === 'local') return { kind: v };
+  if (v.startsWith('chroot:')) {
+    const dir = v.slice('chroot:'.length);
+    if (!dir)
+      throw new InputError('target', '"chroot:" needs a directory.', 'e.g. target: chroot:/mnt/image');
+    return { kind: 'chroot', dir };
+  }
+  if (v.startsWith('ssh://')) {
+    const m = /^ssh:\/\/([A-Za-z0-9._-]+)@(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(v);
+    if (!m)
+      throw new InputError(
+        'target',
+        `"${v}" is not an ssh target.`,
+        'use ssh://user@host or ssh://user@host:port',
+      );
+    const port = m[3] ? Number(m[3]) : 22;
+    if (port < 1 || port > 65535)
+      throw new InputError('target', `port ${port} is out of range.`, 'use a port from 1 to 65535.');
+    return { kind: 'ssh', user: m[1], host: m[2].replace(/^\[|\]$/g, ''), port };
+  }
+  throw new InputError(
+    'target',
+    `"${v}" is not a known target.`,
+    'use results, local, chroot:<dir> or ssh://user@host[:port].',
+  );
+}
+
+export interface OscapRun {
+  datastream: string;
+  profile: string;
+  arfFile: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** oscap exits 0 (all pass) or 2 (some rule failed) after a complete evaluation; anything else is an error. */
+function checkOscapExit(what: string, code: number | null, stderr: string, arf: string): void {
+  if (code === 0 || code === 2) {
+    if (!fs.existsSync(arf) || fs.statSync(arf).size === 0)
+      throw new Error(`${what} finished but wrote no results to ${arf}`);
+    return;
+  }
+  const tail = stderr.trim().split('\n').slice(-8).join('\n');
+  throw new Error(`${what} failed (exit ${code}):\n${tail}`);
+}
+
+function oscapArgs(run: OscapRun, arf: string, ds: string): string[] {
+  return ['xccdf', 'eval', '--profile', run.profile, '--results-arf', arf, ds];
+}
+
+export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {
+  const file = chrootDir ? 'oscap-chroot' : 'oscap';
+  const args = chrootDir
+    ? [chrootDir, ...oscapArgs(run, run.arfFile, run.datastream)]
+    : oscapArgs(run, run.arfFile, run.datastream);
+  io.info(`$ ${file} ${args.join(' ')}`);
+  let stderrLines = 0;
+  const r = await exec(file, args, {
+    timeoutMs: run.timeoutMs,
+    signal: run.signal,
+    killGraceMs: 5000,
+    onStderrLine: (l) => {
+      if (stderrLines++ < 50) io.debug(l);
+    },
+  });
+  if (r.timedOut)
+    throw new Error(`${file} did not finish within the timeout (${Math.round(run.timeoutMs / 1000)} s)`);
+  if (r.aborted) throw new Error(`${file} was cancelled`);
+  checkOscapExit(file, r.code, r.stderr, run.arfFile);
+}
+
+// ---------- SSH ----------
+
+export interface SshOptions {
+  privateKey: string;
+  /** known_hosts lines or SHA256:... fingerprints; empty = accept any host key (with a warning). */
+  knownHosts: string;
+  readyTimeoutMs?: number;
+}
+
+export function loadPrivateKey(value: string): string {
+  if (!value)
+    throw new InputError(
+      'ssh-key',
+      'is required for an ssh:// target.',
+      'pass the private key (e.g. from a secret) or its path.',
+    );
+  if (value.includes('PRIVATE KEY-----')) return value.endsWith('\n') ? value : `${value}\n`;
+  try {
+    return fs.readFileSync(value, 'utf8');
+  } catch {
+    throw new InputError(
+      'ssh-key',
+      'is neither a private key nor a readable key file.',
+      'pass the PEM/OpenSSH private key text or a path to it.',
+    );
+  }
+}
+
+/** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */
+export function hostKeyMatches(knownHosts: string, key: Buffer): boolean {
+  const fp = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+  for (const line of knownHosts.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    if (t.startsWith('SHA256:') && t === fp) return true;
+    const parts = t.split(/\s+/);
+    const blob = parts.find((p) => /^AAAA[0-9A-Za-z+/=]+$/.test(p));
+    if (blob && Buffer.from(blob, 'base64').equals(key)) return true;
+  }
+  return false;
+}
+
+class Ssh {
+  private constructor(private readonly conn: Client) {}
+
+  static connect(t: Extract<Target, { kind: 'ssh' }>, o: SshOptions, io: Io): Promise<Ssh> {
+    return new Promise((resolve, reject) => {
+      const conn = new Client();
+      let rejectedKey = false;
+      const cfg: ConnectConfig = {
+        host: t.host,
+        port: t.port,
+        username: t.user,
+        privateKey: o.privateKey,
+        readyTimeout: o.readyTimeoutMs ?? 20_000,
+        hostVerifier: (key: Buffer) => {
+          if (!o.knownHosts) return true;
+          const ok = hostKeyMatches(o.knownHosts, key);
+          if (!ok) rejectedKey = true;
+          return ok;
+        },
+      };
+      if (!o.knownHosts) io.warning(`ssh-known-hosts is empty: the host key of ${t.host} is not verified.`);
+      conn.once('ready', () => resolve(new Ssh(conn)));
+      conn.once('error', (e) =>
+        reject(
+          new Error(
+            rejectedKey
+              ? `the host key of ${t.host}:${t.port} does not match ssh-known-hosts`
+              : `ssh to ${t.user}@${t.host}:${t.port} failed: ${e.message}`,
+          ),
+        ),
+      );
+      conn.connect(cfg);
+    });
+  }
+
+  run(argv: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    const command = shellJoin(argv);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`remote command timed out: ${argv[0]}`)), timeoutMs);
+      this.conn.exec(command, (err, stream) => {
+        if (err) {
+          clearTimeout(timer);
+          reject(err);
+          return;
+        }
+        let stdout = '';
+        let stderr = '';
+        stream.on('data', (d: Buffer) => {
+          stdout += d.toString('utf8');
+        });
+        stream.stderr.on('data', (d: Buffer) => {
+          stderr = (stderr + d.toString('utf8')).slice(-64 * 1024);
+        });
+        stream.on('close', (code: number | null) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr });
+        });
+      });
+    });
+  }
+
+  sftp(op: 'put' | 'get', local: string, remote: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.conn.sftp((err, sftp) => {
+        if (err) return reject(err);
+        const done = (e?: Error | null) => {
+          sftp.end();
+          if (e) reject(new Error(`sftp ${op} ${remote}: ${e.message}`));
+          else resolve();
+        };
+        if (op === 'put') sftp.fastPut(local, remote, done);
+        else sftp.fastGet(remote, local, done);
+      });
+    });
+  }
+
+  close(): void {
+    this.conn.end();
+  }
+}
+
+export interface SshScan {
+  target: Extract<Target, { kind: 'ssh' }>;
+  ssh: SshOptions;
+  /** Called with the remote os-release when the data stream is `auto`. */
+  chooseDatastream: (osRelease: string) => Promise<string>;
+  profile: string;
+  arfFile: string;
+  timeoutMs: number;
+}
+
+export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: string }> {
+  const conn = await Ssh.connect(s.target, s.ssh, io);
+  let remoteDir: string | undefined;
+  const sudo = s.target.user === 'root' ? [] : ['sudo', '-n'];
+  try {
+    const os = await conn.run(['cat', '/etc/os-release']);
+    const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
+    const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);
+    if (mk.code !== 0) throw new Error(`could not create a remote directory: ${mk.stderr.trim()}`);
+    remoteDir = mk.stdout.trim();
+    const remoteDs = `${remoteDir}/${path.basename(datastream)}`;
+    const remoteArf = `${remoteDir}/arf.xml`;
+    io.info(`Copying ${path.basename(datastream)} to ${s.target.host}:${remoteDir}`);
+    await conn.sftp('put', datastream, remoteDs);
+    const argv = [
+      ...sudo,
+      'oscap',
+      'xccdf',
+      'eval',
+      '--profile',
+      s.profile,
+      '--results-arf',
+      remoteArf,
+      remoteDs,
+    ];
+    io.info(`$ ssh ${s.target.user}@${s.target.host} ${argv.join(' ')}`);
+    const r = await conn.run(argv, s.timeoutMs);
+    if (r.code === 127) {
+      throw new Error(
+        `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
+      );
+    }
+    if (r.code !== 0 && r.code !== 2) {
+      throw new Error(
+        `remote oscap failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`,
+      );
+    }
+    await conn.sftp('get', s.arfFile, remoteArf);
+    return { datastream };
+  } finally {
+    if (remoteDir) await conn.run([...sudo, 'rm', '-rf', '--', remoteDir]).catch(() => undefined);
+    conn.close();
+  }
+}

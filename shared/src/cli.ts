@@ -1,0 +1,138 @@
+/**
+ * `ami-bakery <stage> [--<input> <value> ...]`: the same stage code as the actions, outside GitHub.
+ * Each flag is the action input of the same name (defaults come from the stage's action.yml);
+ * outputs are printed as `name=value` lines at the end (and appended to $GITHUB_OUTPUT when set);
+ * annotations are printed readably. Exit 0 success, 1 a gate failed (or the run failed), 2 bad input.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { exitCodeOf, InputError, messageOf } from './errors.js';
+import { CliIo, type Io } from './io.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+type StageFn = (io: Io, signal: AbortSignal) => Promise<unknown>;
+
+const STAGES: Record<string, { dir: string; load: () => Promise<StageFn> }> = {
+  scan: {
+    dir: 'action-scan',
+    load: async () => (await import('../../action-scan/src/scan.js')).runScan,
+  },
+};
+
+interface ActionInput {
+  description?: string;
+  default?: string | number | boolean;
+  required?: boolean;
+}
+
+export function readActionInputs(stageDir: string): Record<string, ActionInput> {
+  const doc = parseYaml(fs.readFileSync(path.join(ROOT, stageDir, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, ActionInput>;
+  };
+  return doc.inputs ?? {};
+}
+
+/** Defaults as the runner would apply them; `${{ github.token }}` becomes $GITHUB_TOKEN, other expressions ''. */
+export function defaultsFor(
+  inputs: Record<string, ActionInput>,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(inputs)) {
+    const d = spec.default === undefined ? '' : String(spec.default);
+    if (d.includes('${{')) out[name] = /github\.token/.test(d) ? (env.GITHUB_TOKEN ?? '') : '';
+    else out[name] = d;
+  }
+  return out;
+}
+
+/** `--name value`, `--name=value`; a repeated flag appends a line (list inputs). */
+export function parseFlags(argv: string[], known: Record<string, ActionInput>): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new InputError(a, 'is not a flag.', 'flags look like --name value.');
+    let name = a.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (!(name in known)) {
+      throw new InputError(
+        name,
+        'is not an input of this stage.',
+        `use one of: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
+    }
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+        throw new InputError(name, 'has no value.', `give one: --${name} <value>`);
+      }
+      i++;
+    }
+    given[name] = given[name] !== undefined ? `${given[name]}\n${value}` : value;
+  }
+  return given;
+}
+
+function usage(): string {
+  return [
+    'usage: ami-bakery <stage> [--<input> <value> ...]',
+    `stages: ${Object.keys(STAGES).join(', ')}`,
+    'ami-bakery <stage> --help lists the inputs of a stage (the same as its action.yml).',
+  ].join('\n');
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [stageName, ...rest] = argv;
+  if (!stageName || stageName === '--help' || stageName === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return stageName ? 0 : 2;
+  }
+  const stage = STAGES[stageName];
+  if (!stage) {
+    process.stderr.write(`error: unknown stage "${stageName}"\n${usage()}\n`);
+    return 2;
+  }
+  const spec = readActionInputs(stage.dir);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const lines = Object.entries(spec).map(
+      ([n, s]) =>
+        `  --${n}${s.default !== undefined && s.default !== '' ? ` (default: ${s.default})` : ''}\n      ${(s.description ?? '').trim().replace(/\n/g, '\n      ')}`,
+    );
+    process.stdout.write(`ami-bakery ${stageName} — inputs:\n${lines.join('\n')}\n`);
+    return 0;
+  }
+  let io: CliIo;
+  try {
+    io = new CliIo({ inputs: { ...defaultsFor(spec, env), ...parseFlags(rest, spec) }, env });
+  } catch (e) {
+    process.stderr.write(`error: ${messageOf(e)}\n`);
+    return exitCodeOf(e);
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  let code = 0;
+  try {
+    const run = await stage.load();
+    await run(io, controller.signal);
+  } catch (e) {
+    code = exitCodeOf(e);
+    process.stderr.write(`error: ${messageOf(e)}\n`);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+  for (const line of io.outputLines()) process.stdout.write(`${line}\n`);
+  return code;
+}

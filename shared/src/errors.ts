@@ -1,0 +1,37 @@
+/**
+ * Error classes that map to the CLI/action exit contract:
+ *   0 success, 1 a gate failed (or the run itself failed), 2 bad input.
+ */
+
+/** Bad input from the user: names the input and says how to fix it. Exit code 2. */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly input: string,
+    problem: string,
+    readonly fix?: string,
+  ) {
+    super(`Input "${input}": ${problem}${fix ? ` Fix: ${fix}` : ''}`);
+    this.name = 'InputError';
+  }
+}
+
+/** A gate (min-score, new failures, ...) did not pass. Exit code 1. */
+export class GateError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'GateError';
+  }
+}
+
+export function exitCodeOf(err: unknown): number {
+  if (err && typeof err === 'object' && 'exitCode' in err && typeof err.exitCode === 'number') {
+    return err.exitCode;
+  }
+  return 1;
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,117 @@
+/** Result files → findings, with the format detected from content (never from the file name). */
+import * as fs from 'node:fs';
+import { InputError } from '../errors.js';
+import type { ResultSet } from '../findings.js';
+import { parseInspecJson } from './inspec.js';
+import { FormatError, parseLynisReport } from './lynis.js';
+import { isGzip, readHead } from './stream.js';
+import { parseXccdfFile, type RuleInfo, XmlParseError, xccdfToResultSet } from './xccdf.js';
+
+export type Format = 'arf' | 'xccdf' | 'datastream' | 'inspec' | 'lynis' | 'unknown';
+
+/** Decide the format from the first bytes of a file. */
+export function detectFormat(head: string): Format {
+  const h = head.replace(/^\uFEFF/, '').trimStart();
+  if (h.startsWith('<')) {
+    const m = /<(?!\?|!)([\w.-]+:)?([\w.-]+)/.exec(h);
+    const root = m?.[2];
+    if (root === 'asset-report-collection') return 'arf';
+    if (root === 'Benchmark' || root === 'TestResult') return 'xccdf';
+    if (root === 'data-stream-collection') return 'datastream';
+    return 'unknown';
+  }
+  if (h.startsWith('{'))
+    return /"profiles"\s*:|"platform"\s*:|"statistics"\s*:/.test(h) ? 'inspec' : 'unknown';
+  if (
+    /^(#.*\n)*\s*(report_version|report_datetime_start|lynis_version|os|hostname)=/m.test(h) &&
+    /lynis/i.test(h)
+  ) {
+    return 'lynis';
+  }
+  return 'unknown';
+}
+
+/** Parse one results file; `datastream` supplies rule metadata for bare XCCDF result files. */
+export async function parseResultsFile(
+  file: string,
+  opts: { inputName?: string; datastreamRules?: () => Promise<Map<string, RuleInfo>> } = {},
+): Promise<ResultSet> {
+  const input = opts.inputName ?? 'results';
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    throw new InputError(
+      input,
+      `"${file}" does not exist.`,
+      'give the path of an oscap/Lynis/InSpec result file.',
+    );
+  }
+  if (!st.isFile())
+    throw new InputError(input, `"${file}" is not a file.`, 'give a file, or a glob such as out/*.xml.');
+  if (st.size === 0)
+    throw new InputError(input, `"${file}" is empty.`, 'check that the scan wrote its results.');
+  const head = await readHead(file, 4096);
+  const format = detectFormat(head);
+  try {
+    switch (format) {
+      case 'arf':
+      case 'xccdf': {
+        const parsed = await parseXccdfFile(file);
+        let extra: Map<string, RuleInfo> | undefined;
+        if (parsed.rules.size === 0 && opts.datastreamRules) extra = await opts.datastreamRules();
+        return xccdfToResultSet(parsed, file, extra);
+      }
+      case 'inspec':
+        return parseInspecJson(await readAll(file), file);
+      case 'lynis':
+        return parseLynisReport(await readAll(file), file);
+      case 'datastream':
+        throw new InputError(
+          input,
+          `"${file}" is a SCAP source data stream (the content), not scan results.`,
+          'pass it as input "datastream", and give oscap --results/--results-arf output in "results".',
+        );
+      default:
+        throw new InputError(
+          input,
+          `"${file}" is in an unknown format${isGzip(file) ? ' (gzip-compressed)' : ''}: expected OpenSCAP ARF or XCCDF XML, InSpec/cinc-auditor JSON, or lynis-report.dat.`,
+          'give oscap --results-arf output, `inspec exec --reporter json:FILE` output, or /var/log/lynis-report.dat.',
+        );
+    }
+  } catch (e) {
+    if (e instanceof XmlParseError || e instanceof FormatError) {
+      throw new InputError(
+        input,
+        e.message,
+        'give a complete result file; re-run the scan if it was cut short.',
+      );
+    }
+    throw e;
+  }
+}
+
+async function readAll(file: string): Promise<string> {
+  const { openStream } = await import('./stream.js');
+  const chunks: Buffer[] = [];
+  for await (const c of openStream(file)) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Rule titles and CIS references from a SCAP data stream or XCCDF benchmark file. */
+export async function loadDatastreamRules(
+  file: string,
+  input = 'datastream',
+): Promise<Map<string, RuleInfo>> {
+  try {
+    const parsed = await parseXccdfFile(file);
+    if (parsed.rules.size === 0) {
+      throw new InputError(input, `"${file}" contains no XCCDF rules.`, 'give an ssg-*-ds.xml data stream.');
+    }
+    return parsed.rules;
+  } catch (e) {
+    if (e instanceof XmlParseError)
+      throw new InputError(input, e.message, 'give a complete ssg-*-ds.xml file.');
+    throw e;
+  }
+}

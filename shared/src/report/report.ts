@@ -1,0 +1,85 @@
+/**
+ * The JSON scan report (input `report-file`): everything needed to compare a later run with this
+ * one (input `baseline`), plus the comparison itself.
+ */
+import type { Counts, Finding } from '../findings.js';
+
+export const REPORT_SCHEMA = 'ami-bakery/scan-report@1';
+
+export interface ReportFinding {
+  engine: string;
+  ruleId: string;
+  title: string;
+  severity: string;
+  status: string;
+  cisIds: string[];
+  location?: string;
+  expected?: string;
+  found?: string;
+}
+
+export interface ScanReport {
+  schema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  profile?: string;
+  target?: string;
+  sources: string[];
+  score: number;
+  weightedScore: number;
+  counts: Counts;
+  hardeningSha?: string;
+  amiId?: string;
+  findings: ReportFinding[];
+}
+
+export function keyOf(f: { engine: string; ruleId: string }): string {
+  return `${f.engine}:${f.ruleId}`;
+}
+
+export interface BaselineDiff {
+  baselineScore: number;
+  scoreDelta: number;
+  newFailures: ReportFinding[];
+  fixed: ReportFinding[];
+}
+
+export function toReportFinding(f: Finding, location?: string): ReportFinding {
+  return {
+    engine: f.engine,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    status: f.status,
+    cisIds: f.cisIds,
+    ...(location ? { location } : {}),
+    ...(f.expected ? { expected: f.expected } : {}),
+    ...(f.found ? { found: f.found } : {}),
+  };
+}
+
+/** New failures: failing now, not failing in the baseline. Fixed: failing in the baseline, passing now. */
+export function compareReports(current: ScanReport, baseline: ScanReport): BaselineDiff {
+  const before = new Map(baseline.findings.map((f) => [keyOf(f), f]));
+  const now = new Map(current.findings.map((f) => [keyOf(f), f]));
+  const newFailures = current.findings.filter(
+    (f) => f.status === 'fail' && before.get(keyOf(f))?.status !== 'fail',
+  );
+  const fixed = baseline.findings.filter((f) => {
+    const n = now.get(keyOf(f));
+    return f.status === 'fail' && (n?.status === 'pass' || n?.status === 'fixed');
+  });
+  return {
+    baselineScore: baseline.score,
+    scoreDelta: Math.round((current.score - baseline.score) * 10) / 10,
+    newFailures,
+    fixed,
+  };
+}
+
+export function validateReport(doc: unknown, source: string): ScanReport {
+  const d = doc as Partial<ScanReport> | null;
+  if (!d || d.schema !== REPORT_SCHEMA || !Array.isArray(d.findings) || typeof d.score !== 'number') {
+    throw new Error(`${source} is not an ami-bakery scan report (expected "schema": "${REPORT_SCHEMA}")`);
+  }
+  return d as ScanReport;
+}

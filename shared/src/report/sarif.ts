@@ -1,0 +1,92 @@
+/**
+ * SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per CIS control (`CIS-5.2.5`; checks
+ * without a CIS ID get `<engine>/<rule>`), each result located at the hardening-script line, with a
+ * partialFingerprint that is stable across runs (it does not include the line number).
+ */
+import { createHash } from 'node:crypto';
+import type { PlannedAnnotation } from './annotations.js';
+
+const SECURITY_SEVERITY: Record<string, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+  unknown: '5.0',
+};
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** Distinguishes this analysis from others in code scanning, e.g. the profile. */
+  category: string;
+}
+
+function ruleIdOf(a: PlannedAnnotation): string {
+  return a.cisId ? `CIS-${a.cisId}` : `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_content_rule_/, '')}`;
+}
+
+export function buildSarif(annotations: readonly PlannedAnnotation[], opts: SarifOptions): object {
+  const rules: Array<Record<string, unknown>> = [];
+  const index = new Map<string, number>();
+  const results = annotations.map((a) => {
+    const id = ruleIdOf(a);
+    if (!index.has(id)) {
+      index.set(id, rules.length);
+      const name = a.title.replace(/^CIS [\d.]+: /, '').replace(/ \(not implemented\)$/, '');
+      rules.push({
+        id,
+        name: id.replace(/[^A-Za-z0-9]/g, ''),
+        shortDescription: { text: a.cisId ? `CIS ${a.cisId}: ${name}` : name },
+        fullDescription: {
+          text: a.cisId ? `CIS benchmark recommendation ${a.cisId}.` : `${a.engine} check ${a.ruleId}.`,
+        },
+        help: { text: a.message, markdown: a.message.replace(/\n/g, '  \n') },
+        defaultConfiguration: { level: a.level === 'error' ? 'error' : 'warning' },
+        properties: {
+          tags: ['security', 'compliance', ...(a.cisId ? ['cis'] : [])],
+          'security-severity': SECURITY_SEVERITY[a.severity] ?? '5.0',
+        },
+      });
+    }
+    const fingerprint = createHash('sha256')
+      .update([id, a.engine, a.ruleId, a.file ?? ''].join('\0'))
+      .digest('hex');
+    const result: Record<string, unknown> = {
+      ruleId: id,
+      ruleIndex: index.get(id),
+      level: a.level === 'error' ? 'error' : 'warning',
+      message: { text: `${a.title}\n${a.message}` },
+      partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
+      properties: { engineRuleId: a.ruleId, implemented: a.implemented },
+    };
+    if (a.file) {
+      result.locations = [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: a.file, uriBaseId: '%SRCROOT%' },
+            region: { startLine: a.line ?? 1 },
+          },
+        },
+      ];
+    }
+    return result;
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ami-bakery',
+            informationUri: 'https://github.com/ami-bakery/ami-bakery',
+            version: opts.toolVersion,
+            rules,
+          },
+        },
+        automationDetails: { id: `ami-bakery/scan/${opts.category}/` },
+        results,
+      },
+    ],
+  };
+}
