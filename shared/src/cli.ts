@@ -73,7 +73,7 @@ export function parseFlags(argv: string[], known: Record<string, ActionInput>): 
     }
     if (value === undefined) {
       value = argv[i + 1];
-      if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+      if (value === undefined || /^--[a-z][a-z0-9-]*(=|$)/.test(value)) {
         throw new InputError(name, 'has no value.', `give one: --${name} <value>`);
       }
       i++;

@@ -59,7 +59,9 @@ export async function parseResultsFile(
       case 'xccdf': {
         const parsed = await parseXccdfFile(file);
         let extra: Map<string, RuleInfo> | undefined;
-        if (parsed.rules.size === 0 && opts.datastreamRules) extra = await opts.datastreamRules();
+        const hasResults = parsed.testResults.some((t) => t.ruleResults.length > 0);
+        if (parsed.rules.size === 0 && hasResults && opts.datastreamRules)
+          extra = await opts.datastreamRules();
         return xccdfToResultSet(parsed, file, extra);
       }
       case 'inspec':

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { buildChangeMap, compareCisIds, locate, parseCisReferences } from '../shared/src/cis-map.js';
+
+const ids = (text: string) => parseCisReferences(text, 'x.sh').map((r) => `${r.line}:${r.cisId}`);
+
+describe('CIS change map parsing', () => {
+  it('reads the comment forms the issue lists', () => {
+    expect(ids('# CIS 5.2.5')).toEqual(['1:5.2.5']);
+    expect(ids('## CIS 14.04 v2.1.0 change 5.3.3')).toEqual(['1:5.3.3']);
+    expect(ids('# CIS Ubuntu 22.04 v1.0.0 5.2.5')).toEqual(['1:5.2.5']);
+    expect(ids('# CIS Ubuntu 22.04 v1.0.0 change 5.2.5')).toEqual(['1:5.2.5']);
+    expect(ids('# CIS Ubuntu 22.04 5.4.1 Ensure password creation requirements')).toEqual(['1:5.4.1']);
+    expect(ids('# CIS Amazon Linux 2 v2.0.0 1.2.3')).toEqual(['1:1.2.3']);
+    expect(ids('// CIS 1.1.1.1')).toEqual(['1:1.1.1.1']);
+  });
+
+  it('reads several IDs on one line, and sibling ranges', () => {
+    expect(ids('# CIS 5.2.10, 5.2.11: no empty passwords')).toEqual(['1:5.2.10', '1:5.2.11']);
+    expect(ids('# CIS 1.1.1.1, 1.1.1.2 and 1.1.1.3 - Ensure ...')).toEqual([
+      '1:1.1.1.1',
+      '1:1.1.1.2',
+      '1:1.1.1.3',
+    ]);
+    expect(ids('# CIS 1.1.1.1-1.1.1.3')).toEqual(['1:1.1.1.1', '1:1.1.1.2', '1:1.1.1.3']);
+  });
+
+  it('reads ansible-lockdown task names', () => {
+    const yml = [
+      '---',
+      '- name: "5.2.5 | PATCH | Ensure SSH LogLevel is appropriate"',
+      '  ansible.builtin.lineinfile:',
+      "- name: 'SCORED | 1.1.1.1 | PATCH | Ensure mounting of cramfs filesystems is disabled'",
+      '  name: "4.1.3.1 | 4.1.3.2 | AUDIT | Ensure changes are collected"',
+    ].join('\n');
+    expect(ids(yml)).toEqual(['2:5.2.5', '4:1.1.1.1', '5:4.1.3.1', '5:4.1.3.2']);
+  });
+
+  it('ignores CIS outside comments, prose without IDs and version numbers alone', () => {
+    expect(ids('echo "CIS 9.9 done"')).toEqual([]);
+    expect(ids('# The CIS benchmark is long')).toEqual([]);
+    expect(ids('# CIS Ubuntu 22.04 v1.0.0')).toEqual([]);
+    expect(ids('url=http://example.com//CIS 1.2')).toEqual([]);
+    expect(ids('- name: install packages | apt')).toEqual([]);
+    expect(ids('echo "x" # see CIS 4.4')).toEqual(['1:4.4']);
+  });
+
+  it('maps a real-looking hardening script to the right lines', () => {
+    const script = [
+      '#!/bin/bash',
+      'set -euo pipefail',
+      '',
+      '# CIS 5.2.4 Ensure SSH LogLevel is appropriate',
+      'sed -i "s/^#LogLevel.*/LogLevel INFO/" /etc/ssh/sshd_config',
+      '',
+      '# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less',
+      'echo "MaxAuthTries 4" >> /etc/ssh/sshd_config',
+    ].join('\n');
+    const refs = parseCisReferences(script, 'scripts/ssh.sh');
+    expect(refs).toEqual([
+      {
+        cisId: '5.2.4',
+        file: 'scripts/ssh.sh',
+        line: 4,
+        text: '# CIS 5.2.4 Ensure SSH LogLevel is appropriate',
+      },
+      {
+        cisId: '5.2.6',
+        file: 'scripts/ssh.sh',
+        line: 7,
+        text: '# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less',
+      },
+    ]);
+  });
+
+  it('is deterministic: same files in any order give the same map and hash', () => {
+    const a = { file: 'a.sh', text: '# CIS 1.1\n# CIS 2.2' };
+    const b = { file: 'b.sh', text: '# CIS 3.3' };
+    const m1 = buildChangeMap([a, b]);
+    const m2 = buildChangeMap([b, a]);
+    expect(m1.changes).toEqual(m2.changes);
+    expect(m1.sha256).toBe(m2.sha256);
+    expect(buildChangeMap([a, { ...b, text: '# CIS 3.4' }]).sha256).not.toBe(m1.sha256);
+  });
+
+  it('locates exact IDs first, then the nearest parent section', () => {
+    const m = buildChangeMap([{ file: 's.sh', text: '# CIS 5.2\nx\n# CIS 5.2.6\n' }]);
+    expect(locate(m, '5.2.6')).toMatchObject({ exact: true, change: { line: 3 } });
+    expect(locate(m, '5.2.9')).toMatchObject({ exact: false, change: { cisId: '5.2', line: 1 } });
+    expect(locate(m, '6.1.1')).toBeUndefined();
+  });
+
+  it('orders IDs numerically', () => {
+    expect(['1.1.10', '1.2', '1.1.2'].sort(compareCisIds)).toEqual(['1.1.2', '1.1.10', '1.2']);
+  });
+});

@@ -1,0 +1,239 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARF_FIXTURE, type CliResult, FIXTURES, ROOT, runCli, tmpDir, unzipToString } from './helpers.js';
+
+const HARDENING = 'test/fixtures/hardening/**';
+
+/** Independent oracle: failing rules and their CIS benchmark IDs, read from the ARF with regexes. */
+function failingCisIdsByRegex(xml: string): Set<string> {
+  const tr = xml.slice(xml.indexOf('<TestResult'), xml.indexOf('</TestResult>'));
+  const failing = [...tr.matchAll(/<rule-result idref="([^"]+)"[^>]*>\s*<result>fail<\/result>/g)].map(
+    (m) => m[1],
+  );
+  const ids = new Set<string>();
+  for (const rule of failing) {
+    const start =
+      xml.indexOf(`<xccdf-1.2:Rule selected="false" id="${rule}"`) + 1 || xml.indexOf(`id="${rule}"`);
+    const body = xml.slice(start, xml.indexOf('</xccdf-1.2:Rule>', start));
+    for (const m of body.matchAll(/href="https:\/\/www\.cisecurity\.org\/benchmark\/[^"]*">([\d.]+)</g))
+      ids.add(m[1]);
+  }
+  return ids;
+}
+
+/** Independent oracle: where each CIS ID is written in the fixture scripts (plain text search). */
+function linesMentioning(id: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else
+        fs.readFileSync(p, 'utf8')
+          .split('\n')
+          .forEach((l, i) => {
+            const re = new RegExp(`(CIS [^\\n]*\\b|"|'|\\| )${id.replace(/\./g, '\\.')}(?![.\\d])`);
+            if (re.test(l) && !/\d-\d/.test(l)) out.push(`${path.relative(ROOT, p)}:${i + 1}`);
+          });
+    }
+  };
+  walk(path.join(FIXTURES, 'hardening'));
+  return out;
+}
+
+describe('ami-bakery scan --target results (real oscap ARF)', () => {
+  let r: CliResult;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tmpDir();
+    r = await runCli([
+      'scan',
+      '--target',
+      'results',
+      '--results',
+      ARF_FIXTURE,
+      '--hardening-scripts',
+      HARDENING,
+      '--report-file',
+      path.join(dir, 'report.json'),
+      '--sarif-file',
+      path.join(dir, 'scan.sarif'),
+    ]);
+  });
+
+  it('exits 0 and prints score/failed/total that agree with a hand count', () => {
+    expect(r.code, r.stderr).toBe(0);
+    const xml = unzipToString(ARF_FIXTURE);
+    const tr = xml.slice(xml.indexOf('<TestResult'), xml.indexOf('</TestResult>'));
+    const count = (s: string) => (tr.match(new RegExp(`<result>${s}</result>`, 'g')) ?? []).length;
+    const pass = count('pass');
+    const fail = count('fail');
+    const selected = count('\\w+') - count('notselected');
+    expect(Number(r.outputs.failed)).toBe(fail);
+    expect(Number(r.outputs.passed)).toBe(pass);
+    expect(Number(r.outputs.total)).toBe(selected);
+    expect(Number(r.outputs.score)).toBeCloseTo(Math.round((1000 * pass) / (pass + fail)) / 10, 5);
+  });
+
+  it('annotates every failing control that has a change, at the line of that change', () => {
+    const xml = unzipToString(ARF_FIXTURE);
+    let checked = 0;
+    for (const id of failingCisIdsByRegex(xml)) {
+      for (const where of linesMentioning(id).slice(0, 1)) {
+        expect(r.stderr, `CIS ${id} at ${where}`).toContain(`error: ${where}: CIS ${id}: `);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4); // 5.2.6, 6.1.4, 5.2.13, 5.2.22 at least
+    expect(r.stderr).toMatch(
+      /error: test\/fixtures\/hardening\/scripts\/20-ssh\.sh:22: CIS 5\.2\.6: Set SSH authentication attempt limit: Expected: .*= 4\)\n\s+Found: \/etc\/ssh\/sshd_config: "MaxAuthTries 6"/,
+    );
+  });
+
+  it('shows every failure (not only ten) and marks controls with no change as not implemented', () => {
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(Number(r.outputs.failed));
+    expect(r.stderr).toMatch(/CIS 1\.4\.1: Install AIDE \(not implemented\)/);
+  });
+
+  it('writes SARIF and a JSON report a later run can use as baseline', () => {
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'scan.sarif'), 'utf8'));
+    expect(sarif.runs[0].results).toHaveLength(Number(r.outputs.failed));
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report.schema).toBe('ami-bakery/scan-report@1');
+    expect(report.score).toBe(Number(r.outputs.score));
+    expect(
+      report.findings.find((f: { ruleId: string }) => f.ruleId.endsWith('sshd_set_max_auth_tries')).location,
+    ).toBe('test/fixtures/hardening/scripts/20-ssh.sh:22');
+  });
+
+  it('compares with a baseline: new failures, newly fixed, and the fail-on-new-failures gate', async () => {
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    for (const f of report.findings) {
+      if (f.ruleId.endsWith('sshd_set_max_auth_tries')) f.status = 'pass';
+      if (f.ruleId.endsWith('kernel_module_cramfs_disabled')) f.status = 'fail';
+    }
+    const baseline = path.join(dir, 'baseline.json');
+    fs.writeFileSync(baseline, JSON.stringify(report));
+    const summary = path.join(dir, 'summary.md');
+    fs.writeFileSync(summary, '');
+    const args = [
+      'scan',
+      '--results',
+      ARF_FIXTURE,
+      '--hardening-scripts',
+      HARDENING,
+      '--baseline',
+      baseline,
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ];
+    const ok = await runCli(args, { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.outputs['new-failures']).toBe('1');
+    expect(ok.outputs.fixed).toBe('1');
+    const md = fs.readFileSync(summary, 'utf8');
+    expect(md).toContain('**1 new failure(s)**, 1 newly fixed');
+    expect(md).toMatch(
+      /\| 5\.2\.6 \| Set SSH authentication attempt limit \| medium \| `test\/fixtures\/hardening\/scripts\/20-ssh\.sh:22` \|/,
+    );
+    const gated = await runCli([...args, '--fail-on-new-failures', 'true']);
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toMatch(/1 new failure\(s\) against the baseline/);
+  });
+});
+
+describe('gates and outputs', () => {
+  it('min-score fails the run with exit 1 when the score is below it, and writes $GITHUB_OUTPUT', async () => {
+    const dir = tmpDir();
+    const out = path.join(dir, 'out');
+    fs.writeFileSync(out, '');
+    const r = await runCli(
+      [
+        'scan',
+        '--results',
+        ARF_FIXTURE,
+        '--hardening-scripts',
+        HARDENING,
+        '--min-score',
+        '90',
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+      ],
+      {
+        env: { GITHUB_OUTPUT: out },
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/score 59\.9% is below min-score 90%/);
+    expect(r.outputs.gate).toBe('failed');
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^gate<<ami_bakery_\w+\nfailed\n/m);
+    const pass = await runCli([
+      'scan',
+      '--results',
+      ARF_FIXTURE,
+      '--hardening-scripts',
+      HARDENING,
+      '--min-score',
+      '50',
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(pass.code).toBe(0);
+    expect(pass.outputs.gate).toBe('passed');
+  });
+});
+
+describe('bad input exits 2 with a message naming the input and the fix', () => {
+  const dir = tmpDir();
+  const bad = path.join(dir, 'bad.xml');
+  fs.writeFileSync(bad, '<?xml version="1.0"?><arf:asset-report-collection xmlns:arf="x"><a></b>');
+  const empty = path.join(dir, 'empty-results.xml');
+  fs.writeFileSync(
+    empty,
+    '<?xml version="1.0"?><TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="t"></TestResult>',
+  );
+
+  it.each([
+    [['--results', bad], /Input "results": .*bad\.xml is not well-formed XML.*Fix:/],
+    [['--results', empty], /Input "results": contain no rule results \(empty result set\)/],
+    [['--results', path.join(dir, '*.nothing')], /Input "results": no files match/],
+    [
+      ['--results', ARF_FIXTURE, '--hardening-scripts', 'nowhere/**/*.sh'],
+      /Input "hardening-scripts": no files match "nowhere\/\*\*\/\*\.sh"/,
+    ],
+    [
+      ['--results', ARF_FIXTURE, '--hardening-scripts', 'scripts/[abc.sh'],
+      /Input "hardening-scripts": "scripts\/\[abc\.sh" is not a valid glob/,
+    ],
+    [
+      ['--results', ARF_FIXTURE, '--min-score', 'high'],
+      /Input "min-score": "high" is not a number from 0 to 100/,
+    ],
+    [['--results', ARF_FIXTURE, '--ami-id', 'ami-xyz'], /Input "ami-id": "ami-xyz" is not an AMI id/],
+    [['--target', 'ftp://host'], /Input "target": "ftp:\/\/host" is not a known target/],
+    [['--target', 'results'], /Input "results": is required when target is "results"/],
+    [['--no-such-flag', 'x'], /Input "no-such-flag": is not an input of this stage/],
+  ])('%j', async (args, message) => {
+    const withScripts = args.includes('--hardening-scripts')
+      ? args
+      : [...args, '--hardening-scripts', HARDENING];
+    const r = await runCli(['scan', ...withScripts]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('lists the stage inputs with --help (from action.yml)', async () => {
+    const r = await runCli(['scan', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--hardening-scripts');
+    expect(r.stdout).toContain('--min-score');
+  });
+});

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as zlib from 'node:zlib';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const ARF_FIXTURE = path.join(FIXTURES, 'oscap', 'ubuntu2204-cis-l1-arf.xml.gz');
+export const TESTRESULT_FIXTURE = path.join(FIXTURES, 'oscap', 'ubuntu2204-cis-l1-testresult.xml');
+export const UBUNTU2204_DS = '/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml';
+
+export function tmpDir(prefix = 'ami-bakery-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+}
+
+/** Run the real CLI (bin/ami-bakery.mjs) in a child process. */
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  for (const k of Object.keys(env)) {
+    // keep the child out of any surrounding GitHub Actions context unless a test sets it
+    if (/^(GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !(opts.env && k in opts.env)) delete env[k];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ami-bakery.mjs'), ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const outputs: Record<string, string> = {};
+      for (const line of stdout.split('\n')) {
+        const m = /^([a-z][a-z0-9-]*)=(.*)$/.exec(line);
+        if (m) outputs[m[1]] = m[2];
+      }
+      resolve({ code, stdout, stderr, outputs });
+    });
+  });
+}
+
+/** The base root filesystem built by test/setup/make-rootfs.sh (.ci/run builds it). */
+export function baseRootfs(): string {
+  const dir = process.env.AMI_BAKERY_TEST_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
+  if (!fs.existsSync(path.join(dir, '.ami-bakery-rootfs'))) {
+    throw new Error(
+      `No test root filesystem at ${dir}: run test/setup/make-rootfs.sh ${dir} (as root) first.`,
+    );
+  }
+  return dir;
+}
+
+export function unzipToString(file: string): string {
+  return zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
+}

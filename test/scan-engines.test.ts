@@ -1,0 +1,198 @@
+/**
+ * The scan stage with the real engine: oscap-chroot on a hardened image, oscap on this host, and
+ * oscap over SSH on a real sshd (127.0.0.1) whose sessions are chrooted into the image.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseRootfs, ROOT, runCli, UBUNTU2204_DS } from './helpers.js';
+import { startSshd, type TestSshd } from './sshd.js';
+
+const HARDENING = 'test/fixtures/hardening/**';
+// sshd's ChrootDirectory wants every path component root-owned and not world-writable (so not /tmp).
+const IMAGES = '/var/lib/ami-bakery-test';
+let image: string;
+
+beforeAll(() => {
+  fs.mkdirSync(IMAGES, { recursive: true, mode: 0o755 });
+  fs.chmodSync(IMAGES, 0o755);
+  image = fs.mkdtempSync(path.join(IMAGES, 'image-'));
+  fs.chmodSync(image, 0o755);
+  const scripts = fs
+    .readdirSync(path.join(ROOT, 'test/fixtures/hardening/scripts'))
+    .map((f) => `test/fixtures/hardening/scripts/${f}`);
+  execFileSync(
+    path.join(ROOT, 'test/setup/harden-image.sh'),
+    [baseRootfs(), path.join(image, 'root'), ...scripts.sort()],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+    },
+  );
+  image = path.join(image, 'root');
+}, 120_000);
+
+afterAll(() => {
+  fs.rmSync(path.dirname(image), { recursive: true, force: true });
+});
+
+describe('target chroot:<dir> (oscap-chroot)', () => {
+  it('scans the image with the auto-chosen Ubuntu 22.04 CIS content and annotates the faulty change', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      `chroot:${image}`,
+      '--profile',
+      'cis_level1_server',
+      '--hardening-scripts',
+      HARDENING,
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ssg-ubuntu2204-ds.xml');
+    expect(Number(r.outputs.total)).toBe(189);
+    const arf = r.outputs['results-file'];
+    const xml = fs.readFileSync(arf, 'utf8');
+    const fails = (xml.match(/<result>fail<\/result>/g) ?? []).length;
+    expect(Number(r.outputs.failed)).toBe(fails);
+    // the script's MaxAuthTries 6 is caught on its line, with what the rule wanted and what it found
+    expect(r.stderr).toMatch(
+      /error: test\/fixtures\/hardening\/scripts\/20-ssh\.sh:22: CIS 5\.2\.6: .*= 4\)\n\s+Found: \/etc\/ssh\/sshd_config: "MaxAuthTries 6"/,
+    );
+    // changes that work are not reported: cramfs is disabled by 10-filesystems.sh
+    expect(r.stderr).not.toMatch(/CIS 1\.1\.1\.1:/);
+    fs.rmSync(path.dirname(arf), { recursive: true, force: true });
+  });
+
+  it('rejects a profile the content does not have, before running oscap', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      `chroot:${image}`,
+      '--profile',
+      'cis_level9',
+      '--hardening-scripts',
+      HARDENING,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "profile": "xccdf_org\.ssgproject\.content_profile_cis_level9" is not in ssg-ubuntu2204-ds\.xml\. Fix: use one of: .*cis_level1_server/,
+    );
+  });
+
+  it('says so when the chroot directory is missing', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      'chroot:/nonexistent/image',
+      '--hardening-scripts',
+      HARDENING,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "target": chroot directory "\/nonexistent\/image" does not exist/);
+  });
+});
+
+describe('target local (oscap on this Debian 12 host)', () => {
+  it('finds no content for this OS with datastream auto', async () => {
+    const r = await runCli(['scan', '--target', 'local', '--hardening-scripts', HARDENING]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "datastream": no SCAP content for Debian GNU\/Linux 12.*Fix: set content-version/,
+    );
+  });
+
+  it('explains an all-notapplicable run (Ubuntu content on Debian) instead of reporting 0%', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      'local',
+      '--datastream',
+      UBUNTU2204_DS,
+      '--hardening-scripts',
+      HARDENING,
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /every one of 189 rules is notapplicable: the content does not match the scanned system's platform/,
+    );
+  });
+});
+
+describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
+  let sshd: TestSshd;
+  beforeAll(async () => {
+    sshd = await startSshd(image);
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  it('copies the content, runs oscap remotely, brings the ARF back and cleans up', async () => {
+    const known = sshd.hostPublicKey;
+    const r = await runCli([
+      'scan',
+      '--target',
+      `ssh://root@127.0.0.1:${sshd.port}`,
+      '--ssh-key',
+      fs.readFileSync(sshd.clientKey, 'utf8'),
+      '--ssh-known-hosts',
+      `[127.0.0.1]:${sshd.port} ${known}`,
+      '--hardening-scripts',
+      HARDENING,
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(r.code, `${r.stderr}\n${sshd.log()}`).toBe(0);
+    expect(sshd.log()).toContain('Accepted publickey for root');
+    expect(Number(r.outputs.total)).toBe(189);
+    expect(Number(r.outputs.failed)).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/error: test\/fixtures\/hardening\/scripts\/20-ssh\.sh:22: CIS 5\.2\.6: /);
+    // the private key never reaches the log
+    expect(r.stdout + r.stderr).not.toContain('PRIVATE KEY');
+    expect(r.stderr).not.toContain('not verified');
+    // nothing left behind on the target
+    expect(fs.readdirSync(path.join(image, 'tmp')).filter((f) => f.startsWith('ami-bakery-scan'))).toEqual(
+      [],
+    );
+    fs.rmSync(path.dirname(r.outputs['results-file']), { recursive: true, force: true });
+  });
+
+  it('refuses a host whose key does not match ssh-known-hosts', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      `ssh://root@127.0.0.1:${sshd.port}`,
+      '--ssh-key',
+      sshd.clientKey,
+      '--ssh-known-hosts',
+      'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '--hardening-scripts',
+      HARDENING,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the host key of 127\.0\.0\.1:\d+ does not match ssh-known-hosts/);
+  });
+
+  it('needs ssh-key for an ssh target (exit 2)', async () => {
+    const r = await runCli([
+      'scan',
+      '--target',
+      `ssh://root@127.0.0.1:${sshd.port}`,
+      '--hardening-scripts',
+      HARDENING,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "ssh-key": is required for an ssh:\/\/ target/);
+  });
+});
