@@ -80,7 +80,7 @@ describe('annotations', () => {
     const plan = [
       { file: 'scripts/ssh.sh', line: 2, title: 'a' },
       { file: 'scripts/zz.sh', line: 1, title: 'b' },
-    ] as Parameters<typeof prioritise>[0];
+    ] as unknown as Parameters<typeof prioritise>[0];
     expect(prioritise(plan, changed).map((a) => a.title)).toEqual(['b', 'a']);
   });
 });
