@@ -1,0 +1,74 @@
+/** action-scan's ami-id tagging through the real AWS SDK against the local EC2 sandbox. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARF_FIXTURE, runCli } from './helpers.js';
+import { type Credentials, Ec2Sandbox } from './sandbox/ec2-sandbox.js';
+
+const HARDENING = 'test/fixtures/hardening/**';
+let sandbox: Ec2Sandbox;
+let creds: Credentials;
+
+beforeAll(async () => {
+  sandbox = new Ec2Sandbox();
+  await sandbox.start();
+  creds = sandbox.addAccount('111111111111');
+});
+afterAll(() => sandbox.stop());
+
+const scan = (amiId: string, extra: string[] = [], region = 'eu-west-1') =>
+  runCli(
+    [
+      'scan',
+      '--results',
+      ARF_FIXTURE,
+      '--hardening-scripts',
+      HARDENING,
+      '--ami-id',
+      amiId,
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+      ...extra,
+    ],
+    {
+      env: sandbox.env(creds, region),
+    },
+  );
+
+describe('scan --ami-id tags the image with its result', () => {
+  it('tags score, profile and scan=passed', async () => {
+    const img = sandbox.putImage('111111111111', 'eu-west-1', { name: 'golden-ubuntu-22.04-test' });
+    const r = await scan(img.imageId, ['--min-score', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.fromEntries(img.tags)).toEqual({
+      'ami-bakery:cis-score': r.outputs.score,
+      'ami-bakery:cis-profile': 'cis_level1_server',
+      'ami-bakery:scan': 'passed',
+    });
+    const call = sandbox.calls.find((c) => c.action === 'CreateTags');
+    expect(call).toMatchObject({ accountId: '111111111111', region: 'eu-west-1' });
+  });
+
+  it('tags scan=failed when the gate fails (and still exits 1)', async () => {
+    const img = sandbox.putImage('111111111111', 'eu-west-1');
+    const r = await scan(img.imageId, ['--min-score', '95']);
+    expect(r.code).toBe(1);
+    expect(img.tags.get('ami-bakery:scan')).toBe('failed');
+  });
+
+  it('an AMI that does not exist is a clear input error and nothing is tagged', async () => {
+    const before = sandbox.calls.filter((c) => c.action === 'CreateTags').length;
+    const r = await scan('ami-0123456789abcdef0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "ami-id": ami-0123456789abcdef0 does not exist in this account\/region/);
+    expect(sandbox.calls.filter((c) => c.action === 'CreateTags').length).toBe(before);
+  });
+
+  it('a malformed region is rejected before any call', async () => {
+    const n = sandbox.calls.length;
+    const r = await scan('ami-0123456789abcdef0', ['--aws-region', 'moon-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "aws-region": "moon-1" is not an AWS region name/);
+    expect(sandbox.calls.length).toBe(n);
+  });
+});
