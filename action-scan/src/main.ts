@@ -1,3 +1,4 @@
+import '../../shared/src/esm-shim.js';
 import { runAction } from '../../shared/src/action.js';
 import { runScan } from './scan.js';
 
