@@ -146,6 +146,29 @@ describe('ami-bakery scan --target results (real oscap ARF)', () => {
   });
 });
 
+describe('baseline: cache', () => {
+  it('outside GitHub Actions (no cache service) warns and runs without a baseline', async () => {
+    const r = await runCli([
+      'scan',
+      '--results',
+      ARF_FIXTURE,
+      '--hardening-scripts',
+      HARDENING,
+      '--baseline',
+      'cache',
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: baseline: cache: the Actions cache service is not available here; comparing with no baseline/,
+    );
+    expect(r.outputs['new-failures']).toBe('0');
+  });
+});
+
 describe('gates and outputs', () => {
   it('min-score fails the run with exit 1 when the score is below it, and writes $GITHUB_OUTPUT', async () => {
     const dir = tmpDir();
@@ -221,6 +244,14 @@ describe('bad input exits 2 with a message naming the input and the fix', () => 
     [['--target', 'ftp://host'], /Input "target": "ftp:\/\/host" is not a known target/],
     [['--target', 'results'], /Input "results": is required when target is "results"/],
     [['--no-such-flag', 'x'], /Input "no-such-flag": is not an input of this stage/],
+    [
+      ['--target', 'local', '--content-version', 'latest'],
+      /Input "content-version": "latest" is not a ComplianceAsCode version\. Fix: e\.g\. 0\.1\.76/,
+    ],
+    [
+      ['--results', ARF_FIXTURE, '--baseline', '/nonexistent/report.json'],
+      /Input "baseline": "\/nonexistent\/report\.json" cannot be read/,
+    ],
   ])('%j', async (args, message) => {
     const withScripts = args.includes('--hardening-scripts')
       ? args
