@@ -3,13 +3,13 @@
  * as INPUT_* variables, outputs/summary through the GITHUB_OUTPUT/GITHUB_STEP_SUMMARY files, the
  * check run through GITHUB_API_URL (a local stand-in for the GitHub API).
  */
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARF_FIXTURE, ROOT, tmpDir } from './helpers.js';
+import { ARF_FIXTURE, outputValue, runActionBundle } from './helpers.js';
+
+const runAction = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runActionBundle('action-scan', inputs, env);
 
 let api: http.Server;
 let apiUrl: string;
@@ -39,40 +39,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
-  const dir = tmpDir();
-  const files = { out: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
-  fs.writeFileSync(files.out, '');
-  fs.writeFileSync(files.summary, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_OUTPUT: files.out,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: dir,
-    ...extraEnv,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return new Promise<{ code: number | null; stdout: string; outputs: string; summary: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'action-scan/dist/index.js')], { cwd: ROOT, env });
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stdout += d;
-    });
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout,
-        outputs: fs.readFileSync(files.out, 'utf8'),
-        summary: fs.readFileSync(files.summary, 'utf8'),
-      }),
-    );
-  });
-}
-
 const inputs = {
   target: 'results',
   results: ARF_FIXTURE,
@@ -89,7 +55,7 @@ describe('action-scan dist bundle', () => {
   it('publishes every failing control on one check run, in batches of 50', async () => {
     const r = await runAction(inputs, github());
     expect(r.code, r.stdout).toBe(0);
-    expect(r.outputs).toMatch(/^failed<<ghadelimiter_[\w-]+\n71\n/m);
+    expect(outputValue(r.outputs, 'failed')).toBe('71');
     const annotations = checkRequests.flatMap((q) => q.body.output?.annotations ?? []);
     expect(annotations).toHaveLength(71);
     expect(checkRequests.map((q) => q.method)).toEqual(['POST', 'PATCH']);

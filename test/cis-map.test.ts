@@ -41,7 +41,11 @@ describe('CIS change map parsing', () => {
     expect(ids('# CIS Ubuntu 22.04 v1.0.0')).toEqual([]);
     expect(ids('url=http://example.com//CIS 1.2')).toEqual([]);
     expect(ids('- name: install packages | apt')).toEqual([]);
-    expect(ids('echo "x" # see CIS 4.4')).toEqual(['1:4.4']);
+    expect(ids('echo "x" # CIS 4.4')).toEqual(['1:4.4']);
+    expect(ids('# [CIS 4.5] log rotation')).toEqual(['1:4.5']);
+    // prose that mentions a recommendation is not a change
+    expect(ids('# BREAK=yes makes the CIS 5.2.6 change fail the way a typo would.')).toEqual([]);
+    expect(ids('# see CIS 4.4 for why')).toEqual([]);
   });
 
   it('maps a real-looking hardening script to the right lines', () => {

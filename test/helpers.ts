@@ -72,3 +72,55 @@ export function baseRootfs(): string {
 export function unzipToString(file: string): string {
   return zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
 }
+
+export interface BundleResult {
+  code: number | null;
+  stdout: string;
+  outputs: string;
+  summary: string;
+}
+
+/** Run an action's committed dist/index.js the way the runner does: INPUT_* variables, GITHUB_OUTPUT/STEP_SUMMARY files. */
+export function runActionBundle(
+  action: string,
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+): Promise<BundleResult> {
+  const dir = tmpDir();
+  const files = { out: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
+  fs.writeFileSync(files.out, '');
+  fs.writeFileSync(files.summary, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_OUTPUT: files.out,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: dir,
+    ...extraEnv,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, action, 'dist/index.js')], { cwd: ROOT, env });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stdout += d;
+    });
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout,
+        outputs: fs.readFileSync(files.out, 'utf8'),
+        summary: fs.readFileSync(files.summary, 'utf8'),
+      }),
+    );
+  });
+}
+
+/** The value of one output in a GITHUB_OUTPUT file. */
+export function outputValue(file: string, name: string): string | undefined {
+  const m = new RegExp(`^${name}<<(\\S+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(file);
+  return m?.[2];
+}

@@ -1,7 +1,7 @@
 /**
  * The CIS change map: where in the hardening code each CIS benchmark recommendation is implemented.
  *
- * Recognised (in comments, case-sensitive "CIS"):
+ * Recognised (comments that begin with "CIS", case-sensitive):
  *   # CIS 5.2.5                              # CIS 5.2.5, 5.2.6 and 5.2.7
  *   ## CIS 14.04 v2.1.0 change 5.3.3         # CIS Ubuntu 22.04 v1.0.0 change 5.2.5
  *   # CIS Ubuntu 22.04 v1.0.0 5.2.5          // CIS 1.1.1.1-1.1.1.3 (a range of siblings)
@@ -128,14 +128,11 @@ export function parseCisReferences(text: string, file: string): CisChange[] {
     const line = lines[i];
     const ids = new Set<string>();
     const comment = commentOf(line);
-    if (comment !== undefined) {
-      const re = /\bCIS\b/g;
-      let m = re.exec(comment);
-      while (m) {
-        for (const id of idsAfterCis(comment.slice(m.index + 3))) ids.add(id);
-        m = re.exec(comment);
-      }
-    }
+    // The marker opens the comment ("# CIS 5.2.5 ...", "# [CIS 5.2.5]"): prose that merely
+    // mentions a recommendation ("this makes the CIS 5.2.6 change fail") is not a change.
+    const marker = comment === undefined ? undefined : /^[[(]?CIS\b/.exec(comment);
+    if (comment !== undefined && marker)
+      for (const id of idsAfterCis(comment.slice(marker[0].length))) ids.add(id);
     for (const id of idsInLockdownName(line)) ids.add(id);
     for (const cisId of ids) out.push({ cisId, file, line: i + 1, text: line.trim() });
   }

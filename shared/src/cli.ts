@@ -16,6 +16,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 type StageFn = (io: Io, signal: AbortSignal) => Promise<unknown>;
 
 const STAGES: Record<string, { dir: string; load: () => Promise<StageFn> }> = {
+  bake: {
+    dir: 'action-bake',
+    load: async () => (await import('../../action-bake/src/bake.js')).runBake,
+  },
   scan: {
     dir: 'action-scan',
     load: async () => (await import('../../action-scan/src/scan.js')).runScan,

@@ -17,6 +17,12 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Keep at most this many bytes of stdout/stderr in the result (tail kept). */
   maxBuffer?: number;
+  /**
+   * Run the child in its own process group. Abort/timeout signal the child alone (so it can clean
+   * up its own way, e.g. Packer deleting its instance), and once it has exited, whatever it left
+   * running in its group (orphaned provisioner processes) gets SIGTERM, then SIGKILL.
+   */
+  processGroup?: boolean;
 }
 
 export interface ExecResult {
@@ -26,6 +32,8 @@ export interface ExecResult {
   stderr: string;
   timedOut: boolean;
   aborted: boolean;
+  /** processGroup: whether processes were left in the group after the child exited (and were terminated). */
+  reaped?: boolean;
 }
 
 export class ExecError extends Error {
@@ -67,6 +75,7 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
         cwd: opts.cwd,
         env: opts.env ?? process.env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: opts.processGroup === true,
       });
     } catch (e) {
       reject(new ExecError(`could not start ${file}: ${(e as Error).message}`));
@@ -113,15 +122,51 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
       const hint = e.code === 'ENOENT' ? ` (is ${file} installed and on PATH?)` : '';
       reject(new ExecError(`could not run ${file}: ${e.message}${hint}`));
     });
-    child.on('close', (code, signal) => {
+    // Leftovers in the group can hold our stdout/stderr open, so 'close' would wait for them:
+    // reap on 'exit' (the child itself is gone), then finish on 'close'.
+    let reaping: Promise<boolean | undefined> = Promise.resolve(undefined);
+    child.on('exit', () => {
+      if (opts.processGroup && child.pid) reaping = reapGroup(child.pid, opts.killGraceMs ?? 10_000);
+    });
+    child.on('close', async (code, signal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       out.end();
       err.end();
-      resolve({ code, signal, stdout, stderr, timedOut, aborted });
+      const reaped = await reaping;
+      resolve({ code, signal, stdout, stderr, timedOut, aborted, reaped });
     });
   });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM what is left in a process group, wait for it to go, SIGKILL after `graceMs`. */
+export async function reapGroup(pgid: number, graceMs: number): Promise<boolean> {
+  if (!groupAlive(pgid)) return false;
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    return false;
+  }
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(pgid)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return true;
 }
 
 /** Quote one argument for a POSIX shell (used only where a remote shell is unavoidable: SSH exec). */

@@ -25,6 +25,9 @@ export interface Io {
   warning(message: string): void;
   debug(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** For streamed logs whose sections are only known as lines arrive (groups do not nest). */
+  startGroup(name: string): void;
+  endGroup(): void;
   /** A workflow-command annotation (the fallback when the Checks API cannot be used). */
   annotate(a: Annotation): void;
   /** How many annotations of one level the reader will see (GitHub: 10 per step); undefined = all. */
@@ -45,6 +48,8 @@ export function actionsIo(env: NodeJS.ProcessEnv = process.env): Io {
     warning: (m) => core.warning(m),
     debug: (m) => core.debug(m),
     group: (name, fn) => core.group(name, fn),
+    startGroup: (name) => core.startGroup(name),
+    endGroup: () => core.endGroup(),
     annotationCap: 10,
     annotate: (a) => {
       const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.line };
@@ -120,6 +125,10 @@ export class CliIo implements Io {
     this.out(`── ${name}`);
     return fn();
   }
+  startGroup(name: string): void {
+    this.out(`── ${name}`);
+  }
+  endGroup(): void {}
   annotate(a: Annotation): void {
     this.annotations.push(a);
     const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : '';

@@ -1,0 +1,443 @@
+/**
+ * action-bake: run Packer on a template that hardens a source image, stream its log readably,
+ * output the AMI id per region, record which CIS changes the image carries (cis-manifest.json),
+ * tag the AMIs with their provenance, and make sure a cancelled or timed-out build cleans up.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ec2Client, validateRegion } from '../../shared/src/aws/ec2.js';
+import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
+import { InputError } from '../../shared/src/errors.js';
+import { exec } from '../../shared/src/exec.js';
+import { checkPath, Inputs } from '../../shared/src/inputs.js';
+import type { Io } from '../../shared/src/io.js';
+import { analyseFailure } from '../../shared/src/packer/failure.js';
+import {
+  type Artifact,
+  ArtifactCollector,
+  amisFromArtifactId,
+  parseMachineLine,
+  sourceAmiFromUi,
+  stepOf,
+} from '../../shared/src/packer/machine-readable.js';
+import { parseVars } from '../../shared/src/packer/vars.js';
+import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
+
+export interface BakeConfig {
+  workingDirectory: string;
+  template: string;
+  templateFiles: string[];
+  kind: 'hcl' | 'json';
+  varFiles: string[];
+  vars: Array<{ key: string; value: string }>;
+  only: string[];
+  except: string[];
+  packerVersion: string;
+  hardeningScripts: string[];
+  timeoutMs: number;
+  cisManifestFile: string;
+  awsRegion?: string;
+}
+
+function jsonError(file: string, text: string, e: Error): InputError {
+  const pos = Number(/position (\d+)/.exec(e.message)?.[1]);
+  let where = '';
+  if (Number.isFinite(pos)) {
+    const before = text.slice(0, pos).split('\n');
+    where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  }
+  return new InputError(
+    'template',
+    `${file} is not valid JSON${where}: ${e.message}.`,
+    'fix the template syntax (packer validate shows the same).',
+  );
+}
+
+export function readConfig(io: Io): BakeConfig {
+  const inp = new Inputs(io);
+  const workingDirectory = inp.existingPath('working-directory', 'directory') ?? '.';
+  const templateRaw = inp.required('template', 'packer/ubuntu.pkr.hcl');
+  const template = path.resolve(workingDirectory, templateRaw);
+  if (!fs.existsSync(template)) {
+    throw new InputError(
+      'template',
+      `"${templateRaw}" does not exist (looked in ${path.resolve(workingDirectory)}).`,
+      'give the .pkr.hcl/.json file or the directory of .pkr.hcl files, relative to working-directory.',
+    );
+  }
+  let templateFiles: string[];
+  let kind: 'hcl' | 'json';
+  if (fs.statSync(template).isDirectory()) {
+    templateFiles = fs
+      .readdirSync(template)
+      .filter((f) => f.endsWith('.pkr.hcl'))
+      .map((f) => path.join(template, f));
+    if (!templateFiles.length)
+      throw new InputError(
+        'template',
+        `directory "${templateRaw}" has no *.pkr.hcl files.`,
+        'point it at an HCL2 template directory or file.',
+      );
+    kind = 'hcl';
+  } else {
+    templateFiles = [template];
+    kind = template.endsWith('.json') ? 'json' : 'hcl';
+  }
+  if (kind === 'json') {
+    const text = fs.readFileSync(template, 'utf8');
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      throw jsonError(templateRaw, text, e as Error);
+    }
+  }
+  const varFiles = inp
+    .list('var-files')
+    .map((f) => checkPath('var-files', path.resolve(workingDirectory, f), 'file'));
+  const timeoutMin = inp.number('timeout', 0.05, 24 * 60) ?? 120;
+  const awsRegion = inp.string('aws-region')
+    ? validateRegion('aws-region', inp.string('aws-region'))
+    : undefined;
+  return {
+    workingDirectory,
+    template,
+    templateFiles,
+    kind,
+    varFiles,
+    vars: parseVars(inp.string('vars')),
+    only: inp.list('only'),
+    except: inp.list('except'),
+    packerVersion: inp.string('packer-version'),
+    hardeningScripts: inp.list('hardening-scripts'),
+    timeoutMs: timeoutMin * 60_000,
+    cisManifestFile: inp.string('cis-manifest-file') || 'cis-manifest.json',
+    awsRegion,
+  };
+}
+
+function commonArgs(cfg: BakeConfig): string[] {
+  const args: string[] = [];
+  for (const f of cfg.varFiles) args.push(`-var-file=${f}`);
+  for (const v of cfg.vars) args.push('-var', `${v.key}=${v.value}`);
+  if (cfg.only.length) args.push(`-only=${cfg.only.join(',')}`);
+  if (cfg.except.length) args.push(`-except=${cfg.except.join(',')}`);
+  return args;
+}
+
+const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
+
+/** `packer validate`: a template Packer rejects is bad input (exit 2), annotated where Packer says. */
+async function validate(io: Io, packer: PackerBinary, cfg: BakeConfig): Promise<void> {
+  const r = await exec(packer.path, ['validate', ...commonArgs(cfg), cfg.template], {
+    cwd: cfg.workingDirectory,
+    timeoutMs: 120_000,
+  });
+  if (r.code === 0) {
+    io.info(`packer validate: ${rel(cfg.template)} is valid`);
+    return;
+  }
+  const text = `${r.stdout}\n${r.stderr}`.trim();
+  const at = /on (\S+\.pkr\.hcl) line (\d+)/.exec(text) ?? /At line (\d+), column/.exec(text);
+  if (at) {
+    const file = at.length === 3 ? path.resolve(cfg.workingDirectory, at[1]) : cfg.template;
+    const line = Number(at.length === 3 ? at[2] : at[1]);
+    io.annotate({
+      level: 'error',
+      file: rel(file),
+      line,
+      title: 'Packer template is invalid',
+      message: text.slice(0, 4000),
+    });
+  }
+  throw new InputError(
+    'template',
+    `packer validate rejected ${rel(cfg.template)}:\n${text.split('\n').slice(0, 20).join('\n')}\n`,
+    'fix the template, variables or var-files as Packer says.',
+  );
+}
+
+/** Variable values for simple interpolation: template defaults, overridden by the vars input. */
+function variableValues(cfg: Pick<BakeConfig, 'kind' | 'templateFiles' | 'vars'>): Map<string, string> {
+  const values = new Map<string, string>();
+  if (cfg.kind === 'json') {
+    const doc = JSON.parse(fs.readFileSync(cfg.templateFiles[0], 'utf8'));
+    for (const [k, v] of Object.entries(doc.variables ?? {})) if (typeof v === 'string') values.set(k, v);
+  } else {
+    for (const f of cfg.templateFiles) {
+      const text = fs.readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/variable\s+"([\w-]+)"\s*\{([^}]*)\}/g)) {
+        const d = /^\s*default\s*=\s*"([^"]*)"/m.exec(m[2]);
+        if (d) values.set(m[1], d[1]);
+      }
+    }
+  }
+  for (const v of cfg.vars) values.set(v.key, v.value);
+  return values;
+}
+
+/** Where the manifest post-processor writes, if the template has one (`${var.x}` / {{user `x`}} resolved). */
+export function manifestOutput(
+  cfg: Pick<BakeConfig, 'kind' | 'templateFiles' | 'workingDirectory' | 'vars'>,
+): string | undefined {
+  const values = variableValues(cfg);
+  const resolve = (p: string) =>
+    p
+      .replace(/\$\{var\.([\w-]+)\}/g, (_, n) => values.get(n) ?? '')
+      .replace(/\{\{\s*user\s+`([\w-]+)`\s*\}\}/g, (_, n) => values.get(n) ?? '');
+  if (cfg.kind === 'json') {
+    const doc = JSON.parse(fs.readFileSync(cfg.templateFiles[0], 'utf8'));
+    const pps = (doc['post-processors'] ?? []).flat(2) as Array<{ type?: string; output?: string }>;
+    const m = pps.find((p) => p && typeof p === 'object' && p.type === 'manifest');
+    return m ? path.resolve(cfg.workingDirectory, resolve(m.output ?? 'packer-manifest.json')) : undefined;
+  }
+  for (const f of cfg.templateFiles) {
+    const text = fs.readFileSync(f, 'utf8');
+    const block = /post-processor\s+"manifest"\s*\{([\s\S]*?)\n\s*\}/.exec(text);
+    if (block) {
+      const out = /^\s*output\s*=\s*"([^"]+)"/m.exec(block[1])?.[1];
+      return path.resolve(cfg.workingDirectory, resolve(out ?? 'packer-manifest.json'));
+    }
+  }
+  return undefined;
+}
+
+interface BuildRun {
+  code: number | null;
+  aborted: boolean;
+  timedOut: boolean;
+  reaped?: boolean;
+  artifacts: Artifact[];
+  ui: Array<{ kind: string; text: string }>;
+  sourceAmi?: string;
+  seconds: number;
+}
+
+async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: AbortSignal): Promise<BuildRun> {
+  const args = [
+    'build',
+    '-machine-readable',
+    '-color=false',
+    '-on-error=cleanup',
+    ...commonArgs(cfg),
+    cfg.template,
+  ];
+  io.info(`$ ${packer.path} ${args.join(' ')}`);
+  const collector = new ArtifactCollector();
+  const ui: Array<{ kind: string; text: string }> = [];
+  let sourceAmi: string | undefined;
+  let inGroup = false;
+  const group = (name: string) => {
+    if (inGroup) io.endGroup();
+    io.startGroup(name);
+    inGroup = true;
+  };
+  group('packer build');
+  const t0 = Date.now();
+  const onLine = (raw: string) => {
+    const l = parseMachineLine(raw);
+    if (!l) {
+      if (raw.trim()) io.info(raw);
+      return;
+    }
+    if (l.type === 'artifact') collector.add(l);
+    if (l.type !== 'ui') return;
+    const [kind, text = ''] = l.data;
+    ui.push({ kind, text });
+    if (ui.length > 5000) ui.splice(0, ui.length - 5000);
+    sourceAmi ??= sourceAmiFromUi(text);
+    const step = kind === 'say' ? stepOf(text) : undefined;
+    if (step) group(`${step.build}: ${step.step}`);
+    for (const line of text.replace(/^\n+/, '').split('\n')) io.info(line);
+  };
+  const r = await exec(packer.path, args, {
+    cwd: cfg.workingDirectory,
+    env: { ...process.env, PACKER_NO_COLOR: '1', CHECKPOINT_DISABLE: '1' },
+    onStdoutLine: onLine,
+    onStderrLine: onLine,
+    timeoutMs: cfg.timeoutMs,
+    signal,
+    processGroup: true,
+    killGraceMs: 5 * 60_000,
+    maxBuffer: 256 * 1024,
+  });
+  if (inGroup) io.endGroup();
+  return {
+    code: r.code,
+    aborted: r.aborted,
+    timedOut: r.timedOut,
+    reaped: r.reaped,
+    artifacts: collector.artifacts,
+    ui,
+    sourceAmi,
+    seconds: Math.round((Date.now() - t0) / 1000),
+  };
+}
+
+function gitCommit(env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_SHA) return env.GITHUB_SHA;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function runUrl(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+    ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    : 'local';
+}
+
+export function provenanceTags(
+  env: NodeJS.ProcessEnv,
+  template: string,
+  map: ChangeMap,
+  sourceAmi?: string,
+): Record<string, string> {
+  return {
+    'ami-bakery:commit': gitCommit(env),
+    'ami-bakery:run-url': runUrl(env).slice(0, 256),
+    'ami-bakery:template': template.slice(0, 256),
+    'ami-bakery:cis-changes': String(map.changes.length),
+    'ami-bakery:hardening-sha': map.sha256,
+    ...(sourceAmi ? { 'ami-bakery:source-ami': sourceAmi } : {}),
+  };
+}
+
+function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env.AWS_ACCESS_KEY_ID ||
+      env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+      env.AWS_PROFILE ||
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  );
+}
+
+/** Tag each baked AMI in its own region. */
+export async function tagAmis(
+  io: Io,
+  amis: Record<string, string>,
+  tags: Record<string, string>,
+): Promise<void> {
+  const { CreateTagsCommand } = await import('@aws-sdk/client-ec2');
+  for (const [region, ami] of Object.entries(amis)) {
+    const client = ec2Client(region);
+    try {
+      await client.send(
+        new CreateTagsCommand({
+          Resources: [ami],
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      io.info(`tagged ${ami} in ${region}`);
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+export function writeCisManifest(file: string, template: string, map: ChangeMap): void {
+  const controls = [...map.byId.keys()].sort(compareCisIds);
+  const doc = {
+    schema: 'ami-bakery/cis-manifest@1',
+    generatedAt: new Date().toISOString(),
+    template,
+    hardeningSha256: map.sha256,
+    files: map.files,
+    controls,
+    changes: map.changes,
+  };
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
+  const cfg = readConfig(io);
+  const map = await loadChangeMap(cfg.hardeningScripts, process.cwd());
+  io.info(
+    `CIS change map: ${map.changes.length} change(s) for ${map.byId.size} control(s) in ${map.files.length} file(s)`,
+  );
+  const packer = await resolvePacker(io, cfg.packerVersion);
+  const env = { ...process.env };
+  if (cfg.kind === 'hcl')
+    await initPlugins(io, packer, cfg.template, cfg.templateFiles, cfg.workingDirectory, env);
+  await validate(io, packer, cfg);
+  const manifest = manifestOutput(cfg);
+  const started = Date.now();
+
+  const run = await build(io, packer, cfg, signal);
+  if (run.reaped) io.warning('Packer left processes running in its process group; they were terminated.');
+  if (run.aborted || run.timedOut) {
+    const why = run.timedOut
+      ? `did not finish within timeout (${cfg.timeoutMs / 60_000} min)`
+      : 'was cancelled';
+    const cleaned = run.ui.some((l) => /Cleanly cancelled builds|Cancelling build/.test(l.text));
+    throw new Error(
+      `packer build ${why}; Packer ${cleaned ? 'cancelled the build and ran its cleanup' : `exited with ${run.code}`} before this step exited.`,
+    );
+  }
+  if (run.code !== 0) {
+    const f = analyseFailure(run.ui, map, (script) => {
+      const abs = path.resolve(cfg.workingDirectory, script);
+      return fs.existsSync(abs) && !abs.startsWith('/tmp/packer-') ? rel(abs) : undefined;
+    });
+    const where = f.script ? `${f.script}${f.line ? `:${f.line}` : ''}` : rel(cfg.template);
+    const cis = f.cis ? ` (CIS ${f.cis.cisId}, the change at line ${f.cis.line})` : '';
+    io.annotate({
+      level: 'error',
+      file: f.script && !f.script.startsWith('/') ? f.script : rel(cfg.template),
+      line: f.line ?? 1,
+      title: `Packer build failed in ${where}${cis}`,
+      message: f.lastErrors.length ? f.lastErrors.join('\n') : `packer build exited with ${run.code}`,
+    });
+    throw new Error(
+      `packer build failed (exit ${run.code}) in ${where}${cis}: ${f.lastErrors.slice(-1)[0] ?? ''}`,
+    );
+  }
+
+  const amis: Record<string, string> = {};
+  for (const a of run.artifacts) Object.assign(amis, amisFromArtifactId(a.id));
+  const regions = Object.keys(amis);
+  const buildRegion = cfg.awsRegion ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const amiId = (buildRegion && amis[buildRegion]) || (regions.length ? amis[regions[0]] : '');
+  const manifestFile =
+    manifest && fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= started - 1000
+      ? rel(manifest)
+      : '';
+
+  writeCisManifest(cfg.cisManifestFile, rel(cfg.template), map);
+  if (regions.length) {
+    if (hasAwsCredentials(io.env)) {
+      await io.group(`Tagging ${regions.length} AMI(s)`, () =>
+        tagAmis(io, amis, provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi)),
+      );
+    } else io.info('No AWS credentials in the environment: AMIs were not tagged with their provenance.');
+  }
+  io.setOutput('ami-id', amiId);
+  io.setOutput('amis', JSON.stringify(amis));
+  io.setOutput('artifact-ids', JSON.stringify(run.artifacts.map((a) => a.id ?? '')));
+  io.setOutput('manifest-file', manifestFile);
+  io.setOutput('build-time', run.seconds);
+  io.setOutput('cis-manifest', cfg.cisManifestFile);
+  io.setOutput('cis-changes', map.changes.length);
+  io.setOutput('packer-version', packer.version);
+  await io.appendSummary(
+    [
+      '## ami-bakery bake',
+      '',
+      `Template \`${rel(cfg.template)}\` built in ${run.seconds} s with packer ${packer.version}.`,
+      '',
+      regions.length
+        ? ['| region | AMI |', '|---|---|', ...regions.map((r) => `| ${r} | \`${amis[r]}\` |`)].join('\n')
+        : `Artifacts: ${run.artifacts.map((a) => `\`${a.id}\``).join(', ') || 'none'}`,
+      '',
+      `CIS changes carried: ${map.changes.length} for ${map.byId.size} control(s) (${cfg.cisManifestFile}).`,
+      '',
+    ].join('\n'),
+  );
+}
