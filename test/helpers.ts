@@ -50,7 +50,7 @@ export function runCli(
     child.on('close', (code) => {
       const outputs: Record<string, string> = {};
       for (const line of stdout.split('\n')) {
-        const m = /^([a-z][a-z0-9-]*)=(.*)$/.exec(line);
+        const m = /^([a-z][a-z0-9_-]*)=(.*)$/.exec(line);
         if (m) outputs[m[1]] = m[2];
       }
       resolve({ code, stdout, stderr, outputs });
@@ -78,6 +78,8 @@ export interface BundleResult {
   stdout: string;
   outputs: string;
   summary: string;
+  /** What the step saved with core.saveState (GITHUB_STATE), as the runner hands it to the post step. */
+  state: Record<string, string>;
 }
 
 /** Run an action's committed dist/index.js the way the runner does: INPUT_* variables, GITHUB_OUTPUT/STEP_SUMMARY files. */
@@ -87,13 +89,19 @@ export function runActionBundle(
   extraEnv: Record<string, string> = {},
 ): Promise<BundleResult> {
   const dir = tmpDir();
-  const files = { out: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
+  const files = {
+    out: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary.md'),
+    state: path.join(dir, 'state'),
+  };
   fs.writeFileSync(files.out, '');
   fs.writeFileSync(files.summary, '');
+  fs.writeFileSync(files.state, '');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_OUTPUT: files.out,
+    GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: dir,
     ...extraEnv,
@@ -108,14 +116,18 @@ export function runActionBundle(
     child.stderr.on('data', (d) => {
       stdout += d;
     });
-    child.on('close', (code) =>
+    child.on('close', (code) => {
+      const state: Record<string, string> = {};
+      for (const m of fs.readFileSync(files.state, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+        state[m[1]] = m[3];
       resolve({
         code,
         stdout,
         outputs: fs.readFileSync(files.out, 'utf8'),
         summary: fs.readFileSync(files.summary, 'utf8'),
-      }),
-    );
+        state,
+      });
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildChangeMap } from '../shared/src/cis-map.js';
 import { InputError } from '../shared/src/errors.js';
+import { parseToolVersion, versionSatisfies } from '../shared/src/hashicorp.js';
 import { analyseFailure } from '../shared/src/packer/failure.js';
 import {
   ArtifactCollector,
@@ -11,7 +12,7 @@ import {
   sourceAmiFromUi,
   stepOf,
 } from '../shared/src/packer/machine-readable.js';
-import { parsePackerVersion, parseVars, versionSatisfies } from '../shared/src/packer/vars.js';
+import { parseVars } from '../shared/src/vars.js';
 import { FIXTURES } from './helpers.js';
 
 describe('machine-readable output', () => {
@@ -108,7 +109,8 @@ describe('inputs', () => {
   });
 
   it('compares Packer versions', () => {
-    expect(parsePackerVersion('Packer v1.6.6\n')).toBe('1.6.6');
+    expect(parseToolVersion('Packer v1.6.6\n')).toBe('1.6.6');
+    expect(parseToolVersion('Terraform v1.11.4\non linux_amd64')).toBe('1.11.4');
     expect(versionSatisfies('1.6.6', '')).toBe(true);
     expect(versionSatisfies('1.6.6', '1.6')).toBe(true);
     expect(versionSatisfies('1.6.6', '1.6.6')).toBe(true);

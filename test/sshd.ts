@@ -16,7 +16,7 @@ export interface TestSshd {
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -27,7 +27,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startSshd(chrootDir: string): Promise<TestSshd> {
+/** `chrootDir`: sessions are chrooted there; without it commands run on this machine. */
+export async function startSshd(chrootDir?: string): Promise<TestSshd> {
   const dir = tmpDir('ami-bakery-sshd-');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host')]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client')]);
@@ -47,7 +48,7 @@ export async function startSshd(chrootDir: string): Promise<TestSshd> {
       'PermitRootLogin prohibit-password',
       'UsePAM no',
       'StrictModes no',
-      `ChrootDirectory ${chrootDir}`,
+      ...(chrootDir ? [`ChrootDirectory ${chrootDir}`] : []),
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n'),

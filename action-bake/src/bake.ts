@@ -21,7 +21,7 @@ import {
   sourceAmiFromUi,
   stepOf,
 } from '../../shared/src/packer/machine-readable.js';
-import { parseVars } from '../../shared/src/packer/vars.js';
+import { parseVars } from '../../shared/src/vars.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 
 export interface BakeConfig {

@@ -1,72 +1,20 @@
 /**
- * The Packer binary: the one on PATH when it satisfies `packer-version`, otherwise that exact
- * version from HashiCorp releases through the tool cache. Plugin install (`packer init`, Packer ≥ 1.7)
+ * The Packer binary (shared/src/hashicorp.ts: PATH, or an exact version from HashiCorp releases). Plugin install (`packer init`, Packer ≥ 1.7)
  * with the plugin directory cached by the Actions cache, keyed by the template's required_plugins.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError, messageOf } from '../../shared/src/errors.js';
+import { messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
+import { resolveHashicorpTool, type ToolBinary, versionSatisfies } from '../../shared/src/hashicorp.js';
 import type { Io } from '../../shared/src/io.js';
-import { parsePackerVersion, versionSatisfies } from '../../shared/src/packer/vars.js';
 
-export interface PackerBinary {
-  path: string;
-  version: string;
-}
+export type PackerBinary = ToolBinary;
 
-async function versionOf(bin: string): Promise<string | undefined> {
-  try {
-    const r = await exec(bin, ['version'], { timeoutMs: 30_000 });
-    return parsePackerVersion(r.stdout);
-  } catch {
-    return undefined;
-  }
-}
-
-export async function resolvePacker(io: Io, want: string): Promise<PackerBinary> {
-  const onPath = await versionOf('packer');
-  if (onPath && versionSatisfies(onPath, want)) {
-    io.info(`Using packer ${onPath} from PATH${want ? ` (satisfies ${want})` : ''}`);
-    return { path: 'packer', version: onPath };
-  }
-  if (!want) {
-    throw new InputError(
-      'packer-version',
-      'packer is not on PATH.',
-      'install Packer first (e.g. hashicorp/setup-packer), or set packer-version to an exact version to download, e.g. 1.11.2.',
-    );
-  }
-  if (!/^\d+\.\d+\.\d+$/.test(want)) {
-    throw new InputError(
-      'packer-version',
-      `packer ${onPath ?? '(none)'} on PATH does not satisfy "${want}", and only an exact version can be downloaded.`,
-      'give an exact version such as 1.11.2.',
-    );
-  }
-  const tc = await import('@actions/tool-cache');
-  let dir = tc.find('packer', want);
-  if (!dir) {
-    const plat =
-      { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform as string] ?? process.platform;
-    const arch = { x64: 'amd64', arm64: 'arm64', ia32: '386' }[process.arch as string] ?? process.arch;
-    const url = `https://releases.hashicorp.com/packer/${want}/packer_${want}_${plat}_${arch}.zip`;
-    io.info(`Downloading packer ${want} from ${url}`);
-    let zip: string;
-    try {
-      zip = await tc.downloadTool(url);
-    } catch (e) {
-      throw new Error(`could not download packer ${want} from ${url}: ${messageOf(e)}`);
-    }
-    dir = await tc.cacheDir(await tc.extractZip(zip), 'packer', want);
-  }
-  const bin = path.join(dir, process.platform === 'win32' ? 'packer.exe' : 'packer');
-  const v = await versionOf(bin);
-  if (v !== want)
-    throw new Error(`the downloaded packer at ${bin} reports version ${v ?? 'unknown'}, not ${want}`);
-  return { path: bin, version: v };
+export function resolvePacker(io: Io, want: string): Promise<PackerBinary> {
+  return resolveHashicorpTool(io, 'packer', want, 'packer-version');
 }
 
 /** The text of every `required_plugins { ... }` block in the HCL2 template files. */

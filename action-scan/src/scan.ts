@@ -31,6 +31,7 @@ import {
 } from '../../shared/src/report/report.js';
 import { buildSarif } from '../../shared/src/report/sarif.js';
 import { buildSummary } from '../../shared/src/report/summary.js';
+import { loadPrivateKey } from '../../shared/src/ssh.js';
 import { VERSION } from '../../shared/src/version.js';
 import {
   checkProfile,
@@ -40,7 +41,7 @@ import {
   resolveDatastreamForOs,
   SYSTEM_CONTENT_DIRS,
 } from './content.js';
-import { loadPrivateKey, parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
+import { parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
 
 export interface ScanConfig {
   target: Target;

@@ -3,13 +3,12 @@
  * (oscap-chroot), `ssh://user@host[:port]` (content copied over SFTP, oscap run remotely, ARF
  * brought back; ssh2, with every remote command built from an argv array and quoted).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, type ConnectConfig } from 'ssh2';
 import { InputError } from '../../shared/src/errors.js';
-import { exec, shellJoin } from '../../shared/src/exec.js';
+import { exec } from '../../shared/src/exec.js';
 import type { Io } from '../../shared/src/io.js';
+import { Ssh, type SshOptions } from '../../shared/src/ssh.js';
 
 export type Target =
   | { kind: 'results' }
@@ -88,129 +87,6 @@ export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): 
     throw new Error(`${file} did not finish within the timeout (${Math.round(run.timeoutMs / 1000)} s)`);
   if (r.aborted) throw new Error(`${file} was cancelled`);
   checkOscapExit(file, r.code, r.stderr, run.arfFile);
-}
-
-// ---------- SSH ----------
-
-export interface SshOptions {
-  privateKey: string;
-  /** known_hosts lines or SHA256:... fingerprints; empty = accept any host key (with a warning). */
-  knownHosts: string;
-  readyTimeoutMs?: number;
-}
-
-export function loadPrivateKey(value: string): string {
-  if (!value)
-    throw new InputError(
-      'ssh-key',
-      'is required for an ssh:// target.',
-      'pass the private key (e.g. from a secret) or its path.',
-    );
-  if (value.includes('PRIVATE KEY-----')) return value.endsWith('\n') ? value : `${value}\n`;
-  try {
-    return fs.readFileSync(value, 'utf8');
-  } catch {
-    throw new InputError(
-      'ssh-key',
-      'is neither a private key nor a readable key file.',
-      'pass the PEM/OpenSSH private key text or a path to it.',
-    );
-  }
-}
-
-/** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */
-export function hostKeyMatches(knownHosts: string, key: Buffer): boolean {
-  const fp = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-  for (const line of knownHosts.split(/\r?\n/)) {
-    const t = line.trim();
-    if (!t || t.startsWith('#')) continue;
-    if (t.startsWith('SHA256:') && t === fp) return true;
-    const parts = t.split(/\s+/);
-    const blob = parts.find((p) => /^AAAA[0-9A-Za-z+/=]+$/.test(p));
-    if (blob && Buffer.from(blob, 'base64').equals(key)) return true;
-  }
-  return false;
-}
-
-class Ssh {
-  private constructor(private readonly conn: Client) {}
-
-  static connect(t: Extract<Target, { kind: 'ssh' }>, o: SshOptions, io: Io): Promise<Ssh> {
-    return new Promise((resolve, reject) => {
-      const conn = new Client();
-      let rejectedKey = false;
-      const cfg: ConnectConfig = {
-        host: t.host,
-        port: t.port,
-        username: t.user,
-        privateKey: o.privateKey,
-        readyTimeout: o.readyTimeoutMs ?? 20_000,
-        hostVerifier: (key: Buffer) => {
-          if (!o.knownHosts) return true;
-          const ok = hostKeyMatches(o.knownHosts, key);
-          if (!ok) rejectedKey = true;
-          return ok;
-        },
-      };
-      if (!o.knownHosts) io.warning(`ssh-known-hosts is empty: the host key of ${t.host} is not verified.`);
-      conn.once('ready', () => resolve(new Ssh(conn)));
-      conn.once('error', (e) =>
-        reject(
-          new Error(
-            rejectedKey
-              ? `the host key of ${t.host}:${t.port} does not match ssh-known-hosts`
-              : `ssh to ${t.user}@${t.host}:${t.port} failed: ${e.message}`,
-          ),
-        ),
-      );
-      conn.connect(cfg);
-    });
-  }
-
-  run(argv: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
-    const command = shellJoin(argv);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`remote command timed out: ${argv[0]}`)), timeoutMs);
-      this.conn.exec(command, (err, stream) => {
-        if (err) {
-          clearTimeout(timer);
-          reject(err);
-          return;
-        }
-        let stdout = '';
-        let stderr = '';
-        stream.on('data', (d: Buffer) => {
-          stdout += d.toString('utf8');
-        });
-        stream.stderr.on('data', (d: Buffer) => {
-          stderr = (stderr + d.toString('utf8')).slice(-64 * 1024);
-        });
-        stream.on('close', (code: number | null) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? -1, stdout, stderr });
-        });
-      });
-    });
-  }
-
-  sftp(op: 'put' | 'get', local: string, remote: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.conn.sftp((err, sftp) => {
-        if (err) return reject(err);
-        const done = (e?: Error | null) => {
-          sftp.end();
-          if (e) reject(new Error(`sftp ${op} ${remote}: ${e.message}`));
-          else resolve();
-        };
-        if (op === 'put') sftp.fastPut(local, remote, done);
-        else sftp.fastGet(remote, local, done);
-      });
-    });
-  }
-
-  close(): void {
-    this.conn.end();
-  }
 }
 
 export interface SshScan {

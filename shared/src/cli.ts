@@ -20,6 +20,10 @@ const STAGES: Record<string, { dir: string; load: () => Promise<StageFn> }> = {
     dir: 'action-bake',
     load: async () => (await import('../../action-bake/src/bake.js')).runBake,
   },
+  verify: {
+    dir: 'action-verify',
+    load: async () => (await import('../../action-verify/src/verify.js')).runVerify,
+  },
   scan: {
     dir: 'action-scan',
     load: async () => (await import('../../action-scan/src/scan.js')).runScan,

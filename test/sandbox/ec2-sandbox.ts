@@ -5,7 +5,7 @@
  * the account from the access key. Signatures are not verified (only their presence and scope).
  *
  * It is test support, not product: every call it does not implement answers `InvalidAction`, it
- * never pretends to succeed. Implemented: DescribeImages, CreateTags, DescribeTags.
+ * never pretends to succeed. Implemented: DescribeImages, CreateTags, DescribeTags, DescribeInstanceStatus.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
@@ -23,6 +23,16 @@ export interface SandboxImage {
   creationDate: string;
   description?: string;
   tags: Map<string, string>;
+}
+
+export interface SandboxInstance {
+  instanceId: string;
+  ownerId: string;
+  region: string;
+  imageId: string;
+  state: 'pending' | 'running' | 'stopped' | 'terminated';
+  /** When the status checks turn from initializing to ok (ms since epoch). */
+  okAt: number;
 }
 
 export interface Credentials {
@@ -80,6 +90,7 @@ function matches(value: string | undefined, patterns: string[]): boolean {
 
 export class Ec2Sandbox {
   readonly images = new Map<string, SandboxImage>();
+  readonly instances = new Map<string, SandboxInstance>();
   /** Every call received, in order: action, account, region. */
   readonly calls: Array<{
     action: string;
@@ -96,6 +107,7 @@ export class Ec2Sandbox {
     this.handlers.set('DescribeImages', (c) => this.describeImages(c));
     this.handlers.set('CreateTags', (c) => this.createTags(c));
     this.handlers.set('DescribeTags', (c) => this.describeTags(c));
+    this.handlers.set('DescribeInstanceStatus', (c) => this.describeInstanceStatus(c));
   }
 
   /** Credentials that act as `accountId`. */
@@ -127,6 +139,26 @@ export class Ec2Sandbox {
     };
     this.images.set(`${region}/${imageId}`, img);
     return img;
+  }
+
+  /** An instance that is running now and passes its status checks after `okAfterMs`. */
+  putInstance(
+    accountId: string,
+    region: string,
+    imageId: string,
+    okAfterMs = 0,
+    state: SandboxInstance['state'] = 'running',
+  ): SandboxInstance {
+    const inst: SandboxInstance = {
+      instanceId: `i-${randomBytes(9).toString('hex').slice(0, 17)}`,
+      ownerId: accountId,
+      region,
+      imageId,
+      state,
+      okAt: Date.now() + okAfterMs,
+    };
+    this.instances.set(`${region}/${inst.instanceId}`, inst);
+    return inst;
   }
 
   image(region: string, imageId: string): SandboxImage | undefined {
@@ -277,6 +309,40 @@ export class Ec2Sandbox {
     });
     for (const img of targets) for (const [k, v] of tags) img.tags.set(k, v);
     return { return: true };
+  }
+
+  private describeInstanceStatus(c: Ctx) {
+    const ids = indexed(c.params, 'InstanceId');
+    const all = c.params.get('IncludeAllInstances') === 'true';
+    const mine = [...this.instances.values()].filter(
+      (i) => i.region === c.region && i.ownerId === c.accountId,
+    );
+    for (const id of ids) {
+      if (!mine.some((i) => i.instanceId === id))
+        throw new SandboxError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    }
+    const codes = { pending: 0, running: 16, stopped: 80, terminated: 48 };
+    const items = mine
+      .filter((i) => !ids.length || ids.includes(i.instanceId))
+      .filter((i) => all || i.state === 'running')
+      .map((i) => {
+        const status =
+          i.state !== 'running' ? 'not-applicable' : Date.now() >= i.okAt ? 'ok' : 'initializing';
+        return {
+          instanceId: i.instanceId,
+          availabilityZone: `${i.region}a`,
+          instanceState: { code: codes[i.state], name: i.state },
+          systemStatus: {
+            status,
+            details: { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] },
+          },
+          instanceStatus: {
+            status,
+            details: { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] },
+          },
+        };
+      });
+    return { instanceStatusSet: { item: items } };
   }
 
   private describeTags(c: Ctx) {

@@ -1,0 +1,325 @@
+/**
+ * action-verify: a Terraform test environment built from the new AMI, waited for, smoke-checked,
+ * and always destroyed — after the checks (unless `keep`), on failure, on cancel, and in the
+ * action's post step from the state the main step recorded.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ec2Client, resolveRegion, validateAmiId, waitForInstances } from '../../shared/src/aws/ec2.js';
+import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
+import { resolveHashicorpTool } from '../../shared/src/hashicorp.js';
+import { checkPath, Inputs } from '../../shared/src/inputs.js';
+import type { Io } from '../../shared/src/io.js';
+import { type CheckResult, type RemoteRunner, runCheck } from '../../shared/src/smoke/run.js';
+import { type Check, parseSpec, SpecError } from '../../shared/src/smoke/spec.js';
+import { loadPrivateKey } from '../../shared/src/ssh.js';
+import { parseVars } from '../../shared/src/vars.js';
+import {
+  destroy,
+  lastLines,
+  outputs as readOutputs,
+  stateList,
+  type TerraformRun,
+  terraform,
+} from './terraform.js';
+
+export const STATE_KEY = 'terraform';
+export const DESTROYED_KEY = 'destroyed';
+
+export interface VerifyConfig {
+  amiId: string;
+  dir: string;
+  amiVariable: string;
+  varFiles: string[];
+  vars: Array<{ key: string; value: string }>;
+  backendConfig: string[];
+  terraformVersion: string;
+  specFile?: string;
+  checks: Check[];
+  timeoutMs: number;
+  keep: boolean;
+  sshKey?: string;
+  sshKnownHosts: string;
+  awsRegion?: string;
+}
+
+export function readConfig(io: Io): VerifyConfig {
+  const inp = new Inputs(io);
+  const amiId = validateAmiId('ami-id', inp.required('ami-id', 'ami-0123456789abcdef0'));
+  const dir = inp.existingPath('terraform-dir', 'directory') ?? '';
+  if (!dir)
+    throw new InputError(
+      'terraform-dir',
+      'is required.',
+      'give the directory of the test environment module, e.g. test/env',
+    );
+  if (!fs.readdirSync(dir).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'))) {
+    throw new InputError(
+      'terraform-dir',
+      `"${dir}" has no .tf files.`,
+      'point it at a Terraform module directory.',
+    );
+  }
+  const amiVariable = inp.string('ami-variable') || 'ami_id';
+  if (!/^[A-Za-z_][\w-]*$/.test(amiVariable))
+    throw new InputError('ami-variable', `"${amiVariable}" is not a Terraform variable name.`, 'e.g. ami_id');
+  const specFile = inp.existingPath('smoke-tests', 'file');
+  let checks: Check[] = [];
+  if (specFile) {
+    try {
+      checks = parseSpec(fs.readFileSync(specFile, 'utf8'), specFile);
+    } catch (e) {
+      if (e instanceof SpecError) {
+        io.annotate({
+          level: 'error',
+          file: e.file,
+          line: e.line,
+          title: 'Smoke-test spec error',
+          message: e.problem,
+        });
+        throw new InputError(
+          'smoke-tests',
+          `${e.file}:${e.line}: ${e.problem}.`,
+          'fix the spec (see docs/smoke-tests.schema.json).',
+        );
+      }
+      throw e;
+    }
+  }
+  const needsSsh = checks.some((c) => c.kind === 'command' && c.transport === 'ssh');
+  const sshKey = inp.string('ssh-key') ? loadPrivateKey(inp.string('ssh-key')) : undefined;
+  if (needsSsh && !sshKey)
+    throw new InputError(
+      'ssh-key',
+      'is required: the smoke tests have command checks over ssh.',
+      'pass the private key (e.g. from a secret) or its path.',
+    );
+  if (sshKey) io.setSecret(sshKey);
+  const needsAws = checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
+  return {
+    amiId,
+    dir: path.resolve(dir),
+    amiVariable,
+    varFiles: inp.list('var-files').map((f) => path.resolve(checkPath('var-files', f, 'file'))),
+    vars: parseVars(inp.string('vars')),
+    backendConfig: inp.list('backend-config'),
+    terraformVersion: inp.string('terraform-version'),
+    specFile,
+    checks,
+    timeoutMs: (inp.number('timeout', 0.05, 24 * 60) ?? 30) * 60_000,
+    keep: inp.boolean('keep'),
+    sshKey,
+    sshKnownHosts: inp.string('ssh-known-hosts'),
+    awsRegion:
+      needsAws || inp.string('aws-region')
+        ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
+        : undefined,
+  };
+}
+
+function instanceIds(outs: Record<string, unknown>): string[] {
+  const ids: string[] = [];
+  if (typeof outs.instance_id === 'string') ids.push(outs.instance_id);
+  if (Array.isArray(outs.instance_ids))
+    ids.push(...outs.instance_ids.filter((x): x is string => typeof x === 'string'));
+  return [...new Set(ids)].filter((id) => /^i-[0-9a-f]{8,17}$/.test(id));
+}
+
+async function ssmRunner(region: string): Promise<NonNullable<RemoteRunner['ssm']>> {
+  const { SSMClient, SendCommandCommand, GetCommandInvocationCommand } = await import('@aws-sdk/client-ssm');
+  const client = new SSMClient({ region, maxAttempts: 5 });
+  return async (instanceId, command, timeoutMs) => {
+    const sent = await client.send(
+      new SendCommandCommand({
+        InstanceIds: [instanceId],
+        DocumentName: 'AWS-RunShellScript',
+        Parameters: { commands: [command] },
+        TimeoutSeconds: Math.max(30, Math.ceil(timeoutMs / 1000)),
+      }),
+    );
+    const id = sent.Command?.CommandId;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      try {
+        const inv = await client.send(
+          new GetCommandInvocationCommand({ CommandId: id, InstanceId: instanceId }),
+        );
+        if (inv.Status && !['Pending', 'InProgress', 'Delayed'].includes(inv.Status)) {
+          return {
+            code: inv.ResponseCode ?? -1,
+            stdout: inv.StandardOutputContent ?? '',
+            stderr: inv.StandardErrorContent ?? inv.StatusDetails ?? '',
+          };
+        }
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'InvocationDoesNotExist') throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`SSM command ${id} on ${instanceId} did not finish in time`);
+    }
+  };
+}
+
+function summaryTable(results: CheckResult[], spec?: string): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.passed ? '✅' : '❌'} | ${r.check.name.replace(/\|/g, '\\|')} | ${r.check.kind} | ${r.attempts} | ${(r.ms / 1000).toFixed(1)} s | ${r.message.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 300)} | ${spec ? `\`${spec}:${r.check.line}\`` : ''} |`,
+  );
+  return [
+    '| | check | kind | attempts | time | result | spec |',
+    '|---|---|---|---:|---:|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** The main step. */
+export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
+  const cfg = readConfig(io);
+  const tfBin = await resolveHashicorpTool(io, 'terraform', cfg.terraformVersion, 'terraform-version');
+  const varArgs = [
+    ...cfg.varFiles.map((f) => `-var-file=${f}`),
+    ...cfg.vars.flatMap((v) => ['-var', `${v.key}=${v.value}`]),
+    '-var',
+    `${cfg.amiVariable}=${cfg.amiId}`,
+  ];
+  const tf: TerraformRun = { bin: tfBin.path, dir: cfg.dir, varArgs };
+  // Recorded before anything is created, so the post step can destroy whatever this step leaves.
+  io.saveState(STATE_KEY, JSON.stringify(tf));
+
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), cfg.timeoutMs);
+  const stop = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+  const deadline = Date.now() + cfg.timeoutMs;
+  let failure: Error | undefined;
+  let results: CheckResult[] = [];
+  try {
+    const init = await io.group('terraform init', () =>
+      terraform(
+        io,
+        tf,
+        ['init', '-input=false', '-no-color', ...cfg.backendConfig.map((b) => `-backend-config=${b}`)],
+        { signal: stop },
+      ),
+    );
+    if (init.code !== 0) throw new Error(`terraform init failed (exit ${init.code}):\n${lastLines(init)}`);
+    const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () =>
+      terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...varArgs], {
+        signal: stop,
+      }),
+    );
+    if (apply.aborted || stop.aborted)
+      throw new Error(
+        timeout.signal.aborted
+          ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during terraform apply`
+          : 'cancelled during terraform apply',
+      );
+    if (apply.code !== 0)
+      throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
+
+    const outs = await readOutputs(io, tf);
+    for (const [k, v] of Object.entries(outs)) io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
+    io.setOutput('outputs', JSON.stringify(outs));
+
+    const ids = instanceIds(outs);
+    if (ids.length) {
+      const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
+      await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
+        const client = ec2Client(region);
+        try {
+          await waitForInstances(client, ids, deadline, io, stop);
+        } finally {
+          client.destroy();
+        }
+      });
+    }
+
+    if (cfg.checks.length) {
+      const remote: RemoteRunner = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
+      if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
+        remote.ssm = await ssmRunner(cfg.awsRegion);
+      results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {
+        const out: CheckResult[] = [];
+        for (const c of cfg.checks) {
+          const r = await runCheck(c, outs, remote, io, stop);
+          io.info(`${r.passed ? 'PASS' : 'FAIL'} ${c.name} (${r.attempts} attempt(s)): ${r.message}`);
+          out.push(r);
+        }
+        return out;
+      });
+      for (const r of results.filter((x) => !x.passed)) {
+        io.annotate({
+          level: 'error',
+          file: cfg.specFile,
+          line: r.check.line,
+          title: `Smoke check failed: ${r.check.name}`,
+          message: r.message,
+        });
+      }
+      if (stop.aborted)
+        throw new Error(
+          timeout.signal.aborted
+            ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during the smoke checks`
+            : 'cancelled during the smoke checks',
+        );
+    }
+  } catch (e) {
+    failure = e as Error;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const passed = results.filter((r) => r.passed).length;
+  const failed = results.length - passed;
+  io.setOutput('passed', passed);
+  io.setOutput('failed', failed);
+  await io.appendSummary(
+    [
+      '## ami-bakery verify',
+      '',
+      `AMI \`${cfg.amiId}\` in \`${path.relative(process.cwd(), cfg.dir) || '.'}\`: ${failure ? `❌ ${messageOf(failure).split('\n')[0]}` : `${passed} passed, ${failed} failed`}`,
+      '',
+      results.length ? summaryTable(results, cfg.specFile) : '',
+      '',
+    ].join('\n'),
+  );
+
+  // Destroy always (unless keep, when the post step does it) — and a destroy failure is an error.
+  let destroyError: Error | undefined;
+  if (!cfg.keep || failure) {
+    try {
+      await destroy(io, tf);
+      io.saveState(DESTROYED_KEY, 'true');
+      const left = await stateList(io, tf);
+      if (left.length)
+        throw new Error(`terraform destroy left resources in the state of ${cfg.dir}: ${left.join(', ')}`);
+    } catch (e) {
+      destroyError = e as Error;
+    }
+  } else
+    io.info(
+      `keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`,
+    );
+
+  if (failure && destroyError) throw new Error(`${failure.message}\nand then: ${destroyError.message}`);
+  if (failure) throw failure;
+  if (destroyError) throw destroyError;
+  if (failed)
+    throw new GateError(
+      `${failed} of ${results.length} smoke check(s) failed: ${results
+        .filter((r) => !r.passed)
+        .map((r) => r.check.name)
+        .join(', ')}`,
+    );
+}
+
+/** The post step (post-if: always()): destroy what the main step recorded, unless it already did. */
+export async function runVerifyPost(io: Io): Promise<void> {
+  const raw = io.getState(STATE_KEY);
+  if (!raw || io.getState(DESTROYED_KEY) === 'true') {
+    io.info('Nothing to destroy.');
+    return;
+  }
+  const tf = JSON.parse(raw) as TerraformRun;
+  await destroy(io, tf);
+  io.info(`Destroyed the test environment in ${tf.dir}.`);
+}

@@ -1,0 +1,263 @@
+/**
+ * The smoke-test spec (YAML; schema in docs/smoke-tests.schema.json). Parsed with line numbers so
+ * every problem is reported as file:line before anything is applied. Pure apart from reading text.
+ *
+ *   defaults: { retries: 5, within: 60s }
+ *   checks:
+ *     - name: web answers
+ *       kind: http
+ *       url: http://${{ outputs.public_ip }}/health
+ *       status: 200
+ *       body-contains: ok
+ *     - name: ssh port
+ *       kind: tcp
+ *       host: ${{ outputs.public_ip }}
+ *       port: 22
+ *     - name: MaxAuthTries
+ *       kind: command
+ *       host: ${{ outputs.public_ip }}
+ *       user: ubuntu
+ *       command: sshd -T | grep -i '^maxauthtries 4$'
+ */
+import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap, type Node as YamlNode } from 'yaml';
+
+export type CheckKind = 'tcp' | 'http' | 'command';
+
+interface BaseCheck {
+  name: string;
+  kind: CheckKind;
+  line: number;
+  retries: number;
+  withinMs: number;
+}
+export interface TcpCheck extends BaseCheck {
+  kind: 'tcp';
+  host: string;
+  port: string;
+}
+export interface HttpCheck extends BaseCheck {
+  kind: 'http';
+  url: string;
+  status: number;
+  bodyContains?: string;
+  bodyRegex?: string;
+}
+export interface CommandCheck extends BaseCheck {
+  kind: 'command';
+  transport: 'ssh' | 'ssm';
+  /** A command line for the remote shell (no ${{ }} substitution), or an argv (substituted, quoted). */
+  command?: string;
+  argv?: string[];
+  host?: string;
+  port: string;
+  user?: string;
+  instanceId?: string;
+  exitCode: number;
+  stdoutContains?: string;
+  stdoutRegex?: string;
+}
+export type Check = TcpCheck | HttpCheck | CommandCheck;
+
+export class SpecError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}: ${problem}`);
+    this.name = 'SpecError';
+  }
+}
+
+const KNOWN: Record<CheckKind, string[]> = {
+  tcp: ['host', 'port'],
+  http: ['url', 'status', 'body-contains', 'body-regex'],
+  command: [
+    'command',
+    'argv',
+    'transport',
+    'host',
+    'port',
+    'user',
+    'instance-id',
+    'exit-code',
+    'stdout-contains',
+    'stdout-regex',
+  ],
+};
+const COMMON = ['name', 'kind', 'retries', 'within'];
+
+/** "90s", "2m", "1m30s", "500ms", or a number of seconds. */
+export function parseDuration(v: unknown): number | undefined {
+  if (typeof v === 'number' && v >= 0) return v * 1000;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = '';
+  for (const m of s.matchAll(re)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
+    consumed += m[0];
+  }
+  return consumed === s && consumed ? total : undefined;
+}
+
+export function parseSpec(text: string, file: string): Check[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const lineOf = (node: YamlNode | null | undefined, fallback = 1) =>
+    node && 'range' in node && node.range ? lc.linePos(node.range[0]).line : fallback;
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new SpecError(file, lc.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) throw new SpecError(file, 1, 'the spec must be a mapping with a "checks" list');
+  const defaultsNode = root.get('defaults', true) as YamlNode | undefined;
+  const defaults = isMap(defaultsNode) ? (defaultsNode.toJSON() as Record<string, unknown>) : {};
+  const checksNode = root.get('checks', true) as YamlNode | undefined;
+  if (!isSeq(checksNode) || checksNode.items.length === 0) {
+    throw new SpecError(file, lineOf(checksNode ?? root), '"checks" must be a non-empty list');
+  }
+  const checks: Check[] = [];
+  const names = new Set<string>();
+  for (const item of checksNode.items as YamlNode[]) {
+    const line = lineOf(item);
+    if (!isMap(item)) throw new SpecError(file, line, 'each check must be a mapping (name, kind, ...)');
+    const map = item as YAMLMap;
+    const v = map.toJSON() as Record<string, unknown>;
+    const at = (key: string) => lineOf(map.get(key, true) as YamlNode | undefined, line);
+    const kind = v.kind as CheckKind;
+    if (!kind) throw new SpecError(file, line, 'check has no "kind" (tcp, http or command)');
+    if (!(kind in KNOWN))
+      throw new SpecError(file, at('kind'), `unknown kind "${String(kind)}": use tcp, http or command`);
+    for (const key of Object.keys(v)) {
+      if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
+        const pair = map.items.find((p) => (p.key as { value?: unknown })?.value === key);
+        throw new SpecError(
+          file,
+          lineOf(pair?.key as YamlNode, line),
+          `"${key}" is not a field of a ${kind} check (fields: ${KNOWN[kind].join(', ')})`,
+        );
+      }
+    }
+    const name = String(v.name ?? `${kind} check at line ${line}`);
+    if (names.has(name)) throw new SpecError(file, at('name'), `two checks are named "${name}"`);
+    names.add(name);
+    const retries = Number(v.retries ?? defaults.retries ?? 3);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
+      throw new SpecError(file, at('retries'), '"retries" must be a whole number from 0 to 1000');
+    const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
+    if (withinMs === undefined)
+      throw new SpecError(file, at('within'), `"within" must be a duration such as 30s, 2m or 1m30s`);
+    const base = { name, line, retries, withinMs };
+    const str = (key: string) => (v[key] === undefined || v[key] === null ? undefined : String(v[key]));
+    const need = (key: string) => {
+      const s = str(key);
+      if (s === undefined || s === '')
+        throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
+      return s;
+    };
+    const portOf = (key: string, dflt?: string) => {
+      const p = str(key) ?? dflt;
+      if (p === undefined) throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
+      if (
+        !/^\$\{\{.*\}\}$/.test(p.trim()) &&
+        !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535)
+      ) {
+        throw new SpecError(
+          file,
+          at(key),
+          `"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`,
+        );
+      }
+      return p;
+    };
+    const regexOf = (key: string) => {
+      const r = str(key);
+      if (r === undefined) return undefined;
+      try {
+        new RegExp(r);
+      } catch (e) {
+        throw new SpecError(
+          file,
+          at(key),
+          `"${key}" is not a valid regular expression: ${(e as Error).message}`,
+        );
+      }
+      return r;
+    };
+    if (kind === 'tcp') checks.push({ ...base, kind, host: need('host'), port: portOf('port') });
+    else if (kind === 'http') {
+      const status = Number(v.status ?? 200);
+      if (!Number.isInteger(status) || status < 100 || status > 599)
+        throw new SpecError(file, at('status'), '"status" must be an HTTP status code');
+      checks.push({
+        ...base,
+        kind,
+        url: need('url'),
+        status,
+        bodyContains: str('body-contains'),
+        bodyRegex: regexOf('body-regex'),
+      });
+    } else {
+      const transport = (str('transport') ?? 'ssh') as 'ssh' | 'ssm';
+      if (transport !== 'ssh' && transport !== 'ssm')
+        throw new SpecError(file, at('transport'), '"transport" must be ssh or ssm');
+      const command = str('command');
+      const argv = Array.isArray(v.argv) ? v.argv.map(String) : undefined;
+      if (!command && !argv?.length)
+        throw new SpecError(
+          file,
+          line,
+          `command check "${name}" needs "command" (a command line) or "argv" (a list)`,
+        );
+      if (command && /\$\{\{/.test(command)) {
+        throw new SpecError(
+          file,
+          at('command'),
+          'outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments',
+        );
+      }
+      const exitCode = Number(v['exit-code'] ?? 0);
+      if (!Number.isInteger(exitCode))
+        throw new SpecError(file, at('exit-code'), '"exit-code" must be a whole number');
+      const check: CommandCheck = {
+        ...base,
+        kind,
+        transport,
+        command,
+        argv,
+        host: str('host'),
+        port: transport === 'ssh' ? portOf('port', '22') : '22',
+        user: str('user'),
+        instanceId: str('instance-id'),
+        exitCode,
+        stdoutContains: str('stdout-contains'),
+        stdoutRegex: regexOf('stdout-regex'),
+      };
+      if (transport === 'ssh' && (!check.host || !check.user))
+        throw new SpecError(file, line, `command check "${name}" over ssh needs "host" and "user"`);
+      if (transport === 'ssm' && !check.instanceId)
+        throw new SpecError(file, line, `command check "${name}" over ssm needs "instance-id"`);
+      checks.push(check);
+    }
+  }
+  return checks;
+}
+
+/** Replace `${{ outputs.name }}` (and `${{ outputs.list[0] }}`) with Terraform output values. */
+export function substitute(s: string, outputs: Record<string, unknown>): string {
+  return s.replace(/\$\{\{\s*outputs\.([\w-]+)(?:\[(\d+)\])?\s*\}\}/g, (_, name: string, idx?: string) => {
+    if (!(name in outputs)) throw new Error(`no Terraform output named "${name}"`);
+    let v = outputs[name];
+    if (idx !== undefined) {
+      if (!Array.isArray(v)) throw new Error(`output "${name}" is not a list`);
+      v = v[Number(idx)];
+    }
+    if (v === undefined || v === null || typeof v === 'object')
+      throw new Error(`output "${name}" is not a single value`);
+    return String(v);
+  });
+}

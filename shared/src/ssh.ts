@@ -1,0 +1,146 @@
+/**
+ * SSH for the stages (scan's ssh:// target, verify's command checks): ssh2, key auth, host key
+ * checked against known_hosts lines or SHA256 fingerprints, every remote command built from an
+ * argv array and POSIX-quoted (the remote side is a shell; nothing is interpolated raw).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { Client, type ConnectConfig } from 'ssh2';
+import { InputError } from './errors.js';
+import { shellJoin } from './exec.js';
+import type { Io } from './io.js';
+
+export interface SshTarget {
+  user: string;
+  host: string;
+  port: number;
+}
+
+export interface SshOptions {
+  privateKey: string;
+  /** known_hosts lines or SHA256:... fingerprints; empty = accept any host key (with a warning). */
+  knownHosts: string;
+  readyTimeoutMs?: number;
+}
+
+export function loadPrivateKey(value: string): string {
+  if (!value)
+    throw new InputError(
+      'ssh-key',
+      'is required for an ssh:// target.',
+      'pass the private key (e.g. from a secret) or its path.',
+    );
+  if (value.includes('PRIVATE KEY-----')) return value.endsWith('\n') ? value : `${value}\n`;
+  try {
+    return fs.readFileSync(value, 'utf8');
+  } catch {
+    throw new InputError(
+      'ssh-key',
+      'is neither a private key nor a readable key file.',
+      'pass the PEM/OpenSSH private key text or a path to it.',
+    );
+  }
+}
+
+/** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */
+export function hostKeyMatches(knownHosts: string, key: Buffer): boolean {
+  const fp = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+  for (const line of knownHosts.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    if (t.startsWith('SHA256:') && t === fp) return true;
+    const parts = t.split(/\s+/);
+    const blob = parts.find((p) => /^AAAA[0-9A-Za-z+/=]+$/.test(p));
+    if (blob && Buffer.from(blob, 'base64').equals(key)) return true;
+  }
+  return false;
+}
+
+export class Ssh {
+  private constructor(private readonly conn: Client) {}
+
+  static connect(t: SshTarget, o: SshOptions, io: Pick<Io, 'warning'>): Promise<Ssh> {
+    return new Promise((resolve, reject) => {
+      const conn = new Client();
+      let rejectedKey = false;
+      const cfg: ConnectConfig = {
+        host: t.host,
+        port: t.port,
+        username: t.user,
+        privateKey: o.privateKey,
+        readyTimeout: o.readyTimeoutMs ?? 20_000,
+        hostVerifier: (key: Buffer) => {
+          if (!o.knownHosts) return true;
+          const ok = hostKeyMatches(o.knownHosts, key);
+          if (!ok) rejectedKey = true;
+          return ok;
+        },
+      };
+      if (!o.knownHosts) io.warning(`ssh-known-hosts is empty: the host key of ${t.host} is not verified.`);
+      conn.once('ready', () => resolve(new Ssh(conn)));
+      conn.once('error', (e) =>
+        reject(
+          new Error(
+            rejectedKey
+              ? `the host key of ${t.host}:${t.port} does not match ssh-known-hosts`
+              : `ssh to ${t.user}@${t.host}:${t.port} failed: ${e.message}`,
+          ),
+        ),
+      );
+      conn.connect(cfg);
+    });
+  }
+
+  /** Run an argv on the remote host (each element quoted for the remote shell). */
+  run(argv: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    return this.runShell(shellJoin(argv), timeoutMs);
+  }
+
+  /** Run a command line written by the user (a smoke-test `command`), as the remote shell reads it. */
+  runShell(command: string, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`remote command timed out after ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
+      this.conn.exec(command, (err, stream) => {
+        if (err) {
+          clearTimeout(timer);
+          reject(err);
+          return;
+        }
+        let stdout = '';
+        let stderr = '';
+        stream.on('data', (d: Buffer) => {
+          stdout += d.toString('utf8');
+        });
+        stream.stderr.on('data', (d: Buffer) => {
+          stderr = (stderr + d.toString('utf8')).slice(-64 * 1024);
+        });
+        stream.on('close', (code: number | null) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr });
+        });
+      });
+    });
+  }
+
+  sftp(op: 'put' | 'get', local: string, remote: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.conn.sftp((err, sftp) => {
+        if (err) return reject(err);
+        const done = (e?: Error | null) => {
+          sftp.end();
+          if (e) reject(new Error(`sftp ${op} ${remote}: ${e.message}`));
+          else resolve();
+        };
+        if (op === 'put') sftp.fastPut(local, remote, done);
+        else sftp.fastGet(remote, local, done);
+      });
+    });
+  }
+
+  close(): void {
+    this.conn.end();
+  }
+}

@@ -1,0 +1,268 @@
+/** action-verify with the real terraform binary on local modules, a real sshd, and the EC2 sandbox. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, runCli, tmpDir } from './helpers.js';
+import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
+import { freePort, startSshd, type TestSshd } from './sshd.js';
+
+const AMI = 'ami-0123456789abcdef0';
+
+/** A private copy of a fixture module (terraform writes .terraform and state next to it). */
+function module(name: string): { dir: string; work: string } {
+  const dir = tmpDir('ami-bakery-tf-');
+  fs.cpSync(path.join(FIXTURES, 'terraform', name), dir, { recursive: true });
+  const work = tmpDir('ami-bakery-work-');
+  return { dir, work };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function stateResources(dir: string): number {
+  const f = path.join(dir, 'terraform.tfstate');
+  if (!fs.existsSync(f)) return 0;
+  return (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length;
+}
+
+const args = (dir: string, work: string, port: number, extra: string[] = []) => [
+  'verify',
+  '--ami-id',
+  AMI,
+  '--terraform-dir',
+  dir,
+  '--vars',
+  `port=${port}\nwork_dir=${work}`,
+  ...extra,
+];
+
+describe('verify: apply, check, destroy', () => {
+  it('passes its smoke checks against the environment built from the AMI, exposes outputs, and destroys it', async () => {
+    const { dir, work } = module('local-server');
+    const port = await freePort();
+    const r = await runCli(args(dir, work, port, ['--smoke-tests', 'test/fixtures/terraform/smoke-ok.yml']));
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({
+      passed: '2',
+      failed: '0',
+      public_ip: '127.0.0.1',
+      http_port: String(port),
+    });
+    expect(JSON.parse(r.outputs.outputs)).toMatchObject({ public_ip: '127.0.0.1', http_port: port });
+    expect(r.stdout).toMatch(/PASS serves the AMI marker/);
+    expect(fs.readFileSync(path.join(work, 'ami.txt'), 'utf8').trim()).toBe(AMI); // the AMI reached the module
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+  });
+
+  it('a failing smoke check: annotated on its spec line, exit 1, still destroyed', async () => {
+    const { dir, work } = module('local-server');
+    const port = await freePort();
+    const r = await runCli(
+      args(dir, work, port, ['--smoke-tests', 'test/fixtures/terraform/smoke-failing.yml']),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: test\/fixtures\/terraform\/smoke-failing\.yml:9: Smoke check failed: health page: expected HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/health, got 404/,
+    );
+    expect(r.stderr).toMatch(/1 of 2 smoke check\(s\) failed: health page/);
+    expect(r.outputs).toMatchObject({ passed: '1', failed: '1' });
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+  });
+
+  it('apply failure: clear message, exit 1, what was created is destroyed', async () => {
+    const { dir, work } = module('apply-fails');
+    const port = await freePort();
+    const r = await runCli(args(dir, work, port));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/terraform apply failed \(exit 1\)[\s\S]*configuring the test instance failed/);
+    expect(fs.existsSync(path.join(work, 'ami.txt'))).toBe(true); // the server had been started
+    expect(await portOpen(port)).toBe(false);
+    expect(fs.existsSync(path.join(work, 'server.pid'))).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+  });
+
+  it('timeout: stops terraform, destroys, exit 1', async () => {
+    const { dir, work } = module('slow');
+    const port = await freePort();
+    const r = await runCli(args(dir, work, port, ['--timeout', '0.15']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the timeout \(0\.15 min\) ran out during terraform apply/);
+    expect(fs.existsSync(path.join(work, 'slow.started'))).toBe(true);
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+  });
+
+  it('SIGTERM mid-apply: terraform is stopped, the environment destroyed, exit non-zero', async () => {
+    const { dir, work } = module('slow');
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ami-bakery.mjs'), ...args(dir, work, port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => {
+      log += d;
+    });
+    child.stderr.on('data', (d) => {
+      log += d;
+    });
+    for (
+      let i = 0;
+      i < 300 && !(fs.existsSync(path.join(work, 'slow.started')) && (await portOpen(port)));
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await portOpen(port), log).toBe(true);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code, log).toBe(1);
+    expect(log).toMatch(/cancelled during terraform apply/);
+    expect(log).toMatch(/Destroy complete!/);
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+  });
+});
+
+describe('verify: the spec is checked before anything is applied (exit 2, file:line)', () => {
+  const specs = tmpDir();
+  const write = (name: string, text: string) => {
+    const p = path.join(specs, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  it.each([
+    [
+      'unknown kind',
+      'checks:\n  - name: a\n    kind: ping\n    host: x\n',
+      /:3: unknown kind "ping": use tcp, http or command/,
+    ],
+    [
+      'missing port',
+      'checks:\n  - name: a\n    kind: tcp\n    host: x\n',
+      /:2: tcp check "a" is missing "port"/,
+    ],
+    ['bad YAML', 'checks:\n  - name: a\n    kind: [tcp\n', /:\d+: not valid YAML/],
+    [
+      'a field of another kind',
+      'checks:\n  - name: a\n    kind: tcp\n    host: x\n    port: 80\n    url: http://x\n',
+      /:6: "url" is not a field of a tcp check/,
+    ],
+    [
+      'outputs in a command line',
+      'checks:\n  - name: a\n    kind: command\n    host: h\n    user: u\n    command: echo ${{ outputs.x }}\n',
+      /:6: outputs are not substituted into a "command" line/,
+    ],
+  ])('%s', async (_n, text, message) => {
+    const { dir, work } = module('local-server');
+    const spec = write(`${_n.replace(/\W/g, '-')}.yml`, text);
+    const r = await runCli(args(dir, work, 1, ['--smoke-tests', spec, '--ssh-key', '/dev/null']));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain(`error: ${spec}:`);
+    expect(fs.existsSync(path.join(dir, '.terraform'))).toBe(false); // terraform never ran
+  });
+
+  it('rejects a bad AMI id and a missing module before terraform runs', async () => {
+    const bad = await runCli([
+      'verify',
+      '--ami-id',
+      'ami-12',
+      '--terraform-dir',
+      'test/fixtures/terraform/local-server',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Input "ami-id": "ami-12" is not an AMI id/);
+    const missing = await runCli(['verify', '--ami-id', AMI, '--terraform-dir', 'nope/env']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Input "terraform-dir": "nope\/env" does not exist/);
+  });
+});
+
+describe('verify: command checks over ssh (real sshd on 127.0.0.1)', () => {
+  let sshd: TestSshd;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(() => sshd?.stop());
+
+  it('runs the command on the host and checks its exit code and output; argv gets outputs, quoted', async () => {
+    const { dir, work } = module('local-server');
+    const port = await freePort();
+    const spec = path.join(work, 'smoke.yml');
+    fs.writeFileSync(
+      spec,
+      [
+        'checks:',
+        '  - name: ami marker via ssh',
+        '    kind: command',
+        '    host: ${{ outputs.public_ip }}',
+        `    port: ${sshd.port}`,
+        '    user: root',
+        '    argv: [cat, "${{ outputs.instance_id }}/ami.txt"]',
+        `    stdout-regex: '^${AMI}$'`,
+        '  - name: shell pipeline',
+        '    kind: command',
+        '    host: 127.0.0.1',
+        `    port: ${sshd.port}`,
+        '    user: root',
+        "    command: echo 'MaxAuthTries 4' | grep -c MaxAuthTries",
+        '    stdout-contains: "1"',
+        '',
+      ].join('\n'),
+    );
+    // instance_id is abused here to carry the work dir through an output into argv
+    const r = await runCli([
+      ...args(dir, work, port, [
+        '--smoke-tests',
+        spec,
+        '--ssh-key',
+        fs.readFileSync(sshd.clientKey, 'utf8'),
+        '--ssh-known-hosts',
+        sshd.hostPublicKey,
+      ]),
+      '--vars',
+      `instance_id=${work}`,
+    ]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ passed: '2', failed: '0' });
+    expect(sshd.log()).toContain('Accepted publickey for root');
+  });
+});
+
+describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
+  let sandbox: Ec2Sandbox;
+  beforeAll(async () => {
+    sandbox = new Ec2Sandbox();
+    await sandbox.start();
+  });
+  afterAll(() => sandbox.stop());
+
+  it('polls until the instance is ok, logging progress', async () => {
+    const creds = sandbox.addAccount('333333333333');
+    const inst = sandbox.putInstance('333333333333', 'us-east-2', AMI, 1500);
+    const { dir, work } = module('local-server');
+    const port = await freePort();
+    const r = await runCli([...args(dir, work, port), '--vars', `instance_id=${inst.instanceId}`], {
+      env: sandbox.env(creds, 'us-east-2'),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${inst.instanceId}: running, system initializing, instance initializing`);
+    expect(r.stdout).toContain(`${inst.instanceId}: running, system ok, instance ok`);
+    expect(sandbox.calls.some((c) => c.action === 'DescribeInstanceStatus' && c.region === 'us-east-2')).toBe(
+      true,
+    );
+  });
+});
