@@ -24,6 +24,10 @@ const STAGES: Record<string, { dir: string; load: () => Promise<StageFn> }> = {
     dir: 'action-verify',
     load: async () => (await import('../../action-verify/src/verify.js')).runVerify,
   },
+  promote: {
+    dir: 'action-promote',
+    load: async () => (await import('../../action-promote/src/promote.js')).runPromote,
+  },
   scan: {
     dir: 'action-scan',
     load: async () => (await import('../../action-scan/src/scan.js')).runScan,

@@ -1,18 +1,24 @@
 /**
- * A small EC2-compatible HTTP server for tests and the demo: the real AWS SDK v3 talks to it through
- * the standard endpoint variables (AWS_ENDPOINT_URL_EC2=http://127.0.0.1:PORT). EC2 query protocol
- * in, XML out (built with fast-xml-parser). The region comes from the request's SigV4 signing scope,
- * the account from the access key. Signatures are not verified (only their presence and scope).
+ * A small EC2/STS/SSM-compatible HTTP server for tests, benchmarks and the demo: the real AWS SDK v3
+ * talks to it through the standard endpoint variables (AWS_ENDPOINT_URL_EC2/_STS/_SSM, or
+ * AWS_ENDPOINT_URL, = http://127.0.0.1:PORT). The service and region come from the request's SigV4
+ * signing scope, the account from the access key; signatures are not verified (only their presence
+ * and scope). EC2 and STS speak the query protocol with XML answers (built with fast-xml-parser),
+ * SSM JSON 1.1.
  *
  * It is test support, not product: every call it does not implement answers `InvalidAction`, it
- * never pretends to succeed. Implemented: DescribeImages, CreateTags, DescribeTags, DescribeInstanceStatus.
+ * never pretends to succeed. Images copied with CopyImage stay `pending` for `copyLatencyMs`, with
+ * their snapshot's Progress growing. Faults: `throttleRate` (EC2 calls answer RequestLimitExceeded),
+ * `copyLimitPerRegion` (more pending copies per account and region answer ResourceLimitExceeded),
+ * `failNext` (the next N calls of an action fail with a given error).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder } from 'fast-xml-parser';
 
-const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export interface SandboxImage {
   imageId: string;
@@ -23,6 +29,26 @@ export interface SandboxImage {
   creationDate: string;
   description?: string;
   tags: Map<string, string>;
+  snapshotIds: string[];
+  encrypted: boolean;
+  kmsKeyId?: string;
+  launchPermissions: Set<string>;
+  deprecationTime?: string;
+  /** copies: pending until then (ms since epoch) */
+  availableAt: number;
+  startedAt: number;
+  sourceImageId?: string;
+}
+
+export interface SandboxSnapshot {
+  snapshotId: string;
+  ownerId: string;
+  region: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  createVolumePermissions: Set<string>;
+  tags: Map<string, string>;
+  deleted: boolean;
 }
 
 export interface SandboxInstance {
@@ -38,7 +64,19 @@ export interface SandboxInstance {
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
+  sessionToken?: string;
   accountId: string;
+}
+
+export interface SandboxOptions {
+  /** How long a CopyImage stays pending. */
+  copyLatencyMs?: number;
+  /** Probability (0–1) that an EC2 call answers RequestLimitExceeded. */
+  throttleRate?: number;
+  /** Concurrent pending copies allowed per account and region; more answer ResourceLimitExceeded. */
+  copyLimitPerRegion?: number;
+  /** Seed of the fault-injection random numbers (runs repeat). */
+  seed?: number;
 }
 
 export class SandboxError extends Error {
@@ -56,6 +94,7 @@ interface Ctx {
   accountId: string;
   region: string;
   params: Params;
+  creds: Credentials;
 }
 type Handler = (ctx: Ctx) => Record<string, unknown>;
 
@@ -88,26 +127,81 @@ function matches(value: string | undefined, patterns: string[]): boolean {
   );
 }
 
+/** Tag.N.Key/Value under a prefix. */
+function tagsAt(params: Params, prefix: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 1; params.has(`${prefix}${i}.Key`); i++)
+    out.push([params.get(`${prefix}${i}.Key`)!, params.get(`${prefix}${i}.Value`) ?? '']);
+  return out;
+}
+
+const id = (prefix: string) => `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+const tagXml = (tags: Map<string, string>) => ({ item: [...tags].map(([key, value]) => ({ key, value })) });
+
 export class Ec2Sandbox {
   readonly images = new Map<string, SandboxImage>();
+  readonly snapshots = new Map<string, SandboxSnapshot>();
   readonly instances = new Map<string, SandboxInstance>();
-  /** Every call received, in order: action, account, region. */
+  readonly launchTemplates = new Map<
+    string,
+    { id: string; ownerId: string; region: string; defaultImageId: string }
+  >();
+  readonly parameters = new Map<string, { value: string; dataType: string; version: number }>();
+  /** Every call received, in order: service action, account, region. */
   readonly calls: Array<{
     action: string;
+    service: string;
     accountId: string;
     region: string;
     params: Record<string, string>;
+    at: number;
   }> = [];
+  /** Highest number of copies pending at once, per account/region. */
+  readonly maxConcurrentCopies = new Map<string, number>();
+  readonly opts: Required<SandboxOptions>;
+  /** EC2 calls answered RequestLimitExceeded by fault injection. */
+  throttled = 0;
   private readonly keys = new Map<string, Credentials>();
-  private readonly handlers = new Map<string, Handler>();
+  private readonly roles = new Set<string>();
+  private readonly clientTokens = new Map<string, string>();
+  private readonly failures = new Map<string, { code: string; times: number }>();
+  private readonly ec2 = new Map<string, Handler>();
+  private rng: () => number;
   private server?: http.Server;
   endpoint = '';
 
-  constructor() {
-    this.handlers.set('DescribeImages', (c) => this.describeImages(c));
-    this.handlers.set('CreateTags', (c) => this.createTags(c));
-    this.handlers.set('DescribeTags', (c) => this.describeTags(c));
-    this.handlers.set('DescribeInstanceStatus', (c) => this.describeInstanceStatus(c));
+  constructor(opts: SandboxOptions = {}) {
+    this.opts = {
+      copyLatencyMs: 0,
+      throttleRate: 0,
+      copyLimitPerRegion: Number.POSITIVE_INFINITY,
+      seed: 1,
+      ...opts,
+    };
+    let x = this.opts.seed >>> 0 || 1;
+    this.rng = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return ((x >>> 0) % 1_000_000) / 1_000_000;
+    };
+    const h: Record<string, Handler> = {
+      DescribeImages: (c) => this.describeImages(c),
+      CreateTags: (c) => this.createTags(c),
+      DescribeTags: (c) => this.describeTags(c),
+      DescribeInstanceStatus: (c) => this.describeInstanceStatus(c),
+      CopyImage: (c) => this.copyImage(c),
+      DescribeSnapshots: (c) => this.describeSnapshots(c),
+      ModifyImageAttribute: (c) => this.modifyImageAttribute(c),
+      ModifySnapshotAttribute: (c) => this.modifySnapshotAttribute(c),
+      EnableImageDeprecation: (c) => this.enableImageDeprecation(c),
+      DeregisterImage: (c) => this.deregisterImage(c),
+      DeleteSnapshot: (c) => this.deleteSnapshot(c),
+      DescribeInstances: (c) => this.describeInstances(c),
+      DescribeLaunchTemplates: (c) => this.describeLaunchTemplates(c),
+      DescribeLaunchTemplateVersions: (c) => this.describeLaunchTemplateVersions(c),
+    };
+    for (const [k, v] of Object.entries(h)) this.ec2.set(k, v);
   }
 
   /** Credentials that act as `accountId`. */
@@ -121,12 +215,35 @@ export class Ec2Sandbox {
     return creds;
   }
 
+  /** A role that AssumeRole may enter (arn:aws:iam::<account>:role/<name>). */
+  addRole(accountId: string, name: string): string {
+    const arn = `arn:aws:iam::${accountId}:role/${name}`;
+    this.roles.add(arn);
+    return arn;
+  }
+
+  /** Make the next `times` calls of `action` fail with `code`. */
+  failNext(action: string, code: string, times = 1): void {
+    this.failures.set(action, { code, times });
+  }
+
   putImage(
     accountId: string,
     region: string,
-    over: Partial<SandboxImage> & { tags?: Record<string, string> } = {},
+    over: Partial<Omit<SandboxImage, 'tags'>> & { tags?: Record<string, string> } = {},
   ): SandboxImage {
-    const imageId = `ami-${randomBytes(9).toString('hex').slice(0, 17)}`;
+    const imageId = id('ami');
+    const snap: SandboxSnapshot = {
+      snapshotId: id('snap'),
+      ownerId: accountId,
+      region,
+      encrypted: over.encrypted ?? false,
+      kmsKeyId: over.kmsKeyId,
+      createVolumePermissions: new Set(),
+      tags: new Map(),
+      deleted: false,
+    };
+    this.snapshots.set(`${region}/${snap.snapshotId}`, snap);
     const img: SandboxImage = {
       imageId,
       name: over.name ?? `image-${imageId}`,
@@ -136,9 +253,26 @@ export class Ec2Sandbox {
       creationDate: over.creationDate ?? new Date().toISOString(),
       description: over.description,
       tags: new Map(Object.entries(over.tags ?? {})),
+      snapshotIds: [snap.snapshotId],
+      encrypted: snap.encrypted,
+      kmsKeyId: snap.kmsKeyId,
+      launchPermissions: new Set(),
+      availableAt: over.availableAt ?? 0,
+      startedAt: Date.now(),
     };
     this.images.set(`${region}/${imageId}`, img);
     return img;
+  }
+
+  image(region: string, imageId: string): SandboxImage | undefined {
+    return this.images.get(`${region}/${imageId}`);
+  }
+
+  /** Live images (not deregistered) owned by an account in a region. */
+  imagesOf(accountId: string, region: string): SandboxImage[] {
+    return [...this.images.values()].filter(
+      (i) => i.ownerId === accountId && i.region === region && this.stateOf(i) !== 'deregistered',
+    );
   }
 
   /** An instance that is running now and passes its status checks after `okAfterMs`. */
@@ -150,7 +284,7 @@ export class Ec2Sandbox {
     state: SandboxInstance['state'] = 'running',
   ): SandboxInstance {
     const inst: SandboxInstance = {
-      instanceId: `i-${randomBytes(9).toString('hex').slice(0, 17)}`,
+      instanceId: id('i'),
       ownerId: accountId,
       region,
       imageId,
@@ -161,30 +295,52 @@ export class Ec2Sandbox {
     return inst;
   }
 
-  image(region: string, imageId: string): SandboxImage | undefined {
-    return this.images.get(`${region}/${imageId}`);
+  putLaunchTemplate(accountId: string, region: string, defaultImageId: string): string {
+    const ltId = id('lt');
+    this.launchTemplates.set(`${region}/${ltId}`, { id: ltId, ownerId: accountId, region, defaultImageId });
+    return ltId;
+  }
+
+  parameter(accountId: string, region: string, name: string) {
+    return this.parameters.get(`${accountId}/${region}/${name}`);
   }
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.endpoint;
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections?.();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  /** Environment for a child process (CLI) acting as `creds` in `region` against this sandbox. */
-  env(creds: Credentials, region: string): NodeJS.ProcessEnv {
+  /** Environment for a process acting as `creds` in `region` against this sandbox. */
+  env(creds: Credentials, region: string): Record<string, string> {
     return {
+      AWS_ENDPOINT_URL: this.endpoint,
       AWS_ENDPOINT_URL_EC2: this.endpoint,
+      AWS_ENDPOINT_URL_STS: this.endpoint,
+      AWS_ENDPOINT_URL_SSM: this.endpoint,
       AWS_ACCESS_KEY_ID: creds.accessKeyId,
       AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
       AWS_REGION: region,
       AWS_EC2_METADATA_DISABLED: 'true',
     };
+  }
+
+  stateOf(i: SandboxImage): SandboxImage['state'] {
+    if (i.state === 'pending' && Date.now() >= i.availableAt) i.state = 'available';
+    return i.state;
+  }
+
+  private progressOf(i: SandboxImage): number {
+    if (this.stateOf(i) !== 'pending') return 100;
+    const total = Math.max(1, i.availableAt - i.startedAt);
+    return Math.min(99, Math.floor((100 * (Date.now() - i.startedAt)) / total));
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -195,40 +351,84 @@ export class Ec2Sandbox {
     });
     req.on('end', () => {
       const requestId = randomBytes(16).toString('hex');
+      let service = 'ec2';
       try {
         const auth = req.headers.authorization ?? '';
         const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
         if (!m)
           throw new SandboxError('AuthFailure', 'Missing or malformed SigV4 Authorization header.', 401);
+        service = m[3];
         const creds = this.keys.get(m[1]);
         if (!creds)
           throw new SandboxError(
-            'AuthFailure',
-            'AWS was not able to validate the provided access credentials',
-            401,
+            service === 'sts' ? 'InvalidClientTokenId' : 'AuthFailure',
+            'The security token included in the request is invalid.',
+            403,
           );
+        if (creds.sessionToken && req.headers['x-amz-security-token'] !== creds.sessionToken) {
+          throw new SandboxError('AuthFailure', 'The session token does not match the access key.', 403);
+        }
+        const region = m[2];
+        if (service === 'ssm') return this.handleSsm(req, res, body, creds, region, requestId);
         const params: Params = new Map(new URLSearchParams(body));
         const action = params.get('Action') ?? '';
-        const handler = this.handlers.get(action);
         this.calls.push({
           action,
+          service,
           accountId: creds.accountId,
-          region: m[2],
+          region,
           params: Object.fromEntries(params),
+          at: Date.now(),
         });
+        const failure = this.failures.get(action);
+        if (failure && failure.times > 0) {
+          failure.times--;
+          throw new SandboxError(failure.code, `injected failure of ${action}`);
+        }
+        const ctx: Ctx = { accountId: creds.accountId, region, params, creds };
+        if (service === 'sts') {
+          const payload = this.sts(action, ctx);
+          this.send(res, 200, {
+            [`${action}Response`]: {
+              '@_xmlns': STS_NS,
+              [`${action}Result`]: payload,
+              ResponseMetadata: { RequestId: requestId },
+            },
+          });
+          return;
+        }
+        if (service !== 'ec2')
+          throw new SandboxError('InvalidAction', `The sandbox does not implement the ${service} service.`);
+        if (this.opts.throttleRate > 0 && this.rng() < this.opts.throttleRate) {
+          this.throttled++;
+          throw new SandboxError('RequestLimitExceeded', 'Request limit exceeded.', 503);
+        }
+        const handler = this.ec2.get(action);
         if (!handler)
           throw new SandboxError(
             'InvalidAction',
             `The action ${action} is not valid for this web service (sandbox).`,
           );
-        const payload = handler({ accountId: creds.accountId, region: m[2], params });
-        this.send(res, 200, { [`${action}Response`]: { '@_xmlns': NS, requestId, ...payload } });
+        this.send(res, 200, { [`${action}Response`]: { '@_xmlns': EC2_NS, requestId, ...handler(ctx) } });
       } catch (e) {
         const err =
           e instanceof SandboxError ? e : new SandboxError('InternalError', (e as Error).message, 500);
-        this.send(res, err.status, {
-          Response: { Errors: { Error: { Code: err.code, Message: err.message } }, RequestID: requestId },
-        });
+        if (service === 'sts') {
+          this.send(res, err.status, {
+            ErrorResponse: {
+              Error: { Type: 'Sender', Code: err.code, Message: err.message },
+              RequestId: requestId,
+            },
+          });
+        } else if (service === 'ssm') {
+          res.statusCode = err.status;
+          res.setHeader('content-type', 'application/x-amz-json-1.1');
+          res.end(JSON.stringify({ __type: err.code, message: err.message }));
+        } else {
+          this.send(res, err.status, {
+            Response: { Errors: { Error: { Code: err.code, Message: err.message } }, RequestID: requestId },
+          });
+        }
       }
     });
   }
@@ -240,40 +440,164 @@ export class Ec2Sandbox {
     res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
   }
 
+  // ---------- STS ----------
+  private sts(action: string, c: Ctx): Record<string, unknown> {
+    if (action === 'GetCallerIdentity') {
+      return {
+        Account: c.accountId,
+        Arn: `arn:aws:iam::${c.accountId}:user/sandbox`,
+        UserId: c.creds.accessKeyId,
+      };
+    }
+    if (action === 'AssumeRole') {
+      const arn = c.params.get('RoleArn') ?? '';
+      const session = c.params.get('RoleSessionName') ?? '';
+      const m = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(arn);
+      if (!m || !this.roles.has(arn))
+        throw new SandboxError(
+          'AccessDenied',
+          `User is not authorized to perform: sts:AssumeRole on resource: ${arn}`,
+          403,
+        );
+      if (!/^[\w+=,.@-]{2,64}$/.test(session))
+        throw new SandboxError('ValidationError', `Invalid RoleSessionName "${session}"`);
+      const creds: Credentials = {
+        accessKeyId: `ASIA${m[1]}${randomBytes(3).toString('hex').toUpperCase()}`,
+        secretAccessKey: randomBytes(20).toString('base64'),
+        sessionToken: randomBytes(32).toString('base64'),
+        accountId: m[1],
+      };
+      this.keys.set(creds.accessKeyId, creds);
+      return {
+        Credentials: {
+          AccessKeyId: creds.accessKeyId,
+          SecretAccessKey: creds.secretAccessKey,
+          SessionToken: creds.sessionToken,
+          Expiration: new Date(Date.now() + 3600_000).toISOString(),
+        },
+        AssumedRoleUser: {
+          Arn: `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${session}`,
+          AssumedRoleId: `AROA${m[1]}:${session}`,
+        },
+      };
+    }
+    throw new SandboxError('InvalidAction', `Could not find operation ${action} (sandbox).`);
+  }
+
+  // ---------- SSM (JSON 1.1) ----------
+  private handleSsm(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+    creds: Credentials,
+    region: string,
+    _rid: string,
+  ): void {
+    const action = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonSSM\./, '');
+    const input = body ? JSON.parse(body) : {};
+    this.calls.push({
+      action,
+      service: 'ssm',
+      accountId: creds.accountId,
+      region,
+      params: input,
+      at: Date.now(),
+    });
+    const key = `${creds.accountId}/${region}/${input.Name}`;
+    let out: Record<string, unknown>;
+    if (action === 'PutParameter') {
+      const prev = this.parameters.get(key);
+      if (prev && !input.Overwrite)
+        throw new SandboxError('ParameterAlreadyExists', `The parameter ${input.Name} already exists.`);
+      if (input.DataType === 'aws:ec2:image' && !/^ami-[0-9a-f]{8,17}$/.test(input.Value)) {
+        throw new SandboxError('ValidationException', `Parameter value ${input.Value} is not an AMI id.`);
+      }
+      const version = (prev?.version ?? 0) + 1;
+      this.parameters.set(key, { value: input.Value, dataType: input.DataType ?? 'text', version });
+      out = { Version: version, Tier: 'Standard' };
+    } else if (action === 'GetParameter') {
+      const p = this.parameters.get(key);
+      if (!p) throw new SandboxError('ParameterNotFound', `Parameter ${input.Name} not found.`);
+      out = {
+        Parameter: {
+          Name: input.Name,
+          Value: p.value,
+          Version: p.version,
+          Type: 'String',
+          DataType: p.dataType,
+        },
+      };
+    } else throw new SandboxError('InvalidAction', `The sandbox does not implement SSM ${action}.`);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/x-amz-json-1.1');
+    res.end(JSON.stringify(out));
+  }
+
+  // ---------- EC2 ----------
   private visibleImages(c: Ctx): SandboxImage[] {
     return [...this.images.values()].filter(
-      (i) => i.region === c.region && i.ownerId === c.accountId && i.state !== 'deregistered',
+      (i) =>
+        i.region === c.region &&
+        (i.ownerId === c.accountId || i.launchPermissions.has(c.accountId)) &&
+        this.stateOf(i) !== 'deregistered',
     );
+  }
+
+  private ownImage(c: Ctx, imageId: string | undefined): SandboxImage {
+    const img = this.images.get(`${c.region}/${imageId}`);
+    if (!img || img.ownerId !== c.accountId || this.stateOf(img) === 'deregistered') {
+      throw new SandboxError('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
+    }
+    return img;
   }
 
   private imageXml(i: SandboxImage) {
     return {
       imageId: i.imageId,
-      imageState: i.state,
+      imageState: this.stateOf(i),
       imageOwnerId: i.ownerId,
       name: i.name,
       creationDate: i.creationDate,
       ...(i.description ? { description: i.description } : {}),
+      ...(i.deprecationTime ? { deprecationTime: i.deprecationTime } : {}),
       isPublic: false,
       architecture: 'x86_64',
       imageType: 'machine',
       rootDeviceType: 'ebs',
-      tagSet: { item: [...i.tags].map(([key, value]) => ({ key, value })) },
+      rootDeviceName: '/dev/sda1',
+      blockDeviceMapping: {
+        item: i.snapshotIds.map((snapshotId) => ({
+          deviceName: '/dev/sda1',
+          ebs: {
+            snapshotId,
+            volumeSize: 8,
+            deleteOnTermination: true,
+            volumeType: 'gp3',
+            encrypted: i.encrypted,
+            ...(i.kmsKeyId ? { kmsKeyId: i.kmsKeyId } : {}),
+          },
+        })),
+      },
+      tagSet: tagXml(i.tags),
     };
   }
 
   private describeImages(c: Ctx) {
     const ids = indexed(c.params, 'ImageId');
+    const owners = indexed(c.params, 'Owner');
     let list = this.visibleImages(c);
+    if (owners.length)
+      list = list.filter((i) =>
+        owners.some((o) => (o === 'self' ? i.ownerId === c.accountId : i.ownerId === o)),
+      );
     if (ids.length) {
-      const missing = ids.filter((id) => !list.some((i) => i.imageId === id));
+      const missing = ids.filter((x) => !list.some((i) => i.imageId === x));
       if (missing.length) {
-        if (missing.some((id) => !/^ami-[0-9a-f]{8,17}$/.test(id))) {
+        if (missing.some((x) => !/^ami-[0-9a-f]{8,17}$/.test(x)))
           throw new SandboxError(
             'InvalidAMIID.Malformed',
             `Invalid id: "${missing[0]}" (expecting "ami-...")`,
           );
-        }
         throw new SandboxError(
           'InvalidAMIID.NotFound',
           `The image id '[${missing.join(', ')}]' does not exist`,
@@ -284,7 +608,7 @@ export class Ec2Sandbox {
     for (const f of filters(c.params)) {
       list = list.filter((i) => {
         if (f.name === 'name') return matches(i.name, f.values);
-        if (f.name === 'state') return matches(i.state, f.values);
+        if (f.name === 'state') return matches(this.stateOf(i), f.values);
         if (f.name === 'image-id') return matches(i.imageId, f.values);
         if (f.name.startsWith('tag:')) return matches(i.tags.get(f.name.slice(4)), f.values);
         if (f.name === 'tag-key') return [...i.tags.keys()].some((k) => matches(k, f.values));
@@ -299,16 +623,29 @@ export class Ec2Sandbox {
 
   private createTags(c: Ctx) {
     const ids = indexed(c.params, 'ResourceId');
-    const tags: Array<[string, string]> = [];
-    for (let i = 1; c.params.has(`Tag.${i}.Key`); i++)
-      tags.push([c.params.get(`Tag.${i}.Key`)!, c.params.get(`Tag.${i}.Value`) ?? '']);
-    const targets = ids.map((id) => {
-      const img = this.visibleImages(c).find((i) => i.imageId === id);
-      if (!img) throw new SandboxError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
-      return img;
+    const tags = tagsAt(c.params, 'Tag.');
+    const targets = ids.map((rid) => {
+      if (rid.startsWith('snap-')) {
+        const s = this.snapshots.get(`${c.region}/${rid}`);
+        if (!s || s.ownerId !== c.accountId || s.deleted)
+          throw new SandboxError('InvalidSnapshot.NotFound', `The snapshot '${rid}' does not exist.`);
+        return s.tags;
+      }
+      const img = this.visibleImages(c).find((i) => i.imageId === rid && i.ownerId === c.accountId);
+      if (!img) throw new SandboxError('InvalidAMIID.NotFound', `The image id '[${rid}]' does not exist`);
+      return img.tags;
     });
-    for (const img of targets) for (const [k, v] of tags) img.tags.set(k, v);
+    for (const t of targets) for (const [k, v] of tags) t.set(k, v);
     return { return: true };
+  }
+
+  private describeTags(c: Ctx) {
+    const items = this.visibleImages(c)
+      .filter((i) => i.ownerId === c.accountId)
+      .flatMap((i) =>
+        [...i.tags].map(([key, value]) => ({ resourceId: i.imageId, resourceType: 'image', key, value })),
+      );
+    return { tagSet: { item: items } };
   }
 
   private describeInstanceStatus(c: Ctx) {
@@ -317,10 +654,9 @@ export class Ec2Sandbox {
     const mine = [...this.instances.values()].filter(
       (i) => i.region === c.region && i.ownerId === c.accountId,
     );
-    for (const id of ids) {
-      if (!mine.some((i) => i.instanceId === id))
-        throw new SandboxError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
-    }
+    for (const x of ids)
+      if (!mine.some((i) => i.instanceId === x))
+        throw new SandboxError('InvalidInstanceID.NotFound', `The instance ID '${x}' does not exist`);
     const codes = { pending: 0, running: 16, stopped: 80, terminated: 48 };
     const items = mine
       .filter((i) => !ids.length || ids.includes(i.instanceId))
@@ -328,27 +664,278 @@ export class Ec2Sandbox {
       .map((i) => {
         const status =
           i.state !== 'running' ? 'not-applicable' : Date.now() >= i.okAt ? 'ok' : 'initializing';
+        const details = { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] };
         return {
           instanceId: i.instanceId,
           availabilityZone: `${i.region}a`,
           instanceState: { code: codes[i.state], name: i.state },
-          systemStatus: {
-            status,
-            details: { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] },
-          },
-          instanceStatus: {
-            status,
-            details: { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] },
-          },
+          systemStatus: { status, details },
+          instanceStatus: { status, details },
         };
       });
     return { instanceStatusSet: { item: items } };
   }
 
-  private describeTags(c: Ctx) {
-    const items = this.visibleImages(c).flatMap((i) =>
-      [...i.tags].map(([key, value]) => ({ resourceId: i.imageId, resourceType: 'image', key, value })),
+  private copyImage(c: Ctx) {
+    const srcRegion = c.params.get('SourceRegion') ?? '';
+    const srcId = c.params.get('SourceImageId') ?? '';
+    const name = c.params.get('Name') ?? '';
+    const token = c.params.get('ClientToken');
+    const tokenKey = token ? `${c.accountId}/${c.region}/${token}` : undefined;
+    if (tokenKey && this.clientTokens.has(tokenKey)) return { imageId: this.clientTokens.get(tokenKey) };
+    const src = this.images.get(`${srcRegion}/${srcId}`);
+    if (
+      !src ||
+      this.stateOf(src) === 'deregistered' ||
+      (src.ownerId !== c.accountId && !src.launchPermissions.has(c.accountId))
+    ) {
+      throw new SandboxError(
+        'InvalidAMIID.NotFound',
+        `The image id '[${srcId}]' does not exist in ${srcRegion}`,
+      );
+    }
+    if (this.stateOf(src) !== 'available')
+      throw new SandboxError('IncorrectState', `Image ${srcId} is not available.`);
+    if (src.ownerId !== c.accountId) {
+      for (const sid of src.snapshotIds) {
+        if (!this.snapshots.get(`${srcRegion}/${sid}`)?.createVolumePermissions.has(c.accountId)) {
+          throw new SandboxError(
+            'InvalidRequest',
+            `You do not have permission to copy snapshot ${sid} of ${srcId}: share it (createVolumePermission) first.`,
+          );
+        }
+      }
+    }
+    if (!/^[\w ()./\-'@]{3,128}$/.test(name))
+      throw new SandboxError('InvalidAMIName.Malformed', `AMI name "${name}" is invalid.`);
+    if (this.imagesOf(c.accountId, c.region).some((i) => i.name === name)) {
+      throw new SandboxError(
+        'InvalidAMIName.Duplicate',
+        `AMI name ${name} is already in use by another AMI in ${c.region}.`,
+      );
+    }
+    const pending = this.imagesOf(c.accountId, c.region).filter((i) => this.stateOf(i) === 'pending').length;
+    if (pending >= this.opts.copyLimitPerRegion) {
+      throw new SandboxError(
+        'ResourceLimitExceeded',
+        `You have reached the maximum number of concurrent copies (${this.opts.copyLimitPerRegion}) in ${c.region}.`,
+      );
+    }
+    const encrypted = c.params.get('Encrypted') === 'true' || src.encrypted;
+    const kmsKeyId =
+      c.params.get('KmsKeyId') ??
+      (encrypted ? `arn:aws:kms:${c.region}:${c.accountId}:alias/aws/ebs` : undefined);
+    const snap: SandboxSnapshot = {
+      snapshotId: id('snap'),
+      ownerId: c.accountId,
+      region: c.region,
+      encrypted,
+      kmsKeyId,
+      createVolumePermissions: new Set(),
+      tags: new Map(),
+      deleted: false,
+    };
+    const now = Date.now();
+    const img: SandboxImage = {
+      imageId: id('ami'),
+      name,
+      state: 'pending',
+      ownerId: c.accountId,
+      region: c.region,
+      creationDate: new Date(now).toISOString(),
+      description: c.params.get('Description'),
+      tags: new Map(),
+      snapshotIds: [snap.snapshotId],
+      encrypted,
+      kmsKeyId,
+      launchPermissions: new Set(),
+      availableAt: now + this.opts.copyLatencyMs,
+      startedAt: now,
+      sourceImageId: srcId,
+    };
+    for (let i = 1; c.params.has(`TagSpecification.${i}.ResourceType`); i++) {
+      const type = c.params.get(`TagSpecification.${i}.ResourceType`);
+      const target = type === 'image' ? img.tags : type === 'snapshot' ? snap.tags : undefined;
+      if (!target)
+        throw new SandboxError('InvalidParameterValue', `CopyImage cannot tag resource type ${type}`);
+      for (const [k, v] of tagsAt(c.params, `TagSpecification.${i}.Tag.`)) target.set(k, v);
+    }
+    this.snapshots.set(`${c.region}/${snap.snapshotId}`, snap);
+    this.images.set(`${c.region}/${img.imageId}`, img);
+    if (tokenKey) this.clientTokens.set(tokenKey, img.imageId);
+    const key = `${c.accountId}/${c.region}`;
+    this.maxConcurrentCopies.set(key, Math.max(this.maxConcurrentCopies.get(key) ?? 0, pending + 1));
+    return { imageId: img.imageId };
+  }
+
+  private describeSnapshots(c: Ctx) {
+    const ids = indexed(c.params, 'SnapshotId');
+    const list = [...this.snapshots.values()].filter(
+      (s) =>
+        s.region === c.region &&
+        !s.deleted &&
+        (s.ownerId === c.accountId || s.createVolumePermissions.has(c.accountId)) &&
+        (!ids.length || ids.includes(s.snapshotId)),
     );
-    return { tagSet: { item: items } };
+    for (const x of ids)
+      if (!list.some((s) => s.snapshotId === x))
+        throw new SandboxError('InvalidSnapshot.NotFound', `The snapshot '${x}' does not exist.`);
+    return {
+      snapshotSet: {
+        item: list.map((s) => {
+          const img = [...this.images.values()].find(
+            (i) => i.region === s.region && i.snapshotIds.includes(s.snapshotId),
+          );
+          const progress = img ? this.progressOf(img) : 100;
+          return {
+            snapshotId: s.snapshotId,
+            volumeId: 'vol-ffffffff',
+            status: progress < 100 ? 'pending' : 'completed',
+            progress: `${progress}%`,
+            ownerId: s.ownerId,
+            volumeSize: 8,
+            encrypted: s.encrypted,
+            ...(s.kmsKeyId ? { kmsKeyId: s.kmsKeyId } : {}),
+            startTime: new Date(img?.startedAt ?? Date.now()).toISOString(),
+            tagSet: tagXml(s.tags),
+          };
+        }),
+      },
+    };
+  }
+
+  private modifyImageAttribute(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    for (const op of ['Add', 'Remove'] as const) {
+      for (let i = 1; ; i++) {
+        const p = `LaunchPermission.${op}.${i}.`;
+        const who =
+          c.params.get(`${p}UserId`) ??
+          c.params.get(`${p}OrganizationArn`) ??
+          c.params.get(`${p}OrganizationalUnitArn`) ??
+          c.params.get(`${p}Group`);
+        if (!who) break;
+        if (op === 'Add') img.launchPermissions.add(who);
+        else img.launchPermissions.delete(who);
+      }
+    }
+    for (const u of indexed(c.params, 'UserId')) img.launchPermissions.add(u);
+    return { return: true };
+  }
+
+  private modifySnapshotAttribute(c: Ctx) {
+    const sid = c.params.get('SnapshotId');
+    const s = this.snapshots.get(`${c.region}/${sid}`);
+    if (!s || s.ownerId !== c.accountId || s.deleted)
+      throw new SandboxError('InvalidSnapshot.NotFound', `The snapshot '${sid}' does not exist.`);
+    const users = [...indexed(c.params, 'UserId')];
+    for (let i = 1; c.params.has(`CreateVolumePermission.Add.${i}.UserId`); i++)
+      users.push(c.params.get(`CreateVolumePermission.Add.${i}.UserId`)!);
+    const remove = c.params.get('OperationType') === 'remove';
+    for (const u of users) {
+      if (remove) s.createVolumePermissions.delete(u);
+      else s.createVolumePermissions.add(u);
+    }
+    return { return: true };
+  }
+
+  private enableImageDeprecation(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    const at = c.params.get('DeprecateAt') ?? '';
+    if (Number.isNaN(Date.parse(at)))
+      throw new SandboxError('InvalidParameterValue', `DeprecateAt "${at}" is not a date.`);
+    img.deprecationTime = new Date(at).toISOString();
+    return { return: true };
+  }
+
+  private deregisterImage(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    img.state = 'deregistered';
+    return { return: true };
+  }
+
+  private deleteSnapshot(c: Ctx) {
+    const sid = c.params.get('SnapshotId');
+    const s = this.snapshots.get(`${c.region}/${sid}`);
+    if (!s || s.ownerId !== c.accountId || s.deleted)
+      throw new SandboxError('InvalidSnapshot.NotFound', `The snapshot '${sid}' does not exist.`);
+    const user = [...this.images.values()].find(
+      (i) =>
+        i.region === c.region && i.snapshotIds.includes(s.snapshotId) && this.stateOf(i) !== 'deregistered',
+    );
+    if (user)
+      throw new SandboxError(
+        'InvalidSnapshot.InUse',
+        `The snapshot ${sid} is currently in use by ${user.imageId}`,
+      );
+    s.deleted = true;
+    return { return: true };
+  }
+
+  private describeInstances(c: Ctx) {
+    let list = [...this.instances.values()].filter((i) => i.region === c.region && i.ownerId === c.accountId);
+    for (const f of filters(c.params)) {
+      list = list.filter((i) => {
+        if (f.name === 'image-id') return matches(i.imageId, f.values);
+        if (f.name === 'instance-state-name') return matches(i.state, f.values);
+        throw new SandboxError(
+          'InvalidParameterValue',
+          `The filter '${f.name}' is not supported by the sandbox`,
+        );
+      });
+    }
+    const codes = { pending: 0, running: 16, stopped: 80, terminated: 48 };
+    return {
+      reservationSet: {
+        item: list.map((i) => ({
+          reservationId: `r-${createHash('sha1').update(i.instanceId).digest('hex').slice(0, 17)}`,
+          ownerId: i.ownerId,
+          instancesSet: {
+            item: [
+              {
+                instanceId: i.instanceId,
+                imageId: i.imageId,
+                instanceState: { code: codes[i.state], name: i.state },
+              },
+            ],
+          },
+        })),
+      },
+    };
+  }
+
+  private describeLaunchTemplates(c: Ctx) {
+    const list = [...this.launchTemplates.values()].filter(
+      (t) => t.region === c.region && t.ownerId === c.accountId,
+    );
+    return {
+      launchTemplates: {
+        item: list.map((t) => ({
+          launchTemplateId: t.id,
+          launchTemplateName: t.id,
+          defaultVersionNumber: 1,
+          latestVersionNumber: 1,
+        })),
+      },
+    };
+  }
+
+  private describeLaunchTemplateVersions(c: Ctx) {
+    const ltId = c.params.get('LaunchTemplateId');
+    const list = [...this.launchTemplates.values()].filter(
+      (t) => t.region === c.region && t.ownerId === c.accountId && (!ltId || t.id === ltId),
+    );
+    if (ltId && !list.length)
+      throw new SandboxError('InvalidLaunchTemplateId.NotFound', `Launch template ${ltId} does not exist.`);
+    return {
+      launchTemplateVersionSet: {
+        item: list.map((t) => ({
+          launchTemplateId: t.id,
+          versionNumber: 1,
+          defaultVersion: true,
+          launchTemplateData: { imageId: t.defaultImageId },
+        })),
+      },
+    };
   }
 }

@@ -1,0 +1,245 @@
+/**
+ * Promote's pure logic: inputs, the provenance gate, the destination plan, and which old images
+ * retention may retire. No AWS calls here.
+ */
+import { createHash } from 'node:crypto';
+import { AWS_REGIONS } from '../aws/regions.js';
+import { InputError } from '../errors.js';
+
+export function parseAccounts(list: string[], input = 'accounts'): string[] {
+  for (const a of list) {
+    if (!/^\d{12}$/.test(a))
+      throw new InputError(
+        input,
+        `"${a}" is not a 12-digit AWS account id.`,
+        'list account ids such as 123456789012, one per line.',
+      );
+  }
+  return [...new Set(list)];
+}
+
+export function parseRegions(list: string[], input = 'regions'): string[] {
+  for (const r of list) {
+    if (!AWS_REGIONS.has(r)) {
+      const near = [...AWS_REGIONS].filter((x) => x.startsWith(r.split('-')[0] ?? '')).slice(0, 6);
+      throw new InputError(
+        input,
+        `"${r}" is not an AWS region.`,
+        `use region codes such as us-east-1${near.length ? ` (${near.join(', ')})` : ''}.`,
+      );
+    }
+  }
+  return [...new Set(list)];
+}
+
+/** `region=key`, `account:region=key` lines, or a JSON object of the same keys. */
+export function parseKmsKeys(raw: string, input = 'kms-key-ids'): Map<string, string> {
+  const out = new Map<string, string>();
+  const t = raw.trim();
+  if (!t) return out;
+  let entries: Array<[string, string]>;
+  if (t.startsWith('{')) {
+    try {
+      entries = Object.entries(JSON.parse(t)).map(([k, v]) => [k, String(v)]);
+    } catch (e) {
+      throw new InputError(
+        input,
+        `is not valid JSON: ${(e as Error).message}.`,
+        'use {"us-east-1":"alias/golden-ami"} or region=key lines.',
+      );
+    }
+  } else {
+    entries = t
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => {
+        const eq = l.indexOf('=');
+        if (eq <= 0)
+          throw new InputError(
+            input,
+            `"${l}" is not region=key.`,
+            'e.g. eu-west-1=alias/golden-ami or 123456789012:eu-west-1=arn:aws:kms:...',
+          );
+        return [l.slice(0, eq).trim(), l.slice(eq + 1).trim()];
+      });
+  }
+  for (const [k, v] of entries) {
+    const m = /^(?:(\d{12}):)?([a-z0-9-]+)$/.exec(k);
+    if (!m)
+      throw new InputError(
+        input,
+        `"${k}" is not a region or account:region.`,
+        'e.g. eu-west-1 or 123456789012:eu-west-1',
+      );
+    parseRegions([m[2]], input);
+    if (
+      !/^(alias\/[\w/_-]+|[0-9a-f-]{36}|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[\w/_-]+)|mrk-[0-9a-f]{32})$/.test(
+        v,
+      )
+    ) {
+      throw new InputError(
+        input,
+        `"${v}" (for ${k}) is not a KMS key id, ARN or alias.`,
+        'use a key id, key ARN, alias/name or alias ARN.',
+      );
+    }
+    out.set(k, v);
+  }
+  return out;
+}
+
+export function kmsKeyFor(keys: Map<string, string>, account: string, region: string): string | undefined {
+  return keys.get(`${account}:${region}`) ?? keys.get(region);
+}
+
+export interface ShareTargets {
+  accounts: string[];
+  organizations: string[];
+  organizationalUnits: string[];
+}
+
+export function parseShareWith(list: string[], input = 'share-with'): ShareTargets {
+  const out: ShareTargets = { accounts: [], organizations: [], organizationalUnits: [] };
+  for (const v of list) {
+    if (/^\d{12}$/.test(v)) out.accounts.push(v);
+    else if (/^arn:aws[\w-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/.test(v))
+      out.organizations.push(v);
+    else if (
+      /^arn:aws[\w-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/.test(v)
+    )
+      out.organizationalUnits.push(v);
+    else
+      throw new InputError(
+        input,
+        `"${v}" is not an account id, organization ARN or OU ARN.`,
+        'e.g. 123456789012, arn:aws:organizations::111122223333:organization/o-abc123def4',
+      );
+  }
+  return out;
+}
+
+/** "90d", "12h", "2w" → milliseconds. */
+export function parseAge(raw: string, input: string): number | undefined {
+  if (!raw) return undefined;
+  const m = /^(\d+)\s*([hdw])$/.exec(raw.trim());
+  if (!m)
+    throw new InputError(
+      input,
+      `"${raw}" is not a duration.`,
+      'use hours, days or weeks, e.g. 90d, 36h, 4w.',
+    );
+  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h'];
+}
+
+/** The destination name: `{date}` (YYYYMMDD), `{time}` (HHMMSS), `{sha}` (7), `{source}` (source AMI name). */
+export function renderName(template: string, ctx: { sha: string; sourceName: string; now: Date }): string {
+  const iso = ctx.now.toISOString();
+  const name = (template || '{source}')
+    .replace(/\{date\}/g, iso.slice(0, 10).replace(/-/g, ''))
+    .replace(/\{time\}/g, iso.slice(11, 19).replace(/:/g, ''))
+    .replace(/\{sha\}/g, ctx.sha.slice(0, 7))
+    .replace(/\{source\}/g, ctx.sourceName);
+  if (!/^[\w ()./\-'@]{3,128}$/.test(name)) {
+    throw new InputError(
+      'name',
+      `"${name}" is not a valid AMI name (3–128 of letters, digits, ( ) . - / ' @ _ and spaces).`,
+      'e.g. golden-ubuntu-22.04-{date}-{sha}',
+    );
+  }
+  return name;
+}
+
+/** The family of a name template: the text before its first placeholder (for retention). */
+export function nameFamily(template: string, sourceName: string): string {
+  const t = template || '{source}';
+  const i = t.search(/\{(date|time|sha)\}/);
+  return (i >= 0 ? t.slice(0, i) : t).replace(/\{source\}/g, sourceName);
+}
+
+// ---------- the gate ----------
+
+export interface Requirement {
+  key: string;
+  op: '=' | '>=';
+  value: string;
+  raw: string;
+}
+
+/** `verify=passed,scan=passed,score>=80` → tag requirements (score is ami-bakery:cis-score). */
+export function parseRequire(raw: string): Requirement[] {
+  return raw
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((r) => {
+      const m = /^([\w:-]+)\s*(>=|=)\s*(.+)$/.exec(r);
+      if (!m)
+        throw new InputError(
+          'require',
+          `"${r}" is not key=value or key>=number.`,
+          'e.g. verify=passed,scan=passed,score>=80',
+        );
+      const key = m[1].includes(':')
+        ? m[1]
+        : m[1] === 'score'
+          ? 'ami-bakery:cis-score'
+          : `ami-bakery:${m[1]}`;
+      if (m[2] === '>=' && !Number.isFinite(Number(m[3])))
+        throw new InputError('require', `"${r}": ${m[3]} is not a number.`, 'e.g. score>=80');
+      return { key, op: m[2] as '=' | '>=', value: m[3].trim(), raw: r };
+    });
+}
+
+export function evaluateGate(reqs: Requirement[], tags: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const r of reqs) {
+    const have = tags[r.key];
+    if (have === undefined) problems.push(`${r.raw}: the AMI has no ${r.key} tag`);
+    else if (r.op === '=' && have !== r.value) problems.push(`${r.raw}: ${r.key} is "${have}"`);
+    else if (r.op === '>=' && !(Number(have) >= Number(r.value)))
+      problems.push(`${r.raw}: ${r.key} is ${have}`);
+  }
+  return problems;
+}
+
+// ---------- plan ----------
+
+export type DestinationState = 'source' | 'exists' | 'pending' | 'copy';
+
+export interface Destination {
+  account: string;
+  region: string;
+  state: DestinationState;
+  imageId?: string;
+  kmsKeyId?: string;
+}
+
+export function clientToken(sourceAmi: string, account: string, region: string, name: string): string {
+  return createHash('sha256').update([sourceAmi, account, region, name].join('/')).digest('hex').slice(0, 64);
+}
+
+// ---------- retention ----------
+
+export interface GoldenImage {
+  imageId: string;
+  name: string;
+  creationDate: string;
+  snapshotIds: string[];
+}
+
+/** The images past the newest `retain` (sorted newest first); `keep` always survives. */
+export function retirementCandidates(images: GoldenImage[], retain: number, keep: string): GoldenImage[] {
+  const sorted = [...images].sort((a, b) =>
+    a.creationDate < b.creationDate
+      ? 1
+      : a.creationDate > b.creationDate
+        ? -1
+        : a.imageId < b.imageId
+          ? 1
+          : -1,
+  );
+  const kept = new Set(sorted.slice(0, retain).map((i) => i.imageId));
+  kept.add(keep);
+  return sorted.filter((i) => !kept.has(i.imageId));
+}

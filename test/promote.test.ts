@@ -1,0 +1,295 @@
+/** action-promote through the CLI and the real AWS SDK against the local EC2/STS/SSM sandbox. */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './helpers.js';
+import { Ec2Sandbox, type SandboxOptions } from './sandbox/ec2-sandbox.js';
+
+const SRC = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const MUTATING = [
+  'CopyImage',
+  'CreateTags',
+  'ModifyImageAttribute',
+  'ModifySnapshotAttribute',
+  'EnableImageDeprecation',
+  'DeregisterImage',
+  'DeleteSnapshot',
+  'PutParameter',
+];
+const KMS = REGIONS.map((r) => `${r}=alias/golden-${r}`).join('\n');
+
+let sandbox: Ec2Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+});
+
+async function world(
+  opts: SandboxOptions = {},
+  tags: Record<string, string> = {
+    'ami-bakery:verify': 'passed',
+    'ami-bakery:scan': 'passed',
+    'ami-bakery:cis-score': '91.5',
+    'ami-bakery:commit': 'c0ffee1234',
+  },
+) {
+  sandbox = new Ec2Sandbox(opts);
+  await sandbox.start();
+  const creds = sandbox.addAccount(SRC);
+  sandbox.addAccount(B);
+  sandbox.addAccount(C);
+  sandbox.addRole(B, 'ami-promoter');
+  sandbox.addRole(C, 'ami-promoter');
+  const source = sandbox.putImage(SRC, 'us-east-1', { name: 'ubuntu-22.04-hardened-build-42', tags });
+  return { sb: sandbox, env: sandbox.env(creds, 'us-east-1'), source };
+}
+
+const baseArgs = (ami: string, override: Record<string, string> = {}) => {
+  const inputs: Record<string, string> = {
+    'ami-id': ami,
+    regions: REGIONS.join(','),
+    accounts: [SRC, B, C].join('\n'),
+    'role-name': 'ami-promoter',
+    'kms-key-ids': KMS,
+    name: 'golden-ubuntu-22.04-{sha}',
+    'ssm-parameter': '/golden/ubuntu-22.04/latest',
+    'deprecate-after': '90d',
+    tags: 'team=platform',
+    'share-with': '444444444444',
+    ...override,
+  };
+  return ['promote', ...Object.entries(inputs).flatMap(([k, v]) => [`--${k}`, v])];
+};
+
+const mutations = (sb: Ec2Sandbox) => sb.calls.filter((c) => MUTATING.includes(c.action));
+const copiesNamed = (sb: Ec2Sandbox, account: string, region: string, name: string) =>
+  sb.imagesOf(account, region).filter((i) => i.name === name);
+
+describe('promote: 3 regions × 3 accounts', () => {
+  it('copies encrypted with each region key, tags images and snapshots, shares, publishes SSM, deprecates', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 300 });
+    const r = await runCli(baseArgs(source.imageId), { env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const amis = JSON.parse(r.outputs.amis);
+    expect(Object.keys(amis).sort()).toEqual([SRC, B, C]);
+    expect(r.outputs).toMatchObject({ copied: '8', reused: '0' });
+    const name = 'golden-ubuntu-22.04-c0ffee1';
+    for (const account of [SRC, B, C]) {
+      for (const region of REGIONS) {
+        const id = amis[account][region];
+        expect(id, `${account}/${region}`).toMatch(/^ami-/);
+        const param = sb.parameter(account, region, '/golden/ubuntu-22.04/latest');
+        expect(param?.value, `ssm ${account}/${region}`).toBe(id);
+        if (account === SRC && region === 'us-east-1') {
+          expect(id).toBe(source.imageId);
+          expect(source.tags.get('ami-bakery:status')).toBe('golden');
+          continue;
+        }
+        const copies = copiesNamed(sb, account, region, name);
+        expect(copies).toHaveLength(1);
+        const img = copies[0];
+        expect(img.imageId).toBe(id);
+        expect(img.encrypted).toBe(true);
+        expect(img.kmsKeyId).toBe(`alias/golden-${region}`);
+        expect(Object.fromEntries(img.tags)).toMatchObject({
+          'ami-bakery:source-ami': source.imageId,
+          'ami-bakery:status': 'golden',
+          'ami-bakery:verify': 'passed',
+          'ami-bakery:commit': 'c0ffee1234',
+          team: 'platform',
+        });
+        const snap = sb.snapshots.get(`${region}/${img.snapshotIds[0]}`)!;
+        expect(snap.tags.get('ami-bakery:source-ami')).toBe(source.imageId);
+        expect(snap.createVolumePermissions.has('444444444444')).toBe(true);
+        expect(img.launchPermissions.has('444444444444')).toBe(true);
+        const days = (Date.parse(img.deprecationTime!) - Date.now()) / 86_400_000;
+        expect(days).toBeGreaterThan(89.9);
+        expect(days).toBeLessThan(90.1);
+      }
+    }
+    // copies ran in the destination accounts' own credentials (AssumeRole), masked from the log
+    expect(sb.calls.filter((c) => c.action === 'AssumeRole').length).toBe(2);
+    expect(
+      sb.calls
+        .filter((c) => c.action === 'CopyImage')
+        .map((c) => c.accountId)
+        .sort(),
+    ).toEqual([SRC, SRC, B, B, B, C, C, C]);
+    expect(r.stdout + r.stderr).not.toMatch(/ASIA\d{12}/);
+    // the source was shared for copying with the two other accounts
+    expect([...source.launchPermissions].sort()).toEqual(expect.arrayContaining([B, C]));
+  });
+
+  it('a second run reuses every copy and creates nothing new', async () => {
+    const { sb, env, source } = await world();
+    expect((await runCli(baseArgs(source.imageId), { env })).code).toBe(0);
+    const before = sb.images.size;
+    const again = await runCli(baseArgs(source.imageId), { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.outputs).toMatchObject({ copied: '0', reused: '8' });
+    expect(sb.images.size).toBe(before);
+  });
+});
+
+describe('promote: crash halfway, then re-run', () => {
+  it('finishes every destination with zero duplicates', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 4000 });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/ami-bakery.mjs'), ...baseArgs(source.imageId, { 'max-concurrency': '1' })],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    );
+    for (let i = 0; i < 200 && sb.calls.filter((c) => c.action === 'CopyImage').length < 3; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    const startedCopies = sb.calls.filter((c) => c.action === 'CopyImage').length;
+    expect(startedCopies).toBeGreaterThanOrEqual(3);
+    expect(startedCopies).toBeLessThan(8);
+    const r = await runCli(baseArgs(source.imageId), { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number(r.outputs.reused)).toBeGreaterThanOrEqual(3);
+    expect(Number(r.outputs.copied) + Number(r.outputs.reused)).toBe(8);
+    for (const account of [SRC, B, C]) {
+      for (const region of REGIONS) {
+        if (account === SRC && region === 'us-east-1') continue;
+        expect(
+          copiesNamed(sb, account, region, 'golden-ubuntu-22.04-c0ffee1'),
+          `${account}/${region}`,
+        ).toHaveLength(1);
+      }
+    }
+  });
+});
+
+describe('promote: throttling and the concurrent-copy limit', () => {
+  it('with 20% of EC2 calls throttled and a copy limit of 2 (already reached by other copies), every destination succeeds', async () => {
+    const { sb, env, source } = await world({
+      throttleRate: 0.2,
+      copyLimitPerRegion: 2,
+      copyLatencyMs: 200,
+      seed: 7,
+    });
+    // two other copies are already running in B/eu-west-1: ours must queue until they finish
+    for (let i = 0; i < 2; i++)
+      sb.putImage(B, 'eu-west-1', { name: `other-${i}`, state: 'pending', availableAt: Date.now() + 8000 });
+    const r = await runCli(baseArgs(source.imageId), { env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.outputs.copied).toBe('8');
+    expect(sb.throttled).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(
+      /222222222222\/eu-west-1: the region's concurrent copy limit is reached; queued/,
+    );
+    expect(
+      sb.calls.some((c) => c.action === 'CopyImage' && c.accountId === B && c.region === 'eu-west-1'),
+    ).toBe(true);
+    expect(copiesNamed(sb, B, 'eu-west-1', 'golden-ubuntu-22.04-c0ffee1')).toHaveLength(1);
+  });
+});
+
+describe('promote: retention', () => {
+  it('keeps the newest N golden images, never one used by an instance or a launch template default', async () => {
+    const { sb, env, source } = await world();
+    const fam = { 'ami-bakery:status': 'golden', 'ami-bakery:family': 'golden-ubuntu-22.04-' };
+    const old = (n: number) =>
+      sb.putImage(SRC, 'eu-west-1', {
+        name: `golden-ubuntu-22.04-old${n}`,
+        creationDate: `2026-0${n}-01T00:00:00.000Z`,
+        tags: fam,
+      });
+    const [o1, o2, o3, o4] = [old(1), old(2), old(3), old(4)];
+    sb.putInstance(SRC, 'eu-west-1', o1.imageId);
+    sb.putLaunchTemplate(SRC, 'eu-west-1', o2.imageId);
+    const r = await runCli(
+      [
+        'promote',
+        '--ami-id',
+        source.imageId,
+        '--regions',
+        'us-east-1,eu-west-1',
+        '--name',
+        'golden-ubuntu-22.04-{sha}',
+        '--retain',
+        '2',
+      ],
+      { env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const live = new Set(sb.imagesOf(SRC, 'eu-west-1').map((i) => i.imageId));
+    expect(live.has(o4.imageId)).toBe(true); // newest old one: kept with the new copy (retain 2)
+    expect(live.has(o1.imageId)).toBe(true); // in use by an instance
+    expect(live.has(o2.imageId)).toBe(true); // a launch template's default version
+    expect(live.has(o3.imageId)).toBe(false); // retired
+    expect(sb.snapshots.get(`eu-west-1/${o3.snapshotIds[0]}`)?.deleted).toBe(true);
+    expect(r.outputs.retired).toBe('1');
+    expect(r.stdout).toMatch(/keeping .*in use by an instance or a launch template's default version/);
+  });
+});
+
+describe('promote: refused or rejected, with nothing changed', () => {
+  it('the gate refuses an AMI without passing provenance tags (exit 1)', async () => {
+    const { sb, env, source } = await world(
+      {},
+      { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'failed' },
+    );
+    const r = await runCli(baseArgs(source.imageId), { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /promote refused ami-[0-9a-f]+: scan=passed: ami-bakery:scan is "failed"\. Nothing was copied/,
+    );
+    expect(mutations(sb)).toEqual([]);
+  });
+
+  it('score>=N in require reads ami-bakery:cis-score', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(baseArgs(source.imageId, { require: 'scan=passed,score>=95' }), { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/score>=95: ami-bakery:cis-score is 91\.5/);
+    expect(mutations(sb)).toEqual([]);
+  });
+
+  it.each([
+    [{ accounts: '12345' }, /Input "accounts": "12345" is not a 12-digit AWS account id/],
+    [{ regions: 'us-east-1,eu-wset-1' }, /Input "regions": "eu-wset-1" is not an AWS region/],
+    [
+      { 'kms-key-ids': 'us-east-1=alias/a\neu-west-1=alias/b' },
+      /Input "kms-key-ids": has no key for 111111111111:ap-southeast-2/,
+    ],
+    [
+      { 'ami-id': 'ami-0aaaaaaaaaaaaaaaa' },
+      /Input "ami-id": ami-0aaaaaaaaaaaaaaaa was not found in us-east-1/,
+    ],
+    [{ 'role-name': '' }, /Input "role-name": is needed to reach accounts 222222222222, 333333333333/],
+  ])('%j', async (override, message) => {
+    const { sb, env, source } = await world();
+    const r = await runCli(baseArgs(source.imageId, override), { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(mutations(sb)).toEqual([]);
+  });
+
+  it('a role that cannot be assumed is an input error before any change', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(baseArgs(source.imageId, { 'role-name': 'wrong-role' }), { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot assume arn:aws:iam::222222222222:role\/wrong-role: AccessDenied/);
+    expect(mutations(sb)).toEqual([]);
+  });
+
+  it('dry-run prints the plan and changes nothing', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(baseArgs(source.imageId, { 'dry-run': 'true' }), { env });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.outputs.plan);
+    expect(plan).toHaveLength(9);
+    expect(plan.filter((d: { state: string }) => d.state === 'copy')).toHaveLength(8);
+    expect(mutations(sb)).toEqual([]);
+  });
+});
