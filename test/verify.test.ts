@@ -252,7 +252,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
 
   it('polls until the instance is ok, logging progress', async () => {
     const creds = sandbox.addAccount('333333333333');
-    const inst = sandbox.putInstance('333333333333', 'us-east-2', AMI, 1500);
+    const inst = sandbox.putInstance('333333333333', 'us-east-2', AMI, 0, 'running', 2);
     const { dir, work } = module('local-server');
     const port = await freePort();
     const r = await runCli([...args(dir, work, port), '--vars', `instance_id=${inst.instanceId}`], {

@@ -57,8 +57,10 @@ export interface SandboxInstance {
   region: string;
   imageId: string;
   state: 'pending' | 'running' | 'stopped' | 'terminated';
-  /** When the status checks turn from initializing to ok (ms since epoch). */
+  /** When the status checks turn from initializing to ok (ms since epoch)... */
   okAt: number;
+  /** ...and after how many more DescribeInstanceStatus answers (deterministic under load). */
+  pollsUntilOk: number;
 }
 
 export interface Credentials {
@@ -156,8 +158,9 @@ export class Ec2Sandbox {
     params: Record<string, string>;
     at: number;
   }> = [];
-  /** Highest number of copies pending at once, per account/region. */
+  /** Highest number of copies pending at once, per account/region and per region (all accounts). */
   readonly maxConcurrentCopies = new Map<string, number>();
+  readonly maxConcurrentCopiesPerRegion = new Map<string, number>();
   readonly opts: Required<SandboxOptions>;
   /** EC2 calls answered RequestLimitExceeded by fault injection. */
   throttled = 0;
@@ -282,6 +285,7 @@ export class Ec2Sandbox {
     imageId: string,
     okAfterMs = 0,
     state: SandboxInstance['state'] = 'running',
+    okAfterPolls = 0,
   ): SandboxInstance {
     const inst: SandboxInstance = {
       instanceId: id('i'),
@@ -290,6 +294,7 @@ export class Ec2Sandbox {
       imageId,
       state,
       okAt: Date.now() + okAfterMs,
+      pollsUntilOk: okAfterPolls,
     };
     this.instances.set(`${region}/${inst.instanceId}`, inst);
     return inst;
@@ -662,8 +667,9 @@ export class Ec2Sandbox {
       .filter((i) => !ids.length || ids.includes(i.instanceId))
       .filter((i) => all || i.state === 'running')
       .map((i) => {
-        const status =
-          i.state !== 'running' ? 'not-applicable' : Date.now() >= i.okAt ? 'ok' : 'initializing';
+        const ready = Date.now() >= i.okAt && i.pollsUntilOk <= 0;
+        if (i.pollsUntilOk > 0) i.pollsUntilOk--;
+        const status = i.state !== 'running' ? 'not-applicable' : ready ? 'ok' : 'initializing';
         const details = { item: [{ name: 'reachability', status: status === 'ok' ? 'passed' : status }] };
         return {
           instanceId: i.instanceId,
@@ -765,6 +771,13 @@ export class Ec2Sandbox {
     if (tokenKey) this.clientTokens.set(tokenKey, img.imageId);
     const key = `${c.accountId}/${c.region}`;
     this.maxConcurrentCopies.set(key, Math.max(this.maxConcurrentCopies.get(key) ?? 0, pending + 1));
+    const inRegion = [...this.images.values()].filter(
+      (i) => i.region === c.region && this.stateOf(i) === 'pending',
+    ).length;
+    this.maxConcurrentCopiesPerRegion.set(
+      c.region,
+      Math.max(this.maxConcurrentCopiesPerRegion.get(c.region) ?? 0, inRegion),
+    );
     return { imageId: img.imageId };
   }
 
