@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ec2Client, validateRegion } from '../../shared/src/aws/ec2.js';
+import { validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -325,6 +325,7 @@ export async function tagAmis(
   tags: Record<string, string>,
 ): Promise<void> {
   const { CreateTagsCommand } = await import('@aws-sdk/client-ec2');
+  const { ec2Client } = await import('../../shared/src/aws/ec2.js');
   for (const [region, ami] of Object.entries(amis)) {
     const client = ec2Client(region);
     try {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { ec2Client, resolveRegion, tagImage, validateAmiId } from '../../shared/src/aws/ec2.js';
+import { resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, loadChangeMap } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -31,7 +31,7 @@ import {
 } from '../../shared/src/report/report.js';
 import { buildSarif } from '../../shared/src/report/sarif.js';
 import { buildSummary } from '../../shared/src/report/summary.js';
-import { loadPrivateKey } from '../../shared/src/ssh.js';
+import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { VERSION } from '../../shared/src/version.js';
 import {
   checkProfile,
@@ -471,6 +471,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       'ami-bakery:scan': gatePassed ? 'passed' : 'failed',
     };
     await io.group(`Tagging ${cfg.amiId} in ${cfg.awsRegion}`, async () => {
+      const { ec2Client, tagImage } = await import('../../shared/src/aws/ec2.js');
       await tagImage(ec2Client(cfg.awsRegion!), cfg.amiId!, tags);
       io.info(
         Object.entries(tags)

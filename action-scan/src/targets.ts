@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
 import type { Io } from '../../shared/src/io.js';
-import { Ssh, type SshOptions } from '../../shared/src/ssh.js';
+import type { SshOptions } from '../../shared/src/ssh.js';
 
 export type Target =
   | { kind: 'results' }
@@ -100,6 +100,7 @@ export interface SshScan {
 }
 
 export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: string }> {
+  const { Ssh } = await import('../../shared/src/ssh.js');
   const conn = await Ssh.connect(s.target, s.ssh, io);
   let remoteDir: string | undefined;
   const sudo = s.target.user === 'root' ? [] : ['sudo', '-n'];

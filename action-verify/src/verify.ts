@@ -5,14 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ec2Client, resolveRegion, validateAmiId, waitForInstances } from '../../shared/src/aws/ec2.js';
+import { resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { resolveHashicorpTool } from '../../shared/src/hashicorp.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { type CheckResult, type RemoteRunner, runCheck } from '../../shared/src/smoke/run.js';
 import { type Check, parseSpec, SpecError } from '../../shared/src/smoke/spec.js';
-import { loadPrivateKey } from '../../shared/src/ssh.js';
+import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
 import {
   destroy,
@@ -224,6 +224,7 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     if (ids.length) {
       const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
       await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
+        const { ec2Client, waitForInstances } = await import('../../shared/src/aws/ec2.js');
         const client = ec2Client(region);
         try {
           await waitForInstances(client, ids, deadline, io, stop);

@@ -3,12 +3,12 @@
  * checked against known_hosts lines or SHA256 fingerprints, every remote command built from an
  * argv array and POSIX-quoted (the remote side is a shell; nothing is interpolated raw).
  */
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import { Client, type ConnectConfig } from 'ssh2';
-import { InputError } from './errors.js';
 import { shellJoin } from './exec.js';
 import type { Io } from './io.js';
+import { hostKeyMatches } from './ssh-keys.js';
+
+export { hostKeyMatches, loadPrivateKey } from './ssh-keys.js';
 
 export interface SshTarget {
   user: string;
@@ -21,39 +21,6 @@ export interface SshOptions {
   /** known_hosts lines or SHA256:... fingerprints; empty = accept any host key (with a warning). */
   knownHosts: string;
   readyTimeoutMs?: number;
-}
-
-export function loadPrivateKey(value: string): string {
-  if (!value)
-    throw new InputError(
-      'ssh-key',
-      'is required for an ssh:// target.',
-      'pass the private key (e.g. from a secret) or its path.',
-    );
-  if (value.includes('PRIVATE KEY-----')) return value.endsWith('\n') ? value : `${value}\n`;
-  try {
-    return fs.readFileSync(value, 'utf8');
-  } catch {
-    throw new InputError(
-      'ssh-key',
-      'is neither a private key nor a readable key file.',
-      'pass the PEM/OpenSSH private key text or a path to it.',
-    );
-  }
-}
-
-/** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */
-export function hostKeyMatches(knownHosts: string, key: Buffer): boolean {
-  const fp = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-  for (const line of knownHosts.split(/\r?\n/)) {
-    const t = line.trim();
-    if (!t || t.startsWith('#')) continue;
-    if (t.startsWith('SHA256:') && t === fp) return true;
-    const parts = t.split(/\s+/);
-    const blob = parts.find((p) => /^AAAA[0-9A-Za-z+/=]+$/.test(p));
-    if (blob && Buffer.from(blob, 'base64').equals(key)) return true;
-  }
-  return false;
 }
 
 export class Ssh {

@@ -10,43 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../errors.js';
 
-const AMI_ID = /^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-
-export function validateAmiId(input: string, value: string): string {
-  if (!AMI_ID.test(value)) {
-    throw new InputError(
-      input,
-      `"${value}" is not an AMI id.`,
-      'use the form ami-0123456789abcdef0 (bake outputs it as ami-id).',
-    );
-  }
-  return value;
-}
-
-export function validateRegion(input: string, value: string): string {
-  if (!REGION.test(value)) {
-    throw new InputError(
-      input,
-      `"${value}" is not an AWS region name.`,
-      'use a region code such as us-east-1 or eu-west-2.',
-    );
-  }
-  return value;
-}
-
-/** The region from an input, else AWS_REGION / AWS_DEFAULT_REGION. */
-export function resolveRegion(input: string, value: string, env: NodeJS.ProcessEnv): string {
-  const r = value || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-  if (!r) {
-    throw new InputError(
-      input,
-      'no region given and AWS_REGION is not set.',
-      `set ${input}, or run aws-actions/configure-aws-credentials first.`,
-    );
-  }
-  return validateRegion(input, r);
-}
+export { resolveRegion, validateAmiId, validateRegion } from './validate.js';
 
 export function ec2Client(region: string): EC2Client {
   return new EC2Client({ region, maxAttempts: 5 });

@@ -6,7 +6,6 @@
  *    changed go first, the rest are printed to the log, and the log says how many were not shown.
  */
 import * as fs from 'node:fs';
-import * as github from '@actions/github';
 import type { Io } from '../io.js';
 import { type PlannedAnnotation, prioritise } from '../report/annotations.js';
 
@@ -71,6 +70,7 @@ export async function publishCheckRun(
   output: { title: string; summary: string; conclusion: 'success' | 'failure' | 'neutral' },
   io: Pick<Io, 'info'>,
 ): Promise<{ url?: string; batches: number }> {
+  const github = await import('@actions/github');
   const octokit = github.getOctokit(target.token, target.baseUrl ? { baseUrl: target.baseUrl } : {});
   const summary = output.summary.slice(0, 65_000);
   const located = annotations.filter((a) => a.file);

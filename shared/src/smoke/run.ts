@@ -4,7 +4,6 @@
  */
 import * as net from 'node:net';
 import type { Io } from '../io.js';
-import { Ssh } from '../ssh.js';
 import { type Check, type CommandCheck, substitute } from './spec.js';
 
 export interface CheckResult {
@@ -85,6 +84,7 @@ async function command(
       host: substitute(c.host!, outputs),
       port: Number(substitute(c.port, outputs)),
     };
+    const { Ssh } = await import('../ssh.js');
     const conn = await Ssh.connect(
       target,
       { privateKey: remote.sshKey, knownHosts: remote.sshKnownHosts ?? '', readyTimeoutMs: timeoutMs },

@@ -1,0 +1,487 @@
+export const id = 914;
+export const ids = [914];
+export const modules = {
+
+/***/ 2914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   promoteWith: () => (/* binding */ promoteWith)
+/* harmony export */ });
+/* unused harmony export nextPollMs */
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
+/* harmony import */ var _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1695);
+/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
+/* harmony import */ var _shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1016);
+/** action-promote's AWS work (loaded after the inputs are validated): see promote.ts. */
+
+
+
+
+
+/** A counting semaphore per key (region). */
+class Limiter {
+    max;
+    active = new Map();
+    queues = new Map();
+    constructor(max) {
+        this.max = max;
+    }
+    async run(key, fn) {
+        while ((this.active.get(key) ?? 0) >= this.max) {
+            await new Promise((r) => {
+                const q = this.queues.get(key) ?? [];
+                q.push(r);
+                this.queues.set(key, q);
+            });
+        }
+        this.active.set(key, (this.active.get(key) ?? 0) + 1);
+        try {
+            return await fn();
+        }
+        finally {
+            this.active.set(key, (this.active.get(key) ?? 1) - 1);
+            this.queues.get(key)?.shift()?.();
+        }
+    }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const jitter = (ms) => Math.round(ms * (0.5 + Math.random()));
+const errName = (e) => e.name ?? e.Code ?? '';
+class Clients {
+    ec2s = new Map();
+    ssms = new Map();
+    ec2(a, region) {
+        const k = `${a.id}/${region}`;
+        let c = this.ec2s.get(k);
+        if (!c) {
+            c = new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
+            this.ec2s.set(k, c);
+        }
+        return c;
+    }
+    ssm(a, region) {
+        const k = `${a.id}/${region}`;
+        let c = this.ssms.get(k);
+        if (!c) {
+            c = new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .SSMClient */ .jBj({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
+            this.ssms.set(k, c);
+        }
+        return c;
+    }
+    destroy() {
+        for (const c of [...this.ec2s.values(), ...this.ssms.values()])
+            c.destroy();
+    }
+}
+function tagsOf(img) {
+    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+async function promoteWith(io, cfg, signal) {
+    const clients = new Clients();
+    try {
+        await promote(io, cfg, clients, signal);
+    }
+    finally {
+        clients.destroy();
+    }
+}
+async function promote(io, cfg, clients, signal) {
+    const sts = new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .STSClient */ .iM({ region: cfg.sourceRegion });
+    const me = await sts.send(new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .GetCallerIdentityCommand */ .zI({}));
+    const sourceAccount = { id: me.Account ?? '' };
+    const accountIds = cfg.accounts.length ? cfg.accounts : [sourceAccount.id];
+    const others = accountIds.filter((a) => a !== sourceAccount.id);
+    if (others.length && !cfg.roleArnTemplate) {
+        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('role-name', `is needed to reach accounts ${others.join(', ')} (the credentials are for ${sourceAccount.id}).`, 'set role-name (e.g. ami-promoter) or role-arn-template.');
+    }
+    // The source: it must exist; its tags decide the gate. Nothing has changed yet.
+    const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
+    let source;
+    try {
+        source = (await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!/InvalidAMIID/.test(errName(e)))
+            throw e;
+    }
+    if (!source)
+        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'check ami-id and source-region.');
+    if (source.State !== 'available')
+        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
+    const sourceTags = tagsOf(source);
+    const problems = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateGate */ .DR)(cfg.require, sourceTags);
+    if (problems.length) {
+        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GateError */ .ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
+    }
+    io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ') || '(no requirements)'}`);
+    const name = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .renderName */ .gU)(cfg.nameTemplate, {
+        sha: io.env.GITHUB_SHA ?? sourceTags['ami-bakery:commit'] ?? 'local',
+        sourceName: source.Name ?? cfg.amiId,
+        now: new Date(),
+    });
+    const family = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .nameFamily */ .kk)(cfg.nameTemplate, source.Name ?? cfg.amiId);
+    // Credentials for every destination account (AssumeRole, masked).
+    const accounts = new Map([[sourceAccount.id, sourceAccount]]);
+    const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
+    for (const a of others) {
+        const arn = cfg.roleArnTemplate.replace('{account}', a);
+        let r;
+        try {
+            r = await sts.send(new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .AssumeRoleCommand */ .QL({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }));
+        }
+        catch (e) {
+            throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('role-name', `cannot assume ${arn}: ${errName(e)} ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e)}.`, `let ${sourceAccount.id} assume that role (trust policy), see docs/iam.md.`);
+        }
+        const c = r.Credentials;
+        for (const s of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
+            if (s)
+                io.setSecret(s);
+        accounts.set(a, {
+            id: a,
+            credentials: {
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                sessionToken: c.SessionToken,
+                expiration: c.Expiration,
+            },
+        });
+    }
+    sts.destroy();
+    // Plan: what exists already in each destination (found by name, checked by source tag).
+    const plan = [];
+    await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
+        const acct = accounts.get(a);
+        const kmsKeyId = cfg.encrypt ? (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .kmsKeyFor */ .yk)(cfg.kmsKeys, a, region) : undefined;
+        if (a === sourceAccount.id && region === cfg.sourceRegion) {
+            plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
+            return;
+        }
+        const found = (await clients
+            .ec2(acct, region)
+            .send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }))).Images ?? [];
+        const img = found[0];
+        if (img) {
+            const from = tagsOf(img)['ami-bakery:source-ami'];
+            if (from && from !== cfg.amiId) {
+                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('name', `${a}/${region} already has an image named "${name}" (${img.ImageId}) copied from ${from}, not ${cfg.amiId}.`, 'use a name template with {date} or {sha}.');
+            }
+            plan.push({
+                account: a,
+                region,
+                state: img.State === 'available' ? 'exists' : 'pending',
+                imageId: img.ImageId,
+                kmsKeyId,
+            });
+        }
+        else
+            plan.push({ account: a, region, state: 'copy', kmsKeyId });
+    })));
+    plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+    io.info(`Plan for ${cfg.amiId} → "${name}" (${plan.length} destination(s)):`);
+    for (const d of plan)
+        io.info(`  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}`);
+    io.setOutput('plan', JSON.stringify(plan));
+    if (cfg.dryRun) {
+        io.info('dry-run: nothing was changed.');
+        io.setOutput('amis', JSON.stringify(amisOf(plan)));
+        io.setOutput('copied', 0);
+        io.setOutput('reused', plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
+        io.setOutput('retired', 0);
+        return;
+    }
+    // Share the source with accounts that copy it (launch permission + snapshot create-volume).
+    const copiers = [
+        ...new Set(plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account)),
+    ];
+    const sourceSnapshots = (source.BlockDeviceMappings ?? [])
+        .map((b) => b.Ebs?.SnapshotId)
+        .filter((s) => Boolean(s));
+    if (copiers.length) {
+        await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifyImageAttributeCommand */ .FE3({
+            ImageId: cfg.amiId,
+            LaunchPermission: { Add: copiers.map((UserId) => ({ UserId })) },
+        }));
+        for (const s of sourceSnapshots) {
+            await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifySnapshotAttributeCommand */ .KD0({
+                SnapshotId: s,
+                Attribute: 'createVolumePermission',
+                OperationType: 'add',
+                UserIds: copiers,
+            }));
+        }
+        io.info(`Shared ${cfg.amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
+        if ((source.BlockDeviceMappings ?? []).some((b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId))) {
+            io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
+        }
+    }
+    const provenance = {};
+    for (const [k, v] of Object.entries(sourceTags))
+        if (k.startsWith('ami-bakery:'))
+            provenance[k] = v;
+    const copyTags = {
+        ...provenance,
+        ...cfg.tags,
+        'ami-bakery:source-ami': cfg.amiId,
+        'ami-bakery:source-region': cfg.sourceRegion,
+        'ami-bakery:status': 'golden',
+        'ami-bakery:family': family,
+    };
+    const limiter = new Limiter(cfg.maxConcurrency);
+    const results = [];
+    let failures = 0;
+    await Promise.all(plan.map(async (d) => {
+        const t0 = Date.now();
+        const acct = accounts.get(d.account);
+        const ec2 = clients.ec2(acct, d.region);
+        const label = `${d.account}/${d.region}`;
+        try {
+            let imageId = d.imageId;
+            if (d.state === 'copy' || d.state === 'pending') {
+                imageId = await limiter.run(d.region, async () => {
+                    let idNow = d.imageId;
+                    if (d.state === 'copy') {
+                        if (signal?.aborted)
+                            throw new Error('cancelled before copying');
+                        idNow = await copyWithQueue(io, ec2, label, {
+                            SourceImageId: cfg.amiId,
+                            SourceRegion: cfg.sourceRegion,
+                            Name: name,
+                            Description: `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(0, 255),
+                            Encrypted: cfg.encrypt || undefined,
+                            KmsKeyId: d.kmsKeyId,
+                            ClientToken: (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .clientToken */ .$Y)(cfg.amiId, d.account, d.region, name),
+                            TagSpecifications: [
+                                {
+                                    ResourceType: 'image',
+                                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
+                                },
+                                {
+                                    ResourceType: 'snapshot',
+                                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
+                                },
+                            ],
+                        });
+                        io.info(`${label}: copying as ${idNow}`);
+                    }
+                    await waitAvailable(io, ec2, label, idNow, signal);
+                    return idNow;
+                });
+            }
+            await finish(io, cfg, ec2, clients.ssm(acct, d.region), label, imageId, copyTags, family);
+            const retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, imageId) : 0;
+            results.push({
+                ...d,
+                imageId,
+                seconds: Math.round((Date.now() - t0) / 1000),
+                note: retired ? `retired ${retired}` : undefined,
+            });
+        }
+        catch (e) {
+            failures++;
+            io.warning(`${label}: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e)}`);
+            results.push({
+                ...d,
+                seconds: Math.round((Date.now() - t0) / 1000),
+                note: `failed: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e).slice(0, 200)}`,
+            });
+        }
+    }));
+    results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+    const retiredTotal = results.reduce((n, r) => n + Number(/retired (\d+)/.exec(r.note ?? '')?.[1] ?? 0), 0);
+    io.setOutput('amis', JSON.stringify(amisOf(results.filter((r) => r.imageId && !r.note?.startsWith('failed')))));
+    io.setOutput('copied', results.filter((r) => r.state === 'copy' && !r.note?.startsWith('failed')).length);
+    io.setOutput('reused', results.filter((r) => (r.state === 'exists' || r.state === 'pending') && !r.note?.startsWith('failed'))
+        .length);
+    io.setOutput('retired', retiredTotal);
+    await io.appendSummary([
+        '## ami-bakery promote',
+        '',
+        `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${name}**`,
+        '',
+        '| account | region | state | AMI | time | note |',
+        '|---|---|---|---|---:|---|',
+        ...results.map((r) => `| ${r.account} | ${r.region} | ${r.state} | ${r.imageId ? `\`${r.imageId}\`` : '—'} | ${r.seconds} s | ${r.note ?? ''} |`),
+        '',
+    ].join('\n'));
+    if (failures)
+        throw new Error(`${failures} of ${plan.length} destination(s) failed; re-run promote to finish them (existing copies are reused).`);
+}
+function amisOf(ds) {
+    const out = {};
+    for (const d of ds) {
+        if (!d.imageId)
+            continue;
+        out[d.account] ??= {};
+        out[d.account][d.region] = d.imageId;
+    }
+    return out;
+}
+/** CopyImage; a concurrent-copy limit (ResourceLimitExceeded) waits and tries again instead of failing. */
+async function copyWithQueue(io, ec2, label, input) {
+    let wait = 1000;
+    for (let attempt = 1;; attempt++) {
+        try {
+            const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CopyImageCommand */ .SDF(input));
+            return r.ImageId;
+        }
+        catch (e) {
+            if (errName(e) !== 'ResourceLimitExceeded' || attempt > 200)
+                throw e;
+            if (attempt === 1)
+                io.info(`${label}: the region's concurrent copy limit is reached; queued`);
+            await sleep(jitter(wait));
+            wait = Math.min(wait * 2, 30_000);
+        }
+    }
+}
+/** Next poll: from the snapshot progress, when the copy should be done (bounded 250 ms – 15 s). */
+function nextPollMs(elapsedMs, progressPct, fallbackMs) {
+    if (!progressPct || progressPct <= 0 || progressPct >= 100)
+        return fallbackMs;
+    const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
+    return Math.max(250, Math.min(15_000, Math.round(remaining * 0.9)));
+}
+async function waitAvailable(io, ec2, label, imageId, signal) {
+    const t0 = Date.now();
+    let fallback = 250;
+    let lastProgress = '';
+    for (;;) {
+        const img = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
+        if (img?.State === 'available') {
+            io.info(`${label}: ${imageId} available`);
+            return;
+        }
+        if (img && img.State !== 'pending')
+            throw new Error(`${imageId} is ${img.State}${img.StateReason?.Message ? `: ${img.StateReason.Message}` : ''}`);
+        const snaps = (img?.BlockDeviceMappings ?? [])
+            .map((b) => b.Ebs?.SnapshotId)
+            .filter((s) => Boolean(s));
+        let pct;
+        if (snaps.length) {
+            const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeSnapshotsCommand */ .MmI({ SnapshotIds: snaps }));
+            const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
+            pct = values.length ? Math.min(...values) : undefined;
+            const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
+            if (progress !== lastProgress)
+                io.info(`${label}: ${imageId} ${progress}`);
+            lastProgress = progress;
+        }
+        if (signal?.aborted)
+            throw new Error(`cancelled while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
+        await sleep(nextPollMs(Date.now() - t0, pct, fallback));
+        fallback = Math.min(Math.round(fallback * 1.5), 10_000);
+    }
+}
+/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
+async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
+    const img = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
+    const snaps = (img?.BlockDeviceMappings ?? [])
+        .map((b) => b.Ebs?.SnapshotId)
+        .filter((s) => Boolean(s));
+    await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CreateTagsCommand */ .RmG({
+        Resources: [imageId, ...snaps],
+        Tags: Object.entries({ ...tags, 'ami-bakery:family': family }).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    const s = cfg.share;
+    if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifyImageAttributeCommand */ .FE3({
+            ImageId: imageId,
+            LaunchPermission: {
+                Add: [
+                    ...s.accounts.map((UserId) => ({ UserId })),
+                    ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
+                    ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
+                ],
+            },
+        }));
+        if (s.accounts.length) {
+            for (const snap of snaps)
+                await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifySnapshotAttributeCommand */ .KD0({
+                    SnapshotId: snap,
+                    Attribute: 'createVolumePermission',
+                    OperationType: 'add',
+                    UserIds: s.accounts,
+                }));
+        }
+    }
+    if (cfg.deprecateAfterMs) {
+        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EnableImageDeprecationCommand */ .cJk({
+            ImageId: imageId,
+            DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
+        }));
+    }
+    if (cfg.ssmParameter) {
+        await ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .PutParameterCommand */ .ihh({
+            Name: cfg.ssmParameter,
+            Value: imageId,
+            Type: 'String',
+            DataType: 'aws:ec2:image',
+            Overwrite: true,
+        }));
+    }
+    io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`);
+}
+/** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
+async function retire(io, ec2, label, family, retain, current) {
+    const imgs = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({
+        Owners: ['self'],
+        Filters: [
+            { Name: 'tag:ami-bakery:status', Values: ['golden'] },
+            { Name: 'tag:ami-bakery:family', Values: [family] },
+        ],
+    }))).Images ?? [];
+    const golden = imgs
+        .filter((i) => i.State === 'available')
+        .map((i) => ({
+        imageId: i.ImageId,
+        name: i.Name ?? '',
+        creationDate: i.CreationDate ?? '',
+        snapshotIds: (i.BlockDeviceMappings ?? [])
+            .map((b) => b.Ebs?.SnapshotId)
+            .filter((s) => Boolean(s)),
+    }));
+    const candidates = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .retirementCandidates */ .uq)(golden, retain, current);
+    if (!candidates.length)
+        return 0;
+    const inUse = new Set();
+    const running = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeInstancesCommand */ .bNs({
+        Filters: [
+            { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+        ],
+    }));
+    for (const r of running.Reservations ?? [])
+        for (const i of r.Instances ?? [])
+            if (i.ImageId)
+                inUse.add(i.ImageId);
+    const lts = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeLaunchTemplatesCommand */ .fmI({}))).LaunchTemplates ?? [];
+    for (const lt of lts) {
+        const v = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeLaunchTemplateVersionsCommand */ .Ptd({
+            LaunchTemplateId: lt.LaunchTemplateId,
+            Versions: ['$Default'],
+        }));
+        for (const ver of v.LaunchTemplateVersions ?? [])
+            if (ver.LaunchTemplateData?.ImageId)
+                inUse.add(ver.LaunchTemplateData.ImageId);
+    }
+    let n = 0;
+    for (const c of candidates) {
+        if (inUse.has(c.imageId)) {
+            io.info(`${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`);
+            continue;
+        }
+        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DeregisterImageCommand */ .x2c({ ImageId: c.imageId }));
+        for (const s of c.snapshotIds)
+            await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DeleteSnapshotCommand */ .tZN({ SnapshotId: s }));
+        io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
+        n++;
+    }
+    return n;
+}
+
+
+/***/ })
+
+};

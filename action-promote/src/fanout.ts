@@ -1,0 +1,621 @@
+/** action-promote's AWS work (loaded after the inputs are validated): see promote.ts. */
+import {
+  CopyImageCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  EnableImageDeprecationCommand,
+  type Image,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandOutput,
+  GetCallerIdentityCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
+import type { Io } from '../../shared/src/io.js';
+import {
+  clientToken,
+  type Destination,
+  evaluateGate,
+  type GoldenImage,
+  kmsKeyFor,
+  nameFamily,
+  renderName,
+  retirementCandidates,
+} from '../../shared/src/promote/plan.js';
+
+import type { PromoteConfig } from './promote.js';
+
+/** A counting semaphore per key (region). */
+class Limiter {
+  private active = new Map<string, number>();
+  private queues = new Map<string, Array<() => void>>();
+  constructor(private readonly max: number) {}
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    while ((this.active.get(key) ?? 0) >= this.max) {
+      await new Promise<void>((r) => {
+        const q = this.queues.get(key) ?? [];
+        q.push(r);
+        this.queues.set(key, q);
+      });
+    }
+    this.active.set(key, (this.active.get(key) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      this.active.set(key, (this.active.get(key) ?? 1) - 1);
+      this.queues.get(key)?.shift()?.();
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jitter = (ms: number) => Math.round(ms * (0.5 + Math.random()));
+const errName = (e: unknown) =>
+  (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? '';
+
+interface Account {
+  id: string;
+  credentials?: AwsCredentialIdentity;
+}
+
+class Clients {
+  private ec2s = new Map<string, EC2Client>();
+  private ssms = new Map<string, SSMClient>();
+  ec2(a: Account, region: string): EC2Client {
+    const k = `${a.id}/${region}`;
+    let c = this.ec2s.get(k);
+    if (!c) {
+      c = new EC2Client({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
+      this.ec2s.set(k, c);
+    }
+    return c;
+  }
+  ssm(a: Account, region: string): SSMClient {
+    const k = `${a.id}/${region}`;
+    let c = this.ssms.get(k);
+    if (!c) {
+      c = new SSMClient({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
+      this.ssms.set(k, c);
+    }
+    return c;
+  }
+  destroy(): void {
+    for (const c of [...this.ec2s.values(), ...this.ssms.values()]) c.destroy();
+  }
+}
+
+function tagsOf(img: Image | undefined): Record<string, string> {
+  return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+interface DestResult extends Destination {
+  seconds: number;
+  note?: string;
+}
+
+export async function promoteWith(io: Io, cfg: PromoteConfig, signal?: AbortSignal): Promise<void> {
+  const clients = new Clients();
+  try {
+    await promote(io, cfg, clients, signal);
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: AbortSignal): Promise<void> {
+  const sts = new STSClient({ region: cfg.sourceRegion });
+  const me = await sts.send(new GetCallerIdentityCommand({}));
+  const sourceAccount: Account = { id: me.Account ?? '' };
+  const accountIds = cfg.accounts.length ? cfg.accounts : [sourceAccount.id];
+  const others = accountIds.filter((a) => a !== sourceAccount.id);
+  if (others.length && !cfg.roleArnTemplate) {
+    throw new InputError(
+      'role-name',
+      `is needed to reach accounts ${others.join(', ')} (the credentials are for ${sourceAccount.id}).`,
+      'set role-name (e.g. ami-promoter) or role-arn-template.',
+    );
+  }
+
+  // The source: it must exist; its tags decide the gate. Nothing has changed yet.
+  const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
+  let source: Image | undefined;
+  try {
+    source = (await srcEc2.send(new DescribeImagesCommand({ ImageIds: [cfg.amiId] }))).Images?.[0];
+  } catch (e) {
+    if (!/InvalidAMIID/.test(errName(e))) throw e;
+  }
+  if (!source)
+    throw new InputError(
+      'ami-id',
+      `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
+      'check ami-id and source-region.',
+    );
+  if (source.State !== 'available')
+    throw new InputError(
+      'ami-id',
+      `${cfg.amiId} is ${source.State}, not available.`,
+      'promote an available image.',
+    );
+  const sourceTags = tagsOf(source);
+  const problems = evaluateGate(cfg.require, sourceTags);
+  if (problems.length) {
+    throw new GateError(
+      `promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`,
+    );
+  }
+  io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ') || '(no requirements)'}`);
+
+  const name = renderName(cfg.nameTemplate, {
+    sha: io.env.GITHUB_SHA ?? sourceTags['ami-bakery:commit'] ?? 'local',
+    sourceName: source.Name ?? cfg.amiId,
+    now: new Date(),
+  });
+  const family = nameFamily(cfg.nameTemplate, source.Name ?? cfg.amiId);
+
+  // Credentials for every destination account (AssumeRole, masked).
+  const accounts = new Map<string, Account>([[sourceAccount.id, sourceAccount]]);
+  const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
+  for (const a of others) {
+    const arn = cfg.roleArnTemplate!.replace('{account}', a);
+    let r: AssumeRoleCommandOutput;
+    try {
+      r = await sts.send(
+        new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }),
+      );
+    } catch (e) {
+      throw new InputError(
+        'role-name',
+        `cannot assume ${arn}: ${errName(e)} ${messageOf(e)}.`,
+        `let ${sourceAccount.id} assume that role (trust policy), see docs/iam.md.`,
+      );
+    }
+    const c = r.Credentials!;
+    for (const s of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) if (s) io.setSecret(s);
+    accounts.set(a, {
+      id: a,
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      },
+    });
+  }
+  sts.destroy();
+
+  // Plan: what exists already in each destination (found by name, checked by source tag).
+  const plan: Destination[] = [];
+  await Promise.all(
+    accountIds.flatMap((a) =>
+      cfg.regions.map(async (region) => {
+        const acct = accounts.get(a)!;
+        const kmsKeyId = cfg.encrypt ? kmsKeyFor(cfg.kmsKeys, a, region) : undefined;
+        if (a === sourceAccount.id && region === cfg.sourceRegion) {
+          plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
+          return;
+        }
+        const found =
+          (
+            await clients
+              .ec2(acct, region)
+              .send(
+                new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+              )
+          ).Images ?? [];
+        const img = found[0];
+        if (img) {
+          const from = tagsOf(img)['ami-bakery:source-ami'];
+          if (from && from !== cfg.amiId) {
+            throw new InputError(
+              'name',
+              `${a}/${region} already has an image named "${name}" (${img.ImageId}) copied from ${from}, not ${cfg.amiId}.`,
+              'use a name template with {date} or {sha}.',
+            );
+          }
+          plan.push({
+            account: a,
+            region,
+            state: img.State === 'available' ? 'exists' : 'pending',
+            imageId: img.ImageId,
+            kmsKeyId,
+          });
+        } else plan.push({ account: a, region, state: 'copy', kmsKeyId });
+      }),
+    ),
+  );
+  plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+  io.info(`Plan for ${cfg.amiId} → "${name}" (${plan.length} destination(s)):`);
+  for (const d of plan)
+    io.info(
+      `  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}`,
+    );
+  io.setOutput('plan', JSON.stringify(plan));
+  if (cfg.dryRun) {
+    io.info('dry-run: nothing was changed.');
+    io.setOutput('amis', JSON.stringify(amisOf(plan)));
+    io.setOutput('copied', 0);
+    io.setOutput('reused', plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
+    io.setOutput('retired', 0);
+    return;
+  }
+
+  // Share the source with accounts that copy it (launch permission + snapshot create-volume).
+  const copiers = [
+    ...new Set(
+      plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account),
+    ),
+  ];
+  const sourceSnapshots = (source.BlockDeviceMappings ?? [])
+    .map((b) => b.Ebs?.SnapshotId)
+    .filter((s): s is string => Boolean(s));
+  if (copiers.length) {
+    await srcEc2.send(
+      new ModifyImageAttributeCommand({
+        ImageId: cfg.amiId,
+        LaunchPermission: { Add: copiers.map((UserId) => ({ UserId })) },
+      }),
+    );
+    for (const s of sourceSnapshots) {
+      await srcEc2.send(
+        new ModifySnapshotAttributeCommand({
+          SnapshotId: s,
+          Attribute: 'createVolumePermission',
+          OperationType: 'add',
+          UserIds: copiers,
+        }),
+      );
+    }
+    io.info(`Shared ${cfg.amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
+    if (
+      (source.BlockDeviceMappings ?? []).some(
+        (b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId),
+      )
+    ) {
+      io.info(
+        'Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.',
+      );
+    }
+  }
+
+  const provenance: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sourceTags)) if (k.startsWith('ami-bakery:')) provenance[k] = v;
+  const copyTags = {
+    ...provenance,
+    ...cfg.tags,
+    'ami-bakery:source-ami': cfg.amiId,
+    'ami-bakery:source-region': cfg.sourceRegion,
+    'ami-bakery:status': 'golden',
+    'ami-bakery:family': family,
+  };
+
+  const limiter = new Limiter(cfg.maxConcurrency);
+  const results: DestResult[] = [];
+  let failures = 0;
+  await Promise.all(
+    plan.map(async (d) => {
+      const t0 = Date.now();
+      const acct = accounts.get(d.account)!;
+      const ec2 = clients.ec2(acct, d.region);
+      const label = `${d.account}/${d.region}`;
+      try {
+        let imageId = d.imageId;
+        if (d.state === 'copy' || d.state === 'pending') {
+          imageId = await limiter.run(d.region, async () => {
+            let idNow = d.imageId;
+            if (d.state === 'copy') {
+              if (signal?.aborted) throw new Error('cancelled before copying');
+              idNow = await copyWithQueue(io, ec2, label, {
+                SourceImageId: cfg.amiId,
+                SourceRegion: cfg.sourceRegion,
+                Name: name,
+                Description:
+                  `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(
+                    0,
+                    255,
+                  ),
+                Encrypted: cfg.encrypt || undefined,
+                KmsKeyId: d.kmsKeyId,
+                ClientToken: clientToken(cfg.amiId, d.account, d.region, name),
+                TagSpecifications: [
+                  {
+                    ResourceType: 'image',
+                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
+                  },
+                  {
+                    ResourceType: 'snapshot',
+                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
+                  },
+                ],
+              });
+              io.info(`${label}: copying as ${idNow}`);
+            }
+            await waitAvailable(io, ec2, label, idNow!, signal);
+            return idNow!;
+          });
+        }
+        await finish(io, cfg, ec2, clients.ssm(acct, d.region), label, imageId!, copyTags, family);
+        const retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, imageId!) : 0;
+        results.push({
+          ...d,
+          imageId,
+          seconds: Math.round((Date.now() - t0) / 1000),
+          note: retired ? `retired ${retired}` : undefined,
+        });
+      } catch (e) {
+        failures++;
+        io.warning(`${label}: ${messageOf(e)}`);
+        results.push({
+          ...d,
+          seconds: Math.round((Date.now() - t0) / 1000),
+          note: `failed: ${messageOf(e).slice(0, 200)}`,
+        });
+      }
+    }),
+  );
+  results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+  const retiredTotal = results.reduce((n, r) => n + Number(/retired (\d+)/.exec(r.note ?? '')?.[1] ?? 0), 0);
+  io.setOutput(
+    'amis',
+    JSON.stringify(amisOf(results.filter((r) => r.imageId && !r.note?.startsWith('failed')))),
+  );
+  io.setOutput('copied', results.filter((r) => r.state === 'copy' && !r.note?.startsWith('failed')).length);
+  io.setOutput(
+    'reused',
+    results.filter((r) => (r.state === 'exists' || r.state === 'pending') && !r.note?.startsWith('failed'))
+      .length,
+  );
+  io.setOutput('retired', retiredTotal);
+  await io.appendSummary(
+    [
+      '## ami-bakery promote',
+      '',
+      `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${name}**`,
+      '',
+      '| account | region | state | AMI | time | note |',
+      '|---|---|---|---|---:|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.account} | ${r.region} | ${r.state} | ${r.imageId ? `\`${r.imageId}\`` : '—'} | ${r.seconds} s | ${r.note ?? ''} |`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  if (failures)
+    throw new Error(
+      `${failures} of ${plan.length} destination(s) failed; re-run promote to finish them (existing copies are reused).`,
+    );
+}
+
+function amisOf(
+  ds: Array<{ account: string; region: string; imageId?: string }>,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const d of ds) {
+    if (!d.imageId) continue;
+    out[d.account] ??= {};
+    out[d.account][d.region] = d.imageId;
+  }
+  return out;
+}
+
+/** CopyImage; a concurrent-copy limit (ResourceLimitExceeded) waits and tries again instead of failing. */
+async function copyWithQueue(
+  io: Io,
+  ec2: EC2Client,
+  label: string,
+  input: ConstructorParameters<typeof CopyImageCommand>[0],
+): Promise<string> {
+  let wait = 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await ec2.send(new CopyImageCommand(input));
+      return r.ImageId!;
+    } catch (e) {
+      if (errName(e) !== 'ResourceLimitExceeded' || attempt > 200) throw e;
+      if (attempt === 1) io.info(`${label}: the region's concurrent copy limit is reached; queued`);
+      await sleep(jitter(wait));
+      wait = Math.min(wait * 2, 30_000);
+    }
+  }
+}
+
+/** Next poll: from the snapshot progress, when the copy should be done (bounded 250 ms – 15 s). */
+export function nextPollMs(elapsedMs: number, progressPct: number | undefined, fallbackMs: number): number {
+  if (!progressPct || progressPct <= 0 || progressPct >= 100) return fallbackMs;
+  const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
+  return Math.max(250, Math.min(15_000, Math.round(remaining * 0.9)));
+}
+
+async function waitAvailable(
+  io: Io,
+  ec2: EC2Client,
+  label: string,
+  imageId: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const t0 = Date.now();
+  let fallback = 250;
+  let lastProgress = '';
+  for (;;) {
+    const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+    if (img?.State === 'available') {
+      io.info(`${label}: ${imageId} available`);
+      return;
+    }
+    if (img && img.State !== 'pending')
+      throw new Error(
+        `${imageId} is ${img.State}${img.StateReason?.Message ? `: ${img.StateReason.Message}` : ''}`,
+      );
+    const snaps = (img?.BlockDeviceMappings ?? [])
+      .map((b) => b.Ebs?.SnapshotId)
+      .filter((s): s is string => Boolean(s));
+    let pct: number | undefined;
+    if (snaps.length) {
+      const r = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: snaps }));
+      const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
+      pct = values.length ? Math.min(...values) : undefined;
+      const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
+      if (progress !== lastProgress) io.info(`${label}: ${imageId} ${progress}`);
+      lastProgress = progress;
+    }
+    if (signal?.aborted)
+      throw new Error(`cancelled while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
+    await sleep(nextPollMs(Date.now() - t0, pct, fallback));
+    fallback = Math.min(Math.round(fallback * 1.5), 10_000);
+  }
+}
+
+/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
+async function finish(
+  io: Io,
+  cfg: PromoteConfig,
+  ec2: EC2Client,
+  ssm: SSMClient,
+  label: string,
+  imageId: string,
+  tags: Record<string, string>,
+  family: string,
+): Promise<void> {
+  const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  const snaps = (img?.BlockDeviceMappings ?? [])
+    .map((b) => b.Ebs?.SnapshotId)
+    .filter((s): s is string => Boolean(s));
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [imageId, ...snaps],
+      Tags: Object.entries({ ...tags, 'ami-bakery:family': family }).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  const s = cfg.share;
+  if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+    await ec2.send(
+      new ModifyImageAttributeCommand({
+        ImageId: imageId,
+        LaunchPermission: {
+          Add: [
+            ...s.accounts.map((UserId) => ({ UserId })),
+            ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
+            ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
+          ],
+        },
+      }),
+    );
+    if (s.accounts.length) {
+      for (const snap of snaps)
+        await ec2.send(
+          new ModifySnapshotAttributeCommand({
+            SnapshotId: snap,
+            Attribute: 'createVolumePermission',
+            OperationType: 'add',
+            UserIds: s.accounts,
+          }),
+        );
+    }
+  }
+  if (cfg.deprecateAfterMs) {
+    await ec2.send(
+      new EnableImageDeprecationCommand({
+        ImageId: imageId,
+        DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
+      }),
+    );
+  }
+  if (cfg.ssmParameter) {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: cfg.ssmParameter,
+        Value: imageId,
+        Type: 'String',
+        DataType: 'aws:ec2:image',
+        Overwrite: true,
+      }),
+    );
+  }
+  io.info(
+    `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`,
+  );
+}
+
+/** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
+async function retire(
+  io: Io,
+  ec2: EC2Client,
+  label: string,
+  family: string,
+  retain: number,
+  current: string,
+): Promise<number> {
+  const imgs =
+    (
+      await ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [
+            { Name: 'tag:ami-bakery:status', Values: ['golden'] },
+            { Name: 'tag:ami-bakery:family', Values: [family] },
+          ],
+        }),
+      )
+    ).Images ?? [];
+  const golden: GoldenImage[] = imgs
+    .filter((i) => i.State === 'available')
+    .map((i) => ({
+      imageId: i.ImageId!,
+      name: i.Name ?? '',
+      creationDate: i.CreationDate ?? '',
+      snapshotIds: (i.BlockDeviceMappings ?? [])
+        .map((b) => b.Ebs?.SnapshotId)
+        .filter((s): s is string => Boolean(s)),
+    }));
+  const candidates = retirementCandidates(golden, retain, current);
+  if (!candidates.length) return 0;
+  const inUse = new Set<string>();
+  const running = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
+  );
+  for (const r of running.Reservations ?? [])
+    for (const i of r.Instances ?? []) if (i.ImageId) inUse.add(i.ImageId);
+  const lts = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];
+  for (const lt of lts) {
+    const v = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: lt.LaunchTemplateId,
+        Versions: ['$Default'],
+      }),
+    );
+    for (const ver of v.LaunchTemplateVersions ?? [])
+      if (ver.LaunchTemplateData?.ImageId) inUse.add(ver.LaunchTemplateData.ImageId);
+  }
+  let n = 0;
+  for (const c of candidates) {
+    if (inUse.has(c.imageId)) {
+      io.info(
+        `${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`,
+      );
+      continue;
+    }
+    await ec2.send(new DeregisterImageCommand({ ImageId: c.imageId }));
+    for (const s of c.snapshotIds) await ec2.send(new DeleteSnapshotCommand({ SnapshotId: s }));
+    io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
+    n++;
+  }
+  return n;
+}
