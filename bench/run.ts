@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { CopyImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { runPromote } from '../action-promote/src/promote.js';
 import { buildChangeMap } from '../shared/src/cis-map.js';
@@ -17,7 +18,6 @@ import { deliverAnnotations, emitWorkflowAnnotations } from '../shared/src/githu
 import { CliIo } from '../shared/src/io.js';
 import { planAnnotations } from '../shared/src/report/annotations.js';
 import { buildSarif } from '../shared/src/report/sarif.js';
-import { Ec2Sandbox } from '../test/sandbox/ec2-sandbox.js';
 import { generateLargeArf } from '../test/support/large-arf.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -48,19 +48,22 @@ async function fanOut() {
     'ap-northeast-1',
   ];
   const accounts = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
-  const sb = new Ec2Sandbox({ copyLatencyMs: L });
-  await sb.start();
-  const creds = sb.addAccount(accounts[0]);
-  for (const a of accounts.slice(1)) {
-    sb.addAccount(a);
-    sb.addRole(a, 'ami-promoter');
-  }
-  const src = sb.putImage(accounts[0], 'us-east-1', {
-    name: 'bench-source',
-    tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' },
-  });
+  // tsx's loader is not inherited by workers on Node 20: the worker loads its TypeScript itself.
+  const workerFile = path.join(ROOT, 'bench/sandbox-worker.ts');
+  const worker = new Worker(
+    `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(workerFile)}, ${JSON.stringify(import.meta.url)}))`,
+    { eval: true, workerData: { copyLatencyMs: L, accounts, role: 'ami-promoter' } },
+  );
+  const next = <T>() => new Promise<T>((resolve) => worker.once('message', resolve));
+  const sb = await next<{
+    env: Record<string, string>;
+    creds: { accessKeyId: string; secretAccessKey: string };
+    imageId: string;
+  }>();
+  const creds = sb.creds;
+  const src = { imageId: sb.imageId };
   const saved = { ...process.env };
-  Object.assign(process.env, sb.env(creds, 'us-east-1'));
+  Object.assign(process.env, sb.env);
   const io = new CliIo({
     inputs: {
       'ami-id': src.imageId,
@@ -76,11 +79,17 @@ async function fanOut() {
     out: () => {},
     err: () => {},
   });
+  // The AWS SDK is loaded lazily after input validation; that one-off load belongs to start-up
+  // (figure 3), so it is loaded before the clock starts, as it is for the sequential loop below.
+  const tLoad = performance.now();
+  await import('../action-promote/src/fanout.js');
+  const sdkLoadMs = performance.now() - tLoad;
   const t0 = performance.now();
   await runPromote(io);
   const parallelMs = performance.now() - t0;
   const copied = Number(io.outputs.find(([n]) => n === 'copied')?.[1]);
-  const maxPerRegion = Math.max(...sb.maxConcurrentCopiesPerRegion.values());
+  worker.postMessage('metrics');
+  const { maxPerRegion } = await next<{ maxPerRegion: number }>();
 
   // The obvious alternative: a loop that copies one destination and waits for it, then the next.
   const seqStart = performance.now();
@@ -111,7 +120,8 @@ async function fanOut() {
   }
   const seqMs = performance.now() - seqStart;
   process.env = saved;
-  await sb.stop();
+  worker.postMessage('stop');
+  await new Promise((r) => worker.once('exit', r));
   const ratio = parallelMs / L;
   const speedup = seqMs / parallelMs;
   results.fanOut = {
@@ -125,6 +135,7 @@ async function fanOut() {
     speedup,
     maxConcurrentCopiesPerRegion: maxPerRegion,
     cap: 5,
+    sdkLoadMs: Math.round(sdkLoadMs),
   };
   line(
     `promote 10 regions × 5 accounts, wall time / copy latency`,

@@ -293,3 +293,23 @@ describe('promote: refused or rejected, with nothing changed', () => {
     expect(mutations(sb)).toEqual([]);
   });
 });
+
+describe('promote: when to poll a copy next', () => {
+  it('polls near the ETA from snapshot progress, never in a burst, and backs off without progress', async () => {
+    const { nextPollMs } = await import('../action-promote/src/fanout.js');
+    // 40 % after 60 s: about 90 s left, polled a little early.
+    expect(nextPollMs(60_000, 40, 250)).toBe(15_000);
+    // An early estimate (about 5.4 s left) is not trusted beyond the time spent so far.
+    expect(nextPollMs(4_000, 40, 250)).toBe(4_000);
+    expect(nextPollMs(120, 5, 250)).toBe(250);
+    // Nearly done after 10 minutes: the floor is 2 % of the time spent (12 s), not a tight loop.
+    expect(nextPollMs(600_000, 99.9, 250)).toBe(12_000);
+    // A short copy nearly done: 100 ms, not the 250 ms fallback.
+    expect(nextPollMs(1_900, 99, 250)).toBe(100);
+    // No progress reported yet: the caller's back-off.
+    expect(nextPollMs(1_000, undefined, 750)).toBe(750);
+    expect(nextPollMs(1_000, 0, 750)).toBe(750);
+    // Snapshots complete but the image not yet available: soon, not the grown back-off.
+    expect(nextPollMs(2_000, 100, 5_000)).toBe(100);
+  });
+});

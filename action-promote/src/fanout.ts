@@ -432,11 +432,20 @@ async function copyWithQueue(
   }
 }
 
-/** Next poll: from the snapshot progress, when the copy should be done (bounded 250 ms – 15 s). */
+/**
+ * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
+ * 15 s and by the time spent so far above, and, below, by 2 % of the time already spent (at least 100 ms), so a copy that took
+ * minutes is not polled in a burst at the end.
+ */
 export function nextPollMs(elapsedMs: number, progressPct: number | undefined, fallbackMs: number): number {
-  if (!progressPct || progressPct <= 0 || progressPct >= 100) return fallbackMs;
+  const floor = Math.max(100, elapsedMs * 0.02);
+  // Snapshots complete, image still pending: registration is moments away.
+  if (progressPct !== undefined && progressPct >= 100) return floor;
+  if (!progressPct || progressPct <= 0) return fallbackMs;
   const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
-  return Math.max(250, Math.min(15_000, Math.round(remaining * 0.9)));
+  // An early, coarse progress figure (5 % after 0.1 s) is a poor estimate: never wait longer than
+  // the time spent so far, so the estimate is refined as the copy advances.
+  return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
 }
 
 async function waitAvailable(
