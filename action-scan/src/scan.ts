@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
+import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, loadChangeMap } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -18,6 +18,13 @@ import {
   type DeliveryResult,
   deliverAnnotations,
 } from '../../shared/src/github/checks.js';
+import {
+  type InUseImage,
+  inUseTable,
+  isGolden,
+  newestGolden,
+  vulnerableImages,
+} from '../../shared/src/in-use.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { parseChangedLines, planAnnotations } from '../../shared/src/report/annotations.js';
@@ -61,6 +68,8 @@ export interface ScanConfig {
   failOnNewFailures: boolean;
   amiId?: string;
   awsRegion?: string;
+  /** re-scan of the images in use: regions whose running instances are looked at */
+  inUse?: { regions: string[] };
   githubToken: string;
   checkName: string;
 }
@@ -77,6 +86,20 @@ export function readConfig(io: Io): ScanConfig {
       'give oscap/Lynis/InSpec result files, e.g. results: out/arf.xml',
     );
   }
+  const inUse = inp.boolean('in-use');
+  if (target.kind === 'none' && !inUse) {
+    throw new InputError(
+      'target',
+      '"none" only finds the images in use, so it needs in-use: true.',
+      'set in-use: true, or choose a target to scan.',
+    );
+  }
+  const inUseRegions = inUse
+    ? (inp.list('regions').length
+        ? inp.list('regions')
+        : [resolveRegion('aws-region', inp.string('aws-region'), io.env)]
+      ).map((r) => validateRegion('regions', r))
+    : [];
   const timeoutMin = inp.number('timeout', 1, 24 * 60) ?? 30;
   const amiId = inp.string('ami-id') ? validateAmiId('ami-id', inp.string('ami-id')) : undefined;
   const template = inp.existingPath('template', 'file');
@@ -112,7 +135,13 @@ export function readConfig(io: Io): ScanConfig {
     minScore: inp.number('min-score', 0, 100),
     failOnNewFailures: inp.boolean('fail-on-new-failures'),
     amiId,
-    awsRegion: amiId ? resolveRegion('aws-region', inp.string('aws-region'), io.env) : undefined,
+    awsRegion:
+      amiId || inUse
+        ? inp.string('aws-region')
+          ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
+          : (inUseRegions[0] ?? resolveRegion('aws-region', '', io.env))
+        : undefined,
+    inUse: inUse ? { regions: inUseRegions } : undefined,
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
   };
@@ -325,8 +354,83 @@ export interface ScanOutcome {
   diff?: BaselineDiff;
 }
 
-export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome> {
+/** in-use: find the images running instances use; choose the newest golden one to scan. */
+async function discoverInUse(io: Io, cfg: ScanConfig): Promise<InUseImage[]> {
+  const regions = cfg.inUse!.regions;
+  const images = await io.group(`Images in use in ${regions.join(', ')}`, async () => {
+    const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+    const { findImagesInUse } = await import('../../shared/src/aws/in-use.js');
+    const all: InUseImage[] = [];
+    for (const region of regions) {
+      const found = await findImagesInUse(ec2Client(region), region);
+      io.info(
+        `${region}: ${found.reduce((n, i) => n + i.instances, 0)} running instance(s) use ${found.length} image(s), ${found.filter(isGolden).length} golden`,
+      );
+      all.push(...found);
+    }
+    return all;
+  });
+  io.setOutput('in-use-amis', JSON.stringify(images));
+  if (!cfg.amiId) {
+    const inRegion = newestGolden(images.filter((i) => i.region === cfg.awsRegion));
+    const newest = inRegion ?? newestGolden(images);
+    if (newest) {
+      cfg.amiId = newest.imageId;
+      cfg.awsRegion = newest.region;
+      io.info(`Newest golden image in use: ${newest.imageId} (${newest.name ?? ''}, ${newest.region})`);
+    } else io.warning('No golden image (tag ami-bakery:status=golden) is used by a running instance.');
+  }
+  io.setOutput('ami-id', cfg.amiId ?? '');
+  return images;
+}
+
+async function tagVulnerable(
+  io: Io,
+  cfg: ScanConfig,
+  images: InUseImage[],
+  score: number,
+  reasons: string[],
+): Promise<InUseImage[]> {
+  const vulnerable = vulnerableImages(images, cfg.amiId!);
+  if (!vulnerable.length) return [];
+  const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+  const { tagImages } = await import('../../shared/src/aws/in-use.js');
+  const tags = {
+    'ami-bakery:vulnerable': 'true',
+    'ami-bakery:vulnerable-since': new Date().toISOString().slice(0, 10),
+    'ami-bakery:vulnerable-reason': `re-scan of ${cfg.amiId}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
+  };
+  await io.group(`Tagging ${vulnerable.length} image(s) in use as vulnerable`, async () => {
+    for (const region of [...new Set(vulnerable.map((v) => v.region))]) {
+      const mine = vulnerable.filter((v) => v.region === region && v.known && isGolden(v));
+      const ids = mine.map((v) => v.imageId);
+      if (vulnerable.some((v) => v.imageId === cfg.amiId && v.region === region) && !ids.includes(cfg.amiId!))
+        ids.push(cfg.amiId!);
+      await tagImages(ec2Client(region), ids, tags);
+      io.info(`${region}: ${ids.join(', ')}`);
+    }
+  });
+  return vulnerable;
+}
+
+export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome | undefined> {
   const cfg = readConfig(io);
+  const inUseImages = cfg.inUse ? await discoverInUse(io, cfg) : undefined;
+  if (cfg.target.kind === 'none') {
+    await io.appendSummary(
+      [
+        '## ami-bakery: images in use',
+        '',
+        inUseImages!.length ? inUseTable(inUseImages!, cfg.amiId) : 'No running instances.',
+        '',
+        cfg.amiId
+          ? `Newest golden image in use: \`${cfg.amiId}\` (${cfg.awsRegion}); scan it with the same action, \`ami-id\` set to it.`
+          : '',
+        '',
+      ].join('\n'),
+    );
+    return undefined;
+  }
   const cwd = process.cwd();
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
     const m = await loadChangeMap(cfg.hardeningScripts, cwd);
@@ -479,6 +583,29 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
           .join(' '),
       );
     });
+  }
+
+  if (inUseImages && cfg.amiId) {
+    const vulnerable = gatePassed ? [] : await tagVulnerable(io, cfg, inUseImages, score, reasons);
+    io.setOutput(
+      'vulnerable',
+      JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
+    );
+    await io.appendSummary(
+      [
+        '### Images in use',
+        '',
+        inUseTable(
+          inUseImages.map((i) =>
+            vulnerable.some((v) => v.imageId === i.imageId)
+              ? { ...i, tags: { ...i.tags, 'ami-bakery:vulnerable': 'true' } }
+              : i,
+          ),
+          cfg.amiId,
+        ),
+        '',
+      ].join('\n'),
+    );
   }
 
   io.info(

@@ -11,6 +11,7 @@ import type { Io } from '../../shared/src/io.js';
 import type { SshOptions } from '../../shared/src/ssh.js';
 
 export type Target =
+  | { kind: 'none' }
   | { kind: 'results' }
   | { kind: 'local' }
   | { kind: 'chroot'; dir: string }
@@ -18,7 +19,7 @@ export type Target =
 
 export function parseTarget(raw: string): Target {
   const v = raw.trim() || 'results';
-  if (v === 'results' || v === 'local') return { kind: v };
+  if (v === 'results' || v === 'local' || v === 'none') return { kind: v };
   if (v.startsWith('chroot:')) {
     const dir = v.slice('chroot:'.length);
     if (!dir)
@@ -41,7 +42,7 @@ export function parseTarget(raw: string): Target {
   throw new InputError(
     'target',
     `"${v}" is not a known target.`,
-    'use results, local, chroot:<dir> or ssh://user@host[:port].',
+    'use results, local, chroot:<dir>, ssh://user@host[:port], or none (with in-use: true).',
   );
 }
 

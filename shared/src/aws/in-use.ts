@@ -1,0 +1,70 @@
+/** EC2 side of the in-use re-scan: which AMIs running instances use, described with their tags. */
+import {
+  CreateTagsCommand,
+  DescribeImagesCommand,
+  type EC2Client,
+  type Image,
+  paginateDescribeInstances,
+} from '@aws-sdk/client-ec2';
+import type { InUseImage } from '../in-use.js';
+
+const tagsOf = (img?: Image) =>
+  Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+export async function findImagesInUse(client: EC2Client, region: string): Promise<InUseImage[]> {
+  const counts = new Map<string, number>();
+  for await (const page of paginateDescribeInstances(
+    { client },
+    { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] },
+  )) {
+    for (const r of page.Reservations ?? [])
+      for (const i of r.Instances ?? [])
+        if (i.ImageId) counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+  }
+  const ids = [...counts.keys()].sort();
+  const described = new Map<string, Image>();
+  for (let k = 0; k < ids.length; k += 100) {
+    const chunk = ids.slice(k, k + 100);
+    try {
+      const r = await client.send(new DescribeImagesCommand({ ImageIds: chunk }));
+      for (const img of r.Images ?? []) if (img.ImageId) described.set(img.ImageId, img);
+    } catch (e) {
+      if (!/InvalidAMIID/.test((e as { name?: string }).name ?? '')) throw e;
+      // One unknown id fails the whole call: describe them one by one.
+      for (const id of chunk) {
+        try {
+          const img = (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images?.[0];
+          if (img) described.set(id, img);
+        } catch (e2) {
+          if (!/InvalidAMIID/.test((e2 as { name?: string }).name ?? '')) throw e2;
+        }
+      }
+    }
+  }
+  return ids.map((imageId) => {
+    const img = described.get(imageId);
+    return {
+      region,
+      imageId,
+      name: img?.Name,
+      creationDate: img?.CreationDate,
+      tags: tagsOf(img),
+      instances: counts.get(imageId) ?? 0,
+      known: Boolean(img),
+    };
+  });
+}
+
+export async function tagImages(
+  client: EC2Client,
+  ids: string[],
+  tags: Record<string, string>,
+): Promise<void> {
+  if (!ids.length) return;
+  await client.send(
+    new CreateTagsCommand({
+      Resources: ids,
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Re-scanning the images in use (the AMI Factory practice): which AMIs running instances use,
+ * which of those are our golden images, the newest golden one to scan, and which to tag when that
+ * scan fails. Pure: the EC2 calls are in aws/in-use.ts.
+ */
+
+export interface InUseImage {
+  region: string;
+  imageId: string;
+  name?: string;
+  creationDate?: string;
+  tags: Record<string, string>;
+  /** running instances using it */
+  instances: number;
+  /** false when DescribeImages no longer knows it (deregistered, or another account's private image) */
+  known: boolean;
+}
+
+export const isGolden = (i: InUseImage): boolean => i.tags['ami-bakery:status'] === 'golden';
+const familyOf = (i: InUseImage) => i.tags['ami-bakery:family'] ?? '';
+
+/** The newest golden image in use (by creation date; ties by image id for determinism). */
+export function newestGolden(images: InUseImage[]): InUseImage | undefined {
+  return images
+    .filter(isGolden)
+    .sort(
+      (a, b) =>
+        (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || a.imageId.localeCompare(b.imageId),
+    )[0];
+}
+
+/**
+ * When the scan of `scanned` failed: it, and every golden image in use of the same family that is
+ * not newer (it carries at most the same hardening), are vulnerable. Newer images are left alone.
+ */
+export function vulnerableImages(images: InUseImage[], scanned: string): InUseImage[] {
+  const s = images.find((i) => i.imageId === scanned);
+  if (!s) return [];
+  // Copies of the scanned image in other regions/accounts are the same image, whatever their date.
+  const lineage = (i: InUseImage) => i.tags['ami-bakery:source-ami'] ?? i.imageId;
+  return images.filter(
+    (i) =>
+      i.imageId === scanned ||
+      lineage(i) === lineage(s) ||
+      i.imageId === lineage(s) ||
+      (isGolden(i) && familyOf(i) === familyOf(s) && (i.creationDate ?? '') <= (s.creationDate ?? '')),
+  );
+}
+
+/**
+ * Older golden images still in use while a newer one of the same family is in use in the same
+ * region (each region has its own copy, so dates are compared within a region).
+ */
+export function outdatedImages(images: InUseImage[]): InUseImage[] {
+  const key = (i: InUseImage) => `${i.region}\u0000${familyOf(i)}`;
+  const newest = new Map<string, string>();
+  for (const i of images.filter(isGolden)) {
+    if ((i.creationDate ?? '') > (newest.get(key(i)) ?? '')) newest.set(key(i), i.creationDate ?? '');
+  }
+  return images.filter((i) => isGolden(i) && (i.creationDate ?? '') < (newest.get(key(i)) ?? ''));
+}
+
+export function inUseTable(images: InUseImage[], scanned?: string): string {
+  const outdated = new Set(outdatedImages(images).map((i) => i.imageId));
+  const rows = [...images].sort(
+    (a, b) => a.region.localeCompare(b.region) || (b.creationDate ?? '').localeCompare(a.creationDate ?? ''),
+  );
+  return [
+    '| region | AMI | name | created | instances | golden | note |',
+    '|---|---|---|---|---:|---|---|',
+    ...rows.map(
+      (i) =>
+        `| ${i.region} | \`${i.imageId}\` | ${i.name ?? (i.known ? '' : '(not visible)')} | ${(i.creationDate ?? '').slice(0, 10)} | ${i.instances} | ${isGolden(i) ? 'yes' : 'no'} | ${[i.imageId === scanned ? 'scanned' : '', outdated.has(i.imageId) ? 'outdated' : '', i.tags['ami-bakery:vulnerable'] === 'true' ? 'vulnerable' : ''].filter(Boolean).join(', ')} |`,
+    ),
+  ].join('\n');
+}

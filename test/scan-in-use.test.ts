@@ -1,0 +1,156 @@
+/**
+ * scan --in-use: the scheduled re-scan of the images running instances use (real AWS SDK against
+ * the local EC2 sandbox; real oscap results).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ARF_FIXTURE, runCli } from './helpers.js';
+import { type Credentials, Ec2Sandbox, type SandboxImage } from './sandbox/ec2-sandbox.js';
+
+const ACCOUNT = '111111111111';
+let sandbox: Ec2Sandbox;
+let creds: Credentials;
+let imgs: Record<'old' | 'newest' | 'copy' | 'ubuntu' | 'unused', SandboxImage>;
+let summary: string;
+
+beforeEach(async () => {
+  sandbox = new Ec2Sandbox();
+  await sandbox.start();
+  creds = sandbox.addAccount(ACCOUNT);
+  const golden = (date: string, extra: Record<string, string> = {}) => ({
+    'ami-bakery:status': 'golden',
+    'ami-bakery:family': 'golden-ubuntu-22.04',
+    ...extra,
+  });
+  const old = sandbox.putImage(ACCOUNT, 'eu-west-1', {
+    name: 'golden-ubuntu-22.04-2026-01-10',
+    creationDate: '2026-01-10T08:00:00.000Z',
+    tags: golden('2026-01-10'),
+  });
+  const newest = sandbox.putImage(ACCOUNT, 'eu-west-1', {
+    name: 'golden-ubuntu-22.04-2026-06-01',
+    creationDate: '2026-06-01T08:00:00.000Z',
+    tags: golden('2026-06-01'),
+  });
+  imgs = {
+    old,
+    newest,
+    // the promoted copy of `newest` in us-east-1: created later, but the same image
+    copy: sandbox.putImage(ACCOUNT, 'us-east-1', {
+      name: 'golden-ubuntu-22.04-2026-06-01',
+      creationDate: '2026-06-01T09:30:00.000Z',
+      tags: golden('2026-06-01', { 'ami-bakery:source-ami': newest.imageId }),
+    }),
+    ubuntu: sandbox.putImage(ACCOUNT, 'eu-west-1', {
+      name: 'ubuntu-jammy-22.04-amd64-server-20260101',
+      creationDate: '2026-01-01T00:00:00.000Z',
+    }),
+    // golden and newer, but only used by a stopped instance: not "in use"
+    unused: sandbox.putImage(ACCOUNT, 'eu-west-1', {
+      name: 'golden-ubuntu-22.04-2026-07-01',
+      creationDate: '2026-07-01T08:00:00.000Z',
+      tags: golden('2026-07-01'),
+    }),
+  };
+  sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.old.imageId);
+  sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.old.imageId);
+  sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.newest.imageId);
+  sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.ubuntu.imageId);
+  sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.unused.imageId, 0, 'stopped');
+  sandbox.putInstance(ACCOUNT, 'us-east-1', imgs.copy.imageId);
+  summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'in-use-')), 'summary.md');
+});
+afterEach(() => sandbox.stop());
+
+const scan = (args: string[]) =>
+  runCli(
+    [
+      'scan',
+      '--in-use',
+      'true',
+      '--regions',
+      'eu-west-1,us-east-1',
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+      '--hardening-scripts',
+      'test/fixtures/hardening/**',
+      ...args,
+    ],
+    { env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_STEP_SUMMARY: summary } },
+  );
+const tagsOf = (i: SandboxImage) => Object.fromEntries(i.tags);
+
+describe('scan --in-use', () => {
+  it('target none finds the images running instances use and picks the newest golden one, changing nothing', async () => {
+    const r = await scan(['--target', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs['ami-id']).toBe(imgs.newest.imageId);
+    const inUse = JSON.parse(r.outputs['in-use-amis']) as Array<{
+      region: string;
+      imageId: string;
+      instances: number;
+    }>;
+    expect(inUse.map((i) => [i.region, i.imageId, i.instances]).sort()).toEqual(
+      [
+        ['eu-west-1', imgs.old.imageId, 2],
+        ['eu-west-1', imgs.newest.imageId, 1],
+        ['eu-west-1', imgs.ubuntu.imageId, 1],
+        ['us-east-1', imgs.copy.imageId, 1],
+      ].sort(),
+    );
+    expect(sandbox.calls.filter((c) => c.action === 'CreateTags')).toHaveLength(0);
+    const md = fs.readFileSync(summary, 'utf8');
+    expect(md).toMatch(
+      new RegExp(`\\| eu-west-1 \\| \`${imgs.old.imageId}\` .*\\| 2 \\| yes \\| outdated \\|`),
+    );
+    expect(md).toMatch(new RegExp(`\\| eu-west-1 \\| \`${imgs.newest.imageId}\` .*\\| scanned \\|`));
+  });
+
+  it('a failed re-scan tags the scanned image, its copies and older golden images in use as vulnerable', async () => {
+    const r = await scan(['--results', ARF_FIXTURE, '--min-score', '95']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Scan gate failed: score .* is below min-score 95%/);
+    expect(tagsOf(imgs.newest)).toMatchObject({
+      'ami-bakery:scan': 'failed',
+      'ami-bakery:vulnerable': 'true',
+    });
+    expect(tagsOf(imgs.newest)['ami-bakery:vulnerable-reason']).toContain(
+      `re-scan of ${imgs.newest.imageId}`,
+    );
+    expect(tagsOf(imgs.old)['ami-bakery:vulnerable']).toBe('true');
+    expect(tagsOf(imgs.copy)['ami-bakery:vulnerable']).toBe('true');
+    // not ours, and not in use: untouched
+    expect(tagsOf(imgs.ubuntu)).toEqual({});
+    expect(tagsOf(imgs.unused)['ami-bakery:vulnerable']).toBeUndefined();
+    const vulnerable = JSON.parse(r.outputs.vulnerable) as Array<{ imageId: string }>;
+    expect(vulnerable.map((v) => v.imageId).sort()).toEqual(
+      [imgs.newest.imageId, imgs.old.imageId, imgs.copy.imageId].sort(),
+    );
+  });
+
+  it('a passing re-scan tags only the scanned image with its score', async () => {
+    const r = await scan(['--results', ARF_FIXTURE, '--min-score', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(tagsOf(imgs.newest)).toMatchObject({
+      'ami-bakery:scan': 'passed',
+      'ami-bakery:cis-score': r.outputs.score,
+    });
+    expect(tagsOf(imgs.newest)['ami-bakery:vulnerable']).toBeUndefined();
+    expect(tagsOf(imgs.old)['ami-bakery:vulnerable']).toBeUndefined();
+    expect(JSON.parse(r.outputs.vulnerable)).toEqual([]);
+  });
+
+  it('target none without in-use, or a bad region, is an input error before any AWS call', async () => {
+    const r = await runCli(['scan', '--target', 'none'], { env: sandbox.env(creds, 'eu-west-1') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "target": "none" only finds the images in use, so it needs in-use: true/);
+    const r2 = await scan(['--target', 'none', '--regions', 'eu-west-1,mars-2']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/Input "regions": "mars-2" is not an AWS region name/);
+    expect(sandbox.calls).toHaveLength(0);
+  });
+});
