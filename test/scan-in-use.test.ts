@@ -19,7 +19,7 @@ beforeEach(async () => {
   sandbox = new Ec2Sandbox();
   await sandbox.start();
   creds = sandbox.addAccount(ACCOUNT);
-  const golden = (date: string, extra: Record<string, string> = {}) => ({
+  const golden = (extra: Record<string, string> = {}) => ({
     'ami-bakery:status': 'golden',
     'ami-bakery:family': 'golden-ubuntu-22.04',
     ...extra,
@@ -27,12 +27,12 @@ beforeEach(async () => {
   const old = sandbox.putImage(ACCOUNT, 'eu-west-1', {
     name: 'golden-ubuntu-22.04-2026-01-10',
     creationDate: '2026-01-10T08:00:00.000Z',
-    tags: golden('2026-01-10'),
+    tags: golden(),
   });
   const newest = sandbox.putImage(ACCOUNT, 'eu-west-1', {
     name: 'golden-ubuntu-22.04-2026-06-01',
     creationDate: '2026-06-01T08:00:00.000Z',
-    tags: golden('2026-06-01'),
+    tags: golden(),
   });
   imgs = {
     old,
@@ -41,7 +41,7 @@ beforeEach(async () => {
     copy: sandbox.putImage(ACCOUNT, 'us-east-1', {
       name: 'golden-ubuntu-22.04-2026-06-01',
       creationDate: '2026-06-01T09:30:00.000Z',
-      tags: golden('2026-06-01', { 'ami-bakery:source-ami': newest.imageId }),
+      tags: golden({ 'ami-bakery:source-ami': newest.imageId }),
     }),
     ubuntu: sandbox.putImage(ACCOUNT, 'eu-west-1', {
       name: 'ubuntu-jammy-22.04-amd64-server-20260101',
@@ -51,7 +51,7 @@ beforeEach(async () => {
     unused: sandbox.putImage(ACCOUNT, 'eu-west-1', {
       name: 'golden-ubuntu-22.04-2026-07-01',
       creationDate: '2026-07-01T08:00:00.000Z',
-      tags: golden('2026-07-01'),
+      tags: golden(),
     }),
   };
   sandbox.putInstance(ACCOUNT, 'eu-west-1', imgs.old.imageId);
