@@ -247,6 +247,16 @@ describe('promote: refused or rejected, with nothing changed', () => {
     expect(mutations(sb)).toEqual([]);
   });
 
+  it('a missing provenance tag says which stage writes it', async () => {
+    const { sb, env, source } = await world({}, { 'ami-bakery:scan': 'passed' });
+    const r = await runCli(baseArgs(source.imageId, { require: 'verify=passed,tested=yes' }), { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /verify=passed: the AMI has no ami-bakery:verify tag \(written by action-verify when it knows the region, tag-ami\); tested=yes: the AMI has no ami-bakery:tested tag\./,
+    );
+    expect(mutations(sb)).toEqual([]);
+  });
+
   it('score>=N in require reads ami-bakery:cis-score', async () => {
     const { sb, env, source } = await world();
     const r = await runCli(baseArgs(source.imageId, { require: 'scan=passed,score>=95' }), { env });

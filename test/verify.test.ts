@@ -264,5 +264,56 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     expect(sandbox.calls.some((c) => c.action === 'DescribeInstanceStatus' && c.region === 'us-east-2')).toBe(
       true,
     );
+    // tag-ami auto: this AMI id is not in the sandbox, so it says so and carries on.
+    expect(r.stderr).toMatch(/Not tagged ami-bakery:verify=passed on ami-0123456789abcdef0 \(us-east-2\)/);
+  });
+
+  const withAmi = (ami: string, dir: string, work: string, port: number, extra: string[] = []) => [
+    'verify',
+    '--ami-id',
+    ami,
+    '--terraform-dir',
+    dir,
+    '--vars',
+    `port=${port}\nwork_dir=${work}`,
+    ...extra,
+  ];
+
+  it("tags the AMI verify=passed, or verify=failed when a smoke check fails, for promote's gate", async () => {
+    const creds = sandbox.addAccount('444444444444');
+    const good = sandbox.putImage('444444444444', 'us-east-2');
+    const bad = sandbox.putImage('444444444444', 'us-east-2');
+    let m = module('local-server');
+    const ok = await runCli(
+      withAmi(good.imageId, m.dir, m.work, await freePort(), [
+        '--smoke-tests',
+        'test/fixtures/terraform/smoke-ok.yml',
+      ]),
+      { env: sandbox.env(creds, 'us-east-2') },
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(good.tags.get('ami-bakery:verify')).toBe('passed');
+    m = module('local-server');
+    const failing = await runCli(
+      withAmi(bad.imageId, m.dir, m.work, await freePort(), [
+        '--smoke-tests',
+        'test/fixtures/terraform/smoke-failing.yml',
+      ]),
+      { env: sandbox.env(creds, 'us-east-2') },
+    );
+    expect(failing.code).toBe(1);
+    expect(bad.tags.get('ami-bakery:verify')).toBe('failed');
+    expect(stateResources(m.dir)).toBe(0);
+  });
+
+  it('tag-ami true: an AMI that does not exist is an error naming the input', async () => {
+    const creds = sandbox.addAccount('555555555555');
+    const m = module('local-server');
+    const r = await runCli(withAmi(AMI, m.dir, m.work, await freePort(), ['--tag-ami', 'true']), {
+      env: sandbox.env(creds, 'us-east-2'),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "ami-id": ami-0123456789abcdef0 does not exist in this account\/region/);
+    expect(stateResources(m.dir)).toBe(0);
   });
 });

@@ -7,9 +7,9 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
+/* harmony export */   tagImage: () => (/* binding */ tagImage),
 /* harmony export */   waitForInstances: () => (/* binding */ waitForInstances)
 /* harmony export */ });
-/* unused harmony export tagImage */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2687);
@@ -27,19 +27,19 @@ function ec2Client(region) {
 async function tagImage(client, amiId, tags) {
     let images;
     try {
-        images = await client.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
+        images = await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [amiId] }));
     }
     catch (e) {
         const name = e.name ?? '';
         if (/InvalidAMIID/.test(name)) {
-            throw new InputError('ami-id', `${amiId} does not exist in this account/region (${name}).`, 'check ami-id and aws-region.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${amiId} does not exist in this account/region (${name}).`, 'check ami-id and aws-region.');
         }
         throw e;
     }
     if (!images.Images?.length) {
-        throw new InputError('ami-id', `${amiId} was not found in this account/region.`, 'check ami-id and aws-region.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${amiId} was not found in this account/region.`, 'check ami-id and aws-region.');
     }
-    await client.send(new CreateTagsCommand({
+    await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CreateTagsCommand */ .RmG({
         Resources: [amiId],
         Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     }));

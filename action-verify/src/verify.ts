@@ -41,6 +41,8 @@ export interface VerifyConfig {
   sshKey?: string;
   sshKnownHosts: string;
   awsRegion?: string;
+  /** tag the AMI ami-bakery:verify=passed|failed: always (must succeed), auto (when a region is known), never */
+  tagAmi: 'true' | 'false' | 'auto';
 }
 
 export function readConfig(io: Io): VerifyConfig {
@@ -95,7 +97,11 @@ export function readConfig(io: Io): VerifyConfig {
       'pass the private key (e.g. from a secret) or its path.',
     );
   if (sshKey) io.setSecret(sshKey);
-  const needsAws = checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
+  const tagAmi = (inp.string('tag-ami') || 'auto').toLowerCase();
+  if (!['true', 'false', 'auto'].includes(tagAmi))
+    throw new InputError('tag-ami', `"${tagAmi}" is not true, false or auto.`, 'use true, false or auto.');
+  const needsAws =
+    tagAmi === 'true' || checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
   return {
     amiId,
     dir: path.resolve(dir),
@@ -114,7 +120,31 @@ export function readConfig(io: Io): VerifyConfig {
       needsAws || inp.string('aws-region')
         ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
         : undefined,
+    tagAmi: tagAmi as VerifyConfig['tagAmi'],
   };
+}
+
+/**
+ * Record the verdict on the AMI (promote's default gate requires ami-bakery:verify=passed).
+ * tag-ami auto: when a region is known, and a missing AMI or missing credentials is a warning.
+ */
+async function tagVerdict(io: Io, cfg: VerifyConfig, verdict: 'passed' | 'failed'): Promise<void> {
+  if (cfg.tagAmi === 'false') return;
+  const region = cfg.awsRegion ?? (io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION);
+  if (!region) {
+    io.info('Not tagging the AMI: no region (set aws-region, or tag-ami: false to silence this).');
+    return;
+  }
+  const { ec2Client, tagImage } = await import('../../shared/src/aws/ec2.js');
+  try {
+    await tagImage(ec2Client(region), cfg.amiId, { 'ami-bakery:verify': verdict });
+    io.info(`Tagged ${cfg.amiId} (${region}) ami-bakery:verify=${verdict}`);
+  } catch (e) {
+    if (cfg.tagAmi === 'true') throw e;
+    io.warning(
+      `Not tagged ami-bakery:verify=${verdict} on ${cfg.amiId} (${region}): ${messageOf(e)} (tag-ami: auto; set true to make this an error).`,
+    );
+  }
 }
 
 function instanceIds(outs: Record<string, unknown>): string[] {
@@ -300,6 +330,15 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     io.info(
       `keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`,
     );
+
+  if (!signal?.aborted) {
+    try {
+      await tagVerdict(io, cfg, !failure && !failed && !destroyError ? 'passed' : 'failed');
+    } catch (e) {
+      if (!failure && !destroyError) throw e;
+      io.warning(`Could not tag ${cfg.amiId}: ${messageOf(e)}`);
+    }
+  }
 
   if (failure && destroyError) throw new Error(`${failure.message}\nand then: ${destroyError.message}`);
   if (failure) throw failure;

@@ -191,11 +191,19 @@ export function parseRequire(raw: string): Requirement[] {
     });
 }
 
+/** Which stage writes each provenance tag, for the gate's message. */
+const SET_BY: Record<string, string> = {
+  'ami-bakery:verify': 'written by action-verify when it knows the region, tag-ami',
+  'ami-bakery:scan': 'written by action-scan when given ami-id',
+  'ami-bakery:cis-score': 'written by action-scan when given ami-id',
+};
+
 export function evaluateGate(reqs: Requirement[], tags: Record<string, string>): string[] {
   const problems: string[] = [];
   for (const r of reqs) {
     const have = tags[r.key];
-    if (have === undefined) problems.push(`${r.raw}: the AMI has no ${r.key} tag`);
+    if (have === undefined)
+      problems.push(`${r.raw}: the AMI has no ${r.key} tag${SET_BY[r.key] ? ` (${SET_BY[r.key]})` : ''}`);
     else if (r.op === '=' && have !== r.value) problems.push(`${r.raw}: ${r.key} is "${have}"`);
     else if (r.op === '>=' && !(Number(have) >= Number(r.value)))
       problems.push(`${r.raw}: ${r.key} is ${have}`);
