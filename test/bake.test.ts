@@ -175,3 +175,27 @@ describe('bake: bad input exits 2 and Packer never builds', () => {
     );
   });
 });
+
+describe('bake: where the manifest post-processor writes', () => {
+  it('resolves a quoted path with ${var.x} and a bare var.x, from -var values or defaults', async () => {
+    const { manifestOutput } = await import('../action-bake/src/bake.js');
+    const dir = tmpDir('ami-bakery-manifest-');
+    const file = path.join(dir, 't.pkr.hcl');
+    const write = (pp: string) =>
+      fs.writeFileSync(
+        file,
+        `variable "out" {\n  type    = string\n  default = "default.json"\n}\n\nbuild {\n  post-processor "manifest" {\n${pp}\n    custom_data = {\n      a = "b"\n    }\n  }\n}\n`,
+      );
+    const cfg = (vars: Record<string, string>) => ({
+      kind: 'hcl' as const,
+      templateFiles: [file],
+      workingDirectory: dir,
+      vars: Object.entries(vars).map(([key, value]) => ({ key, value })),
+    });
+    write('    output = var.out');
+    expect(manifestOutput(cfg({}))).toBe(path.join(dir, 'default.json'));
+    expect(manifestOutput(cfg({ out: '/abs/m.json' }))).toBe('/abs/m.json');
+    write('    output = "build/${var.out}"');
+    expect(manifestOutput(cfg({ out: 'x.json' }))).toBe(path.join(dir, 'build/x.json'));
+  });
+});

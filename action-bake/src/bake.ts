@@ -195,7 +195,10 @@ export function manifestOutput(
     const text = fs.readFileSync(f, 'utf8');
     const block = /post-processor\s+"manifest"\s*\{([\s\S]*?)\n\s*\}/.exec(text);
     if (block) {
-      const out = /^\s*output\s*=\s*"([^"]+)"/m.exec(block[1])?.[1];
+      // output = "path/${var.x}" or a bare output = var.x
+      const out =
+        /^\s*output\s*=\s*"([^"]+)"/m.exec(block[1])?.[1] ??
+        /^\s*output\s*=\s*var\.([\w-]+)\s*$/m.exec(block[1])?.[1]?.replace(/^.*$/, (n) => `\${var.${n}}`);
       return path.resolve(cfg.workingDirectory, resolve(out ?? 'packer-manifest.json'));
     }
   }

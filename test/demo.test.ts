@@ -1,0 +1,42 @@
+/** `npm run demo`, the main job: all four stages through the CLI against the local sandbox. */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tmpDir } from './helpers.js';
+
+describe('npm run demo', () => {
+  it('bakes, verifies, scans and promotes, and writes a page a person can open', () => {
+    const out = tmpDir('ami-bakery-demo-out-');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, AMI_BAKERY_DEMO_OUT: out, AMI_BAKERY_DEMO_IMAGE: path.join(out, 'image') },
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    expect(r.status, r.stdout.slice(-3000) + r.stderr.slice(-3000)).toBe(0);
+    const page = fs.readFileSync(path.join(out, 'index.md'), 'utf8');
+    expect(page).toMatch(/\| bake \| ✅ .*cis-changes=72/);
+    expect(page).toMatch(/\| verify \| ✅ .*passed=2/);
+    expect(page).toMatch(/\| scan \| ✅ .*score=\d/);
+    expect(page).toMatch(/\| promote \| ✅ .*copied=5/);
+    expect(page).toContain('**Simulated:**');
+    // annotations land on the example's hardening-script lines, by CIS ID
+    const annotations = fs.readFileSync(path.join(out, 'annotations.txt'), 'utf8');
+    const m =
+      /error: (examples\/ubuntu-22\.04-cis\/scripts\/hardening\/[\w.-]+\.sh):(\d+): CIS ([\d.]+):/.exec(
+        annotations,
+      );
+    expect(m, annotations.slice(0, 2000)).not.toBeNull();
+    const line = fs.readFileSync(path.join(ROOT, m![1]), 'utf8').split('\n')[Number(m![2]) - 1];
+    expect(line).toMatch(new RegExp(`^# CIS .*\\b${m![3].replace(/\./g, '\\.')}\\b`));
+    const sarif = JSON.parse(fs.readFileSync(path.join(out, 'scan.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    // promote: 3 regions × 2 accounts
+    const amis = JSON.parse([...r.stdout.matchAll(/^amis=(.*)$/gm)].pop()![1]);
+    expect(Object.values(amis).flatMap((x) => Object.keys(x as object))).toHaveLength(6);
+    // the verify environment was destroyed: nothing listens on its port any more
+    const port = /^http_port=(\d+)$/m.exec(r.stdout)![1];
+    expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);
+  }, 180_000);
+});
