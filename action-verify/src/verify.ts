@@ -100,8 +100,7 @@ export function readConfig(io: Io): VerifyConfig {
   const tagAmi = (inp.string('tag-ami') || 'auto').toLowerCase();
   if (!['true', 'false', 'auto'].includes(tagAmi))
     throw new InputError('tag-ami', `"${tagAmi}" is not true, false or auto.`, 'use true, false or auto.');
-  const needsAws =
-    tagAmi === 'true' || checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
+  const needsAws = tagAmi === 'true' || checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
   return {
     amiId,
     dir: path.resolve(dir),
