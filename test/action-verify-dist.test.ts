@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { LOCAL_TF_MODULE, outputValue, runActionBundle, tmpDir } from './helpers.js';
 import { freePort } from './sshd.js';
 
 const portOpen = (port: number) =>
@@ -19,7 +19,7 @@ const portOpen = (port: number) =>
 describe('action-verify dist bundle', () => {
   it('keep: the main step leaves the environment up for later steps; the post step destroys it', async () => {
     const dir = tmpDir('ami-bakery-tf-');
-    fs.cpSync(path.join(FIXTURES, 'terraform', 'local-server'), dir, { recursive: true });
+    fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
     const work = tmpDir();
     const port = await freePort();
     const inputs = {
@@ -50,7 +50,7 @@ describe('action-verify dist bundle', () => {
 
   it('without keep the main step destroys, and the post step has nothing left to do', async () => {
     const dir = tmpDir('ami-bakery-tf-');
-    fs.cpSync(path.join(FIXTURES, 'terraform', 'local-server'), dir, { recursive: true });
+    fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
     const work = tmpDir();
     const port = await freePort();
     const inputs = {

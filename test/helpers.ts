@@ -7,6 +7,8 @@ import * as zlib from 'node:zlib';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+/** The local test environment (an HTTP server on 127.0.0.1 stands for the instance): the demo's module. */
+export const LOCAL_TF_MODULE = path.join(ROOT, 'examples', 'ubuntu-22.04-cis', 'local', 'terraform');
 export const ARF_FIXTURE = path.join(FIXTURES, 'oscap', 'ubuntu2204-cis-l1-arf.xml.gz');
 export const TESTRESULT_FIXTURE = path.join(FIXTURES, 'oscap', 'ubuntu2204-cis-l1-testresult.xml');
 export const UBUNTU2204_DS = '/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml';

@@ -4,16 +4,20 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, runCli, tmpDir } from './helpers.js';
+import { FIXTURES, LOCAL_TF_MODULE, ROOT, runCli, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { freePort, startSshd, type TestSshd } from './sshd.js';
 
 const AMI = 'ami-0123456789abcdef0';
 
-/** A private copy of a fixture module (terraform writes .terraform and state next to it). */
-function module(name: string): { dir: string; work: string } {
+/**
+ * A private copy of the local test environment (terraform writes .terraform and state next to it),
+ * with the extra resources of a fixture overlay (slow, apply-fails) added.
+ */
+function module(name: 'local-server' | 'slow' | 'apply-fails'): { dir: string; work: string } {
   const dir = tmpDir('ami-bakery-tf-');
-  fs.cpSync(path.join(FIXTURES, 'terraform', name), dir, { recursive: true });
+  fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
+  if (name !== 'local-server') fs.cpSync(path.join(FIXTURES, 'terraform', name), dir, { recursive: true });
   const work = tmpDir('ami-bakery-work-');
   return { dir, work };
 }
@@ -181,7 +185,7 @@ describe('verify: the spec is checked before anything is applied (exit 2, file:l
       '--ami-id',
       'ami-12',
       '--terraform-dir',
-      'test/fixtures/terraform/local-server',
+      'examples/ubuntu-22.04-cis/local/terraform',
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Input "ami-id": "ami-12" is not an AMI id/);
