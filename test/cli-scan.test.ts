@@ -268,3 +268,29 @@ describe('bad input exits 2 with a message naming the input and the fix', () => 
     expect(r.stdout).toContain('--min-score');
   });
 });
+
+describe('scan --results with AWS Inspector2 CIS results', () => {
+  it('annotates a failing Inspector2 CIS check on the script line marked with its CIS ID', async () => {
+    const r = await runCli([
+      'scan',
+      '--results',
+      'test/fixtures/inspector2/cis-scan-result-details.json',
+      '--hardening-scripts',
+      'examples/ubuntu-22.04-cis/scripts/**',
+      '--report-file',
+      '',
+      '--sarif-file',
+      '',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const file = 'examples/ubuntu-22.04-cis/scripts/hardening/50-ssh.sh';
+    const line = fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('# CIS 5.2.6'));
+    expect(r.stderr).toContain(
+      `error: ${file}:${line + 1}: CIS 5.2.6: Ensure SSH MaxAuthTries is set to 4 or less: Expected: Edit /etc/ssh/sshd_config and set MaxAuthTries 4`,
+    );
+    expect(r.outputs).toMatchObject({ passed: '1', failed: '2', score: '33.3' });
+  });
+});

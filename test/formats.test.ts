@@ -112,6 +112,51 @@ describe('InSpec / cinc-auditor JSON', () => {
   });
 });
 
+describe('AWS Inspector2 JSON (CIS scan results and vulnerability findings)', () => {
+  it('takes CIS IDs from the check, PASSED/FAILED/SKIPPED as pass/fail/notchecked, with evidence', async () => {
+    const rs = await parseResultsFile(path.join(FIXTURES, 'inspector2', 'cis-scan-result-details.json'));
+    expect(rs.engine).toBe('inspector2');
+    expect(rs.target).toBe('i-0123456789abcdef0 UBUNTU_22_04');
+    const byCis = Object.fromEntries(rs.findings.map((f) => [f.cisIds.join(','), f]));
+    expect(byCis['5.2.6']).toMatchObject({
+      status: 'fail',
+      title: 'Ensure SSH MaxAuthTries is set to 4 or less',
+      expected: 'Edit /etc/ssh/sshd_config and set MaxAuthTries 4',
+      found: 'MaxAuthTries is set to 6 in /etc/ssh/sshd_config',
+    });
+    expect(byCis['3.2.2'].status).toBe('pass');
+    expect(byCis['1.1.2.1'].status).toBe('notchecked');
+    expect(computeScore(rs.findings)).toMatchObject({ score: 33.3, counts: { passed: 1, failed: 2 } });
+  });
+
+  it('reads ListFindings: an ACTIVE vulnerability fails with the fixed version expected; CLOSED passes', async () => {
+    const rs = await parseResultsFile(path.join(FIXTURES, 'inspector2', 'list-findings.json'));
+    const byId = Object.fromEntries(rs.findings.map((f) => [f.ruleId, f]));
+    expect(byId['CVE-2024-6387']).toMatchObject({
+      status: 'fail',
+      severity: 'high',
+      cisIds: [],
+      expected: 'openssh-server ≥ 1:8.9p1-3ubuntu0.10',
+      found: 'openssh-server 8.9p1',
+    });
+    expect(byId['CVE-2023-4911']).toMatchObject({ status: 'pass', severity: 'critical' });
+  });
+
+  it('is told apart from InSpec JSON by content, and a JSON without either list is an error', async () => {
+    expect(detectFormat('{"scanResultDetails": [')).toBe('inspector2');
+    expect(detectFormat('{"findings":[{"findingArn":"arn:aws:inspector2:us-east-1:1:finding/x"')).toBe(
+      'inspector2',
+    );
+    expect(detectFormat('{"platform":{"name":"ubuntu"},"profiles":[')).toBe('inspec');
+    const dir = tmpDir();
+    const f = path.join(dir, 'x.json');
+    fs.writeFileSync(f, '{"findingArn": "arn:aws:inspector2:us-east-1:1:finding/x"}');
+    await expect(parseResultsFile(f)).rejects.toThrow(
+      /not Inspector2 GetCisScanResultDetails or ListFindings output/,
+    );
+  });
+});
+
 describe('Lynis report', () => {
   it('keeps Lynis test ids; warnings and suggestions fail their test', async () => {
     const rs = await parseResultsFile(path.join(FIXTURES, 'lynis', 'lynis-report.dat'));

@@ -22,7 +22,7 @@ export type Status =
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info' | 'unknown';
 
-export type Engine = 'openscap' | 'lynis' | 'inspec';
+export type Engine = 'openscap' | 'lynis' | 'inspec' | 'inspector2';
 
 export interface Finding {
   engine: Engine;

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import { InputError } from '../errors.js';
 import type { ResultSet } from '../findings.js';
 import { parseInspecJson } from './inspec.js';
+import { looksLikeInspector2, parseInspector2Json } from './inspector2.js';
 import { FormatError, parseLynisReport } from './lynis.js';
 import { isGzip, readHead } from './stream.js';
 import { parseXccdfFile, type RuleInfo, XmlParseError, xccdfToResultSet } from './xccdf.js';
 
-export type Format = 'arf' | 'xccdf' | 'datastream' | 'inspec' | 'lynis' | 'unknown';
+export type Format = 'arf' | 'xccdf' | 'datastream' | 'inspec' | 'inspector2' | 'lynis' | 'unknown';
 
 /** Decide the format from the first bytes of a file. */
 export function detectFormat(head: string): Format {
@@ -20,8 +21,10 @@ export function detectFormat(head: string): Format {
     if (root === 'data-stream-collection') return 'datastream';
     return 'unknown';
   }
-  if (h.startsWith('{'))
+  if (h.startsWith('{')) {
+    if (looksLikeInspector2(h)) return 'inspector2';
     return /"profiles"\s*:|"platform"\s*:|"statistics"\s*:/.test(h) ? 'inspec' : 'unknown';
+  }
   if (
     /^(#.*\n)*\s*(report_version|report_datetime_start|lynis_version|os|hostname)=/m.test(h) &&
     /lynis/i.test(h)
@@ -66,6 +69,8 @@ export async function parseResultsFile(
       }
       case 'inspec':
         return parseInspecJson(await readAll(file), file);
+      case 'inspector2':
+        return parseInspector2Json(await readAll(file), file);
       case 'lynis':
         return parseLynisReport(await readAll(file), file);
       case 'datastream':
@@ -77,7 +82,7 @@ export async function parseResultsFile(
       default:
         throw new InputError(
           input,
-          `"${file}" is in an unknown format${isGzip(file) ? ' (gzip-compressed)' : ''}: expected OpenSCAP ARF or XCCDF XML, InSpec/cinc-auditor JSON, or lynis-report.dat.`,
+          `"${file}" is in an unknown format${isGzip(file) ? ' (gzip-compressed)' : ''}: expected OpenSCAP ARF or XCCDF XML, InSpec/cinc-auditor JSON, Inspector2 CIS scan or findings JSON, or lynis-report.dat.`,
           'give oscap --results-arf output, `inspec exec --reporter json:FILE` output, or /var/log/lynis-report.dat.',
         );
     }
