@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client)
 /* harmony export */ });
-/* unused harmony exports tagImage, waitForInstances */
+/* unused harmony exports imageTags, tagImage, waitForInstances */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2687);
@@ -19,6 +19,10 @@ export const modules = {
 
 
 
+/** An image's tags as a plain object. */
+function imageTags(img) {
+    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
 function ec2Client(region) {
     return new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5({ region, maxAttempts: 5 });
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateRegion } from '../../shared/src/aws/validate.js';
+import { regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -407,7 +407,7 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   const amis: Record<string, string> = {};
   for (const a of run.artifacts) Object.assign(amis, amisFromArtifactId(a.id));
   const regions = Object.keys(amis);
-  const buildRegion = cfg.awsRegion ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const buildRegion = regionFromEnv(cfg.awsRegion, io.env);
   const amiId = (buildRegion && amis[buildRegion]) || (regions.length ? amis[regions[0]] : '');
   const manifestFile =
     manifest && fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= started - 1000

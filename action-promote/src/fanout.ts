@@ -23,6 +23,7 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { imageTags } from '../../shared/src/aws/ec2.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import {
@@ -71,34 +72,31 @@ interface Account {
   credentials?: AwsCredentialIdentity;
 }
 
+/** One SDK client per account and region, created on first use. */
 class Clients {
   private ec2s = new Map<string, EC2Client>();
   private ssms = new Map<string, SSMClient>();
-  ec2(a: Account, region: string): EC2Client {
+  private static get<C>(cache: Map<string, C>, a: Account, region: string, make: () => C): C {
     const k = `${a.id}/${region}`;
-    let c = this.ec2s.get(k);
+    let c = cache.get(k);
     if (!c) {
-      c = new EC2Client({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
-      this.ec2s.set(k, c);
+      c = make();
+      cache.set(k, c);
     }
     return c;
   }
+  private static opts(a: Account, region: string) {
+    return { region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 };
+  }
+  ec2(a: Account, region: string): EC2Client {
+    return Clients.get(this.ec2s, a, region, () => new EC2Client(Clients.opts(a, region)));
+  }
   ssm(a: Account, region: string): SSMClient {
-    const k = `${a.id}/${region}`;
-    let c = this.ssms.get(k);
-    if (!c) {
-      c = new SSMClient({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
-      this.ssms.set(k, c);
-    }
-    return c;
+    return Clients.get(this.ssms, a, region, () => new SSMClient(Clients.opts(a, region)));
   }
   destroy(): void {
     for (const c of [...this.ec2s.values(), ...this.ssms.values()]) c.destroy();
   }
-}
-
-function tagsOf(img: Image | undefined): Record<string, string> {
-  return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 interface DestResult extends Destination {
@@ -149,7 +147,7 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
       `${cfg.amiId} is ${source.State}, not available.`,
       'promote an available image.',
     );
-  const sourceTags = tagsOf(source);
+  const sourceTags = imageTags(source);
   const problems = evaluateGate(cfg.require, sourceTags);
   if (problems.length) {
     throw new GateError(
@@ -217,7 +215,7 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
           ).Images ?? [];
         const img = found[0];
         if (img) {
-          const from = tagsOf(img)['ami-bakery:source-ami'];
+          const from = imageTags(img)['ami-bakery:source-ami'];
           if (from && from !== cfg.amiId) {
             throw new InputError(
               'name',

@@ -5,7 +5,7 @@
  *
  * This module validates the inputs (no AWS SDK loaded, so bad input fails fast); fanout.ts does the work.
  */
-import { validateAmiId } from '../../shared/src/aws/validate.js';
+import { regionFromEnv, validateAmiId } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
@@ -45,7 +45,7 @@ export function readConfig(io: Io): PromoteConfig {
   const inp = new Inputs(io);
   const amiId = validateAmiId('ami-id', inp.required('ami-id', 'ami-0123456789abcdef0'));
   const sourceRegion = parseRegions(
-    [inp.string('source-region') || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || ''].filter(Boolean),
+    [regionFromEnv(inp.string('source-region'), io.env) ?? ''].filter(Boolean),
     'source-region',
   )[0];
   if (!sourceRegion)

@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
+/* harmony export */   rK: () => (/* binding */ imageTags),
 /* harmony export */   tagImage: () => (/* binding */ tagImage)
 /* harmony export */ });
 /* unused harmony export waitForInstances */
@@ -20,6 +21,10 @@ export const modules = {
 
 
 
+/** An image's tags as a plain object. */
+function imageTags(img) {
+    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
 function ec2Client(region) {
     return new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5({ region, maxAttempts: 5 });
 }

@@ -94,11 +94,11 @@ export function readConfig(io: Io): ScanConfig {
       'set in-use: true, or choose a target to scan.',
     );
   }
+  const regions = inp.list('regions');
   const inUseRegions = inUse
-    ? (inp.list('regions').length
-        ? inp.list('regions')
-        : [resolveRegion('aws-region', inp.string('aws-region'), io.env)]
-      ).map((r) => validateRegion('regions', r))
+    ? regions.length
+      ? regions.map((r) => validateRegion('regions', r))
+      : [resolveRegion('aws-region', inp.string('aws-region'), io.env)]
     : [];
   const timeoutMin = inp.number('timeout', 1, 24 * 60) ?? 30;
   const amiId = inp.string('ami-id') ? validateAmiId('ami-id', inp.string('ami-id')) : undefined;
@@ -135,12 +135,13 @@ export function readConfig(io: Io): ScanConfig {
     minScore: inp.number('min-score', 0, 100),
     failOnNewFailures: inp.boolean('fail-on-new-failures'),
     amiId,
+    // in-use without aws-region: the first region looked at
     awsRegion:
-      amiId || inUse
-        ? inp.string('aws-region')
+      inUse && !inp.string('aws-region')
+        ? inUseRegions[0]
+        : amiId || inUse
           ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
-          : (inUseRegions[0] ?? resolveRegion('aws-region', '', io.env))
-        : undefined,
+          : undefined,
     inUse: inUse ? { regions: inUseRegions } : undefined,
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
@@ -384,6 +385,7 @@ async function discoverInUse(io: Io, cfg: ScanConfig): Promise<InUseImage[]> {
   return images;
 }
 
+/** Tags the vulnerable images in use that are ours (golden) and the scanned one; returns those tagged. */
 async function tagVulnerable(
   io: Io,
   cfg: ScanConfig,
@@ -391,8 +393,10 @@ async function tagVulnerable(
   score: number,
   reasons: string[],
 ): Promise<InUseImage[]> {
-  const vulnerable = vulnerableImages(images, cfg.amiId!);
-  if (!vulnerable.length) return [];
+  const toTag = vulnerableImages(images, cfg.amiId!).filter(
+    (v) => v.imageId === cfg.amiId || (v.known && isGolden(v)),
+  );
+  if (!toTag.length) return [];
   const { ec2Client } = await import('../../shared/src/aws/ec2.js');
   const { tagImages } = await import('../../shared/src/aws/in-use.js');
   const tags = {
@@ -400,17 +404,14 @@ async function tagVulnerable(
     'ami-bakery:vulnerable-since': new Date().toISOString().slice(0, 10),
     'ami-bakery:vulnerable-reason': `re-scan of ${cfg.amiId}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
   };
-  await io.group(`Tagging ${vulnerable.length} image(s) in use as vulnerable`, async () => {
-    for (const region of [...new Set(vulnerable.map((v) => v.region))]) {
-      const mine = vulnerable.filter((v) => v.region === region && v.known && isGolden(v));
-      const ids = mine.map((v) => v.imageId);
-      if (vulnerable.some((v) => v.imageId === cfg.amiId && v.region === region) && !ids.includes(cfg.amiId!))
-        ids.push(cfg.amiId!);
+  await io.group(`Tagging ${toTag.length} image(s) in use as vulnerable`, async () => {
+    for (const region of [...new Set(toTag.map((v) => v.region))]) {
+      const ids = toTag.filter((v) => v.region === region).map((v) => v.imageId);
       await tagImages(ec2Client(region), ids, tags);
       io.info(`${region}: ${ids.join(', ')}`);
     }
   });
-  return vulnerable;
+  return toTag;
 }
 
 export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome | undefined> {
@@ -595,14 +596,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       [
         '### Images in use',
         '',
-        inUseTable(
-          inUseImages.map((i) =>
-            vulnerable.some((v) => v.imageId === i.imageId)
-              ? { ...i, tags: { ...i.tags, 'ami-bakery:vulnerable': 'true' } }
-              : i,
-          ),
-          cfg.amiId,
-        ),
+        inUseTable(inUseImages, cfg.amiId, new Set(vulnerable.map((v) => v.imageId))),
         '',
       ].join('\n'),
     );

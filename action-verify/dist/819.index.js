@@ -10,6 +10,7 @@ export const modules = {
 /* harmony export */   tagImage: () => (/* binding */ tagImage),
 /* harmony export */   waitForInstances: () => (/* binding */ waitForInstances)
 /* harmony export */ });
+/* unused harmony export imageTags */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2687);
@@ -20,6 +21,10 @@ export const modules = {
 
 
 
+/** An image's tags as a plain object. */
+function imageTags(img) {
+    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
 function ec2Client(region) {
     return new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5({ region, maxAttempts: 5 });
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
+import { regionFromEnv, resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { resolveHashicorpTool } from '../../shared/src/hashicorp.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
@@ -129,7 +129,7 @@ export function readConfig(io: Io): VerifyConfig {
  */
 async function tagVerdict(io: Io, cfg: VerifyConfig, verdict: 'passed' | 'failed'): Promise<void> {
   if (cfg.tagAmi === 'false') return;
-  const region = cfg.awsRegion ?? (io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION);
+  const region = regionFromEnv(cfg.awsRegion, io.env);
   if (!region) {
     io.info('Not tagging the AMI: no region (set aws-region, or tag-ami: false to silence this).');
     return;

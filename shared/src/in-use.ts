@@ -60,7 +60,8 @@ export function outdatedImages(images: InUseImage[]): InUseImage[] {
   return images.filter((i) => isGolden(i) && (i.creationDate ?? '') < (newest.get(key(i)) ?? ''));
 }
 
-export function inUseTable(images: InUseImage[], scanned?: string): string {
+/** The summary table; `vulnerable`: images tagged so by this run (earlier runs' tags show too). */
+export function inUseTable(images: InUseImage[], scanned?: string, vulnerable = new Set<string>()): string {
   const outdated = new Set(outdatedImages(images).map((i) => i.imageId));
   const rows = [...images].sort(
     (a, b) => a.region.localeCompare(b.region) || (b.creationDate ?? '').localeCompare(a.creationDate ?? ''),
@@ -70,7 +71,7 @@ export function inUseTable(images: InUseImage[], scanned?: string): string {
     '|---|---|---|---|---:|---|---|',
     ...rows.map(
       (i) =>
-        `| ${i.region} | \`${i.imageId}\` | ${i.name ?? (i.known ? '' : '(not visible)')} | ${(i.creationDate ?? '').slice(0, 10)} | ${i.instances} | ${isGolden(i) ? 'yes' : 'no'} | ${[i.imageId === scanned ? 'scanned' : '', outdated.has(i.imageId) ? 'outdated' : '', i.tags['ami-bakery:vulnerable'] === 'true' ? 'vulnerable' : ''].filter(Boolean).join(', ')} |`,
+        `| ${i.region} | \`${i.imageId}\` | ${i.name ?? (i.known ? '' : '(not visible)')} | ${(i.creationDate ?? '').slice(0, 10)} | ${i.instances} | ${isGolden(i) ? 'yes' : 'no'} | ${[i.imageId === scanned ? 'scanned' : '', outdated.has(i.imageId) ? 'outdated' : '', vulnerable.has(i.imageId) || i.tags['ami-bakery:vulnerable'] === 'true' ? 'vulnerable' : ''].filter(Boolean).join(', ')} |`,
     ),
   ].join('\n');
 }

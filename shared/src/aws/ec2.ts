@@ -7,10 +7,16 @@ import {
   DescribeImagesCommand,
   type DescribeImagesCommandOutput,
   EC2Client,
+  type Image,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../errors.js';
 
 export { resolveRegion, validateAmiId, validateRegion } from './validate.js';
+
+/** An image's tags as a plain object. */
+export function imageTags(img: Image | undefined): Record<string, string> {
+  return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
 
 export function ec2Client(region: string): EC2Client {
   return new EC2Client({ region, maxAttempts: 5 });

@@ -7,9 +7,7 @@ import {
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import type { InUseImage } from '../in-use.js';
-
-const tagsOf = (img?: Image) =>
-  Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+import { imageTags } from './ec2.js';
 
 export async function findImagesInUse(client: EC2Client, region: string): Promise<InUseImage[]> {
   const counts = new Map<string, number>();
@@ -48,7 +46,7 @@ export async function findImagesInUse(client: EC2Client, region: string): Promis
       imageId,
       name: img?.Name,
       creationDate: img?.CreationDate,
-      tags: tagsOf(img),
+      tags: imageTags(img),
       instances: counts.get(imageId) ?? 0,
       known: Boolean(img),
     };

@@ -26,9 +26,14 @@ export function validateRegion(input: string, value: string): string {
   return value;
 }
 
-/** The region from an input, else AWS_REGION / AWS_DEFAULT_REGION. */
+/** The region from an input value, else AWS_REGION / AWS_DEFAULT_REGION; undefined when none (not validated). */
+export function regionFromEnv(value: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return value || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+}
+
+/** The region from an input, else AWS_REGION / AWS_DEFAULT_REGION; an error naming the input when none. */
 export function resolveRegion(input: string, value: string, env: NodeJS.ProcessEnv): string {
-  const r = value || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  const r = regionFromEnv(value, env);
   if (!r) {
     throw new InputError(
       input,

@@ -1,20 +1,110 @@
-export const id = 914;
-export const ids = [914];
+export const id = 295;
+export const ids = [295];
 export const modules = {
 
-/***/ 2914:
+/***/ 2295:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   promoteWith: () => (/* binding */ promoteWith)
-/* harmony export */ });
-/* unused harmony export nextPollMs */
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
-/* harmony import */ var _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1695);
-/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
-/* harmony import */ var _shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1016);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  promoteWith: () => (/* binding */ promoteWith)
+});
+
+// UNUSED EXPORTS: nextPollMs
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
+var dist_cjs = __webpack_require__(5193);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var client_ssm_dist_cjs = __webpack_require__(4736);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./shared/src/errors.ts
+var errors = __webpack_require__(3904);
+// EXTERNAL MODULE: ./shared/src/aws/validate.ts
+var validate = __webpack_require__(2687);
+;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
+/**
+ * EC2 access shared by the stages. Endpoints come from the SDK's standard environment variables
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2), which is also how tests reach the local sandbox.
+ */
+
+
+
+/** An image's tags as a plain object. */
+function imageTags(img) {
+    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+function ec2Client(region) {
+    return new EC2Client({ region, maxAttempts: 5 });
+}
+/** Tag an AMI (and check it exists first, so a wrong id is a clear error, not a partial change). */
+async function tagImage(client, amiId, tags) {
+    let images;
+    try {
+        images = await client.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
+    }
+    catch (e) {
+        const name = e.name ?? '';
+        if (/InvalidAMIID/.test(name)) {
+            throw new InputError('ami-id', `${amiId} does not exist in this account/region (${name}).`, 'check ami-id and aws-region.');
+        }
+        throw e;
+    }
+    if (!images.Images?.length) {
+        throw new InputError('ami-id', `${amiId} was not found in this account/region.`, 'check ami-id and aws-region.');
+    }
+    await client.send(new CreateTagsCommand({
+        Resources: [amiId],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }));
+}
+/**
+ * Wait until every instance is running with system and instance status checks `ok`, logging
+ * progress, bounded by `deadline` (ms since epoch). Throws naming the instances that are not ready.
+ */
+async function waitForInstances(client, ids, deadline, io, signal) {
+    const { DescribeInstanceStatusCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
+    let delay = 1000;
+    let last = '';
+    for (;;) {
+        if (signal?.aborted)
+            throw new Error('cancelled while waiting for the instances');
+        const r = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }));
+        const byId = new Map((r.InstanceStatuses ?? []).map((s) => [s.InstanceId ?? '', s]));
+        const states = ids.map((id) => {
+            const s = byId.get(id);
+            const state = s?.InstanceState?.Name ?? 'unknown';
+            return {
+                id,
+                state,
+                system: s?.SystemStatus?.Status ?? 'unknown',
+                instance: s?.InstanceStatus?.Status ?? 'unknown',
+            };
+        });
+        const line = states
+            .map((s) => `${s.id}: ${s.state}, system ${s.system}, instance ${s.instance}`)
+            .join('; ');
+        if (line !== last)
+            io.info(line);
+        last = line;
+        const dead = states.find((s) => ['terminated', 'shutting-down', 'stopped', 'stopping'].includes(s.state));
+        if (dead)
+            throw new Error(`instance ${dead.id} is ${dead.state}: it will not pass its status checks`);
+        if (states.every((s) => s.state === 'running' && s.system === 'ok' && s.instance === 'ok'))
+            return;
+        if (Date.now() + delay > deadline)
+            throw new Error(`instances not ready before the timeout: ${line}`);
+        await new Promise((res) => setTimeout(res, delay));
+        delay = Math.min(delay * 2, 15_000);
+    }
+}
+
+// EXTERNAL MODULE: ./shared/src/promote/plan.ts + 1 modules
+var promote_plan = __webpack_require__(1016);
+;// CONCATENATED MODULE: ./action-promote/src/fanout.ts
 /** action-promote's AWS work (loaded after the inputs are validated): see promote.ts. */
+
 
 
 
@@ -49,34 +139,32 @@ class Limiter {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const jitter = (ms) => Math.round(ms * (0.5 + Math.random()));
 const errName = (e) => e.name ?? e.Code ?? '';
+/** One SDK client per account and region, created on first use. */
 class Clients {
     ec2s = new Map();
     ssms = new Map();
-    ec2(a, region) {
+    static get(cache, a, region, make) {
         const k = `${a.id}/${region}`;
-        let c = this.ec2s.get(k);
+        let c = cache.get(k);
         if (!c) {
-            c = new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
-            this.ec2s.set(k, c);
+            c = make();
+            cache.set(k, c);
         }
         return c;
     }
+    static opts(a, region) {
+        return { region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 };
+    }
+    ec2(a, region) {
+        return Clients.get(this.ec2s, a, region, () => new dist_cjs/* EC2Client */.gu5(Clients.opts(a, region)));
+    }
     ssm(a, region) {
-        const k = `${a.id}/${region}`;
-        let c = this.ssms.get(k);
-        if (!c) {
-            c = new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .SSMClient */ .jBj({ region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 });
-            this.ssms.set(k, c);
-        }
-        return c;
+        return Clients.get(this.ssms, a, region, () => new client_ssm_dist_cjs/* SSMClient */.jBj(Clients.opts(a, region)));
     }
     destroy() {
         for (const c of [...this.ec2s.values(), ...this.ssms.values()])
             c.destroy();
     }
-}
-function tagsOf(img) {
-    return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 async function promoteWith(io, cfg, signal) {
     const clients = new Clients();
@@ -88,40 +176,40 @@ async function promoteWith(io, cfg, signal) {
     }
 }
 async function promote(io, cfg, clients, signal) {
-    const sts = new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .STSClient */ .iM({ region: cfg.sourceRegion });
-    const me = await sts.send(new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .GetCallerIdentityCommand */ .zI({}));
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: cfg.sourceRegion });
+    const me = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
     const sourceAccount = { id: me.Account ?? '' };
     const accountIds = cfg.accounts.length ? cfg.accounts : [sourceAccount.id];
     const others = accountIds.filter((a) => a !== sourceAccount.id);
     if (others.length && !cfg.roleArnTemplate) {
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('role-name', `is needed to reach accounts ${others.join(', ')} (the credentials are for ${sourceAccount.id}).`, 'set role-name (e.g. ami-promoter) or role-arn-template.');
+        throw new errors/* InputError */.dz('role-name', `is needed to reach accounts ${others.join(', ')} (the credentials are for ${sourceAccount.id}).`, 'set role-name (e.g. ami-promoter) or role-arn-template.');
     }
     // The source: it must exist; its tags decide the gate. Nothing has changed yet.
     const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
     let source;
     try {
-        source = (await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
+        source = (await srcEc2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
     }
     catch (e) {
         if (!/InvalidAMIID/.test(errName(e)))
             throw e;
     }
     if (!source)
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'check ami-id and source-region.');
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'check ami-id and source-region.');
     if (source.State !== 'available')
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
-    const sourceTags = tagsOf(source);
-    const problems = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateGate */ .DR)(cfg.require, sourceTags);
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
+    const sourceTags = imageTags(source);
+    const problems = (0,promote_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
     if (problems.length) {
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GateError */ .ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
+        throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
     }
     io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ') || '(no requirements)'}`);
-    const name = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .renderName */ .gU)(cfg.nameTemplate, {
+    const name = (0,promote_plan/* renderName */.gU)(cfg.nameTemplate, {
         sha: io.env.GITHUB_SHA ?? sourceTags['ami-bakery:commit'] ?? 'local',
         sourceName: source.Name ?? cfg.amiId,
         now: new Date(),
     });
-    const family = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .nameFamily */ .kk)(cfg.nameTemplate, source.Name ?? cfg.amiId);
+    const family = (0,promote_plan/* nameFamily */.kk)(cfg.nameTemplate, source.Name ?? cfg.amiId);
     // Credentials for every destination account (AssumeRole, masked).
     const accounts = new Map([[sourceAccount.id, sourceAccount]]);
     const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
@@ -129,10 +217,10 @@ async function promote(io, cfg, clients, signal) {
         const arn = cfg.roleArnTemplate.replace('{account}', a);
         let r;
         try {
-            r = await sts.send(new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_4__/* .AssumeRoleCommand */ .QL({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }));
+            r = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }));
         }
         catch (e) {
-            throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('role-name', `cannot assume ${arn}: ${errName(e)} ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e)}.`, `let ${sourceAccount.id} assume that role (trust policy), see docs/iam.md.`);
+            throw new errors/* InputError */.dz('role-name', `cannot assume ${arn}: ${errName(e)} ${(0,errors/* messageOf */.bD)(e)}.`, `let ${sourceAccount.id} assume that role (trust policy), see docs/iam.md.`);
         }
         const c = r.Credentials;
         for (const s of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
@@ -153,19 +241,19 @@ async function promote(io, cfg, clients, signal) {
     const plan = [];
     await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const acct = accounts.get(a);
-        const kmsKeyId = cfg.encrypt ? (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .kmsKeyFor */ .yk)(cfg.kmsKeys, a, region) : undefined;
+        const kmsKeyId = cfg.encrypt ? (0,promote_plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
         if (a === sourceAccount.id && region === cfg.sourceRegion) {
             plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
             return;
         }
         const found = (await clients
             .ec2(acct, region)
-            .send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }))).Images ?? [];
+            .send(new dist_cjs/* DescribeImagesCommand */.ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }))).Images ?? [];
         const img = found[0];
         if (img) {
-            const from = tagsOf(img)['ami-bakery:source-ami'];
+            const from = imageTags(img)['ami-bakery:source-ami'];
             if (from && from !== cfg.amiId) {
-                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('name', `${a}/${region} already has an image named "${name}" (${img.ImageId}) copied from ${from}, not ${cfg.amiId}.`, 'use a name template with {date} or {sha}.');
+                throw new errors/* InputError */.dz('name', `${a}/${region} already has an image named "${name}" (${img.ImageId}) copied from ${from}, not ${cfg.amiId}.`, 'use a name template with {date} or {sha}.');
             }
             plan.push({
                 account: a,
@@ -199,12 +287,12 @@ async function promote(io, cfg, clients, signal) {
         .map((b) => b.Ebs?.SnapshotId)
         .filter((s) => Boolean(s));
     if (copiers.length) {
-        await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifyImageAttributeCommand */ .FE3({
+        await srcEc2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
             ImageId: cfg.amiId,
             LaunchPermission: { Add: copiers.map((UserId) => ({ UserId })) },
         }));
         for (const s of sourceSnapshots) {
-            await srcEc2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifySnapshotAttributeCommand */ .KD0({
+            await srcEc2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
                 SnapshotId: s,
                 Attribute: 'createVolumePermission',
                 OperationType: 'add',
@@ -251,7 +339,7 @@ async function promote(io, cfg, clients, signal) {
                             Description: `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(0, 255),
                             Encrypted: cfg.encrypt || undefined,
                             KmsKeyId: d.kmsKeyId,
-                            ClientToken: (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .clientToken */ .$Y)(cfg.amiId, d.account, d.region, name),
+                            ClientToken: (0,promote_plan/* clientToken */.$Y)(cfg.amiId, d.account, d.region, name),
                             TagSpecifications: [
                                 {
                                     ResourceType: 'image',
@@ -280,11 +368,11 @@ async function promote(io, cfg, clients, signal) {
         }
         catch (e) {
             failures++;
-            io.warning(`${label}: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e)}`);
+            io.warning(`${label}: ${(0,errors/* messageOf */.bD)(e)}`);
             results.push({
                 ...d,
                 seconds: Math.round((Date.now() - t0) / 1000),
-                note: `failed: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(e).slice(0, 200)}`,
+                note: `failed: ${(0,errors/* messageOf */.bD)(e).slice(0, 200)}`,
             });
         }
     }));
@@ -323,7 +411,7 @@ async function copyWithQueue(io, ec2, label, input) {
     let wait = 1000;
     for (let attempt = 1;; attempt++) {
         try {
-            const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CopyImageCommand */ .SDF(input));
+            const r = await ec2.send(new dist_cjs/* CopyImageCommand */.SDF(input));
             return r.ImageId;
         }
         catch (e) {
@@ -358,7 +446,7 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
     let fallback = 250;
     let lastProgress = '';
     for (;;) {
-        const img = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
+        const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
         if (img?.State === 'available') {
             io.info(`${label}: ${imageId} available`);
             return;
@@ -370,7 +458,7 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
             .filter((s) => Boolean(s));
         let pct;
         if (snaps.length) {
-            const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeSnapshotsCommand */ .MmI({ SnapshotIds: snaps }));
+            const r = await ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ SnapshotIds: snaps }));
             const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
             pct = values.length ? Math.min(...values) : undefined;
             const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
@@ -386,17 +474,17 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
 }
 /** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
 async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
-    const img = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
+    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
     const snaps = (img?.BlockDeviceMappings ?? [])
         .map((b) => b.Ebs?.SnapshotId)
         .filter((s) => Boolean(s));
-    await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CreateTagsCommand */ .RmG({
+    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({
         Resources: [imageId, ...snaps],
         Tags: Object.entries({ ...tags, 'ami-bakery:family': family }).map(([Key, Value]) => ({ Key, Value })),
     }));
     const s = cfg.share;
     if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
-        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifyImageAttributeCommand */ .FE3({
+        await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
             ImageId: imageId,
             LaunchPermission: {
                 Add: [
@@ -408,7 +496,7 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
         }));
         if (s.accounts.length) {
             for (const snap of snaps)
-                await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .ModifySnapshotAttributeCommand */ .KD0({
+                await ec2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
                     SnapshotId: snap,
                     Attribute: 'createVolumePermission',
                     OperationType: 'add',
@@ -417,13 +505,13 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
         }
     }
     if (cfg.deprecateAfterMs) {
-        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EnableImageDeprecationCommand */ .cJk({
+        await ec2.send(new dist_cjs/* EnableImageDeprecationCommand */.cJk({
             ImageId: imageId,
             DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
         }));
     }
     if (cfg.ssmParameter) {
-        await ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .PutParameterCommand */ .ihh({
+        await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
             Name: cfg.ssmParameter,
             Value: imageId,
             Type: 'String',
@@ -435,7 +523,7 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
 async function retire(io, ec2, label, family, retain, current) {
-    const imgs = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({
+    const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
         Filters: [
             { Name: 'tag:ami-bakery:status', Values: ['golden'] },
@@ -452,11 +540,11 @@ async function retire(io, ec2, label, family, retain, current) {
             .map((b) => b.Ebs?.SnapshotId)
             .filter((s) => Boolean(s)),
     }));
-    const candidates = (0,_shared_src_promote_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .retirementCandidates */ .uq)(golden, retain, current);
+    const candidates = (0,promote_plan/* retirementCandidates */.uq)(golden, retain, current);
     if (!candidates.length)
         return 0;
     const inUse = new Set();
-    const running = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeInstancesCommand */ .bNs({
+    const running = await ec2.send(new dist_cjs/* DescribeInstancesCommand */.bNs({
         Filters: [
             { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
             { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
@@ -466,9 +554,9 @@ async function retire(io, ec2, label, family, retain, current) {
         for (const i of r.Instances ?? [])
             if (i.ImageId)
                 inUse.add(i.ImageId);
-    const lts = (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeLaunchTemplatesCommand */ .fmI({}))).LaunchTemplates ?? [];
+    const lts = (await ec2.send(new dist_cjs/* DescribeLaunchTemplatesCommand */.fmI({}))).LaunchTemplates ?? [];
     for (const lt of lts) {
-        const v = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeLaunchTemplateVersionsCommand */ .Ptd({
+        const v = await ec2.send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({
             LaunchTemplateId: lt.LaunchTemplateId,
             Versions: ['$Default'],
         }));
@@ -482,9 +570,9 @@ async function retire(io, ec2, label, family, retain, current) {
             io.info(`${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`);
             continue;
         }
-        await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DeregisterImageCommand */ .x2c({ ImageId: c.imageId }));
+        await ec2.send(new dist_cjs/* DeregisterImageCommand */.x2c({ ImageId: c.imageId }));
         for (const s of c.snapshotIds)
-            await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DeleteSnapshotCommand */ .tZN({ SnapshotId: s }));
+            await ec2.send(new dist_cjs/* DeleteSnapshotCommand */.tZN({ SnapshotId: s }));
         io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
         n++;
     }
