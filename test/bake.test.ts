@@ -1,9 +1,8 @@
 /** action-bake with the real packer binary (Debian's 1.6.6 builds null-builder templates offline). */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tmpDir } from './helpers.js';
+import { ROOT, runCli, startCli, tmpDir } from './helpers.js';
 
 const PK = 'test/fixtures/packer';
 const base = (out: string) => [
@@ -74,35 +73,15 @@ describe('bake with real Packer', () => {
 
   it('SIGTERM mid-build: forwarded to Packer, which cancels; leftovers are terminated (their trap cleans up) before the action exits', async () => {
     const out = tmpDir();
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'bin/ami-bakery.mjs'),
-        ...base(out),
-        '--template',
-        'slow.json',
-        '--vars',
-        `out_dir=${out}`,
-      ],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let log = '';
-    child.stdout.on('data', (d) => {
-      log += d;
-    });
-    child.stderr.on('data', (d) => {
-      log += d;
-    });
+    const run = startCli([...base(out), '--template', 'slow.json', '--vars', `out_dir=${out}`]);
     const started = path.join(out, 'started.marker');
     for (let i = 0; i < 300 && !fs.existsSync(started); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(fs.existsSync(started), log).toBe(true);
+    expect(fs.existsSync(started), run.log()).toBe(true);
     const shellPid = Number(fs.readFileSync(started, 'utf8'));
     expect(alive(shellPid)).toBe(true);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    run.child.kill('SIGTERM');
+    const { code } = await run.result;
+    const log = run.log();
     expect(code).toBe(1);
     expect(log).toContain('Cancelling build after receiving terminated');
     expect(log).toContain('Cleanly cancelled builds after being interrupted');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,40 +24,59 @@ export interface CliResult {
   outputs: Record<string, string>;
 }
 
-/** Run the real CLI (bin/ami-bakery.mjs) in a child process. */
-export function runCli(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CliResult> {
+/** The `name=value` lines the CLI prints at the end (its outputs). */
+export function parseCliOutputs(stdout: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^([a-z][a-z0-9_-]*)=(.*)$/.exec(line);
+    if (m) outputs[m[1]] = m[2];
+  }
+  return outputs;
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved */
+  log(): string;
+  result: Promise<CliResult>;
+}
+
+/** Start the real CLI (bin/ami-bakery.mjs) in a child process, e.g. to signal it mid-run. */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   for (const k of Object.keys(env)) {
     // keep the child out of any surrounding GitHub Actions context unless a test sets it
     if (/^(GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !(opts.env && k in opts.env)) delete env[k];
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ami-bakery.mjs'), ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const outputs: Record<string, string> = {};
-      for (const line of stdout.split('\n')) {
-        const m = /^([a-z][a-z0-9_-]*)=(.*)$/.exec(line);
-        if (m) outputs[m[1]] = m[2];
-      }
-      resolve({ code, stdout, stderr, outputs });
-    });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ami-bakery.mjs'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  let log = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+    log += d;
+  });
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, outputs: parseCliOutputs(stdout) }));
+  });
+  return { child, log: () => log, result };
+}
+
+/** Run the real CLI (bin/ami-bakery.mjs) in a child process. */
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return startCli(args, opts).result;
 }
 
 /** The base root filesystem built by test/setup/make-rootfs.sh (.ci/run builds it). */

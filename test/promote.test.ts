@@ -1,8 +1,6 @@
 /** action-promote through the CLI and the real AWS SDK against the local EC2/STS/SSM sandbox. */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './helpers.js';
+import { runCli, startCli } from './helpers.js';
 import { Ec2Sandbox, type SandboxOptions } from './sandbox/ec2-sandbox.js';
 
 const SRC = '111111111111';
@@ -137,19 +135,11 @@ describe('promote: 3 regions × 3 accounts', () => {
 describe('promote: crash halfway, then re-run', () => {
   it('finishes every destination with zero duplicates', async () => {
     const { sb, env, source } = await world({ copyLatencyMs: 4000 });
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'bin/ami-bakery.mjs'), ...baseArgs(source.imageId, { 'max-concurrency': '1' })],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      },
-    );
+    const run = startCli(baseArgs(source.imageId, { 'max-concurrency': '1' }), { env });
     for (let i = 0; i < 200 && sb.calls.filter((c) => c.action === 'CopyImage').length < 3; i++)
       await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    run.child.kill('SIGKILL');
+    await run.result;
     const startedCopies = sb.calls.filter((c) => c.action === 'CopyImage').length;
     expect(startedCopies).toBeGreaterThanOrEqual(3);
     expect(startedCopies).toBeLessThan(8);

@@ -1,10 +1,9 @@
 /** action-verify with the real terraform binary on local modules, a real sshd, and the EC2 sandbox. */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, LOCAL_TF_MODULE, ROOT, runCli, tmpDir } from './helpers.js';
+import { FIXTURES, LOCAL_TF_MODULE, runCli, startCli, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { freePort, startSshd, type TestSshd } from './sshd.js';
 
@@ -111,17 +110,7 @@ describe('verify: apply, check, destroy', () => {
   it('SIGTERM mid-apply: terraform is stopped, the environment destroyed, exit non-zero', async () => {
     const { dir, work } = module('slow');
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ami-bakery.mjs'), ...args(dir, work, port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => {
-      log += d;
-    });
-    child.stderr.on('data', (d) => {
-      log += d;
-    });
+    const run = startCli(args(dir, work, port));
     for (
       let i = 0;
       i < 300 && !(fs.existsSync(path.join(work, 'slow.started')) && (await portOpen(port)));
@@ -129,9 +118,10 @@ describe('verify: apply, check, destroy', () => {
     ) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await portOpen(port), log).toBe(true);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(await portOpen(port), run.log()).toBe(true);
+    run.child.kill('SIGTERM');
+    const { code } = await run.result;
+    const log = run.log();
     expect(code, log).toBe(1);
     expect(log).toMatch(/cancelled during terraform apply/);
     expect(log).toMatch(/Destroy complete!/);
