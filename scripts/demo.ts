@@ -19,6 +19,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseCliOutputs } from '../test/helpers.js';
 import { Ec2Sandbox } from '../test/sandbox/ec2-sandbox.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -66,11 +67,7 @@ function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv): Promis
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const outputs: Record<string, string> = {};
-      for (const line of log.split('\n')) {
-        const m = /^([a-z][a-z0-9_-]*)=(.*)$/.exec(line);
-        if (m) outputs[m[1]] = m[2];
-      }
+      const outputs = parseCliOutputs(log);
       fs.writeFileSync(
         path.join(OUT, `log-${stage}.txt`),
         log + (errors ? `\n--- stderr ---\n${errors}` : ''),
@@ -157,9 +154,10 @@ async function main() {
       ),
       'Packer build',
     );
+    // the fields bake's writeCisManifest writes
     const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'cis-manifest.json'), 'utf8')) as {
-      hardeningSha?: string;
-      sha256?: string;
+      template: string;
+      hardeningSha256: string;
     };
     const golden = sandbox.putImage(BUILD, 'us-east-1', {
       name: `golden-ubuntu-22.04-cis-${new Date().toISOString().slice(0, 10)}`,
@@ -168,8 +166,8 @@ async function main() {
       tags: {
         'ami-bakery:source-ami': canonical.imageId,
         'ami-bakery:cis-changes': bake.outputs['cis-changes'] ?? '',
-        'ami-bakery:hardening-sha': manifest.hardeningSha ?? manifest.sha256 ?? '',
-        'ami-bakery:template': `${EX}/ubuntu-22.04-cis.pkr.hcl`,
+        'ami-bakery:hardening-sha': manifest.hardeningSha256,
+        'ami-bakery:template': manifest.template,
       },
     });
     const instance = sandbox.putInstance(BUILD, 'us-east-1', golden.imageId, 0, 'running', 2);
