@@ -179,6 +179,17 @@ describe('verify: the spec is checked before anything is applied (exit 2, file:l
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Input "ami-id": "ami-12" is not an AMI id/);
+    const badTag = await runCli([
+      'verify',
+      '--ami-id',
+      AMI,
+      '--terraform-dir',
+      'examples/ubuntu-22.04-cis/local/terraform',
+      '--tag-ami',
+      'maybe',
+    ]);
+    expect(badTag.code).toBe(2);
+    expect(badTag.stderr).toMatch(/Input "tag-ami": "maybe" is not true, false or auto/);
     const missing = await runCli(['verify', '--ami-id', AMI, '--terraform-dir', 'nope/env']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Input "terraform-dir": "nope\/env" does not exist/);
