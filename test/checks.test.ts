@@ -54,6 +54,7 @@ const plan = (n: number): PlannedAnnotation[] =>
     ruleId: `r${i}`,
     engine: 'openscap',
     severity: 'medium',
+    status: 'fail',
     implemented: true,
   }));
 
@@ -109,10 +110,15 @@ describe('Checks API delivery', () => {
     const changed = new Map([['scripts/s0.sh', new Set([20, 21])]]);
     const r = await deliverAnnotations(io, target(), plan(25), output, async () => changed);
     expect(r).toMatchObject({ method: 'workflow-commands', shown: 10, notShown: 15 });
-    expect(io.annotations).toHaveLength(10);
-    expect(io.annotations.slice(0, 2).map((a) => a.line)).toEqual([20, 21]);
-    expect(warnings.join('\n')).toMatch(/HTTP 403/);
-    expect(warnings.join('\n')).toMatch(/15 of 25 failing control\(s\) were not shown/);
+    const findings = io.annotations.filter((a) => a.level === 'error');
+    expect(findings).toHaveLength(10);
+    expect(findings.slice(0, 2).map((a) => a.line)).toEqual([20, 21]);
+    // the step's own message is a notice: it takes no finding's slot and cannot be the one dropped
+    const notices = io.annotations.filter((a) => a.level === 'notice');
+    expect(notices).toHaveLength(1);
+    expect(`${notices[0].title} ${notices[0].message}`).toMatch(/15 of 25 findings are not shown/);
+    expect(notices[0].message).toMatch(/HTTP 403/);
+    expect(warnings).toEqual([]);
   });
 
   it('uses workflow commands when there is no token at all', async () => {

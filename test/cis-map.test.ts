@@ -65,12 +65,14 @@ describe('CIS change map parsing', () => {
         cisId: '5.2.4',
         file: 'scripts/ssh.sh',
         line: 4,
+        endLine: 5,
         text: '# CIS 5.2.4 Ensure SSH LogLevel is appropriate',
       },
       {
         cisId: '5.2.6',
         file: 'scripts/ssh.sh',
         line: 7,
+        endLine: 8,
         text: '# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less',
       },
     ]);

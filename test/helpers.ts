@@ -108,6 +108,7 @@ export function runActionBundle(
   action: string,
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
+  opts: { cwd?: string } = {},
 ): Promise<BundleResult> {
   const dir = tmpDir();
   const files = {
@@ -129,7 +130,10 @@ export function runActionBundle(
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, action, 'dist/index.js')], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [path.join(ROOT, action, 'dist/index.js')], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+    });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;

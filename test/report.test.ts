@@ -58,12 +58,12 @@ describe('annotations', () => {
     expect(a.title).toBe('CIS 1.4.1: Install AIDE (not implemented)');
   });
 
-  it('skips passing and not-applicable findings; errors become warnings', () => {
+  it('skips passing and not-applicable findings; a claimed control that errors is still an error', () => {
     const plan = planAnnotations(
       [finding({ status: 'pass' }), finding({ status: 'notapplicable' }), finding({ status: 'error' })],
       map,
     );
-    expect(plan.map((a) => a.level)).toEqual(['warning']);
+    expect(plan.map((a) => [a.level, a.status])).toEqual([['error', 'error']]);
   });
 
   it('orders annotations on lines the PR changed first', () => {
@@ -171,13 +171,13 @@ describe('job summary', () => {
           notchecked: 0,
           informational: 0,
         },
-        gate: { passed: false, reasons: ['score 0% is below min-score 80%'] },
+        gate: { verdict: 'failed', reasons: ['score 0% is below min-score 80%'] },
         annotations: plan,
       },
       100_000,
     );
     expect(md.length).toBeLessThanOrEqual(100_000);
-    expect(md).toMatch(/…and \d+ more, cut to stay under/);
+    expect(md).toMatch(/…and \d+ more row\(s\) left out to stay under/);
     expect(md).toContain('❌ gate failed');
   });
 });

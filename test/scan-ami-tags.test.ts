@@ -28,6 +28,8 @@ const scan = (amiId: string, extra: string[] = [], region = 'eu-west-1') =>
       '',
       '--sarif-file',
       '',
+      // the score is the gate these tests are about, unless a test sets fail-on
+      ...(extra.includes('--fail-on') ? [] : ['--fail-on', 'none']),
       ...extra,
     ],
     {
@@ -54,6 +56,23 @@ describe('scan --ami-id tags the image with its result', () => {
     const r = await scan(img.imageId, ['--min-score', '95']);
     expect(r.code).toBe(1);
     expect(img.tags.get('ami-bakery:scan')).toBe('failed');
+  });
+
+  it('the default gate (fail-on: implemented) fails when a control the scripts claim fails: scan=failed', async () => {
+    const img = sandbox.putImage('111111111111', 'eu-west-1');
+    const r = await scan(img.imageId, ['--fail-on', '']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/claims to implement fail/);
+    expect(img.tags.get('ami-bakery:scan')).toBe('failed');
+  });
+
+  it('no gate at all (fail-on: none, no min-score) is loud and never tags scan=passed', async () => {
+    const img = sandbox.putImage('111111111111', 'eu-west-1');
+    const r = await scan(img.imageId, ['--fail-on', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: fail-on: none and no min-score: this scan gates nothing/);
+    expect(r.outputs.gate).toBe('ungated');
+    expect(img.tags.get('ami-bakery:scan')).toBe('ungated');
   });
 
   it('an AMI that does not exist is a clear input error and nothing is tagged', async () => {

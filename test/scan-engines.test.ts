@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseRootfs, ROOT, runCli, UBUNTU2204_DS } from './helpers.js';
@@ -39,6 +40,7 @@ afterAll(() => {
 
 describe('target chroot:<dir> (oscap-chroot)', () => {
   it('scans the image with the auto-chosen Ubuntu 22.04 CIS content and annotates the faulty change', async () => {
+    const keep = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-keep-')), 'arf.xml');
     const r = await runCli([
       'scan',
       '--target',
@@ -51,8 +53,14 @@ describe('target chroot:<dir> (oscap-chroot)', () => {
       '',
       '--sarif-file',
       '',
+      '--results-file',
+      keep,
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    // 20-ssh.sh claims CIS 5.2.6 and gets it wrong: the default gate (fail-on: implemented) fails
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.outputs.gate).toBe('failed');
+    expect(r.stderr).toMatch(/Scan gate failed: .*claims to implement fail: .*CIS 5\.2\.6/);
+    expect(r.outputs['results-file']).toBe(keep);
     expect(r.stdout).toContain('ssg-ubuntu2204-ds.xml');
     expect(Number(r.outputs.total)).toBe(189);
     const arf = r.outputs['results-file'];
@@ -97,6 +105,27 @@ describe('target chroot:<dir> (oscap-chroot)', () => {
   });
 });
 
+describe('a missing scanner is an environment error, not a failed gate', () => {
+  it('exits 2 and names the package to install', async () => {
+    const r = await runCli(
+      [
+        'scan',
+        '--target',
+        `chroot:${image}`,
+        '--datastream',
+        UBUNTU2204_DS,
+        '--hardening-scripts',
+        HARDENING,
+      ],
+      { env: { PATH: '/nonexistent-bin' } },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /oscap-chroot is not installed on this runner.*apt-get install -y openscap-utils/,
+    );
+  });
+});
+
 describe('target local (oscap on this Debian 12 host)', () => {
   it('finds no content for this OS with datastream auto', async () => {
     const r = await runCli(['scan', '--target', 'local', '--hardening-scripts', HARDENING]);
@@ -138,22 +167,32 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
 
   it('copies the content, runs oscap remotely, brings the ARF back and cleans up', async () => {
     const known = sshd.hostPublicKey;
-    const r = await runCli([
-      'scan',
-      '--target',
-      `ssh://root@127.0.0.1:${sshd.port}`,
-      '--ssh-key',
-      fs.readFileSync(sshd.clientKey, 'utf8'),
-      '--ssh-known-hosts',
-      `[127.0.0.1]:${sshd.port} ${known}`,
-      '--hardening-scripts',
-      HARDENING,
-      '--report-file',
-      '',
-      '--sarif-file',
-      '',
-    ]);
+    const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-runner-temp-'));
+    const r = await runCli(
+      [
+        'scan',
+        '--target',
+        `ssh://root@127.0.0.1:${sshd.port}`,
+        '--ssh-key',
+        fs.readFileSync(sshd.clientKey, 'utf8'),
+        '--ssh-known-hosts',
+        `[127.0.0.1]:${sshd.port} ${known}`,
+        '--hardening-scripts',
+        HARDENING,
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+        '--fail-on',
+        'none',
+      ],
+      { env: { RUNNER_TEMP: runnerTemp } },
+    );
     expect(r.code, `${r.stderr}\n${sshd.log()}`).toBe(0);
+    expect(r.outputs.gate).toBe('ungated');
+    // the ~15 MB ARF is not left behind when results-file is not set
+    expect(r.outputs['results-file']).toBe('');
+    expect(fs.readdirSync(runnerTemp)).toEqual([]);
     expect(sshd.log()).toContain('Accepted publickey for root');
     expect(Number(r.outputs.total)).toBe(189);
     expect(Number(r.outputs.failed)).toBeGreaterThan(0);
@@ -165,7 +204,6 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
     expect(fs.readdirSync(path.join(image, 'tmp')).filter((f) => f.startsWith('ami-bakery-scan'))).toEqual(
       [],
     );
-    fs.rmSync(path.dirname(r.outputs['results-file']), { recursive: true, force: true });
   });
 
   it('refuses a host whose key does not match ssh-known-hosts', async () => {

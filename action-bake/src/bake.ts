@@ -22,6 +22,7 @@ import {
   stepOf,
 } from '../../shared/src/packer/machine-readable.js';
 import { parseVars } from '../../shared/src/vars.js';
+import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 
 export interface BakeConfig {
@@ -125,7 +126,8 @@ function commonArgs(cfg: BakeConfig): string[] {
   return args;
 }
 
-const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
+/** A path as the reviewer sees it: relative to the repository root (absolute when outside it). */
+const rel = (p: string) => insideRoot(repoRoot(), path.resolve(p)) ?? path.resolve(p);
 
 /** `packer validate`: a template Packer rejects is bad input (exit 2), annotated where Packer says. */
 async function validate(io: Io, packer: PackerBinary, cfg: BakeConfig): Promise<void> {
@@ -346,7 +348,8 @@ export async function tagAmis(
 }
 
 export function writeCisManifest(file: string, template: string, map: ChangeMap): void {
-  const controls = [...map.byId.keys()].sort(compareCisIds);
+  const controls = [...new Set(map.changes.filter((c) => !c.scheme).map((c) => c.cisId))].sort(compareCisIds);
+  const otherControls = [...map.byId.keys()].filter((k) => k.includes(':')).sort();
   const doc = {
     schema: 'ami-bakery/cis-manifest@1',
     generatedAt: new Date().toISOString(),
@@ -354,6 +357,7 @@ export function writeCisManifest(file: string, template: string, map: ChangeMap)
     hardeningSha256: map.sha256,
     files: map.files,
     controls,
+    ...(otherControls.length ? { otherControls } : {}),
     changes: map.changes,
   };
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -362,7 +366,7 @@ export function writeCisManifest(file: string, template: string, map: ChangeMap)
 
 export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   const cfg = readConfig(io);
-  const map = await loadChangeMap(cfg.hardeningScripts, process.cwd());
+  const map = await loadChangeMap(cfg.hardeningScripts, { root: repoRoot(io.env), cwd: process.cwd() });
   io.info(
     `CIS change map: ${map.changes.length} change(s) for ${map.byId.size} control(s) in ${map.files.length} file(s)`,
   );

@@ -7,13 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
-import { type ChangeMap, loadChangeMap } from '../../shared/src/cis-map.js';
+import { type ChangeMap, loadChangeMap, type MarkerScheme } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
 import { computeScore, type Finding, type ResultSet } from '../../shared/src/findings.js';
 import { loadDatastreamRules, parseResultsFile } from '../../shared/src/formats/index.js';
 import type { RuleInfo } from '../../shared/src/formats/xccdf.js';
 import {
+  CHECK_SUMMARY_LIMIT,
   checkTargetFromEnv,
   type DeliveryResult,
   deliverAnnotations,
@@ -40,6 +41,7 @@ import { buildSarif } from '../../shared/src/report/sarif.js';
 import { buildSummary } from '../../shared/src/report/summary.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { VERSION } from '../../shared/src/version.js';
+import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import {
   checkProfile,
   downloadContent,
@@ -48,6 +50,7 @@ import {
   resolveDatastreamForOs,
   SYSTEM_CONTENT_DIRS,
 } from './content.js';
+import { evaluateScanGate, type FailOn, type GateResult, parseFailOn } from './gate.js';
 import { parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
 
 export interface ScanConfig {
@@ -65,7 +68,12 @@ export interface ScanConfig {
   reportFile: string;
   baseline: string;
   minScore?: number;
+  failOn: FailOn;
   failOnNewFailures: boolean;
+  /** keep the raw results of an engine run here (else they are deleted after parsing) */
+  resultsFile: string;
+  /** the repository root: every path reported is relative to it */
+  root: string;
   amiId?: string;
   awsRegion?: string;
   /** re-scan of the images in use: regions whose running instances are looked at */
@@ -102,7 +110,12 @@ export function readConfig(io: Io): ScanConfig {
     : [];
   const timeoutMin = inp.number('timeout', 1, 24 * 60) ?? 30;
   const amiId = inp.string('ami-id') ? validateAmiId('ami-id', inp.string('ami-id')) : undefined;
-  const template = inp.existingPath('template', 'file');
+  const root = repoRoot(io.env);
+  const templateGiven = inp.existingPath('template', 'file');
+  const template = templateGiven ? repoPath(root, templateGiven, 'template') : undefined;
+  const failOn = parseFailOn(inp.string('fail-on'));
+  const minScore = inp.number('min-score', 0, 100);
+  const failOnNewFailures = inp.boolean('fail-on-new-failures');
   const datastream = inp.string('datastream') || 'auto';
   if (datastream !== 'auto' && !fs.existsSync(datastream)) {
     throw new InputError(
@@ -132,8 +145,11 @@ export function readConfig(io: Io): ScanConfig {
     sarifFile: inp.string('sarif-file'),
     reportFile: inp.string('report-file'),
     baseline: inp.string('baseline'),
-    minScore: inp.number('min-score', 0, 100),
-    failOnNewFailures: inp.boolean('fail-on-new-failures'),
+    minScore,
+    failOn,
+    failOnNewFailures,
+    resultsFile: inp.string('results-file'),
+    root,
     amiId,
     // in-use without aws-region: the first region looked at
     awsRegion:
@@ -151,6 +167,13 @@ export function readConfig(io: Io): ScanConfig {
 async function expandResults(patterns: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of patterns) {
+    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) {
+      throw new InputError(
+        'results',
+        `"${p}" is a directory, not a result file.`,
+        `name the result files in it, e.g. ${path.join(p, '*.xml')}.`,
+      );
+    }
     if (fs.existsSync(p)) {
       files.push(p);
       continue;
@@ -183,13 +206,14 @@ function workDir(env: NodeJS.ProcessEnv): string {
 async function runEngine(
   io: Io,
   cfg: ScanConfig,
+  work: () => string,
   signal?: AbortSignal,
 ): Promise<{ files: string[]; datastream?: string }> {
   if (cfg.target.kind === 'results') return { files: await expandResults(cfg.results) };
   const contentDirs = cfg.contentVersion
     ? [await downloadContent(cfg.contentVersion), ...SYSTEM_CONTENT_DIRS]
     : SYSTEM_CONTENT_DIRS;
-  const arfFile = path.join(workDir(io.env), 'results-arf.xml');
+  const arfFile = path.join(work(), 'results-arf.xml');
   const pickDatastream = (osText: string, where: string): string => {
     if (cfg.datastream !== 'auto') return cfg.datastream;
     const osr = parseOsRelease(osText);
@@ -329,11 +353,29 @@ async function saveBaselineCache(io: Io, report: string, profileKey: string): Pr
   }
 }
 
-async function changedLinesFromGit(env: NodeJS.ProcessEnv): Promise<Map<string, Set<number>>> {
-  if (!env.GITHUB_BASE_REF) return new Map();
-  const r = await exec('git', ['diff', '--unified=0', '--no-color', `origin/${env.GITHUB_BASE_REF}...HEAD`], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+/**
+ * Lines a pull request changed, per repository path: `git diff` against the event's base commit
+ * (fetched with depth 1 when actions/checkout's shallow clone lacks it).
+ */
+async function changedLinesFromGit(env: NodeJS.ProcessEnv, root: string): Promise<Map<string, Set<number>>> {
+  let base: string | undefined;
+  try {
+    base = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.pull_request?.base?.sha;
+  } catch {
+    base = undefined;
+  }
+  const ref = base ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
+  if (!ref) return new Map();
+  const diff = () =>
+    exec('git', ['diff', '--unified=0', '--no-color', '--no-ext-diff', ref, 'HEAD', '--'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  let r = await diff();
+  if (r.code !== 0 && base) {
+    await exec('git', ['fetch', '--no-tags', '--depth=1', 'origin', base], { cwd: root, timeoutMs: 60_000 });
+    r = await diff();
+  }
   return r.code === 0 ? parseChangedLines(r.stdout) : new Map();
 }
 
@@ -351,6 +393,7 @@ export interface ScanOutcome {
   passed: number;
   total: number;
   gatePassed: boolean;
+  gate: GateResult;
   delivery: DeliveryResult;
   diff?: BaselineDiff;
 }
@@ -414,6 +457,28 @@ async function tagVulnerable(
   return toTag;
 }
 
+/** How the check run and summary name the scan: by its profile's benchmark, not always "CIS". */
+export function profileLabel(
+  profile: string | undefined,
+  engine: string,
+): {
+  label: string;
+  scheme?: MarkerScheme;
+} {
+  const short = (profile ?? '').replace(/^xccdf_[^_]+_content_profile_/, '');
+  if (engine === 'lynis') return { label: 'Lynis audit', scheme: 'lynis' };
+  if (/(^|_)cis(_|$)/i.test(short)) return { label: 'CIS compliance', scheme: 'cis' };
+  if (/stig/i.test(short)) return { label: 'STIG compliance', scheme: 'stig' };
+  if (/anssi/i.test(short)) return { label: 'ANSSI compliance', scheme: 'anssi' };
+  return { label: short ? `Compliance (${short})` : 'Compliance' };
+}
+
+/** The workflow file that ran this job, as a repository path (GITHUB_WORKFLOW_REF), if it is there. */
+function workflowFile(env: NodeJS.ProcessEnv, root: string): string | undefined {
+  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? '');
+  return m && fs.existsSync(path.join(root, m[1])) ? m[1] : undefined;
+}
+
 export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome | undefined> {
   const cfg = readConfig(io);
   const inUseImages = cfg.inUse ? await discoverInUse(io, cfg) : undefined;
@@ -432,38 +497,72 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     );
     return undefined;
   }
-  const cwd = process.cwd();
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
-    const m = await loadChangeMap(cfg.hardeningScripts, cwd);
+    const m = await loadChangeMap(cfg.hardeningScripts, { root: cfg.root, cwd: process.cwd() });
     io.info(
-      `${m.changes.length} CIS change(s) for ${m.byId.size} control(s) in ${m.files.length} file(s) (sha256 ${m.sha256.slice(0, 12)})`,
+      `${m.changes.length} marker(s) for ${m.byId.size} control(s) in ${m.files.length} file(s) (sha256 ${m.sha256.slice(0, 12)})`,
     );
     return m;
   });
+  if (cfg.failOn === 'none' && cfg.minScore === undefined && !cfg.failOnNewFailures)
+    io.warning(
+      'fail-on: none and no min-score: this scan gates nothing. The AMI is tagged ami-bakery:scan=ungated, which promote does not accept as passed.',
+    );
 
-  const engine = await runEngine(io, cfg, signal);
+  let dir: string | undefined;
+  const work = () => {
+    dir ??= workDir(io.env);
+    return dir;
+  };
+  try {
+    return await scanWith(io, cfg, changeMap, work, inUseImages, signal);
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function scanWith(
+  io: Io,
+  cfg: ScanConfig,
+  changeMap: ChangeMap,
+  work: () => string,
+  inUseImages: InUseImage[] | undefined,
+  signal?: AbortSignal,
+): Promise<ScanOutcome> {
+  const engine = await runEngine(io, cfg, work, signal);
+  const datastream = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
   let dsRules: Map<string, RuleInfo> | undefined;
   const datastreamRules = async () => {
-    const ds = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
-    if (!ds) {
+    if (!datastream) {
       throw new InputError(
         'datastream',
         'the result file has no benchmark (rule titles and CIS references).',
         'give the data stream the scan used, e.g. datastream: /usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml, or scan with --results-arf.',
       );
     }
-    dsRules ??= await loadDatastreamRules(ds);
+    dsRules ??= await loadDatastreamRules(datastream);
     return dsRules;
   };
   const sets: ResultSet[] = [];
   await io.group('Parsing results', async () => {
     for (const f of engine.files) {
       const t0 = Date.now();
-      const rs = await parseResultsFile(f, { datastreamRules });
+      const rs = await parseResultsFile(f, { datastreamRules, datastream });
       io.info(`${f}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
+      for (const n of rs.notes ?? []) io.info(`${n} (not counted: it is about the scanner, not the image)`);
       sets.push(rs);
     }
   });
+  // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
+  let keptResults = cfg.target.kind === 'results' ? engine.files : [];
+  if (cfg.target.kind !== 'results') {
+    if (cfg.resultsFile) {
+      fs.mkdirSync(path.dirname(path.resolve(cfg.resultsFile)), { recursive: true });
+      fs.copyFileSync(engine.files[0], cfg.resultsFile);
+      keptResults = [cfg.resultsFile];
+      io.info(`Results kept at ${cfg.resultsFile}`);
+    } else io.info('Raw results deleted after parsing (set results-file to keep them).');
+  }
   const merged = mergeResultSets(sets);
   const { score, weightedScore, counts } = computeScore(merged.findings);
   if (counts.total === 0) {
@@ -484,9 +583,15 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
     .replace(/[^\w.-]/g, '_');
   const baseline = await loadBaseline(io, cfg, profileKey);
+  const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
-  const fallbackFile = cfg.template ?? changeMap.files[0];
-  const annotations = planAnnotations(merged.findings, changeMap, fallbackFile);
+  // Every finding needs a place: the template, else the first hardening file, else the results
+  // file, else the workflow file (all repository paths).
+  const resultsInRepo = keptResults
+    .map((f) => insideRoot(cfg.root, path.resolve(f)))
+    .find((f) => f && f !== '.');
+  const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
+  const annotations = planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme });
   const locationOf = new Map(
     annotations.map((a) => [
       `${a.engine}:${a.ruleId}`,
@@ -510,34 +615,31 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
   };
   const diff = baseline ? compareReports(report, baseline) : undefined;
+  const gate = evaluateScanGate({ score, annotations, diff }, cfg);
+  const gatePassed = gate.verdict !== 'failed';
+  const native = sets.map((s) => s.nativeScore).filter((n) => n !== undefined);
 
-  const reasons: string[] = [];
-  if (cfg.minScore !== undefined && score < cfg.minScore)
-    reasons.push(`score ${score}% is below min-score ${cfg.minScore}%`);
-  if (cfg.failOnNewFailures && diff && diff.newFailures.length) {
-    reasons.push(`${diff.newFailures.length} new failure(s) against the baseline (fail-on-new-failures)`);
-  }
-  if (cfg.failOnNewFailures && !diff)
-    io.info('fail-on-new-failures: no baseline to compare with, so no new failures are counted.');
-  const gatePassed = reasons.length === 0;
-  const gateLines = gatePassed
-    ? [cfg.minScore !== undefined ? `score ${score}% ≥ min-score ${cfg.minScore}%` : 'no min-score gate set']
-    : reasons;
-
-  const title = `CIS compliance ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`;
-  const summaryFor = (delivery?: string) =>
-    buildSummary({
-      title: 'ami-bakery scan',
-      profile: merged.profile,
-      target: merged.target,
-      score,
-      weightedScore,
-      counts,
-      gate: { passed: gatePassed, reasons: gateLines },
-      annotations,
-      diff,
-      delivery,
-    });
+  const title = `${label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`;
+  const summaryFor = (delivery?: string, limit?: number) =>
+    buildSummary(
+      {
+        title: `ami-bakery scan: ${label}`,
+        profile: merged.profile,
+        target: merged.target,
+        score,
+        weightedScore,
+        counts,
+        gate: { verdict: gate.verdict, reasons: gate.verdict === 'failed' ? gate.reasons : gate.checked },
+        annotations,
+        diff,
+        delivery,
+        extra: [
+          ...native.map((n) => `${n.name}: **${n.value}** (the engine's own score, next to ours).`),
+          ...sets.flatMap((s) => s.notes ?? []).map((n) => `${n} (not counted).`),
+        ],
+      },
+      limit,
+    );
   const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
   const delivery = await io.group(`Annotations (${annotations.length})`, () =>
     deliverAnnotations(
@@ -546,10 +648,15 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       annotations,
       {
         title,
-        summary: summaryFor(),
-        conclusion: gatePassed ? (counts.failed ? 'neutral' : 'success') : 'failure',
+        summary: summaryFor(undefined, CHECK_SUMMARY_LIMIT),
+        conclusion:
+          gate.verdict === 'failed'
+            ? 'failure'
+            : gate.verdict === 'passed' && !counts.failed
+              ? 'success'
+              : 'neutral',
       },
-      () => changedLinesFromGit(io.env),
+      () => changedLinesFromGit(io.env, cfg.root),
     ),
   );
 
@@ -563,17 +670,13 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     fs.writeFileSync(cfg.reportFile, JSON.stringify(report, null, 2));
     if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, profileKey);
   }
-  const deliveryNote =
-    delivery.method === 'checks'
-      ? `All ${annotations.length} annotation(s) were published on the check run "${cfg.checkName}".`
-      : `Annotations: ${delivery.shown} shown as workflow annotations, ${delivery.notShown} not shown (${delivery.reason}); all are in the table below and the SARIF file.`;
-  await io.appendSummary(summaryFor(deliveryNote));
+  await io.appendSummary(summaryFor(deliveryNote(delivery, annotations.length, cfg.checkName)));
 
   if (cfg.amiId && cfg.awsRegion) {
     const tags = {
       'ami-bakery:cis-score': String(score),
       'ami-bakery:cis-profile': profileKey,
-      'ami-bakery:scan': gatePassed ? 'passed' : 'failed',
+      'ami-bakery:scan': gate.verdict,
     };
     await io.group(`Tagging ${cfg.amiId} in ${cfg.awsRegion}`, async () => {
       const { ec2Client, tagImage } = await import('../../shared/src/aws/ec2.js');
@@ -587,7 +690,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   }
 
   if (inUseImages && cfg.amiId) {
-    const vulnerable = gatePassed ? [] : await tagVulnerable(io, cfg, inUseImages, score, reasons);
+    const vulnerable = gatePassed ? [] : await tagVulnerable(io, cfg, inUseImages, score, gate.reasons);
     io.setOutput(
       'vulnerable',
       JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
@@ -605,6 +708,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   io.info(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
   );
+  for (const n of native) io.info(`${n.name}: ${n.value}`);
   if (diff)
     io.info(
       `Baseline ${diff.baselineScore}%: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} newly fixed`,
@@ -616,12 +720,13 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   io.setOutput('total', counts.total);
   io.setOutput('new-failures', diff ? diff.newFailures.length : 0);
   io.setOutput('fixed', diff ? diff.fixed.length : 0);
-  io.setOutput('gate', gatePassed ? 'passed' : 'failed');
+  io.setOutput('gate', gate.verdict);
   io.setOutput('report-file', cfg.reportFile);
   io.setOutput('sarif-file', cfg.sarifFile);
-  io.setOutput('results-file', engine.files.join('\n'));
+  io.setOutput('results-file', keptResults.join('\n'));
   io.setOutput('annotations', annotations.length);
-  if (!gatePassed) throw new GateError(`Scan gate failed: ${reasons.join('; ')}`);
+  io.setOutput('annotations-delivered', delivery.shown);
+  if (gate.verdict === 'failed') throw new GateError(`Scan gate failed: ${gate.reasons.join('; ')}`);
   return {
     score,
     weightedScore,
@@ -629,7 +734,18 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     passed: counts.passed,
     total: counts.total,
     gatePassed,
+    gate,
     delivery,
     diff,
   };
+}
+
+/** What the summary says of the annotations: exactly what reached the reader. */
+export function deliveryNote(d: DeliveryResult, total: number, checkName: string): string {
+  if (d.method === 'checks') {
+    if (d.shown === total)
+      return `All ${total} annotation(s) were published on the check run "${checkName}".`;
+    return `${d.shown} of ${total} annotation(s) were published on the check run "${checkName}"; ${d.notShown} were not (${d.reason ?? 'no file to place them on'}). All are in the table below and the SARIF file.`;
+  }
+  return `Annotations: ${d.shown} of ${total} shown as workflow annotations, ${d.notShown} not shown (${d.reason}); all are in the table below and the SARIF file.`;
 }

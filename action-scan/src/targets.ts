@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../../shared/src/errors.js';
+import { EnvironmentError, InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
 import type { Io } from '../../shared/src/io.js';
 import type { SshOptions } from '../../shared/src/ssh.js';
@@ -54,6 +54,21 @@ export interface OscapRun {
   signal?: AbortSignal;
 }
 
+/** Whether an executable of that name is on PATH. */
+export function onPath(file: string, pathVar = process.env.PATH ?? ''): boolean {
+  return pathVar
+    .split(path.delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      try {
+        fs.accessSync(path.join(dir, file), fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** oscap exits 0 (all pass) or 2 (some rule failed) after a complete evaluation; anything else is an error. */
 function checkOscapExit(what: string, code: number | null, stderr: string, arf: string): void {
   if (code === 0 || code === 2) {
@@ -75,6 +90,10 @@ export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): 
     ? [chrootDir, ...oscapArgs(run, run.arfFile, run.datastream)]
     : oscapArgs(run, run.arfFile, run.datastream);
   io.info(`$ ${file} ${args.join(' ')}`);
+  if (!onPath(file, io.env.PATH))
+    throw new EnvironmentError(
+      `${file} is not installed on this runner (not found on PATH). Install it first: sudo apt-get install -y ${chrootDir ? 'openscap-utils' : 'openscap-scanner'} ssg-debderived (Debian/Ubuntu), or openscap-scanner scap-security-guide (dnf).`,
+    );
   let stderrLines = 0;
   const r = await exec(file, args, {
     timeoutMs: run.timeoutMs,

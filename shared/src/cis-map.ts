@@ -1,10 +1,18 @@
 /**
- * The CIS change map: where in the hardening code each CIS benchmark recommendation is implemented.
+ * The CIS change map: where in the hardening code each CIS benchmark recommendation (or another
+ * benchmark's control, or a scanner rule) is implemented.
  *
- * Recognised (comments that begin with "CIS", case-sensitive):
+ * A marker is a comment (`#`, `//`, `;` or `--` at the start of a line or after white space, not
+ * inside quotes) that opens with a keyword; it may stand alone or follow code on the same line
+ * (`apt-get install -y aide # CIS 1.4.1`). Keywords are matched in any case (`# cis 1.2.3` counts).
+ * Recognised:
  *   # CIS 5.2.5                              # CIS 5.2.5, 5.2.6 and 5.2.7
  *   ## CIS 14.04 v2.1.0 change 5.3.3         # CIS Ubuntu 22.04 v1.0.0 change 5.2.5
  *   # CIS Ubuntu 22.04 v1.0.0 5.2.5          // CIS 1.1.1.1-1.1.1.3 (a range of siblings)
+ * other benchmarks and rules, for profiles that are not CIS:
+ *   # ANSSI BP28(R12)                        # STIG UBTU-22-010000
+ *   # rule sshd_set_max_auth_tries           # xccdf_org.ssgproject.content_rule_sshd_set_max_auth_tries
+ *   # Lynis SSH-7408
  * and ansible-lockdown task names:
  *   - name: "5.2.5 | PATCH | Ensure SSH LogLevel is appropriate"
  *   - name: "SCORED | 1.1.1.1 | PATCH | Ensure mounting of cramfs filesystems is disabled"
@@ -16,13 +24,35 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { InputError } from './errors.js';
+import { expandRepoGlobs } from './workspace.js';
+
+/** What a marker names: a CIS recommendation, another benchmark's control, or a scanner rule. */
+export type MarkerScheme = 'cis' | 'anssi' | 'stig' | 'rule' | 'lynis';
 
 export interface CisChange {
+  /** The id within its scheme (a CIS section number for `cis`). */
   cisId: string;
+  /** Omitted for CIS markers. */
+  scheme?: Exclude<MarkerScheme, 'cis'>;
   file: string;
   line: number;
+  /** The last line of the marker's block: up to the next marker or blank line. */
+  endLine: number;
   /** The source line, trimmed. */
   text: string;
+}
+
+/** The map key of an id: CIS ids as they are, others as `scheme:ID`. */
+export function refKey(scheme: MarkerScheme, id: string): string {
+  if (scheme === 'cis') return id;
+  if (scheme === 'rule') return `rule:${id.replace(/^xccdf_[^_]+_rule_/, '').toLowerCase()}`;
+  return `${scheme}:${id.toUpperCase()}`;
+}
+
+/** How a control is named to people: `CIS 5.2.5`, `ANSSI BP28(R12)`, `rule sshd_set_max_auth_tries`. */
+export function refLabel(scheme: MarkerScheme, id: string): string {
+  const name = { cis: 'CIS', anssi: 'ANSSI', stig: 'STIG', rule: 'rule', lynis: 'Lynis' }[scheme];
+  return `${name} ${scheme === 'rule' ? id.replace(/^xccdf_[^_]+_rule_/, '') : id}`;
 }
 
 const ID = /^\d+(?:\.\d+)+$/;
@@ -41,10 +71,64 @@ const JOINERS = new Set([
   'section',
 ]);
 
-/** Find the comment part of a line: after `#`, `//`, `;` or `--` at the start or after whitespace. */
-function commentOf(line: string): string | undefined {
-  const m = /(?:^|\s)(?:#+|\/\/+|;+|--)\s*(.*)$/.exec(line);
-  return m ? m[1] : undefined;
+/**
+ * The texts that follow each comment opener of a line (`#`, `//`, `;`, `--` at the start or after
+ * white space), leftmost first. Openers inside single or double quotes are code, not comments; once
+ * a comment has started, quotes no longer matter (the rest of the line is comment).
+ */
+export function commentTexts(line: string): string[] {
+  const out: string[] = [];
+  let quote: string | undefined;
+  let inComment = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (!inComment && quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (!inComment && (ch === '"' || ch === "'") && (i === 0 || /[\s=(:,[{]/.test(line[i - 1]))) {
+      quote = ch;
+      continue;
+    }
+    if (i > 0 && !/\s/.test(line[i - 1])) continue;
+    const m = /^(?:#+|\/\/+|;+|--)/.exec(line.slice(i));
+    if (!m) continue;
+    inComment = true;
+    out.push(line.slice(i + m[0].length).trimStart());
+    i += m[0].length - 1;
+  }
+  return out;
+}
+
+const ANSSI_ID = /^[A-Z]{1,4}\d*\(R\d+\)$|^R\d+$/i;
+const STIG_ID = /^[A-Z]{2,8}-\d{2}-\d{6}$|^S?V-\d{4,}$/i;
+const LYNIS_ID = /^[A-Z]{2,8}-\d{4}$/i;
+const RULE_ID = /^(?:xccdf_[\w.-]+_rule_)?[a-z0-9][a-z0-9_]*$/i;
+
+/** Leading tokens of a marker that match `id` (comma/space separated); prose after them ends it. */
+function leadingIds(after: string, id: RegExp): string[] {
+  const ids: string[] = [];
+  for (const raw of after.split(/[\s,]+/)) {
+    const t = raw.replace(/^["'`[]+|["'`.\]:]+$/g, '');
+    if (!t || /^(and|&)$/i.test(t)) continue;
+    if (!id.test(t)) break;
+    ids.push(t);
+  }
+  return ids;
+}
+
+/** The ids a comment's marker names, or none when the comment does not open with a marker. */
+export function markerIds(comment: string): Array<{ scheme: MarkerScheme; id: string }> {
+  const full = /^[[(]?(xccdf_[\w.-]+_rule_[\w.-]+)/.exec(comment);
+  if (full) return [{ scheme: 'rule', id: full[1] }];
+  const m = /^[[(]?(CIS|ANSSI|STIG|Lynis|rule)\b:?/i.exec(comment);
+  if (!m) return [];
+  const after = comment.slice(m[0].length);
+  const scheme = m[1].toLowerCase() as MarkerScheme;
+  const pattern = { anssi: ANSSI_ID, stig: STIG_ID, lynis: LYNIS_ID, rule: RULE_ID }[scheme as 'anssi'];
+  const ids = scheme === 'cis' ? idsAfterCis(after) : leadingIds(after, pattern);
+  return ids.map((id) => ({ scheme, id }));
 }
 
 /** Expand an ID token: `5.2.5`, or a sibling range `5.2.1-5.2.3` / `5.2.1-3`. */
@@ -122,19 +206,38 @@ function idsInLockdownName(line: string): string[] {
 }
 
 export function parseCisReferences(text: string, file: string): CisChange[] {
-  const out: CisChange[] = [];
+  const found: Array<{ line: number; refs: Map<string, { scheme: MarkerScheme; id: string }> }> = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const ids = new Set<string>();
-    const comment = commentOf(line);
-    // The marker opens the comment ("# CIS 5.2.5 ...", "# [CIS 5.2.5]"): prose that merely
-    // mentions a recommendation ("this makes the CIS 5.2.6 change fail") is not a change.
-    const marker = comment === undefined ? undefined : /^[[(]?CIS\b/.exec(comment);
-    if (comment !== undefined && marker)
-      for (const id of idsAfterCis(comment.slice(marker[0].length))) ids.add(id);
-    for (const id of idsInLockdownName(line)) ids.add(id);
-    for (const cisId of ids) out.push({ cisId, file, line: i + 1, text: line.trim() });
+    const refs = new Map<string, { scheme: MarkerScheme; id: string }>();
+    // A marker opens its comment ("# CIS 5.2.5 ...", "# [CIS 5.2.5]", "cmd # CIS 5.2.5"): prose that
+    // merely mentions a recommendation ("this makes the CIS 5.2.6 change fail") is not a change.
+    for (const comment of commentTexts(line)) {
+      const ids = markerIds(comment);
+      for (const r of ids) refs.set(refKey(r.scheme, r.id), r);
+      if (ids.length) break;
+    }
+    for (const id of idsInLockdownName(line)) refs.set(id, { scheme: 'cis', id });
+    if (refs.size) found.push({ line: i + 1, refs });
+  }
+  const out: CisChange[] = [];
+  for (let k = 0; k < found.length; k++) {
+    const { line, refs } = found[k];
+    // The block: the marker's line and what follows, up to the next marker or a blank line.
+    let endLine = line;
+    const stop = found[k + 1]?.line ?? lines.length + 1;
+    while (endLine + 1 < stop && lines[endLine].trim() !== '') endLine++;
+    for (const r of refs.values()) {
+      out.push({
+        cisId: r.id,
+        ...(r.scheme === 'cis' ? {} : { scheme: r.scheme }),
+        file,
+        line,
+        endLine,
+        text: lines[line - 1].trim(),
+      });
+    }
   }
   return out;
 }
@@ -168,9 +271,10 @@ export function buildChangeMap(files: Array<{ file: string; text: string }>): Ch
   }
   const byId = new Map<string, CisChange[]>();
   for (const c of changes) {
-    const list = byId.get(c.cisId) ?? [];
+    const key = refKey(c.scheme ?? 'cis', c.cisId);
+    const list = byId.get(key) ?? [];
     list.push(c);
-    byId.set(c.cisId, list);
+    byId.set(key, list);
   }
   return { changes, files: sorted.map((f) => f.file), sha256: hash.digest('hex'), byId };
 }
@@ -200,16 +304,17 @@ export const DEFAULT_HARDENING_GLOBS = [
 ];
 
 /**
- * Expand the `hardening-scripts` globs (relative to `cwd`) and read the files. Paths in the map are
- * relative to `cwd` with forward slashes, which is what annotations and SARIF need.
+ * Expand the `hardening-scripts` globs (relative to the cwd, or absolute; a directory means every
+ * file under it) and read the files. Paths in the map are relative to the repository `root` with
+ * forward slashes, which is what annotations and SARIF need; files outside the root are refused.
+ * With no globs, the default globs search the whole repository.
  */
 export async function loadChangeMap(
   globs: string[],
-  cwd: string,
+  where: { root: string; cwd?: string },
   inputName = 'hardening-scripts',
 ): Promise<ChangeMap> {
-  const patterns = globs.length ? globs : DEFAULT_HARDENING_GLOBS;
-  for (const g of patterns) {
+  for (const g of globs) {
     if (g.startsWith('!')) continue;
     try {
       fg.generateTasks(g);
@@ -228,23 +333,28 @@ export async function loadChangeMap(
       );
     }
   }
-  const found = await fg(patterns, {
-    cwd,
-    onlyFiles: true,
-    dot: false,
+  const found = await expandRepoGlobs(globs.length ? globs : DEFAULT_HARDENING_GLOBS, {
+    root: where.root,
+    cwd: globs.length ? where.cwd : where.root,
+    input: inputName,
     ignore: ['**/node_modules/**', '**/.git/**', '**/dist/**'],
-    followSymbolicLinks: false,
   });
   if (globs.length && found.length === 0) {
+    const dirs = globs.filter((g) => {
+      const p = path.resolve(where.cwd ?? process.cwd(), g);
+      return fs.existsSync(p) && fs.statSync(p).isDirectory();
+    });
     throw new InputError(
       inputName,
-      `no files match ${globs.map((g) => `"${g}"`).join(', ')} (from ${cwd}).`,
-      'point it at your hardening scripts, e.g. "scripts/**/*.sh", relative to the repository root.',
+      dirs.length
+        ? `the directory ${dirs.map((d) => `"${d}"`).join(', ')} has no files (a directory means every file under it).`
+        : `no files match ${globs.map((g) => `"${g}"`).join(', ')} (from ${where.cwd ?? process.cwd()}).`,
+      'point it at your hardening scripts, e.g. "scripts/**/*.sh" (relative to the working directory, or absolute, inside the repository).',
     );
   }
   const files = found.map((rel) => ({
-    file: rel.split(path.sep).join('/'),
-    text: fs.readFileSync(path.join(cwd, rel), 'utf8'),
+    file: rel,
+    text: fs.readFileSync(path.join(where.root, rel), 'utf8'),
   }));
   return buildChangeMap(files);
 }

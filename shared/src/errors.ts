@@ -16,6 +16,15 @@ export class InputError extends Error {
   }
 }
 
+/** A tool the run needs is missing from this machine: names the package to install. Exit code 2. */
+export class EnvironmentError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
 /** A gate (min-score, new failures, ...) did not pass. Exit code 1. */
 export class GateError extends Error {
   readonly exitCode = 1;

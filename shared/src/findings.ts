@@ -31,6 +31,10 @@ export interface Finding {
   severity: Severity;
   status: Status;
   cisIds: string[];
+  /** Controls of other benchmarks the rule implements (XCCDF references), e.g. ANSSI BP28(R12), STIG UBTU-20-010450. */
+  refs?: Array<{ scheme: 'anssi' | 'stig'; id: string }>;
+  /** The engine's fix for a failing check, in its own words (e.g. Lynis's solution field). */
+  fix?: string;
   /** What the rule expects, in words (from the engine's own data). */
   expected?: string;
   /** What the engine found on the system. */
@@ -46,6 +50,10 @@ export interface ResultSet {
   target?: string;
   source: string;
   findings: Finding[];
+  /** The engine's own score, reported next to ours (e.g. Lynis's hardening index, 0–100). */
+  nativeScore?: { name: string; value: number };
+  /** What the engine said about itself (not about the system), e.g. "this Lynis release is old". */
+  notes?: string[];
 }
 
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {

@@ -32,6 +32,8 @@ export interface Io {
   annotate(a: Annotation): void;
   /** How many annotations of one level the reader will see (GitHub: 10 per step); undefined = all. */
   readonly annotationCap?: number;
+  /** Annotations of each level this step has emitted so far (warnings included), against that cap. */
+  annotationsUsed?(): Record<AnnotationLevel, number>;
   appendSummary(markdown: string): Promise<void>;
   setSecret(secret: string): void;
   /** Values persisted for the action's post step (`core.saveState`). */
@@ -41,17 +43,24 @@ export interface Io {
 }
 
 export function actionsIo(env: NodeJS.ProcessEnv = process.env): Io {
+  // Every core.warning/error/notice is an annotation and counts against GitHub's cap of 10 per level.
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, String(value)),
     info: (m) => core.info(m),
-    warning: (m) => core.warning(m),
+    warning: (m) => {
+      used.warning++;
+      core.warning(m);
+    },
+    annotationsUsed: () => ({ ...used }),
     debug: (m) => core.debug(m),
     group: (name, fn) => core.group(name, fn),
     startGroup: (name) => core.startGroup(name),
     endGroup: () => core.endGroup(),
     annotationCap: 10,
     annotate: (a) => {
+      used[a.level]++;
       const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.line };
       if (a.level === 'error') core.error(a.message, props);
       else if (a.level === 'warning') core.warning(a.message, props);

@@ -37,7 +37,12 @@ export function detectFormat(head: string): Format {
 /** Parse one results file; `datastream` supplies rule metadata for bare XCCDF result files. */
 export async function parseResultsFile(
   file: string,
-  opts: { inputName?: string; datastreamRules?: () => Promise<Map<string, RuleInfo>> } = {},
+  opts: {
+    inputName?: string;
+    datastreamRules?: () => Promise<Map<string, RuleInfo>>;
+    /** The data stream the results are read with (its Benchmark must be the one the results are for). */
+    datastream?: string;
+  } = {},
 ): Promise<ResultSet> {
   const input = opts.inputName ?? 'results';
   let st: fs.Stats;
@@ -61,6 +66,7 @@ export async function parseResultsFile(
       case 'arf':
       case 'xccdf': {
         const parsed = await parseXccdfFile(file);
+        if (opts.datastream) await checkSameBenchmark(parsed, file, opts.datastream, input);
         let extra: Map<string, RuleInfo> | undefined;
         const hasResults = parsed.testResults.some((t) => t.ruleResults.length > 0);
         if (parsed.rules.size === 0 && hasResults && opts.datastreamRules)
@@ -95,6 +101,34 @@ export async function parseResultsFile(
       );
     }
     throw e;
+  }
+}
+
+/** The id of the first XCCDF Benchmark in a data stream or benchmark file (it sits near the top). */
+export async function readBenchmarkId(file: string): Promise<string | undefined> {
+  const head = await readHead(file, 4 * 1024 * 1024);
+  return /<(?:[\w.-]+:)?Benchmark\b[^>]*?\sid="([^"]+)"/.exec(head)?.[1];
+}
+
+/**
+ * Results of one product read with the content of another would carry the wrong CIS ids
+ * (Debian 11 results with the Ubuntu 22.04 data stream): refuse when the benchmark ids differ.
+ */
+async function checkSameBenchmark(
+  parsed: Awaited<ReturnType<typeof parseXccdfFile>>,
+  file: string,
+  datastream: string,
+  input: string,
+): Promise<void> {
+  const tr = parsed.testResults[parsed.testResults.length - 1];
+  const ofResults = (tr?.benchmark?.startsWith('xccdf_') ? tr.benchmark : undefined) ?? parsed.benchmarkId;
+  const ofContent = await readBenchmarkId(datastream);
+  if (ofResults && ofContent && ofResults !== ofContent) {
+    throw new InputError(
+      input === 'results' ? 'datastream' : input,
+      `"${file}" holds results for benchmark ${ofResults}, but the data stream "${datastream}" is benchmark ${ofContent}: its rule titles and CIS ids would be wrong.`,
+      `give the data stream the scan used (the one for ${ofResults.replace(/^xccdf_[^_]+_content_benchmark_/, '')}).`,
+    );
   }
 }
 

@@ -15,6 +15,7 @@ export interface RuleInfo {
   title: string;
   severity?: string;
   cisIds: string[];
+  refs?: Array<{ scheme: 'anssi' | 'stig'; id: string }>;
 }
 
 interface RuleResult {
@@ -58,6 +59,8 @@ interface OvalReport {
 
 export interface XccdfParseResult {
   kind: 'arf' | 'xccdf' | 'datastream';
+  /** The id of the (first) XCCDF Benchmark in the file: it names the product, e.g. ..._benchmark_UBUNTU_22-04. */
+  benchmarkId?: string;
   rules: Map<string, RuleInfo>;
   testResults: TestResultData[];
   oval: Map<string, OvalReport>;
@@ -74,6 +77,11 @@ export class XmlParseError extends Error {
 }
 
 const CIS_BENCHMARK_HREF = /cisecurity\.org\/benchmark/i;
+/** Other benchmarks whose control ids markers may name (CCI and SRG references are not controls of a benchmark). */
+const OTHER_REF_HREFS: Array<{ scheme: 'anssi' | 'stig'; href: RegExp; id: RegExp }> = [
+  { scheme: 'anssi', href: /ssi\.gouv\.fr/i, id: /^[A-Z]{1,4}\d*\(R\d+\)$/ },
+  { scheme: 'stig', href: /cyber\.mil\/stigs\/downloads/i, id: /^[A-Z]{2,8}-\d{2}-\d{6}$/ },
+];
 const MAX_TEXT = 4000;
 const MAX_ITEMS_PER_TEST = 3;
 const FAILING = new Set(['false', 'error', 'unknown']);
@@ -158,6 +166,9 @@ export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
     if (capture) return; // nested markup inside captured text (e.g. html in a title)
 
     switch (name) {
+      case 'Benchmark':
+        res.benchmarkId ??= attrs.id;
+        return;
       case 'report':
         if (attrs.id !== undefined && depth <= 4) {
           report = attrs.id;
@@ -200,6 +211,18 @@ export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
           for (const id of t.split(/[,\s]+/))
             if (/^\d+(\.\d+)*$/.test(id) && !r.cisIds.includes(id)) r.cisIds.push(id);
         });
+      } else if (name === 'reference') {
+        const other = OTHER_REF_HREFS.find((o) => o.href.test(attrs.href ?? ''));
+        const r = rule;
+        if (other)
+          startCapture((t) => {
+            for (const id of t.split(/[,\s]+/)) {
+              if (!other.id.test(id)) continue;
+              r.refs ??= [];
+              if (!r.refs.some((x) => x.scheme === other.scheme && x.id === id))
+                r.refs.push({ scheme: other.scheme, id });
+            }
+          });
       }
       return;
     }
@@ -489,6 +512,7 @@ export function xccdfToResultSet(
       severity: normaliseSeverity(rr.severity ?? info?.severity),
       status,
       cisIds: info?.cisIds ?? [],
+      ...(info?.refs?.length ? { refs: info.refs } : {}),
     };
     if (status === 'fail' || status === 'error') Object.assign(f, evidence(res, tr, rr, title));
     return f;

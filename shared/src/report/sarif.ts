@@ -22,44 +22,57 @@ export interface SarifOptions {
 }
 
 function ruleIdOf(a: PlannedAnnotation): string {
-  return a.cisId ? `CIS-${a.cisId}` : `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_content_rule_/, '')}`;
+  if (a.cisId) return `CIS-${a.cisId}`;
+  if (a.control && /^(ANSSI|STIG) /.test(a.control)) return a.control.replace(/\s+/g, '-');
+  return `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_content_rule_/, '')}`;
 }
 
+const sarifLevel = (a: PlannedAnnotation) => (a.level === 'notice' ? 'note' : a.level);
+
+/**
+ * Code scanning rejects results with no location, so an annotation with no file (only possible when
+ * there is no template, hardening file, repository results file or workflow file to place it on) is
+ * left out; the JSON report still has it.
+ */
 export function buildSarif(annotations: readonly PlannedAnnotation[], opts: SarifOptions): object {
   const rules: Array<Record<string, unknown>> = [];
   const index = new Map<string, number>();
-  const results = annotations.map((a) => {
-    const id = ruleIdOf(a);
-    if (!index.has(id)) {
-      index.set(id, rules.length);
-      const name = a.title.replace(/^CIS [\d.]+: /, '').replace(/ \(not implemented\)$/, '');
-      rules.push({
-        id,
-        name: id.replace(/[^A-Za-z0-9]/g, ''),
-        shortDescription: { text: a.cisId ? `CIS ${a.cisId}: ${name}` : name },
-        fullDescription: {
-          text: a.cisId ? `CIS benchmark recommendation ${a.cisId}.` : `${a.engine} check ${a.ruleId}.`,
-        },
-        help: { text: a.message, markdown: a.message.replace(/\n/g, '  \n') },
-        defaultConfiguration: { level: a.level === 'error' ? 'error' : 'warning' },
-        properties: {
-          tags: ['security', 'compliance', ...(a.cisId ? ['cis'] : [])],
-          'security-severity': SECURITY_SEVERITY[a.severity] ?? '5.0',
-        },
-      });
-    }
-    const fingerprint = createHash('sha256')
-      .update([id, a.engine, a.ruleId, a.file ?? ''].join('\0'))
-      .digest('hex');
-    const result: Record<string, unknown> = {
-      ruleId: id,
-      ruleIndex: index.get(id),
-      level: a.level === 'error' ? 'error' : 'warning',
-      message: { text: `${a.title}\n${a.message}` },
-      partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
-      properties: { engineRuleId: a.ruleId, implemented: a.implemented },
-    };
-    if (a.file) {
+  const results = annotations
+    .filter((a) => a.file)
+    .map((a) => {
+      const id = ruleIdOf(a);
+      if (!index.has(id)) {
+        index.set(id, rules.length);
+        const name = a.title.replace(/^[^:]+: /, '').replace(/ \(not implemented\)$/, '');
+        rules.push({
+          id,
+          name: id.replace(/[^A-Za-z0-9]/g, ''),
+          shortDescription: { text: a.control ? `${a.control}: ${name}` : name },
+          fullDescription: {
+            text: a.cisId ? `CIS benchmark recommendation ${a.cisId}.` : `${a.engine} check ${a.ruleId}.`,
+          },
+          help: {
+            text: `${a.message}${a.fix ? `\nSuggested fix:\n${a.fix}` : ''}`,
+            markdown: `${a.message.replace(/\n/g, '  \n')}${a.fix ? `\n\nSuggested fix:\n\n\`\`\`\n${a.fix}\n\`\`\`` : ''}`,
+          },
+          defaultConfiguration: { level: sarifLevel(a) },
+          properties: {
+            tags: ['security', 'compliance', ...(a.cisId ? ['cis'] : [])],
+            'security-severity': SECURITY_SEVERITY[a.severity] ?? '5.0',
+          },
+        });
+      }
+      const fingerprint = createHash('sha256')
+        .update([id, a.engine, a.ruleId, a.file ?? ''].join('\0'))
+        .digest('hex');
+      const result: Record<string, unknown> = {
+        ruleId: id,
+        ruleIndex: index.get(id),
+        level: sarifLevel(a),
+        message: { text: `${a.title}\n${a.message}` },
+        partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
+        properties: { engineRuleId: a.ruleId, implemented: a.implemented },
+      };
       result.locations = [
         {
           physicalLocation: {
@@ -68,9 +81,8 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
           },
         },
       ];
-    }
-    return result;
-  });
+      return result;
+    });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

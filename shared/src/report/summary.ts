@@ -12,10 +12,12 @@ export interface SummaryInput {
   score: number;
   weightedScore: number;
   counts: Counts;
-  gate: { passed: boolean; reasons: string[] };
+  gate: { verdict: 'passed' | 'failed' | 'ungated'; reasons: string[] };
   annotations: readonly PlannedAnnotation[];
   diff?: BaselineDiff;
   delivery?: string;
+  /** more lines under the score (e.g. the engine's own score) */
+  extra?: string[];
 }
 
 function cell(s: string): string {
@@ -26,10 +28,17 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   const out: string[] = [];
   out.push(`## ${s.title}`, '');
   out.push(
-    `**Score ${s.score}%** (severity-weighted ${s.weightedScore}%) — ${s.gate.passed ? '✅ gate passed' : '❌ gate failed'}`,
+    `**Score ${s.score}%** (severity-weighted ${s.weightedScore}%) — ${
+      s.gate.verdict === 'passed'
+        ? '✅ gate passed'
+        : s.gate.verdict === 'failed'
+          ? '❌ gate failed'
+          : '⚠️ no gate (ungated)'
+    }`,
   );
   for (const r of s.gate.reasons) out.push(`- ${r}`);
   out.push('');
+  for (const e of s.extra ?? []) out.push(e, '');
   if (s.profile || s.target) out.push(`Profile \`${s.profile ?? '-'}\` on \`${s.target ?? '-'}\``, '');
   const c = s.counts;
   out.push(
@@ -59,33 +68,44 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
     }
   }
   if (s.delivery) out.push(s.delivery, '');
-  const failed = s.annotations;
-  if (failed.length) {
-    out.push(
-      `### Failed controls (${failed.length})`,
+  // Controls the code claims come first: a broken one must not hide under dozens of missing ones.
+  const sections: Array<[string, PlannedAnnotation[]]> = [
+    ['Failing controls the hardening code implements', s.annotations.filter((a) => a.implemented)],
+    ['Failing controls not implemented in the hardening code', s.annotations.filter((a) => !a.implemented)],
+  ];
+  let size = out.join('\n').length;
+  let left = 0;
+  for (const [heading, rows] of sections) {
+    if (!rows.length) continue;
+    const head = [
+      `### ${heading} (${rows.length})`,
       '',
-      '| CIS ID | Title | Severity | Where |',
+      '| Control | Title | Severity | Where |',
       '|---|---|---|---|',
-    );
-    let size = out.join('\n').length;
-    let shown = 0;
-    for (const a of failed) {
-      const row = `| ${a.cisId ?? '—'} | ${cell(a.title.replace(/^CIS [\d.]+: /, ''))} | ${a.severity} | ${
-        a.file
-          ? `\`${a.file}${a.implemented && a.line ? `:${a.line}` : ''}\`${a.implemented ? '' : ' (not implemented)'}`
-          : '—'
+    ];
+    if (left || size + head.join('\n').length + 300 > limit) {
+      left += rows.length;
+      continue;
+    }
+    out.push(...head);
+    size += head.join('\n').length + 1;
+    for (const a of rows) {
+      const row = `| ${a.control ?? '—'} | ${cell(a.title.replace(/^[^:]+: /, '').replace(/ \(not implemented\)$/, ''))} | ${a.severity} | ${
+        a.file ? `\`${a.file}${a.implemented && a.line ? `:${a.line}` : ''}\`` : '—'
       } |`;
-      if (size + row.length + 200 > limit) break;
+      if (left || size + row.length + 300 > limit) {
+        left++;
+        continue;
+      }
       out.push(row);
       size += row.length + 1;
-      shown++;
     }
-    if (shown < failed.length) {
-      out.push(
-        '',
-        `…and ${failed.length - shown} more, cut to stay under the 1 MiB summary limit: see the SARIF and JSON report.`,
-      );
-    }
+    out.push('');
+  }
+  if (left) {
+    out.push(
+      `…and ${left} more row(s) left out to stay under the ${limit < SUMMARY_LIMIT ? 'check run summary' : 'job summary'} limit (${limit.toLocaleString('en-US')} characters): see the SARIF file and the JSON report.`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,89 @@
+/**
+ * The scan gate: a pure function of the planned annotations, the score, the baseline diff and the
+ * configuration. It fails closed: by default a control that the hardening code claims to implement
+ * (a marker exists) and that fails is a gate failure; turning the gate off (`fail-on: none` with no
+ * `min-score`) is explicit, and such a scan is `ungated`, never `passed`.
+ */
+import { InputError } from '../../shared/src/errors.js';
+import type { PlannedAnnotation } from '../../shared/src/report/annotations.js';
+import type { BaselineDiff } from '../../shared/src/report/report.js';
+
+export const FAIL_ON = ['implemented', 'any', 'new', 'none'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export function parseFailOn(raw: string): FailOn {
+  const v = raw.trim().toLowerCase();
+  // Blank means the default: a gate input never turns the gate off by being empty.
+  if (v === '') return 'implemented';
+  if (!(FAIL_ON as readonly string[]).includes(v)) {
+    throw new InputError(
+      'fail-on',
+      `"${raw}" is not one of ${FAIL_ON.join(', ')}.`,
+      'use implemented (default: controls the hardening code claims must pass), any, new, or none (no control gate).',
+    );
+  }
+  return v as FailOn;
+}
+
+export interface GateConfig {
+  failOn: FailOn;
+  minScore?: number;
+  /** the older boolean input: the same as adding fail-on: new */
+  failOnNewFailures: boolean;
+}
+
+export interface GateResult {
+  verdict: 'passed' | 'failed' | 'ungated';
+  /** why it failed (empty when it did not) */
+  reasons: string[];
+  /** what was checked, for the summary */
+  checked: string[];
+}
+
+function list(as: readonly PlannedAnnotation[], n = 8): string {
+  const names = as.map((a) => a.control ?? a.ruleId);
+  return `${names.slice(0, n).join(', ')}${names.length > n ? `, … (${names.length - n} more)` : ''}`;
+}
+
+export function evaluateScanGate(
+  input: { score: number; annotations: readonly PlannedAnnotation[]; diff?: BaselineDiff },
+  cfg: GateConfig,
+): GateResult {
+  const reasons: string[] = [];
+  const checked: string[] = [];
+  const failing = input.annotations.filter((a) => a.status === 'fail' || a.status === 'error');
+  if (cfg.failOn === 'implemented') {
+    const claimed = failing.filter((a) => a.implemented);
+    if (claimed.length)
+      reasons.push(
+        `${claimed.length} control(s) the hardening code claims to implement fail: ${list(claimed)} (fail-on: implemented)`,
+      );
+    else checked.push('every control the hardening code claims to implement passes (fail-on: implemented)');
+  } else if (cfg.failOn === 'any') {
+    if (failing.length) reasons.push(`${failing.length} control(s) fail: ${list(failing)} (fail-on: any)`);
+    else checked.push('no control fails (fail-on: any)');
+  }
+  if (cfg.failOn === 'new' || cfg.failOnNewFailures) {
+    const why = cfg.failOn === 'new' ? 'fail-on: new' : 'fail-on-new-failures';
+    if (input.diff) {
+      if (input.diff.newFailures.length)
+        reasons.push(`${input.diff.newFailures.length} new failure(s) against the baseline (${why})`);
+      else checked.push(`no new failures against the baseline (${why})`);
+    } else if (failing.length) {
+      // No baseline to compare with: fail closed, every failure counts as new.
+      reasons.push(
+        `${failing.length} failure(s) and no baseline to compare with, so all count as new (${why})`,
+      );
+    } else checked.push(`no failures, and no baseline (${why})`);
+  }
+  if (cfg.minScore !== undefined) {
+    if (input.score < cfg.minScore) reasons.push(`score ${input.score}% is below min-score ${cfg.minScore}%`);
+    else checked.push(`score ${input.score}% ≥ min-score ${cfg.minScore}%`);
+  }
+  const gated = cfg.failOn !== 'none' || cfg.minScore !== undefined || cfg.failOnNewFailures;
+  return {
+    verdict: reasons.length ? 'failed' : gated ? 'passed' : 'ungated',
+    reasons,
+    checked: gated ? checked : ['no gate: fail-on is none and no min-score is set'],
+  };
+}
