@@ -465,7 +465,7 @@ export function profileLabel(
   label: string;
   scheme?: MarkerScheme;
 } {
-  const short = (profile ?? '').replace(/^xccdf_[^_]+_content_profile_/, '');
+  const short = (profile ?? '').replace(/^xccdf_[^_]+_profile_/, '');
   if (engine === 'lynis') return { label: 'Lynis audit', scheme: 'lynis' };
   if (/(^|_)cis(_|$)/i.test(short)) return { label: 'CIS compliance', scheme: 'cis' };
   if (/stig/i.test(short)) return { label: 'STIG compliance', scheme: 'stig' };

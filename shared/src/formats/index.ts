@@ -127,7 +127,7 @@ async function checkSameBenchmark(
     throw new InputError(
       input === 'results' ? 'datastream' : input,
       `"${file}" holds results for benchmark ${ofResults}, but the data stream "${datastream}" is benchmark ${ofContent}: its rule titles and CIS ids would be wrong.`,
-      `give the data stream the scan used (the one for ${ofResults.replace(/^xccdf_[^_]+_content_benchmark_/, '')}).`,
+      `give the data stream the scan used (the one for ${ofResults.replace(/^xccdf_[^_]+_benchmark_/, '')}).`,
     );
   }
 }

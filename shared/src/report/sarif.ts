@@ -24,7 +24,7 @@ export interface SarifOptions {
 function ruleIdOf(a: PlannedAnnotation): string {
   if (a.cisId) return `CIS-${a.cisId}`;
   if (a.control && /^(ANSSI|STIG) /.test(a.control)) return a.control.replace(/\s+/g, '-');
-  return `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_content_rule_/, '')}`;
+  return `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_rule_/, '')}`;
 }
 
 const sarifLevel = (a: PlannedAnnotation) => (a.level === 'notice' ? 'note' : a.level);
