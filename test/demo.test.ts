@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tmpDir } from './helpers.js';
 
 describe('npm run demo', () => {
-  it('bakes, verifies, scans and promotes, and writes a page a person can open', () => {
+  it('bakes, verifies, scans; the default gate fails on claimed controls and promote refuses; writes a page', () => {
     const out = tmpDir('ami-bakery-demo-out-');
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')], {
       cwd: ROOT,
@@ -18,8 +18,9 @@ describe('npm run demo', () => {
     const page = fs.readFileSync(path.join(out, 'index.md'), 'utf8');
     expect(page).toMatch(/\| bake \| ✅ .*cis-changes=72/);
     expect(page).toMatch(/\| verify \| ✅ .*passed=2/);
-    expect(page).toMatch(/\| scan \| ✅ .*score=\d/);
-    expect(page).toMatch(/\| promote \| ✅ .*copied=5/);
+    expect(page).toMatch(/\| scan \| ❌ exit 1 .*gate=failed/);
+    expect(page).toMatch(/\| promote \| ❌ exit 1 /);
+    expect(page).toContain('the scan gate failed, so promote refused it');
     expect(page).toContain('**Simulated:**');
     // annotations land on the example's hardening-script lines, by CIS ID
     const annotations = fs.readFileSync(path.join(out, 'annotations.txt'), 'utf8');
@@ -32,9 +33,12 @@ describe('npm run demo', () => {
     expect(line).toMatch(new RegExp(`^# CIS .*\\b${m![3].replace(/\./g, '\\.')}\\b`));
     const sarif = JSON.parse(fs.readFileSync(path.join(out, 'scan.sarif'), 'utf8'));
     expect(sarif.runs[0].results.length).toBeGreaterThan(0);
-    // promote: 3 regions × 2 accounts
-    const amis = JSON.parse([...r.stdout.matchAll(/^amis=(.*)$/gm)].pop()![1]);
-    expect(Object.values(amis).flatMap((x) => Object.keys(x as object))).toHaveLength(6);
+    // promote refused the image: nothing was copied
+    const promoteLog = fs.readFileSync(path.join(out, 'log-promote.txt'), 'utf8');
+    expect(promoteLog).toMatch(
+      /promote refused ami-\w+: scan=passed: ami-bakery:scan is "failed".*Nothing was copied/,
+    );
+    expect(promoteLog).not.toMatch(/copying as ami-/);
     // the verify environment was destroyed: nothing listens on its port any more
     const port = /^http_port=(\d+)$/m.exec(r.stdout)![1];
     expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);
