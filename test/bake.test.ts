@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli, tmpDir } from './helpers.js';
+import { ROOT, runCli, startCli, tmpDir } from './helpers.js';
 
 const PK = 'test/fixtures/packer';
 const base = (out: string) => [
@@ -25,6 +25,28 @@ function alive(pid: number): boolean {
 }
 
 describe('bake with real Packer', () => {
+  it('absolute template and glob (${{ github.workspace }}/...): the CIS manifest has repository paths', async () => {
+    const out = tmpDir();
+    const r = await runCli([
+      'bake',
+      '--template',
+      path.join(ROOT, PK, 'null-ok.pkr.hcl'),
+      '--working-directory',
+      PK,
+      '--hardening-scripts',
+      `${ROOT}/${PK}/scripts/*.sh`,
+      '--cis-manifest-file',
+      path.join(out, 'cis-manifest.json'),
+      '--vars',
+      `out_dir=${out}\nimage_name=golden-ci`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'cis-manifest.json'), 'utf8'));
+    expect(manifest.template).toBe(`${PK}/null-ok.pkr.hcl`);
+    expect(manifest.files).toEqual([`${PK}/scripts/harden-ssh.sh`]);
+    expect(manifest.changes[0].file).toBe(`${PK}/scripts/harden-ssh.sh`);
+  });
+
   it('builds an HCL2 template, streams the log in groups, parses artifacts and the manifest, writes the CIS manifest', async () => {
     const out = tmpDir();
     const r = await runCli([
