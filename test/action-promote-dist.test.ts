@@ -28,9 +28,12 @@ describe('action-promote dist bundle', () => {
       );
       expect(r.code, r.stdout).toBe(0);
       const amis = JSON.parse(outputValue(r.outputs, 'amis') ?? '{}');
-      expect(amis['111111111111']['us-west-2']).toBe(ok.imageId);
+      // encrypt: the source region's golden image is an encrypted copy, not the build AMI
+      expect(amis['111111111111']['us-west-2']).toMatch(/^ami-/);
+      expect(amis['111111111111']['us-west-2']).not.toBe(ok.imageId);
       expect(amis['111111111111']['eu-central-1']).toMatch(/^ami-/);
-      expect(r.summary).toMatch(/\| 111111111111 \| eu-central-1 \| copy \| `ami-/);
+      expect(r.summary).toMatch(/\| 111111111111 \| eu-central-1 \| copied \| `ami-.*` \| \d+ s \| golden \|/);
+      expect(outputValue(r.outputs, 'failed')).toBe('0');
 
       const bad = sb.putImage('111111111111', 'us-west-2', {
         name: 'build-8',

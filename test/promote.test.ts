@@ -73,19 +73,16 @@ describe('promote: 3 regions × 3 accounts', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const amis = JSON.parse(r.outputs.amis);
     expect(Object.keys(amis).sort()).toEqual([SRC, B, C]);
-    expect(r.outputs).toMatchObject({ copied: '8', reused: '0' });
+    // encrypted everywhere: the source region gets an encrypted copy too
+    expect(r.outputs).toMatchObject({ copied: '9', reused: '0', failed: '0' });
     const name = 'golden-ubuntu-22.04-c0ffee1';
     for (const account of [SRC, B, C]) {
       for (const region of REGIONS) {
         const id = amis[account][region];
         expect(id, `${account}/${region}`).toMatch(/^ami-/);
+        expect(id).not.toBe(source.imageId);
         const param = sb.parameter(account, region, '/golden/ubuntu-22.04/latest');
         expect(param?.value, `ssm ${account}/${region}`).toBe(id);
-        if (account === SRC && region === 'us-east-1') {
-          expect(id).toBe(source.imageId);
-          expect(source.tags.get('ami-bakery:status')).toBe('golden');
-          continue;
-        }
         const copies = copiesNamed(sb, account, region, name);
         expect(copies).toHaveLength(1);
         const img = copies[0];
@@ -115,10 +112,15 @@ describe('promote: 3 regions × 3 accounts', () => {
         .filter((c) => c.action === 'CopyImage')
         .map((c) => c.accountId)
         .sort(),
-    ).toEqual([SRC, SRC, B, B, B, C, C, C]);
+    ).toEqual([SRC, SRC, SRC, B, B, B, C, C, C]);
     expect(r.stdout + r.stderr).not.toMatch(/ASIA\d{12}/);
-    // the source was shared for copying with the two other accounts
-    expect([...source.launchPermissions].sort()).toEqual(expect.arrayContaining([B, C]));
+    // the build AMI was shared with B and C only while they copied it, and is neither golden nor shared now
+    expect(
+      sb.calls.some((c) => c.action === 'ModifyImageAttribute' && c.params.ImageId === source.imageId),
+    ).toBe(true);
+    expect([...source.launchPermissions]).toEqual([]);
+    expect(source.tags.get('ami-bakery:status')).toBeUndefined();
+    expect(sb.snapshots.get(`us-east-1/${source.snapshotIds[0]}`)?.createVolumePermissions.size).toBe(0);
   });
 
   it('a second run reuses every copy and creates nothing new', async () => {
@@ -127,7 +129,7 @@ describe('promote: 3 regions × 3 accounts', () => {
     const before = sb.images.size;
     const again = await runCli(baseArgs(source.imageId), { env });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.outputs).toMatchObject({ copied: '0', reused: '8' });
+    expect(again.outputs).toMatchObject({ copied: '0', reused: '9' });
     expect(sb.images.size).toBe(before);
   });
 });
@@ -142,14 +144,15 @@ describe('promote: crash halfway, then re-run', () => {
     await run.result;
     const startedCopies = sb.calls.filter((c) => c.action === 'CopyImage').length;
     expect(startedCopies).toBeGreaterThanOrEqual(3);
-    expect(startedCopies).toBeLessThan(8);
+    expect(startedCopies).toBeLessThan(9);
+    // killed mid-way: nothing is golden yet
+    expect([...sb.images.values()].some((i) => i.tags.get('ami-bakery:status') === 'golden')).toBe(false);
     const r = await runCli(baseArgs(source.imageId), { env });
     expect(r.code, r.stderr).toBe(0);
     expect(Number(r.outputs.reused)).toBeGreaterThanOrEqual(3);
-    expect(Number(r.outputs.copied) + Number(r.outputs.reused)).toBe(8);
+    expect(Number(r.outputs.copied) + Number(r.outputs.reused)).toBe(9);
     for (const account of [SRC, B, C]) {
       for (const region of REGIONS) {
-        if (account === SRC && region === 'us-east-1') continue;
         expect(
           copiesNamed(sb, account, region, 'golden-ubuntu-22.04-c0ffee1'),
           `${account}/${region}`,
@@ -172,7 +175,7 @@ describe('promote: throttling and the concurrent-copy limit', () => {
       sb.putImage(B, 'eu-west-1', { name: `other-${i}`, state: 'pending', availableAt: Date.now() + 8000 });
     const r = await runCli(baseArgs(source.imageId), { env });
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.outputs.copied).toBe('8');
+    expect(r.outputs.copied).toBe('9');
     expect(sb.throttled).toBeGreaterThan(0);
     expect(r.stdout).toMatch(
       /222222222222\/eu-west-1: the region's concurrent copy limit is reached; queued/,
@@ -289,7 +292,7 @@ describe('promote: refused or rejected, with nothing changed', () => {
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.outputs.plan);
     expect(plan).toHaveLength(9);
-    expect(plan.filter((d: { state: string }) => d.state === 'copy')).toHaveLength(8);
+    expect(plan.filter((d: { state: string }) => d.state === 'copy')).toHaveLength(9);
     expect(mutations(sb)).toEqual([]);
   });
 });
@@ -312,4 +315,141 @@ describe('promote: when to poll a copy next', () => {
     // Snapshots complete but the image not yet available: soon, not the grown back-off.
     expect(nextPollMs(2_000, 100, 5_000)).toBe(100);
   });
+});
+
+describe('promote: the gate fails closed (issue 15)', () => {
+  it.each(['', '   ', '\n'])(
+    'an empty or blank require (%j) means the default gate, not "no requirements"',
+    async (req) => {
+      const { sb, env, source } = await world({}, { 'ami-bakery:commit': 'c0ffee1234' });
+      const r = await runCli(baseArgs(source.imageId, { require: req }), { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /promote refused ami-\w+: verify=passed: the AMI has no ami-bakery:verify tag/,
+      );
+      expect(mutations(sb)).toEqual([]);
+    },
+  );
+
+  it('require: none is explicit and loud, and recorded on the copies', async () => {
+    const { sb, env, source } = await world({}, {});
+    const r = await runCli(
+      baseArgs(source.imageId, { require: 'none', regions: 'eu-west-1', accounts: SRC }),
+      {
+        env,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: The provenance gate is OFF \(require: none\)/);
+    const [copy] = copiesNamed(sb, SRC, 'eu-west-1', 'golden-ubuntu-22.04-local');
+    expect(Object.fromEntries(copy.tags)).toMatchObject({
+      'ami-bakery:gate': 'none',
+      'ami-bakery:status': 'golden',
+    });
+  });
+
+  it.each([
+    [{ require: 'verify==passed' }, /Input "require": "verify==passed" is not key=value/],
+    [{ require: 'verify=passed,none' }, /Input "require": "none" turns the gate off and stands alone/],
+    [
+      { 'deprecate-after': '999999999999999d' },
+      /Input "deprecate-after": "999999999999999d" is not a duration/,
+    ],
+    [{ 'deprecate-after': '5000w' }, /Input "deprecate-after": "5000w" is longer than 10 years/],
+    [{ 'deprecate-after': '0d' }, /Input "deprecate-after": "0d" is zero/],
+    [{ 'max-concurrency': '0x10' }, /Input "max-concurrency": "0x10" is not a number from 1 to 100/],
+    [{ retain: '1e1' }, /Input "retain": "1e1" is not a number/],
+    [{ regions: 'us-east-9' }, /Input "regions": "us-east-9" is not an AWS region/],
+    [{ name: 'golden|{date}' }, /Input "name": .* is not a valid AMI name/],
+    [{ deadline: 'soon' }, /Input "deadline": "soon" is not a number/],
+  ])('%j is bad input before any AWS call (exit 2)', async (override, message) => {
+    const { sb, env, source } = await world();
+    const n = sb.calls.length;
+    const r = await runCli(baseArgs(source.imageId, override), { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(sb.calls.length).toBe(n);
+  });
+
+  it('a repeated flag is bad input, not two values joined by a newline', async () => {
+    const { sb, env, source } = await world();
+    const n = sb.calls.length;
+    const r = await runCli([...baseArgs(source.imageId), '--deprecate-after', '0d'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "deprecate-after": is given twice/);
+    expect(sb.calls.length).toBe(n);
+  });
+});
+
+describe('promote: golden only when every destination is available (issue 15)', () => {
+  it('a copy that ends failed is removed with its snapshots and copied again on the next run; nothing golden before', async () => {
+    const { sb, env, source } = await world({ failCopies: 1, copyLatencyMs: 200 });
+    const args = baseArgs(source.imageId, {
+      regions: 'us-east-1,eu-west-1',
+      accounts: `${SRC},${B}`,
+      'max-concurrency': '1',
+    });
+    const first = await runCli(args, { env });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(
+      /ended failed; it was deregistered with its snapshots, and a re-run copies again/,
+    );
+    expect(first.stderr).toMatch(
+      /1 of 4 destination\(s\) failed .*Nothing was tagged golden\. Done: .*Re-run promote to resume/,
+    );
+    expect(first.outputs).toMatchObject({ failed: '1', amis: '{}' });
+    const failedCopy = [...sb.images.values()].find((i) => i.willFail)!;
+    expect(sb.stateOf(failedCopy)).toBe('deregistered');
+    expect(sb.snapshots.get(`${failedCopy.region}/${failedCopy.snapshotIds[0]}`)?.deleted).toBe(true);
+    expect([...sb.images.values()].some((i) => i.tags.get('ami-bakery:status') === 'golden')).toBe(false);
+    expect(source.tags.get('ami-bakery:status')).toBeUndefined();
+
+    const second = await runCli(args, { env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.outputs).toMatchObject({ copied: '1', reused: '3', failed: '0' });
+    const amis = JSON.parse(second.outputs.amis);
+    for (const a of [SRC, B])
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        const img = sb.images.get(`${region}/${amis[a][region]}`)!;
+        expect(img.tags.get('ami-bakery:status'), `${a}/${region}`).toBe('golden');
+        expect(img.encrypted).toBe(true);
+      }
+  });
+
+  it('a {time} name template: killed and re-run, still one copy per destination (found by source tag)', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 3000 });
+    const args = baseArgs(source.imageId, {
+      name: 'golden-{date}-{time}',
+      regions: 'us-east-1,eu-west-1',
+      accounts: SRC,
+    });
+    const run = startCli(args, { env });
+    for (let i = 0; i < 200 && sb.calls.filter((c) => c.action === 'CopyImage').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    run.child.kill('SIGKILL');
+    await run.result;
+    await new Promise((r) => setTimeout(r, 1100)); // the next second: another {time}
+    const r = await runCli(args, { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toMatchObject({ copied: '0', reused: '2' });
+    for (const region of ['us-east-1', 'eu-west-1'])
+      expect(
+        sb.imagesOf(SRC, region).filter((i) => i.tags.get('ami-bakery:source-ami') === source.imageId),
+      ).toHaveLength(1);
+  });
+
+  it('under 50% throttling every run finishes, or says which destinations are done and that a re-run resumes', async () => {
+    for (const seed of [3]) {
+      const { sb, env, source } = await world({ throttleRate: 0.5, copyLatencyMs: 100, seed });
+      const r = await runCli(
+        baseArgs(source.imageId, { regions: 'us-east-1,eu-west-1', accounts: `${SRC},${B}` }),
+        { env },
+      );
+      expect(sb.throttled).toBeGreaterThan(0);
+      if (r.code !== 0) expect(r.stderr).toMatch(/Done: .*Re-run promote to resume/);
+      else expect(r.outputs.failed).toBe('0');
+      await sb.stop();
+      sandbox = undefined;
+    }
+  }, 180_000);
 });

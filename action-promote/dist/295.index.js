@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: nextPollMs
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
 var dist_cjs = __webpack_require__(5193);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
@@ -21,8 +23,8 @@ var client_ssm_dist_cjs = __webpack_require__(4736);
 var client_sts_dist_cjs = __webpack_require__(1695);
 // EXTERNAL MODULE: ./shared/src/errors.ts
 var errors = __webpack_require__(3904);
-// EXTERNAL MODULE: ./shared/src/aws/validate.ts
-var validate = __webpack_require__(2687);
+// EXTERNAL MODULE: ./shared/src/aws/validate.ts + 1 modules
+var validate = __webpack_require__(1850);
 ;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
 /**
  * EC2 access shared by the stages. Endpoints come from the SDK's standard environment variables
@@ -100,10 +102,11 @@ async function waitForInstances(client, ids, deadline, io, signal) {
     }
 }
 
-// EXTERNAL MODULE: ./shared/src/promote/plan.ts + 1 modules
-var promote_plan = __webpack_require__(1016);
+// EXTERNAL MODULE: ./shared/src/promote/plan.ts
+var promote_plan = __webpack_require__(3897);
 ;// CONCATENATED MODULE: ./action-promote/src/fanout.ts
 /** action-promote's AWS work (loaded after the inputs are validated): see promote.ts. */
+
 
 
 
@@ -152,8 +155,9 @@ class Clients {
         }
         return c;
     }
+    /** Adaptive retry (client-side rate limiting) with room for long throttling storms. */
     static opts(a, region) {
-        return { region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 10 };
+        return { region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 20 };
     }
     ec2(a, region) {
         return Clients.get(this.ec2s, a, region, () => new dist_cjs/* EC2Client */.gu5(Clients.opts(a, region)));
@@ -175,8 +179,28 @@ async function promoteWith(io, cfg, signal) {
         clients.destroy();
     }
 }
+const TAG_SOURCE = 'ami-bakery:source-ami';
+const TAG_STATUS = 'ami-bakery:status';
+function snapshotIdsOf(img) {
+    return (img?.BlockDeviceMappings ?? [])
+        .map((b) => b.Ebs?.SnapshotId)
+        .filter((s) => Boolean(s));
+}
+/** Deregister an image and delete its snapshots (a failed copy, so the next run copies again). */
+async function removeImage(ec2, img) {
+    await ec2.send(new dist_cjs/* DeregisterImageCommand */.x2c({ ImageId: img.ImageId }));
+    for (const s of snapshotIdsOf(img)) {
+        try {
+            await ec2.send(new dist_cjs/* DeleteSnapshotCommand */.tZN({ SnapshotId: s }));
+        }
+        catch (e) {
+            if (!/InvalidSnapshot\.NotFound/.test(errName(e)))
+                throw e;
+        }
+    }
+}
 async function promote(io, cfg, clients, signal) {
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: cfg.sourceRegion });
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: cfg.sourceRegion, retryMode: 'adaptive', maxAttempts: 20 });
     const me = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
     const sourceAccount = { id: me.Account ?? '' };
     const accountIds = cfg.accounts.length ? cfg.accounts : [sourceAccount.id];
@@ -199,17 +223,31 @@ async function promote(io, cfg, clients, signal) {
     if (source.State !== 'available')
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
     const sourceTags = imageTags(source);
-    const problems = (0,promote_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
-    if (problems.length) {
-        throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
+    if (sourceTags[TAG_STATUS] === 'candidate' || sourceTags[TAG_SOURCE])
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is itself a copy made by promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`, 'promote the build AMI that bake output.');
+    if (cfg.require.length) {
+        const problems = (0,promote_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
+        if (problems.length) {
+            throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
+        }
+        io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ')}`);
     }
-    io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ') || '(no requirements)'}`);
-    const name = (0,promote_plan/* renderName */.gU)(cfg.nameTemplate, {
+    else
+        io.warning(`The provenance gate is OFF (require: none): ${cfg.amiId} is promoted without checking its verify/scan tags. The copies are tagged ami-bakery:gate=none.`);
+    // With encrypt, the source region holds the build AMI and its encrypted golden copy side by side,
+    // and AMI names are unique per account and region: the default name is then `{source}-golden`.
+    const nameTemplate = cfg.nameTemplate || (cfg.encrypt ? '{source}-golden' : '{source}');
+    const name = (0,promote_plan/* renderName */.gU)(nameTemplate, {
         sha: io.env.GITHUB_SHA ?? sourceTags['ami-bakery:commit'] ?? 'local',
         sourceName: source.Name ?? cfg.amiId,
         now: new Date(),
     });
-    const family = (0,promote_plan/* nameFamily */.kk)(cfg.nameTemplate, source.Name ?? cfg.amiId);
+    const family = (0,promote_plan/* nameFamily */.kk)(nameTemplate, source.Name ?? cfg.amiId);
+    if (cfg.encrypt &&
+        name === source.Name &&
+        cfg.regions.includes(cfg.sourceRegion) &&
+        accountIds.includes(sourceAccount.id))
+        throw new errors/* InputError */.dz('name', `"${name}" is the build AMI's own name: its encrypted copy in ${cfg.sourceRegion} needs another (AMI names are unique per region).`, 'use a template such as golden-ubuntu-22.04-{date}-{sha}, or leave name empty ({source}-golden).');
     // Credentials for every destination account (AssumeRole, masked).
     const accounts = new Map([[sourceAccount.id, sourceAccount]]);
     const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
@@ -237,68 +275,66 @@ async function promote(io, cfg, clients, signal) {
         });
     }
     sts.destroy();
-    // Plan: what exists already in each destination (found by name, checked by source tag).
+    // Plan: earlier copies of this source are found by their source tag, whatever their name (a
+    // {time} name differs on every run). With encrypt, the source region gets an encrypted copy too:
+    // the unencrypted build AMI is never the golden image.
     const plan = [];
+    const failedCopies = new Map();
     await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const acct = accounts.get(a);
         const kmsKeyId = cfg.encrypt ? (0,promote_plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
-        if (a === sourceAccount.id && region === cfg.sourceRegion) {
+        if (!cfg.encrypt && a === sourceAccount.id && region === cfg.sourceRegion) {
             plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
             return;
         }
-        const found = (await clients
-            .ec2(acct, region)
-            .send(new dist_cjs/* DescribeImagesCommand */.ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }))).Images ?? [];
-        const img = found[0];
-        if (img) {
-            const from = imageTags(img)['ami-bakery:source-ami'];
-            if (from && from !== cfg.amiId) {
-                throw new errors/* InputError */.dz('name', `${a}/${region} already has an image named "${name}" (${img.ImageId}) copied from ${from}, not ${cfg.amiId}.`, 'use a name template with {date} or {sha}.');
-            }
+        const found = ((await clients.ec2(acct, region).send(new dist_cjs/* DescribeImagesCommand */.ji5({
+            Owners: ['self'],
+            Filters: [{ Name: `tag:${TAG_SOURCE}`, Values: [cfg.amiId] }],
+        }))).Images ?? []).filter((i) => i.ImageId !== cfg.amiId && i.State !== 'deregistered');
+        const usable = found.find((i) => i.State === 'available') ?? found.find((i) => i.State === 'pending');
+        const broken = found.filter((i) => i !== usable && i.State !== 'available' && i.State !== 'pending');
+        if (broken.length)
+            failedCopies.set(`${a}/${region}`, broken);
+        if (usable)
             plan.push({
                 account: a,
                 region,
-                state: img.State === 'available' ? 'exists' : 'pending',
-                imageId: img.ImageId,
+                state: usable.State === 'available' ? 'exists' : 'pending',
+                imageId: usable.ImageId,
                 kmsKeyId,
             });
-        }
         else
             plan.push({ account: a, region, state: 'copy', kmsKeyId });
     })));
     plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
     io.info(`Plan for ${cfg.amiId} → "${name}" (${plan.length} destination(s)):`);
-    for (const d of plan)
-        io.info(`  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}`);
+    for (const d of plan) {
+        const broken = failedCopies.get(`${d.account}/${d.region}`) ?? [];
+        io.info(`  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}${broken.length ? ` (replaces failed copy ${broken.map((b) => b.ImageId).join(', ')})` : ''}`);
+    }
     io.setOutput('plan', JSON.stringify(plan));
     if (cfg.dryRun) {
         io.info('dry-run: nothing was changed.');
-        io.setOutput('amis', JSON.stringify(amisOf(plan)));
+        io.setOutput('amis', JSON.stringify(amisOf(plan.filter((d) => d.state === 'exists' || d.state === 'source'))));
         io.setOutput('copied', 0);
         io.setOutput('reused', plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
         io.setOutput('retired', 0);
+        io.setOutput('failed', 0);
         return;
     }
+    // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
+    const deadline = Date.now() + cfg.deadlineMs;
+    const stop = AbortSignal.any([
+        ...(signal ? [signal] : []),
+        AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
+    ]);
     // Share the source with accounts that copy it (launch permission + snapshot create-volume).
     const copiers = [
         ...new Set(plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account)),
     ];
-    const sourceSnapshots = (source.BlockDeviceMappings ?? [])
-        .map((b) => b.Ebs?.SnapshotId)
-        .filter((s) => Boolean(s));
+    const sourceSnapshots = snapshotIdsOf(source);
     if (copiers.length) {
-        await srcEc2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
-            ImageId: cfg.amiId,
-            LaunchPermission: { Add: copiers.map((UserId) => ({ UserId })) },
-        }));
-        for (const s of sourceSnapshots) {
-            await srcEc2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
-                SnapshotId: s,
-                Attribute: 'createVolumePermission',
-                OperationType: 'add',
-                UserIds: copiers,
-            }));
-        }
+        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'add');
         io.info(`Shared ${cfg.amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
         if ((source.BlockDeviceMappings ?? []).some((b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId))) {
             io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
@@ -308,93 +344,143 @@ async function promote(io, cfg, clients, signal) {
     for (const [k, v] of Object.entries(sourceTags))
         if (k.startsWith('ami-bakery:'))
             provenance[k] = v;
-    const copyTags = {
+    const baseTags = {
         ...provenance,
         ...cfg.tags,
-        'ami-bakery:source-ami': cfg.amiId,
+        [TAG_SOURCE]: cfg.amiId,
         'ami-bakery:source-region': cfg.sourceRegion,
-        'ami-bakery:status': 'golden',
         'ami-bakery:family': family,
+        ...(cfg.require.length ? {} : { 'ami-bakery:gate': 'none' }),
     };
+    // Copies are candidates until every destination is available; only then is anything golden.
+    const candidateTags = { ...baseTags, [TAG_STATUS]: 'candidate' };
+    const goldenTags = { ...baseTags, [TAG_STATUS]: 'golden' };
+    // The token makes the SDK's own retries of one CopyImage safe. Across runs, earlier copies are
+    // found by their source tag instead: a token reused after a failed copy would return that copy.
+    const runNonce = (0,external_node_crypto_.randomUUID)();
     const limiter = new Limiter(cfg.maxConcurrency);
-    const results = [];
-    let failures = 0;
-    await Promise.all(plan.map(async (d) => {
+    const results = await Promise.all(plan.map(async (d) => {
         const t0 = Date.now();
         const acct = accounts.get(d.account);
         const ec2 = clients.ec2(acct, d.region);
         const label = `${d.account}/${d.region}`;
+        const result = (outcome, imageId, error) => ({
+            ...d,
+            imageId,
+            outcome,
+            seconds: Math.round((Date.now() - t0) / 1000),
+            retired: 0,
+            ...(error ? { error } : {}),
+        });
         try {
-            let imageId = d.imageId;
-            if (d.state === 'copy' || d.state === 'pending') {
-                imageId = await limiter.run(d.region, async () => {
-                    let idNow = d.imageId;
-                    if (d.state === 'copy') {
-                        if (signal?.aborted)
-                            throw new Error('cancelled before copying');
-                        idNow = await copyWithQueue(io, ec2, label, {
-                            SourceImageId: cfg.amiId,
-                            SourceRegion: cfg.sourceRegion,
-                            Name: name,
-                            Description: `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(0, 255),
-                            Encrypted: cfg.encrypt || undefined,
-                            KmsKeyId: d.kmsKeyId,
-                            ClientToken: (0,promote_plan/* clientToken */.$Y)(cfg.amiId, d.account, d.region, name),
-                            TagSpecifications: [
-                                {
-                                    ResourceType: 'image',
-                                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
-                                },
-                                {
-                                    ResourceType: 'snapshot',
-                                    Tags: Object.entries(copyTags).map(([Key, Value]) => ({ Key, Value })),
-                                },
-                            ],
-                        });
-                        io.info(`${label}: copying as ${idNow}`);
-                    }
-                    await waitAvailable(io, ec2, label, idNow, signal);
-                    return idNow;
-                });
+            for (const broken of failedCopies.get(label) ?? []) {
+                await removeImage(ec2, broken);
+                io.info(`${label}: removed failed copy ${broken.ImageId} (${broken.State}) and its snapshots`);
             }
-            await finish(io, cfg, ec2, clients.ssm(acct, d.region), label, imageId, copyTags, family);
-            const retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, imageId) : 0;
-            results.push({
-                ...d,
-                imageId,
-                seconds: Math.round((Date.now() - t0) / 1000),
-                note: retired ? `retired ${retired}` : undefined,
+            if (d.state === 'source' || d.state === 'exists')
+                return result('reused', d.imageId);
+            const imageId = await limiter.run(d.region, async () => {
+                let idNow = d.imageId;
+                if (d.state === 'copy') {
+                    if (stop.aborted)
+                        throw new Error('stopped before copying');
+                    idNow = await copyWithQueue(io, ec2, label, {
+                        SourceImageId: cfg.amiId,
+                        SourceRegion: cfg.sourceRegion,
+                        Name: name,
+                        Description: `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(0, 255),
+                        Encrypted: cfg.encrypt || undefined,
+                        KmsKeyId: d.kmsKeyId,
+                        ClientToken: (0,promote_plan/* clientToken */.$Y)(cfg.amiId, d.account, d.region, runNonce),
+                        TagSpecifications: [
+                            { ResourceType: 'image', Tags: awsTags(candidateTags) },
+                            { ResourceType: 'snapshot', Tags: awsTags(candidateTags) },
+                        ],
+                    });
+                    io.info(`${label}: copying as ${idNow}`);
+                }
+                await waitAvailable(io, ec2, label, idNow, stop);
+                return idNow;
             });
+            return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
         }
         catch (e) {
-            failures++;
-            io.warning(`${label}: ${(0,errors/* messageOf */.bD)(e)}`);
-            results.push({
-                ...d,
-                seconds: Math.round((Date.now() - t0) / 1000),
-                note: `failed: ${(0,errors/* messageOf */.bD)(e).slice(0, 200)}`,
-            });
+            const msg = stop.aborted && !signal?.aborted && Date.now() >= deadline - 50
+                ? `the deadline (${Math.round(cfg.deadlineMs / 60_000)} min) ran out: ${(0,errors/* messageOf */.bD)(e)}`
+                : (0,errors/* messageOf */.bD)(e);
+            io.warning(`${label}: ${msg}`);
+            return result('failed', d.imageId, msg.slice(0, 300));
         }
     }));
     results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
-    const retiredTotal = results.reduce((n, r) => n + Number(/retired (\d+)/.exec(r.note ?? '')?.[1] ?? 0), 0);
-    io.setOutput('amis', JSON.stringify(amisOf(results.filter((r) => r.imageId && !r.note?.startsWith('failed')))));
-    io.setOutput('copied', results.filter((r) => r.state === 'copy' && !r.note?.startsWith('failed')).length);
-    io.setOutput('reused', results.filter((r) => (r.state === 'exists' || r.state === 'pending') && !r.note?.startsWith('failed'))
-        .length);
-    io.setOutput('retired', retiredTotal);
+    const failed = results.filter((r) => r.outcome === 'failed');
+    if (!failed.length) {
+        // Every destination is available: now, and only now, the copies become golden.
+        await Promise.all(results.map(async (r) => {
+            const acct = accounts.get(r.account);
+            const ec2 = clients.ec2(acct, r.region);
+            const label = `${r.account}/${r.region}`;
+            try {
+                await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId, goldenTags);
+                r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId) : 0;
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.error = (0,errors/* messageOf */.bD)(e).slice(0, 300);
+                io.warning(`${label}: ${r.error}`);
+            }
+        }));
+        // The temporary share for copying ends once every copy exists: the build AMI stays private.
+        if (cfg.encrypt && copiers.length && !results.some((r) => r.outcome === 'failed')) {
+            await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
+            io.info(`Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`);
+        }
+    }
+    const ok = results.filter((r) => r.outcome !== 'failed');
+    const nowFailed = results.filter((r) => r.outcome === 'failed');
+    io.setOutput('amis', JSON.stringify(nowFailed.length ? {} : amisOf(ok)));
+    io.setOutput('copied', results.filter((r) => r.outcome === 'copied').length);
+    io.setOutput('reused', results.filter((r) => r.outcome === 'reused').length);
+    io.setOutput('retired', results.reduce((n, r) => n + r.retired, 0));
+    io.setOutput('failed', nowFailed.length);
+    const status = (r) => r.outcome === 'failed'
+        ? `❌ ${r.error ?? 'failed'}`
+        : nowFailed.length
+            ? 'available, not golden yet'
+            : 'golden';
     await io.appendSummary([
         '## ami-bakery promote',
         '',
-        `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${name}**`,
+        `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${name}**${cfg.require.length ? '' : ' — ⚠️ gate off (require: none)'}`,
         '',
-        '| account | region | state | AMI | time | note |',
-        '|---|---|---|---|---:|---|',
-        ...results.map((r) => `| ${r.account} | ${r.region} | ${r.state} | ${r.imageId ? `\`${r.imageId}\`` : '—'} | ${r.seconds} s | ${r.note ?? ''} |`),
+        '| account | region | outcome | AMI | time | status | retired |',
+        '|---|---|---|---|---:|---|---:|',
+        ...results.map((r) => `| ${r.account} | ${r.region} | ${r.outcome} | ${r.imageId ? `\`${r.imageId}\`` : '—'} | ${r.seconds} s | ${status(r).replace(/\|/g, '\\|')} | ${r.retired} |`),
+        '',
+        nowFailed.length
+            ? `${nowFailed.length} of ${results.length} destination(s) failed, so nothing was tagged golden. Done: ${ok.map((r) => `${r.account}/${r.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is available.`
+            : `All ${results.length} destination(s) are golden.`,
         '',
     ].join('\n'));
-    if (failures)
-        throw new Error(`${failures} of ${plan.length} destination(s) failed; re-run promote to finish them (existing copies are reused).`);
+    if (nowFailed.length)
+        throw new Error(`${nowFailed.length} of ${plan.length} destination(s) failed (${nowFailed.map((r) => `${r.account}/${r.region}: ${r.error}`).join('; ')}). Nothing was tagged golden. Done: ${ok.map((r) => `${r.account}/${r.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`);
+}
+const awsTags = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+/** Add or remove launch permission and snapshot create-volume permission on the source, for copying. */
+async function shareSource(ec2, amiId, snapshots, accounts, op) {
+    const perms = accounts.map((UserId) => ({ UserId }));
+    await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
+        ImageId: amiId,
+        LaunchPermission: op === 'add' ? { Add: perms } : { Remove: perms },
+    }));
+    for (const s of snapshots) {
+        await ec2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
+            SnapshotId: s,
+            Attribute: 'createVolumePermission',
+            OperationType: op,
+            UserIds: accounts,
+        }));
+    }
 }
 function amisOf(ds) {
     const out = {};
@@ -451,8 +537,11 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
             io.info(`${label}: ${imageId} available`);
             return;
         }
-        if (img && img.State !== 'pending')
-            throw new Error(`${imageId} is ${img.State}${img.StateReason?.Message ? `: ${img.StateReason.Message}` : ''}`);
+        if (img && img.State !== 'pending') {
+            // A failed copy never recovers: remove it (and its snapshots) so a re-run copies afresh.
+            await removeImage(ec2, img);
+            throw new Error(`copy ${imageId} ended ${img.State}${img.StateReason?.Message ? ` (${img.StateReason.Message})` : ''}; it was deregistered with its snapshots, and a re-run copies again`);
+        }
         const snaps = (img?.BlockDeviceMappings ?? [])
             .map((b) => b.Ebs?.SnapshotId)
             .filter((s) => Boolean(s));
@@ -467,21 +556,16 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
             lastProgress = progress;
         }
         if (signal?.aborted)
-            throw new Error(`cancelled while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
+            throw new Error(`stopped while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
         await sleep(nextPollMs(Date.now() - t0, pct, fallback));
         fallback = Math.min(Math.round(fallback * 1.5), 10_000);
     }
 }
 /** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
-async function finish(io, cfg, ec2, ssm, label, imageId, tags, family) {
+async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
     const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
-    const snaps = (img?.BlockDeviceMappings ?? [])
-        .map((b) => b.Ebs?.SnapshotId)
-        .filter((s) => Boolean(s));
-    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({
-        Resources: [imageId, ...snaps],
-        Tags: Object.entries({ ...tags, 'ami-bakery:family': family }).map(([Key, Value]) => ({ Key, Value })),
-    }));
+    const snaps = snapshotIdsOf(img);
+    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: awsTags(tags) }));
     const s = cfg.share;
     if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
         await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({

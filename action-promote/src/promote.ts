@@ -18,6 +18,7 @@ import {
   parseRequire,
   parseShareWith,
   type Requirement,
+  renderName,
   type ShareTargets,
 } from '../../shared/src/promote/plan.js';
 import { parseVars } from '../../shared/src/vars.js';
@@ -37,8 +38,11 @@ export interface PromoteConfig {
   deprecateAfterMs?: number;
   retain?: number;
   maxConcurrency: number;
+  /** [] only when the gate was turned off explicitly (require: none) */
   require: Requirement[];
   dryRun: boolean;
+  /** the whole run's time limit: after it, promote stops waiting and says what is done */
+  deadlineMs: number;
 }
 
 export function readConfig(io: Io): PromoteConfig {
@@ -96,10 +100,19 @@ export function readConfig(io: Io): PromoteConfig {
       'e.g. /golden/ubuntu-22.04/latest',
     );
   }
+  const deprecateAfterMs = parseAge(inp.string('deprecate-after'), 'deprecate-after');
   const retain = inp.number('retain', 1, 1000);
   if (retain !== undefined && !Number.isInteger(retain))
     throw new InputError('retain', `"${retain}" is not a whole number.`, 'e.g. retain: 3');
   const maxConcurrency = inp.number('max-concurrency', 1, 100) ?? 5;
+  if (!Number.isInteger(maxConcurrency))
+    throw new InputError(
+      'max-concurrency',
+      `"${maxConcurrency}" is not a whole number.`,
+      'e.g. max-concurrency: 5',
+    );
+  // The name template is rendered now, with a stand-in source name, so a bad one fails before any call.
+  renderName(inp.string('name'), { sha: '0000000', sourceName: 'source-name', now: new Date() });
   return {
     amiId,
     sourceRegion,
@@ -112,11 +125,12 @@ export function readConfig(io: Io): PromoteConfig {
     tags,
     nameTemplate: inp.string('name'),
     ssmParameter,
-    deprecateAfterMs: parseAge(inp.string('deprecate-after'), 'deprecate-after'),
+    deprecateAfterMs,
     retain,
     maxConcurrency: Math.floor(maxConcurrency),
     require: parseRequire(inp.string('require')),
     dryRun: inp.boolean('dry-run'),
+    deadlineMs: (inp.number('deadline', 1, 7 * 24 * 60) ?? 180) * 60_000,
   };
 }
 

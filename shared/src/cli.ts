@@ -61,7 +61,7 @@ export function defaultsFor(
   return out;
 }
 
-/** `--name value`, `--name=value`; a repeated flag appends a line (list inputs). */
+/** `--name value`, `--name=value`; each flag once (a list goes in one value, comma- or newline-separated). */
 export function parseFlags(argv: string[], known: Record<string, ActionInput>): Record<string, string> {
   const given: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -90,7 +90,13 @@ export function parseFlags(argv: string[], known: Record<string, ActionInput>): 
       }
       i++;
     }
-    given[name] = given[name] !== undefined ? `${given[name]}\n${value}` : value;
+    if (given[name] !== undefined)
+      throw new InputError(
+        name,
+        'is given twice.',
+        `give it once; for a list, one value with commas or newlines (--${name} "a,b").`,
+      );
+    given[name] = value;
   }
   return given;
 }

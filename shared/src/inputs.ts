@@ -30,7 +30,8 @@ export class Inputs {
   number(name: string, min: number, max: number): number | undefined {
     const raw = this.io.getInput(name);
     if (raw === '') return undefined;
-    const n = Number(raw);
+    // Plain decimals only: Number() would also take 0x10, 1e3 or "Infinity".
+    const n = /^-?\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(n) || n < min || n > max) {
       throw new InputError(name, `"${raw}" is not a number from ${min} to ${max}.`, `e.g. ${name}: ${max}`);
     }

@@ -36,6 +36,8 @@ export interface SandboxImage {
   deprecationTime?: string;
   /** copies: pending until then (ms since epoch) */
   availableAt: number;
+  /** copies: end `failed` instead of `available` */
+  willFail?: boolean;
   startedAt: number;
   sourceImageId?: string;
 }
@@ -79,6 +81,8 @@ export interface SandboxOptions {
   copyLimitPerRegion?: number;
   /** Seed of the fault-injection random numbers (runs repeat). */
   seed?: number;
+  /** The first N CopyImage calls make copies that end `failed` (as AWS does on, e.g., a KMS problem). */
+  failCopies?: number;
 }
 
 export class SandboxError extends Error {
@@ -170,6 +174,7 @@ export class Ec2Sandbox {
   private readonly failures = new Map<string, { code: string; times: number }>();
   private readonly ec2 = new Map<string, Handler>();
   private rng: () => number;
+  private copiesMade = 0;
   private server?: http.Server;
   endpoint = '';
 
@@ -179,6 +184,7 @@ export class Ec2Sandbox {
       throttleRate: 0,
       copyLimitPerRegion: Number.POSITIVE_INFINITY,
       seed: 1,
+      failCopies: 0,
       ...opts,
     };
     let x = this.opts.seed >>> 0 || 1;
@@ -338,7 +344,7 @@ export class Ec2Sandbox {
   }
 
   stateOf(i: SandboxImage): SandboxImage['state'] {
-    if (i.state === 'pending' && Date.now() >= i.availableAt) i.state = 'available';
+    if (i.state === 'pending' && Date.now() >= i.availableAt) i.state = i.willFail ? 'failed' : 'available';
     return i.state;
   }
 
@@ -756,6 +762,7 @@ export class Ec2Sandbox {
       kmsKeyId,
       launchPermissions: new Set(),
       availableAt: now + this.opts.copyLatencyMs,
+      ...(this.copiesMade++ < this.opts.failCopies ? { willFail: true } : {}),
       startedAt: now,
       sourceImageId: srcId,
     };

@@ -1,5 +1,6 @@
 /** Input validation for AWS values, without loading the AWS SDK (keeps action start-up fast). */
 import { InputError } from '../errors.js';
+import { AWS_REGIONS } from './regions.js';
 
 const AMI_ID = /^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -15,12 +16,23 @@ export function validateAmiId(input: string, value: string): string {
   return value;
 }
 
+/** A region name of the right form that AWS has (an unknown one, e.g. us-east-9, is a typo). */
 export function validateRegion(input: string, value: string): string {
   if (!REGION.test(value)) {
     throw new InputError(
       input,
       `"${value}" is not an AWS region name.`,
       'use a region code such as us-east-1 or eu-west-2.',
+    );
+  }
+  if (!AWS_REGIONS.has(value)) {
+    const near = [...AWS_REGIONS]
+      .filter((x) => x.startsWith(value.split('-').slice(0, 2).join('-')))
+      .slice(0, 6);
+    throw new InputError(
+      input,
+      `"${value}" is not an AWS region.`,
+      `use region codes such as us-east-1${near.length ? ` (${near.join(', ')})` : ''}.`,
     );
   }
   return value;

@@ -3,7 +3,7 @@
  * retention may retire. No AWS calls here.
  */
 import { createHash } from 'node:crypto';
-import { AWS_REGIONS } from '../aws/regions.js';
+import { validateRegion } from '../aws/validate.js';
 import { InputError } from '../errors.js';
 
 export function parseAccounts(list: string[], input = 'accounts'): string[] {
@@ -19,16 +19,7 @@ export function parseAccounts(list: string[], input = 'accounts'): string[] {
 }
 
 export function parseRegions(list: string[], input = 'regions'): string[] {
-  for (const r of list) {
-    if (!AWS_REGIONS.has(r)) {
-      const near = [...AWS_REGIONS].filter((x) => x.startsWith(r.split('-')[0] ?? '')).slice(0, 6);
-      throw new InputError(
-        input,
-        `"${r}" is not an AWS region.`,
-        `use region codes such as us-east-1${near.length ? ` (${near.join(', ')})` : ''}.`,
-      );
-    }
-  }
+  for (const r of list) validateRegion(input, r);
   return [...new Set(list)];
 }
 
@@ -119,17 +110,21 @@ export function parseShareWith(list: string[], input = 'share-with'): ShareTarge
   return out;
 }
 
-/** "90d", "12h", "2w" → milliseconds. */
-export function parseAge(raw: string, input: string): number | undefined {
+/** AWS refuses a deprecation time more than 10 years ahead. */
+export const MAX_AGE_MS = 10 * 365 * 86_400_000;
+
+/** "90d", "12h", "2w" → milliseconds: more than zero, at most 10 years. */
+export function parseAge(raw: string, input: string, maxMs = MAX_AGE_MS): number | undefined {
   if (!raw) return undefined;
-  const m = /^(\d+)\s*([hdw])$/.exec(raw.trim());
-  if (!m)
+  const m = /^(\d{1,7})\s*([hdw])$/.exec(raw.trim());
+  const ms = m ? Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h'] : Number.NaN;
+  if (!m || !(ms > 0) || ms > maxMs)
     throw new InputError(
       input,
-      `"${raw}" is not a duration.`,
-      'use hours, days or weeks, e.g. 90d, 36h, 4w.',
+      m ? `"${raw}" is ${ms > 0 ? 'longer than 10 years' : 'zero'}.` : `"${raw}" is not a duration.`,
+      'use hours, days or weeks above zero and within 10 years, e.g. 90d, 36h, 4w (leave it empty for none).',
     );
-  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h'];
+  return ms;
 }
 
 /** The destination name: `{date}` (YYYYMMDD), `{time}` (HHMMSS), `{sha}` (7), `{source}` (source AMI name). */
@@ -166,14 +161,28 @@ export interface Requirement {
   raw: string;
 }
 
-/** `verify=passed,scan=passed,score>=80` → tag requirements (score is ami-bakery:cis-score). */
+/** The gate when `require` is empty or blank: an empty gate input never lets everything through. */
+export const DEFAULT_REQUIRE = 'verify=passed,scan=passed';
+
+/**
+ * `verify=passed,scan=passed,score>=80` → tag requirements (score is ami-bakery:cis-score).
+ * Empty or blank means the default gate; `none` (alone) turns the gate off, explicitly ([]).
+ */
 export function parseRequire(raw: string): Requirement[] {
-  return raw
+  const text = raw.trim() || DEFAULT_REQUIRE;
+  if (text.toLowerCase() === 'none') return [];
+  return text
     .split(/[,\n]/)
     .map((s) => s.trim())
     .filter(Boolean)
     .map((r) => {
-      const m = /^([\w:-]+)\s*(>=|=)\s*(.+)$/.exec(r);
+      if (r.toLowerCase() === 'none')
+        throw new InputError(
+          'require',
+          '"none" turns the gate off and stands alone.',
+          'use require: none alone, or list the requirements.',
+        );
+      const m = /^([\w:-]+)\s*(>=|=)\s*([^=<>!\s][^=<>!]*)$/.exec(r);
       if (!m)
         throw new InputError(
           'require',
@@ -223,8 +232,15 @@ export interface Destination {
   kmsKeyId?: string;
 }
 
-export function clientToken(sourceAmi: string, account: string, region: string, name: string): string {
-  return createHash('sha256').update([sourceAmi, account, region, name].join('/')).digest('hex').slice(0, 64);
+/**
+ * CopyImage's idempotency token: the same source, account and region give the same copy whatever the
+ * name; `replaces` (the failed copies removed first) makes a fresh copy after a failed one.
+ */
+export function clientToken(sourceAmi: string, account: string, region: string, replaces = ''): string {
+  return createHash('sha256')
+    .update([sourceAmi, account, region, replaces].join('/'))
+    .digest('hex')
+    .slice(0, 64);
 }
 
 // ---------- retention ----------
