@@ -32,7 +32,9 @@ describe('action-promote dist bundle', () => {
       expect(amis['111111111111']['us-west-2']).toMatch(/^ami-/);
       expect(amis['111111111111']['us-west-2']).not.toBe(ok.imageId);
       expect(amis['111111111111']['eu-central-1']).toMatch(/^ami-/);
-      expect(r.summary).toMatch(/\| 111111111111 \| eu-central-1 \| copied \| `ami-.*` \| \d+ s \| golden \|/);
+      expect(r.summary).toMatch(
+        /\| 111111111111 \| eu-central-1 \| copied \| `ami-.*` \| \d+ s \| golden \|/,
+      );
       expect(outputValue(r.outputs, 'failed')).toBe('0');
 
       const bad = sb.putImage('111111111111', 'us-west-2', {

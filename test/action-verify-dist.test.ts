@@ -29,6 +29,8 @@ describe('action-verify dist bundle', () => {
       'smoke-tests': 'test/fixtures/terraform/smoke-ok.yml',
       keep: 'true',
       'ami-variable': 'ami_id',
+      'aws-region': 'us-east-1',
+      'tag-ami': 'false',
       timeout: '10',
     };
     const main = await runActionBundle('action-verify', inputs);
@@ -58,6 +60,8 @@ describe('action-verify dist bundle', () => {
       'terraform-dir': dir,
       vars: `port=${port}\nwork_dir=${work}`,
       'ami-variable': 'ami_id',
+      'aws-region': 'us-east-1',
+      'tag-ami': 'false',
       timeout: '10',
     };
     const main = await runActionBundle('action-verify', inputs);

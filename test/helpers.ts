@@ -110,6 +110,16 @@ export function runActionBundle(
   extraEnv: Record<string, string> = {},
   opts: { cwd?: string } = {},
 ): Promise<BundleResult> {
+  return startActionBundle(action, inputs, extraEnv, opts).result;
+}
+
+/** The same, started: the child is there to signal (the runner's cancel sequence), `log()` is its output so far. */
+export function startActionBundle(
+  action: string,
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  opts: { cwd?: string } = {},
+): { child: ChildProcess; log: () => string; result: Promise<BundleResult> } {
   const dir = tmpDir();
   const files = {
     out: path.join(dir, 'output'),
@@ -129,18 +139,18 @@ export function runActionBundle(
     ...extraEnv,
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, action, 'dist/index.js')], {
-      cwd: opts.cwd ?? ROOT,
-      env,
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stdout += d;
-    });
+  const child = spawn(process.execPath, [path.join(ROOT, action, 'dist/index.js')], {
+    cwd: opts.cwd ?? ROOT,
+    env,
+  });
+  let stdout = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stdout += d;
+  });
+  const result = new Promise<BundleResult>((resolve) => {
     child.on('close', (code) => {
       const state: Record<string, string> = {};
       for (const m of fs.readFileSync(files.state, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
@@ -154,6 +164,12 @@ export function runActionBundle(
       });
     });
   });
+  return { child, log: () => stdout, result };
+}
+
+/** What the runner hands the post step: the main step's saved state as STATE_* variables. */
+export function postStepEnv(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
 }
 
 /** The value of one output in a GITHUB_OUTPUT file. */

@@ -38,14 +38,20 @@ function stateResources(dir: string): number {
   return (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length;
 }
 
-const args = (dir: string, work: string, port: number, extra: string[] = []) => [
+/**
+ * The local module declares an instance_id output (empty here), so a region is required before
+ * anything is applied; no EC2 call is made for an empty id, and tag-ami is off (no AWS here).
+ */
+const args = (dir: string, work: string, port: number, extra: string[] = [], vars: string[] = []) => [
   'verify',
   '--ami-id',
   AMI,
   '--terraform-dir',
   dir,
   '--vars',
-  `port=${port}\nwork_dir=${work}`,
+  [`port=${port}`, `work_dir=${work}`, ...vars].join('\n'),
+  ...(extra.includes('--aws-region') ? [] : ['--aws-region', 'us-east-1']),
+  ...(extra.includes('--tag-ami') ? [] : ['--tag-ami', 'false']),
   ...extra,
 ];
 
@@ -229,18 +235,22 @@ describe('verify: command checks over ssh (real sshd on 127.0.0.1)', () => {
       ].join('\n'),
     );
     // instance_id is abused here to carry the work dir through an output into argv
-    const r = await runCli([
-      ...args(dir, work, port, [
-        '--smoke-tests',
-        spec,
-        '--ssh-key',
-        fs.readFileSync(sshd.clientKey, 'utf8'),
-        '--ssh-known-hosts',
-        sshd.hostPublicKey,
-      ]),
-      '--vars',
-      `instance_id=${work}`,
-    ]);
+    const r = await runCli(
+      args(
+        dir,
+        work,
+        port,
+        [
+          '--smoke-tests',
+          spec,
+          '--ssh-key',
+          fs.readFileSync(sshd.clientKey, 'utf8'),
+          '--ssh-known-hosts',
+          sshd.hostPublicKey,
+        ],
+        [`instance_id=${work}`],
+      ),
+    );
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ passed: '2', failed: '0' });
     expect(sshd.log()).toContain('Accepted publickey for root');
@@ -260,9 +270,18 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     const inst = sandbox.putInstance('333333333333', 'us-east-2', AMI, 0, 'running', 2);
     const { dir, work } = module('local-server');
     const port = await freePort();
-    const r = await runCli([...args(dir, work, port), '--vars', `instance_id=${inst.instanceId}`], {
-      env: sandbox.env(creds, 'us-east-2'),
-    });
+    const r = await runCli(
+      args(
+        dir,
+        work,
+        port,
+        ['--tag-ami', 'auto', '--aws-region', 'us-east-2'],
+        [`instance_id=${inst.instanceId}`],
+      ),
+      {
+        env: sandbox.env(creds, 'us-east-2'),
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`${inst.instanceId}: running, system initializing, instance initializing`);
     expect(r.stdout).toContain(`${inst.instanceId}: running, system ok, instance ok`);

@@ -8,5 +8,5 @@ if (core.getState('isPost') === 'true') {
   await runAction((io) => runVerifyPost(io));
 } else {
   core.saveState('isPost', 'true');
-  await runAction((io, signal) => runVerify(io, signal));
+  await runAction((io, signal) => runVerify(io, signal), { postStep: true });
 }

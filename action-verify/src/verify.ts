@@ -4,15 +4,17 @@
  * action's post step from the state the main step recorded.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { regionFromEnv, resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
+import { groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { resolveHashicorpTool } from '../../shared/src/hashicorp.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { type CheckResult, type RemoteRunner, runCheck } from '../../shared/src/smoke/run.js';
 import { type Check, parseSpec, SpecError } from '../../shared/src/smoke/spec.js';
-import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
+import { checkPrivateKey, loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
 import {
   destroy,
@@ -25,6 +27,12 @@ import {
 
 export const STATE_KEY = 'terraform';
 export const DESTROYED_KEY = 'destroyed';
+/** when and as whom the main step started Terraform: a lock it left is recognised as its own */
+export const STARTED_KEY = 'terraform-started';
+/** the process group of the running apply (Terraform and its provisioners' children) */
+export const PGID_KEY = 'terraform-pgid';
+
+const whoAmI = () => `${os.userInfo().username}@${os.hostname()}`;
 
 export interface VerifyConfig {
   amiId: string;
@@ -90,6 +98,7 @@ export function readConfig(io: Io): VerifyConfig {
   }
   const needsSsh = checks.some((c) => c.kind === 'command' && c.transport === 'ssh');
   const sshKey = inp.string('ssh-key') ? loadPrivateKey(inp.string('ssh-key')) : undefined;
+  if (sshKey) checkPrivateKey(sshKey);
   if (needsSsh && !sshKey)
     throw new InputError(
       'ssh-key',
@@ -100,7 +109,12 @@ export function readConfig(io: Io): VerifyConfig {
   const tagAmi = (inp.string('tag-ami') || 'auto').toLowerCase();
   if (!['true', 'false', 'auto'].includes(tagAmi))
     throw new InputError('tag-ami', `"${tagAmi}" is not true, false or auto.`, 'use true, false or auto.');
-  const needsAws = tagAmi === 'true' || checks.some((c) => c.kind === 'command' && c.transport === 'ssm');
+  // The module's instance outputs are waited for with EC2 status checks: that needs a region, known
+  // now rather than after the environment exists.
+  const needsAws =
+    tagAmi === 'true' ||
+    checks.some((c) => c.kind === 'command' && c.transport === 'ssm') ||
+    outputsInstances(dir);
   return {
     amiId,
     dir: path.resolve(dir),
@@ -144,6 +158,14 @@ async function tagVerdict(io: Io, cfg: VerifyConfig, verdict: 'passed' | 'failed
       `Not tagged ami-bakery:verify=${verdict} on ${cfg.amiId} (${region}): ${messageOf(e)} (tag-ami: auto; set true to make this an error).`,
     );
   }
+}
+
+/** Whether the module declares an `instance_id`/`instance_ids` output (read from its .tf files). */
+export function outputsInstances(dir: string): boolean {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .some((f) => /^\s*output\s+"instance_ids?"\s*\{/m.test(fs.readFileSync(path.join(dir, f), 'utf8')));
 }
 
 function instanceIds(outs: Record<string, unknown>): string[] {
@@ -214,6 +236,7 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   const tf: TerraformRun = { bin: tfBin.path, dir: cfg.dir, varArgs };
   // Recorded before anything is created, so the post step can destroy whatever this step leaves.
   io.saveState(STATE_KEY, JSON.stringify(tf));
+  io.saveState(STARTED_KEY, JSON.stringify({ at: Date.now(), who: whoAmI() }));
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), cfg.timeoutMs);
@@ -234,6 +257,10 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () =>
       terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...varArgs], {
         signal: stop,
+        // In an action the runner kills the step ~10 s after cancelling: stop apply at once.
+        ...(io.postStep ? { killGraceMs: 5_000 } : {}),
+        // If this step is killed outright, the post step stops what is left of this apply first.
+        onSpawn: (pid) => io.saveState(PGID_KEY, String(pid)),
       }),
     );
     if (apply.aborted || stop.aborted)
@@ -245,9 +272,11 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     if (apply.code !== 0)
       throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
 
-    const outs = await readOutputs(io, tf);
+    const { values: outs, sensitive } = await readOutputs(io, tf);
     for (const [k, v] of Object.entries(outs)) io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
     io.setOutput('outputs', JSON.stringify(outs));
+    const names = Object.keys(outs).map((k) => (sensitive.has(k) ? `${k}=<sensitive>` : k));
+    if (names.length) io.info(`Outputs: ${names.join(', ')}`);
 
     const ids = instanceIds(outs);
     if (ids.length) {
@@ -314,8 +343,15 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   );
 
   // Destroy always (unless keep, when the post step does it) — and a destroy failure is an error.
+  // Cancelled in an action: the runner kills this step seconds later, so a destroy started now
+  // would be cut short (and leave the state locked): the post step destroys instead.
+  const leaveToPost = Boolean(signal?.aborted && io.postStep);
   let destroyError: Error | undefined;
-  if (!cfg.keep || failure) {
+  if (leaveToPost)
+    io.warning(
+      `Cancelled: the test environment is left to the post step, which runs terraform destroy (state in ${cfg.dir}).`,
+    );
+  else if (!cfg.keep || failure) {
     try {
       await destroy(io, tf);
       io.saveState(DESTROYED_KEY, 'true');
@@ -359,6 +395,26 @@ export async function runVerifyPost(io: Io): Promise<void> {
     return;
   }
   const tf = JSON.parse(raw) as TerraformRun;
-  await destroy(io, tf);
+  // The main step killed outright (SIGKILL) leaves its apply running: stop that first.
+  const pgid = Number(io.getState(PGID_KEY));
+  if (pgid > 1 && groupAlive(pgid)) {
+    io.warning(
+      `The main step's terraform apply (process group ${pgid}) is still running: stopping it before destroying.`,
+    );
+    await reapGroup(pgid, 10_000);
+  }
+  let started: { at: number; who: string } | undefined;
+  try {
+    started = JSON.parse(io.getState(STARTED_KEY));
+  } catch {
+    started = undefined;
+  }
+  // A lock is our own when it was taken by this machine's user after the main step started Terraform.
+  const ownLock = (lock: { who?: string; created?: string }) => {
+    if (!started || lock.who !== started.who || !lock.created) return false;
+    const created = Date.parse(`${lock.created.slice(0, 19).replace(' ', 'T')}Z`);
+    return Number.isFinite(created) && created >= started.at - 60_000;
+  };
+  await destroy(io, tf, ownLock);
   io.info(`Destroyed the test environment in ${tf.dir}.`);
 }

@@ -9,16 +9,25 @@ import { actionsIo, type Io } from './io.js';
 
 export type StageRun = (io: Io, signal: AbortSignal) => Promise<unknown>;
 
-export async function runAction(stage: StageRun): Promise<void> {
+/**
+ * The runner cancels with SIGINT, then SIGTERM about 7.5 s later, then SIGKILL: the first signal
+ * stops the stage; a later one is answered (cleanup is still running) instead of killing the
+ * process mid-cleanup.
+ */
+export async function runAction(stage: StageRun, opts: { postStep?: boolean } = {}): Promise<void> {
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      core.info(`Received ${sig} again: cleanup is still running; waiting for it to finish.`);
+      return;
+    }
     core.warning(`Received ${sig}: stopping and cleaning up.`);
     controller.abort();
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
-    await stage(actionsIo(), controller.signal);
+    await stage(actionsIo(process.env, opts), controller.signal);
   } catch (e) {
     core.setFailed(messageOf(e));
   } finally {

@@ -137,9 +137,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return exitCodeOf(e);
   }
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  // The first signal stops the stage; a later one does not kill it mid-cleanup.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted)
+      process.stderr.write(`Received ${sig} again: cleanup is still running; waiting for it to finish.\n`);
+    else controller.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let code = 0;
   try {
     const run = await stage.load();

@@ -23,6 +23,10 @@ export interface ExecOptions {
    * running in its group (orphaned provisioner processes) gets SIGTERM, then SIGKILL.
    */
   processGroup?: boolean;
+  /** Called with the child's pid once it runs (with processGroup, also its process group id). */
+  onSpawn?: (pid: number) => void;
+  /** processGroup: reap leftovers always (default), or only when the child was stopped (abort/timeout). */
+  reap?: 'always' | 'stopped';
 }
 
 export interface ExecResult {
@@ -81,6 +85,7 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
       reject(new ExecError(`could not start ${file}: ${(e as Error).message}`));
       return;
     }
+    if (child.pid) opts.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -126,7 +131,9 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
     // reap on 'exit' (the child itself is gone), then finish on 'close'.
     let reaping: Promise<boolean | undefined> = Promise.resolve(undefined);
     child.on('exit', () => {
-      if (opts.processGroup && child.pid) reaping = reapGroup(child.pid, opts.killGraceMs ?? 10_000);
+      const stopped = aborted || timedOut;
+      if (opts.processGroup && child.pid && (opts.reap !== 'stopped' || stopped))
+        reaping = reapGroup(child.pid, Math.min(opts.killGraceMs ?? 10_000, 10_000));
     });
     child.on('close', async (code, signal) => {
       clearTimeout(timer);
@@ -140,7 +147,7 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
   });
 }
 
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

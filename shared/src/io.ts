@@ -36,13 +36,15 @@ export interface Io {
   annotationsUsed?(): Record<AnnotationLevel, number>;
   appendSummary(markdown: string): Promise<void>;
   setSecret(secret: string): void;
+  /** Whether a post step runs after this one (an action with `post:`): cleanup can be left to it. */
+  readonly postStep?: boolean;
   /** Values persisted for the action's post step (`core.saveState`). */
   saveState(name: string, value: string): void;
   getState(name: string): string;
   env: NodeJS.ProcessEnv;
 }
 
-export function actionsIo(env: NodeJS.ProcessEnv = process.env): Io {
+export function actionsIo(env: NodeJS.ProcessEnv = process.env, opts: { postStep?: boolean } = {}): Io {
   // Every core.warning/error/notice is an annotation and counts against GitHub's cap of 10 per level.
   const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
   return {
@@ -54,6 +56,7 @@ export function actionsIo(env: NodeJS.ProcessEnv = process.env): Io {
       core.warning(m);
     },
     annotationsUsed: () => ({ ...used }),
+    postStep: opts.postStep === true,
     debug: (m) => core.debug(m),
     group: (name, fn) => core.group(name, fn),
     startGroup: (name) => core.startGroup(name),
@@ -161,8 +164,8 @@ export class CliIo implements Io {
   getState(name: string): string {
     return this.state.get(name) ?? '';
   }
-  /** The `name=value` lines printed at the end of a CLI run (multi-line values JSON-escaped). */
+  /** The `name=value` lines printed at the end of a CLI run (multi-line values JSON-escaped; secrets masked). */
   outputLines(): string[] {
-    return this.outputs.map(([n, v]) => `${n}=${v.includes('\n') ? JSON.stringify(v) : v}`);
+    return this.outputs.map(([n, v]) => this.mask(`${n}=${v.includes('\n') ? JSON.stringify(v) : v}`));
   }
 }

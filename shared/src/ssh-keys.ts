@@ -22,6 +22,18 @@ export function loadPrivateKey(value: string): string {
   }
 }
 
+/** A private key ssh can use: PEM or OpenSSH, not a public key or other text. Checked before any side effect. */
+export function checkPrivateKey(key: string, input = 'ssh-key'): void {
+  const pem =
+    /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+-----END \1-----/.exec(key);
+  if (!pem)
+    throw new InputError(
+      input,
+      'is not a private key (no "-----BEGIN ... PRIVATE KEY-----" block).',
+      'pass the private key text (e.g. from a secret) or the path of the private key file, not the .pub file.',
+    );
+}
+
 /** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */
 export function hostKeyMatches(knownHosts: string, key: Buffer): boolean {
   const fp = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;

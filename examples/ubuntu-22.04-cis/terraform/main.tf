@@ -89,11 +89,12 @@ resource "aws_instance" "verify" {
   root_block_device {
     encrypted = true
   }
-  # a tiny web page for the HTTP smoke check
+  # a tiny web page for the HTTP smoke check. The AMI id is passed base64-encoded and decoded by
+  # the script: no variable is interpolated into shell syntax.
   user_data = <<-EOT
     #!/bin/sh
     apt-get install -y -q nginx-light || true
-    echo "${var.ami_id}" > /var/www/html/ami.txt
+    printf '%s' '${base64encode(var.ami_id)}' | base64 -d > /var/www/html/ami.txt
   EOT
 
   tags = {

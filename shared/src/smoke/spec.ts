@@ -152,7 +152,45 @@ export function parseSpec(text: string, file: string): Check[] {
     if (withinMs === undefined)
       throw new SpecError(file, at('within'), `"within" must be a duration such as 30s, 2m or 1m30s`);
     const base = { name, line, retries, withinMs };
-    const str = (key: string) => (v[key] === undefined || v[key] === null ? undefined : String(v[key]));
+    const str = (key: string) => {
+      const x = v[key];
+      if (x === undefined || x === null) return undefined;
+      if (typeof x === 'object')
+        throw new SpecError(
+          file,
+          at(key),
+          `"${key}" must be a single value, not a ${Array.isArray(x) ? 'list' : 'mapping'}`,
+        );
+      return String(x);
+    };
+    const hostOf = (key: string, required: boolean) => {
+      const h = required ? need(key) : str(key);
+      if (h !== undefined && !OUTPUT_REF_ONLY.test(h.trim()) && !/^[A-Za-z0-9.:[\]_-]+$/.test(withRefs(h)))
+        throw new SpecError(
+          file,
+          at(key),
+          `"${key}" must be a host name or IP address (or a \${{ outputs.x }} reference)`,
+        );
+      return h;
+    };
+    const urlOf = (key: string) => {
+      const u = need(key);
+      let ok = false;
+      try {
+        // a reference after "host:" stands for a port
+        const standIn = withRefs(u.replace(/:\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}/g, ':80'));
+        ok = /^https?:$/.test(new URL(standIn).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        throw new SpecError(
+          file,
+          at(key),
+          `"${key}" must be an http:// or https:// URL (outputs as \${{ outputs.x }}), not "${u}"`,
+        );
+      return u;
+    };
     const need = (key: string) => {
       const s = str(key);
       if (s === undefined || s === '')
@@ -188,7 +226,7 @@ export function parseSpec(text: string, file: string): Check[] {
       }
       return r;
     };
-    if (kind === 'tcp') checks.push({ ...base, kind, host: need('host'), port: portOf('port') });
+    if (kind === 'tcp') checks.push({ ...base, kind, host: hostOf('host', true)!, port: portOf('port') });
     else if (kind === 'http') {
       const status = Number(v.status ?? 200);
       if (!Number.isInteger(status) || status < 100 || status > 599)
@@ -196,7 +234,7 @@ export function parseSpec(text: string, file: string): Check[] {
       checks.push({
         ...base,
         kind,
-        url: need('url'),
+        url: urlOf('url'),
         status,
         bodyContains: str('body-contains'),
         bodyRegex: regexOf('body-regex'),
@@ -229,7 +267,7 @@ export function parseSpec(text: string, file: string): Check[] {
         transport,
         command,
         argv,
-        host: str('host'),
+        host: hostOf('host', false),
         port: transport === 'ssh' ? portOf('port', '22') : '22',
         user: str('user'),
         instanceId: str('instance-id'),
@@ -245,6 +283,13 @@ export function parseSpec(text: string, file: string): Check[] {
     }
   }
   return checks;
+}
+
+const OUTPUT_REF = /\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}/g;
+const OUTPUT_REF_ONLY = /^\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}$/;
+/** The text with each output reference replaced by a stand-in host, to check its form before apply. */
+function withRefs(s: string): string {
+  return s.replace(OUTPUT_REF, 'output.example');
 }
 
 /** Replace `${{ outputs.name }}` (and `${{ outputs.list[0] }}`) with Terraform output values. */

@@ -22,13 +22,24 @@ variable "instance_id" {
 resource "terraform_data" "instance" {
   input = { port = var.port, dir = var.work_dir, ami = var.ami_id }
 
+  # Values reach the shell as environment variables, never interpolated into the command line.
+  # setsid: the server is the "instance", not a child of this apply (a stopped apply's children are
+  # terminated with it).
   provisioner "local-exec" {
-    command = "echo ${var.ami_id} > ${var.work_dir}/ami.txt && nohup python3 -m http.server ${var.port} --bind 127.0.0.1 --directory ${var.work_dir} > ${var.work_dir}/http.log 2>&1 & echo $! > ${var.work_dir}/server.pid"
+    command = "echo \"$AMI_ID\" > \"$WORK_DIR/ami.txt\" && setsid nohup python3 -m http.server \"$PORT\" --bind 127.0.0.1 --directory \"$WORK_DIR\" > \"$WORK_DIR/http.log\" 2>&1 & echo $! > \"$WORK_DIR/server.pid\""
+    environment = {
+      AMI_ID   = var.ami_id
+      WORK_DIR = var.work_dir
+      PORT     = var.port
+    }
   }
 
   provisioner "local-exec" {
     when    = destroy
-    command = "kill $(cat ${self.input.dir}/server.pid) && rm -f ${self.input.dir}/server.pid"
+    command = "kill \"$(cat \"$WORK_DIR/server.pid\")\" && rm -f \"$WORK_DIR/server.pid\""
+    environment = {
+      WORK_DIR = self.input.dir
+    }
   }
 }
 

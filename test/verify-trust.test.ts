@@ -1,0 +1,212 @@
+/**
+ * Issue 15's verify classes, with the real terraform binary: sensitive outputs never printed,
+ * every input checked before `terraform init`, and the runner's cancel sequence (SIGINT, SIGTERM
+ * ~7.5 s later, SIGKILL ~10 s after the first) leaving nothing running and nothing applied.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  FIXTURES,
+  LOCAL_TF_MODULE,
+  outputValue,
+  postStepEnv,
+  runCli,
+  startActionBundle,
+  tmpDir,
+} from './helpers.js';
+import { freePort } from './sshd.js';
+
+const AMI = 'ami-0123456789abcdef0';
+
+function module(overlay?: 'slow' | 'secrets'): { dir: string; work: string } {
+  const dir = tmpDir('ami-bakery-tf-');
+  fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
+  if (overlay) fs.cpSync(path.join(FIXTURES, 'terraform', overlay), dir, { recursive: true });
+  return { dir, work: tmpDir('ami-bakery-work-') };
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+
+const stateResources = (dir: string) => {
+  const f = path.join(dir, 'terraform.tfstate');
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length : 0;
+};
+
+/** Processes still running with this work dir in their environment (provisioner children). */
+function leftovers(work: string): number[] {
+  const pids: number[] = [];
+  for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`WORK_DIR=${work}`))
+        pids.push(Number(p));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const inputs = (dir: string, work: string, port: number, extra: Record<string, string> = {}) => ({
+  'ami-id': AMI,
+  'terraform-dir': dir,
+  vars: `port=${port}\nwork_dir=${work}`,
+  'aws-region': 'us-east-1',
+  'tag-ami': 'false',
+  timeout: '10',
+  ...extra,
+});
+
+describe('7. sensitive outputs are never printed', () => {
+  it('CLI: every leaf of a sensitive string or map is masked; the log says <sensitive>', async () => {
+    const { dir, work } = module('secrets');
+    const port = await freePort();
+    const r = await runCli([
+      'verify',
+      ...Object.entries(inputs(dir, work, port)).flatMap(([k, v]) => [`--${k}`, v]),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const all = r.stdout + r.stderr;
+    for (const secret of ['s3cr3t-Pa55word-91', 'admin-7781', 'an0ther"Secret!', 'an0ther\\"Secret!'])
+      expect(all).not.toContain(secret);
+    expect(all).toMatch(/Outputs: .*db_credentials=<sensitive>/);
+    expect(all).toMatch(/Outputs: .*db_password=<sensitive>/);
+  });
+
+  it('action: the values stay available as step outputs, and are registered as secrets first', async () => {
+    const { dir, work } = module('secrets');
+    const port = await freePort();
+    const main = await startActionBundle('action-verify', inputs(dir, work, port)).result;
+    expect(main.code, main.stdout).toBe(0);
+    expect(outputValue(main.outputs, 'db_password')).toBe('s3cr3t-Pa55word-91');
+    expect(JSON.parse(outputValue(main.outputs, 'db_credentials')!)).toEqual({
+      user: 'admin-7781',
+      password: 'an0ther"Secret!',
+    });
+    const lines = main.stdout.split('\n');
+    for (const secret of ['s3cr3t-Pa55word-91', 'admin-7781', 'an0ther"Secret!']) {
+      expect(lines).toContain(`::add-mask::${secret}`);
+      expect(lines.filter((l) => l.includes(secret) && !l.startsWith('::add-mask::'))).toEqual([]);
+    }
+  });
+});
+
+describe('8. every input is checked before terraform init (exit 2, nothing created)', () => {
+  const specs = tmpDir('ami-bakery-specs-');
+  const spec = (name: string, body: string) => {
+    const p = path.join(specs, name);
+    fs.writeFileSync(p, `checks:\n${body}`);
+    return p;
+  };
+  it.each([
+    [
+      'url as a mapping',
+      { 'smoke-tests': spec('a.yml', '  - name: a\n    kind: http\n    url: {a: b}\n') },
+      /:4: "url" must be a single value, not a mapping/,
+    ],
+    [
+      'url not a url',
+      { 'smoke-tests': spec('b.yml', '  - name: a\n    kind: http\n    url: not a url\n') },
+      /:4: "url" must be an http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      'host as a list',
+      { 'smoke-tests': spec('c.yml', '  - name: a\n    kind: tcp\n    host: [a, b]\n    port: 22\n') },
+      /:4: "host" must be a single value, not a list/,
+    ],
+    [
+      'a public key as ssh-key',
+      { 'ssh-key': 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 user@host' },
+      /Input "ssh-key": is neither a private key nor a readable key file/,
+    ],
+    [
+      'no region, and the module outputs instance ids',
+      { 'aws-region': '' },
+      /Input "aws-region": no region given/,
+    ],
+  ])('%s', async (_name, extra, message) => {
+    const { dir, work } = module();
+    const port = await freePort();
+    const all = { ...inputs(dir, work, port), ...extra };
+    const r = await runCli(['verify', ...Object.entries(all).flatMap(([k, v]) => [`--${k}`, v])], {
+      env: { AWS_REGION: '', AWS_DEFAULT_REGION: '' },
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(fs.existsSync(path.join(dir, '.terraform'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'terraform.tfstate'))).toBe(false);
+  });
+});
+
+describe('9. the runner cancel sequence', () => {
+  it('SIGINT, SIGTERM after 7.5 s: apply stops at once, nothing is left running, the post step destroys', async () => {
+    const { dir, work } = module('slow');
+    const port = await freePort();
+    const run = startActionBundle('action-verify', inputs(dir, work, port));
+    for (let i = 0; i < 300 && !fs.existsSync(path.join(work, 'slow.started')); i++) await sleep(100);
+    expect(leftovers(work).length, run.log()).toBeGreaterThan(0); // the provisioner's sleep 300 runs
+    const t0 = Date.now();
+    let exited = false;
+    run.result.then(() => {
+      exited = true;
+    });
+    run.child.kill('SIGINT');
+    await Promise.race([run.result, sleep(7500)]);
+    if (!exited) run.child.kill('SIGTERM');
+    await Promise.race([run.result, sleep(2500)]);
+    const killed = !exited;
+    if (killed) run.child.kill('SIGKILL');
+    const main = await run.result;
+    expect(killed, `the main step outlived the runner's SIGKILL deadline:\n${main.stdout}`).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(main.code).not.toBe(0);
+    expect(main.stdout).toMatch(/Cancelled: the test environment is left to the post step/);
+    expect(
+      leftovers(work).filter((p) => fs.existsSync(`/proc/${p}`) && !/\bpython3\b/.test(cmdline(p))),
+    ).toEqual([]);
+    const post = await startActionBundle('action-verify', inputs(dir, work, port), postStepEnv(main.state))
+      .result;
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout).toContain('Destroy complete!');
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+    expect(leftovers(work)).toEqual([]);
+  }, 60_000);
+
+  it('SIGKILL mid-apply: the post step stops the orphaned apply, clears its lock if any, and destroys', async () => {
+    const { dir, work } = module('slow');
+    const port = await freePort();
+    const run = startActionBundle('action-verify', inputs(dir, work, port));
+    for (let i = 0; i < 300 && !fs.existsSync(path.join(work, 'slow.started')); i++) await sleep(100);
+    run.child.kill('SIGKILL');
+    const main = await run.result;
+    expect(main.state['terraform-pgid']).toMatch(/^\d+$/);
+    const post = await startActionBundle('action-verify', inputs(dir, work, port), postStepEnv(main.state))
+      .result;
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout).toMatch(/terraform apply \(process group \d+\) is still running: stopping it/);
+    expect(post.stdout).toContain('Destroy complete!');
+    expect(await portOpen(port)).toBe(false);
+    expect(stateResources(dir)).toBe(0);
+    expect(leftovers(work)).toEqual([]);
+  }, 60_000);
+});
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
