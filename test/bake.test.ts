@@ -62,10 +62,12 @@ describe('bake with real Packer', () => {
     expect(r.stdout).toContain('building golden-ci');
     expect(r.stdout).toMatch(/── null\.golden: Running local shell script: scripts\/harden-ssh\.sh/);
     expect(r.stdout).not.toMatch(/^\d{10},/m); // machine columns are parsed, not dumped
-    // packer 1.6.6 reports the null artifact twice: the builder's, and the manifest post-processor's pass-through
-    const ids: string[] = JSON.parse(r.outputs['artifact-ids']);
-    expect(ids.length).toBeGreaterThan(0);
-    expect(ids.every((id) => id === 'Null')).toBe(true);
+    // packer 1.6.6 reports the null artifact twice (the builder's, and the manifest post-processor's
+    // pass-through): it is one artifact
+    expect(JSON.parse(r.outputs['artifact-ids'])).toEqual(['Null']);
+    // each step's line is its group's title, not printed again inside the group
+    const stepLine = /null\.golden: Running local shell script: scripts\/harden-ssh\.sh/;
+    expect(r.stdout.split('\n').filter((l) => stepLine.test(l))).toHaveLength(1);
     expect(r.outputs.amis).toBe('{}');
     // outside the repository: an absolute path (inside it, a repository path)
     expect(r.outputs['manifest-file']).toBe(fs.realpathSync(path.join(out, 'packer-manifest.json')));
@@ -161,8 +163,38 @@ describe('bake: bad input exits 2 and Packer never builds', () => {
       ['--template', 'null-ok.pkr.hcl', '--packer-version', '>=99.0.0'],
       /Input "packer-version": packer [\d.]+ on PATH does not satisfy ">=99\.0\.0"/,
     ],
+    [
+      ['--template', 'null-ok.pkr.hcl', '--only', 'nosuch.build'],
+      /Input "only": "nosuch\.build" matches no build of the template \(it has null\.golden\)/,
+    ],
+    [
+      ['--template', 'null-ok.pkr.hcl', '--aws-region', 'us-east-9'],
+      /Input "aws-region": "us-east-9" is not an AWS region/,
+    ],
   ])('%j', async (args, message) => {
     const r = await runCli([...base(out), ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).not.toContain('packer build');
+  });
+
+  it.each([
+    [out, /Input "cis-manifest-file": ".*" is a directory/],
+    ['/etc/hostname/cis-manifest.json', /Input "cis-manifest-file": ".*" cannot be written/],
+  ])('cis-manifest-file %s is refused before building', async (file, message) => {
+    const r = await runCli([
+      'bake',
+      '--working-directory',
+      PK,
+      '--template',
+      'null-ok.pkr.hcl',
+      '--hardening-scripts',
+      `${PK}/scripts/*.sh`,
+      '--cis-manifest-file',
+      file,
+      '--vars',
+      `out_dir=${out}`,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).not.toContain('packer build');

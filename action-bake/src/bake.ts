@@ -39,6 +39,36 @@ export interface BakeConfig {
   timeoutMs: number;
   cisManifestFile: string;
   awsRegion?: string;
+  /** the template builds AMIs (an amazon-* builder): a build that yields none is a failure */
+  expectsAmi: boolean;
+}
+
+/** Build names as -only/-except see them: HCL `type.name` of each source, JSON builder names. */
+export function buildNames(kind: 'hcl' | 'json', files: string[]): string[] {
+  const names: string[] = [];
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    if (kind === 'json') {
+      for (const b of (JSON.parse(text).builders ?? []) as Array<{ name?: string; type?: string }>)
+        if (b.name ?? b.type) names.push((b.name ?? b.type)!);
+    } else for (const m of text.matchAll(/^\s*source\s+"([\w-]+)"\s+"([\w-]+)"/gm)) names.push(`${m[1]}.${m[2]}`);
+  }
+  return names;
+}
+
+/** A file this step will write: not a directory, and in a directory it may write to (checked before building). */
+export function checkWritableFile(input: string, file: string): void {
+  const abs = path.resolve(file);
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+    throw new InputError(input, `"${file}" is a directory.`, 'give a file path, e.g. cis-manifest.json.');
+  let dir = path.dirname(abs);
+  while (!fs.existsSync(dir)) dir = path.dirname(dir);
+  try {
+    fs.accessSync(fs.existsSync(abs) ? abs : dir, fs.constants.W_OK);
+    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new InputError(input, `"${file}" cannot be written (${dir} is not writable).`, 'choose a path in a writable directory.');
+  }
 }
 
 function jsonError(file: string, text: string, e: Error): InputError {
@@ -97,6 +127,25 @@ export function readConfig(io: Io): BakeConfig {
     .list('var-files')
     .map((f) => checkPath('var-files', path.resolve(workingDirectory, f), 'file'));
   const timeoutMin = inp.number('timeout', 0.05, 24 * 60) ?? 120;
+  const cisManifestFile = inp.string('cis-manifest-file') || 'cis-manifest.json';
+  checkWritableFile('cis-manifest-file', cisManifestFile);
+  const only = inp.list('only');
+  const except = inp.list('except');
+  const names = buildNames(kind, templateFiles);
+  for (const [input, list] of [
+    ['only', only],
+    ['except', except],
+  ] as const) {
+    for (const pattern of list) {
+      const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      if (names.length && !names.some((n) => re.test(n)))
+        throw new InputError(
+          input,
+          `"${pattern}" matches no build of the template (it has ${names.join(', ')}).`,
+          'use a build name from the template, e.g. amazon-ebs.ubuntu (wildcards: *).',
+        );
+    }
+  }
   const awsRegion = inp.string('aws-region')
     ? validateRegion('aws-region', inp.string('aws-region'))
     : undefined;
@@ -107,13 +156,14 @@ export function readConfig(io: Io): BakeConfig {
     kind,
     varFiles,
     vars: parseVars(inp.string('vars')),
-    only: inp.list('only'),
-    except: inp.list('except'),
+    only,
+    except,
     packerVersion: inp.string('packer-version'),
     hardeningScripts: inp.list('hardening-scripts'),
     timeoutMs: timeoutMin * 60_000,
-    cisManifestFile: inp.string('cis-manifest-file') || 'cis-manifest.json',
+    cisManifestFile,
     awsRegion,
+    expectsAmi: names.some((n) => /^amazon-(ebs|chroot|ebssurrogate|ebsvolume|instance)\b/.test(n)),
   };
 }
 
@@ -252,8 +302,10 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
     if (ui.length > 5000) ui.splice(0, ui.length - 5000);
     sourceAmi ??= sourceAmiFromUi(text);
     const step = kind === 'say' ? stepOf(text) : undefined;
+    // A step's first line is its group's title: it is not printed again inside the group.
     if (step) group(`${step.build}: ${step.step}`);
-    for (const line of text.replace(/^\n+/, '').split('\n')) io.info(line);
+    const lines = text.replace(/^\n+/, '').split('\n');
+    for (const line of step ? lines.slice(1) : lines) io.info(line);
   };
   const r = await exec(packer.path, args, {
     cwd: cfg.workingDirectory,
@@ -376,6 +428,7 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
     await initPlugins(io, packer, cfg.template, cfg.templateFiles, cfg.workingDirectory, env);
   await validate(io, packer, cfg);
   const manifest = manifestOutput(cfg);
+  if (manifest) checkWritableFile('template', manifest);
   const started = Date.now();
 
   const run = await build(io, packer, cfg, signal);
@@ -411,6 +464,14 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   const amis: Record<string, string> = {};
   for (const a of run.artifacts) Object.assign(amis, amisFromArtifactId(a.id));
   const regions = Object.keys(amis);
+  if (!run.artifacts.length)
+    throw new Error(
+      `packer build finished but built nothing (no artifact)${cfg.only.length ? ` with only: ${cfg.only.join(', ')}` : ''}: check the build filters and the template.`,
+    );
+  if (cfg.expectsAmi && !regions.length)
+    throw new Error(
+      `packer build finished with no AMI, though the template has an amazon builder (artifacts: ${run.artifacts.map((a) => a.id ?? '?').join(', ')}).`,
+    );
   const buildRegion = regionFromEnv(cfg.awsRegion, io.env);
   const amiId = (buildRegion && amis[buildRegion]) || (regions.length ? amis[regions[0]] : '');
   const manifestFile =

@@ -57,10 +57,20 @@ export class ArtifactCollector {
     else if (field === 'file') a.files.push(rest.slice(1).join(','));
   }
 
+  /**
+   * One entry per artifact: a post-processor that passes the builder's artifact through (manifest)
+   * makes Packer report the same artifact again under the next index.
+   */
   get artifacts(): Artifact[] {
-    return [...this.byKey.values()].sort((a, b) =>
-      a.build < b.build ? -1 : a.build > b.build ? 1 : a.index - b.index,
-    );
+    const seen = new Set<string>();
+    return [...this.byKey.values()]
+      .sort((a, b) => (a.build < b.build ? -1 : a.build > b.build ? 1 : a.index - b.index))
+      .filter((a) => {
+        const key = `${a.build}\0${a.builderId ?? ''}\0${a.id ?? ''}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
   }
 }
 
