@@ -1,0 +1,71 @@
+/**
+ * moto's EC2/STS/SSM server (moto 5.2.1, preinstalled for this machine image's python3) on
+ * 127.0.0.1: a second, independent AWS stand-in beside the sandbox, for the main paths. One account
+ * only (123456789012); no cross-account copies, KMS on copies or deprecation — the sandbox covers those.
+ * A missing moto is a failure, never a skip: .ci/run checks for it first.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as http from 'node:http';
+import { freePort } from '../sshd.js';
+
+export const MOTO_ACCOUNT = '123456789012';
+
+export interface Moto {
+  endpoint: string;
+  env(region: string): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function ready(endpoint: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${endpoint}/moto-api/`, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(1000, () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export async function startMoto(): Promise<Moto> {
+  try {
+    execFileSync('python3', ['-c', 'import moto.server'], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(
+      `moto is not installed for python3 (python3 -c "import moto.server" failed): ${(e as Error).message}. This machine image ships moto 5.2.1; PyPI is not reachable to install it.`,
+    );
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d) => {
+    log = (log + d).slice(-4000);
+  });
+  for (let i = 0; i < 150 && !(await ready(endpoint)); i++) {
+    if (child.exitCode !== null) throw new Error(`moto.server exited (${child.exitCode}):\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await ready(endpoint))) throw new Error(`moto.server did not answer on ${endpoint}:\n${log}`);
+  return {
+    endpoint,
+    env: (region) => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
