@@ -13,7 +13,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, tmpDir } from './helpers.js';
+import { postStepEnv, runCli, startActionBundle, startCli, tmpDir } from './helpers.js';
 import { type Moto, startMoto } from './support/moto.js';
 
 const PK = 'test/fixtures/packer';
@@ -116,4 +116,67 @@ describe('bake: a real amazon-ebs build against moto', () => {
     const groups = (await c.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
     expect(groups.filter((g) => g.GroupName?.startsWith('packer_'))).toEqual([]);
   });
+});
+
+describe('bake: the action killed outright (SIGKILL) mid-build', () => {
+  it('Packer survives it (no broken pipe) and the post step makes it cancel and clean up: no instance left running', async () => {
+    const out = tmpDir();
+    const inputs = {
+      'working-directory': PK,
+      template: 'amazon-ebs-moto.pkr.hcl',
+      'hardening-scripts': `${PK}/amazon-ebs-moto.pkr.hcl`,
+      'cis-manifest-file': path.join(out, 'cis-manifest.json'),
+      vars: [`ec2_endpoint=${moto.endpoint}`, `out_dir=${out}`, 'sleep_seconds=20'].join('\n'),
+    };
+    const env = { ...moto.env('us-east-1'), AWS_REGION: 'us-east-1' };
+    const run = startActionBundle('action-bake', inputs, env);
+    for (let i = 0; i < 300 && !fs.existsSync(path.join(out, 'provisioned.marker')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    run.child.kill('SIGKILL');
+    const main = await run.result;
+    expect(main.state['packer-pgid']).toMatch(/^\d+$/);
+    const c = ec2('us-east-1');
+    const live = async () =>
+      (
+        (
+          await c.send(
+            new DescribeInstancesCommand({
+              Filters: [
+                { Name: 'tag:ami-bakery-test', Values: ['moto-build'] },
+                { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+              ],
+            }),
+          )
+        ).Reservations ?? []
+      ).flatMap((x) => x.Instances ?? []);
+    expect((await live()).length).toBe(1); // Packer is still building, unobserved
+    const post = await startActionBundle('action-bake', inputs, { ...env, ...postStepEnv(main.state) })
+      .result;
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout).toMatch(/interrupting it so it cancels the build and cleans up/);
+    expect(await live()).toEqual([]);
+    const images =
+      (
+        await c.send(
+          new DescribeImagesCommand({
+            Owners: ['self'],
+            Filters: [{ Name: 'name', Values: ['golden-moto-*'] }],
+          }),
+        )
+      ).Images ?? [];
+    const before = images.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (
+        (
+          await c.send(
+            new DescribeImagesCommand({
+              Owners: ['self'],
+              Filters: [{ Name: 'name', Values: ['golden-moto-*'] }],
+            }),
+          )
+        ).Images ?? []
+      ).length,
+    ).toBe(before);
+  }, 90_000);
 });

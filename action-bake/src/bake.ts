@@ -5,11 +5,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
-import { exec } from '../../shared/src/exec.js';
+import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { analyseFailure } from '../../shared/src/packer/failure.js';
@@ -24,6 +25,55 @@ import {
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
+
+export const PACKER_PGID_KEY = 'packer-pgid';
+export const PACKER_LOG_KEY = 'packer-log';
+export const PACKER_INTERRUPTED_KEY = 'packer-interrupted';
+
+/**
+ * The post step (post-if: always()): when the main step was killed outright while Packer ran,
+ * Packer is still running in its own process group (it writes to a log file, so it survived):
+ * interrupt it so that it cancels the build and deletes what it created, and wait for that.
+ */
+export async function runBakePost(io: Io, waitMs = 10 * 60_000): Promise<void> {
+  const pgid = Number(io.getState(PACKER_PGID_KEY));
+  if (!(pgid > 1) || !groupAlive(pgid)) {
+    io.info('Packer is not running: nothing to clean up.');
+    return;
+  }
+  const log = io.getState(PACKER_LOG_KEY);
+  if (io.getState(PACKER_INTERRUPTED_KEY) === 'true') {
+    io.warning(
+      `The main step ended while Packer (process group ${pgid}) was still cleaning up after the cancel: waiting for it to finish.`,
+    );
+  } else {
+    io.warning(
+      `The main step ended while Packer (process group ${pgid}) was still building: interrupting it so it cancels the build and cleans up (instance, key pair, security group).`,
+    );
+    try {
+      process.kill(pgid, 'SIGINT');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const deadline = Date.now() + waitMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  const tail = log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-40) : [];
+  const ui = tail
+    .map((l) => parseMachineLine(l))
+    .filter((l) => l?.type === 'ui')
+    .map((l) => l!.data[1] ?? '');
+  for (const line of ui.slice(-15)) io.info(line);
+  if (groupAlive(pgid)) {
+    await reapGroup(pgid, 10_000);
+    throw new Error(
+      `Packer did not finish its cleanup within ${Math.round(waitMs / 60_000)} min and was killed: check for a leftover instance tagged by this build.`,
+    );
+  }
+  io.info(
+    `Packer stopped${ui.some((l) => /Cleanly cancelled|cancelled/i.test(l)) ? ' and cancelled the build cleanly' : ''}.`,
+  );
+}
 
 export interface BakeConfig {
   workingDirectory: string;
@@ -51,7 +101,8 @@ export function buildNames(kind: 'hcl' | 'json', files: string[]): string[] {
     if (kind === 'json') {
       for (const b of (JSON.parse(text).builders ?? []) as Array<{ name?: string; type?: string }>)
         if (b.name ?? b.type) names.push((b.name ?? b.type)!);
-    } else for (const m of text.matchAll(/^\s*source\s+"([\w-]+)"\s+"([\w-]+)"/gm)) names.push(`${m[1]}.${m[2]}`);
+    } else
+      for (const m of text.matchAll(/^\s*source\s+"([\w-]+)"\s+"([\w-]+)"/gm)) names.push(`${m[1]}.${m[2]}`);
   }
   return names;
 }
@@ -67,7 +118,11 @@ export function checkWritableFile(input: string, file: string): void {
     fs.accessSync(fs.existsSync(abs) ? abs : dir, fs.constants.W_OK);
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new InputError(input, `"${file}" cannot be written (${dir} is not writable).`, 'choose a path in a writable directory.');
+    throw new InputError(
+      input,
+      `"${file}" cannot be written (${dir} is not writable).`,
+      'choose a path in a writable directory.',
+    );
   }
 }
 
@@ -307,8 +362,19 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
     const lines = text.replace(/^\n+/, '').split('\n');
     for (const line of step ? lines.slice(1) : lines) io.info(line);
   };
+  // Packer writes to a log file, not a pipe: if this step is killed outright, Packer is not killed
+  // with it (by a broken pipe) halfway through; the post step lets it finish its cleanup.
+  const logFile = path.join(
+    io.env.RUNNER_TEMP || os.tmpdir(),
+    `ami-bakery-packer-${process.pid}-${Date.now()}.log`,
+  );
+  io.saveState(PACKER_LOG_KEY, logFile);
+  // Packer is interrupted once (a second interrupt can make it quit without cleaning up).
+  signal?.addEventListener('abort', () => io.saveState(PACKER_INTERRUPTED_KEY, 'true'), { once: true });
   const r = await exec(packer.path, args, {
     cwd: cfg.workingDirectory,
+    logFile,
+    onSpawn: (pid) => io.saveState(PACKER_PGID_KEY, String(pid)),
     env: { ...process.env, PACKER_NO_COLOR: '1', CHECKPOINT_DISABLE: '1' },
     onStdoutLine: onLine,
     onStderrLine: onLine,
@@ -319,6 +385,8 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
     maxBuffer: 256 * 1024,
   });
   if (inGroup) io.endGroup();
+  io.saveState(PACKER_PGID_KEY, '');
+  fs.rmSync(logFile, { force: true });
   return {
     code: r.code,
     aborted: r.aborted,

@@ -3,6 +3,7 @@
  * with timeout and signal forwarding so a cancelled run lets the child clean up.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 
 export interface ExecOptions {
   cwd?: string;
@@ -23,6 +24,11 @@ export interface ExecOptions {
    * running in its group (orphaned provisioner processes) gets SIGTERM, then SIGKILL.
    */
   processGroup?: boolean;
+  /**
+   * Write the child's stdout and stderr to this file (read back as it grows) instead of a pipe: the
+   * child then outlives this process intact (a pipe to a dead reader kills it at its next write).
+   */
+  logFile?: string;
   /** Called with the child's pid once it runs (with processGroup, also its process group id). */
   onSpawn?: (pid: number) => void;
   /** processGroup: reap leftovers always (default), or only when the child was stopped (abort/timeout). */
@@ -74,16 +80,20 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
   const maxBuffer = opts.maxBuffer ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
     let child: ReturnType<typeof spawn>;
+    let logFd: number | undefined;
     try {
+      if (opts.logFile) logFd = fs.openSync(opts.logFile, 'a');
       child = spawn(file, [...args], {
         cwd: opts.cwd,
         env: opts.env ?? process.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
         detached: opts.processGroup === true,
       });
     } catch (e) {
       reject(new ExecError(`could not start ${file}: ${(e as Error).message}`));
       return;
+    } finally {
+      if (logFd !== undefined) fs.closeSync(logFd);
     }
     if (child.pid) opts.onSpawn?.(child.pid);
     let stdout = '';
@@ -100,6 +110,29 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
       stderr = (stderr + c).slice(-maxBuffer);
       err.push(c);
     });
+    // With a log file: follow it as it grows (stdout and stderr interleaved, as the child wrote them).
+    let offset = 0;
+    const follow = () => {
+      if (!opts.logFile) return;
+      let fd: number | undefined;
+      try {
+        fd = fs.openSync(opts.logFile, 'r');
+        const size = fs.fstatSync(fd).size;
+        if (size > offset) {
+          const buf = Buffer.alloc(size - offset);
+          fs.readSync(fd, buf, 0, buf.length, offset);
+          offset = size;
+          const c = buf.toString('utf8');
+          stdout = (stdout + c).slice(-maxBuffer);
+          out.push(c);
+        }
+      } catch {
+        // not there yet
+      } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+      }
+    };
+    const follower = opts.logFile ? setInterval(follow, 100) : undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const terminate = () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -121,6 +154,7 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
       else opts.signal.addEventListener('abort', onAbort, { once: true });
     }
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearInterval(follower);
       clearTimeout(timer);
       clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -139,6 +173,8 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
       clearTimeout(timer);
       clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      clearInterval(follower);
+      follow();
       out.end();
       err.end();
       const reaped = await reaping;
