@@ -151,7 +151,12 @@ describe('scan --in-use', () => {
     const r = await runCli(['scan', '--target', 'none'], { env: sandbox.env(creds, 'eu-west-1') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Input "target": "none" only finds the images in use, so it needs in-use: true/);
-    const r2 = await scan(['--target', 'none', '--regions', 'eu-west-1,mars-2']);
+    const r2 = await runCli(
+      ['scan', '--in-use', 'true', '--target', 'none', '--regions', 'eu-west-1,mars-2'],
+      {
+        env: sandbox.env(creds, 'eu-west-1'),
+      },
+    );
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/Input "regions": "mars-2" is not an AWS region name/);
     expect(sandbox.calls).toHaveLength(0);

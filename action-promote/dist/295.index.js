@@ -223,8 +223,8 @@ async function promote(io, cfg, clients, signal) {
     if (source.State !== 'available')
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
     const sourceTags = imageTags(source);
-    if (sourceTags[TAG_STATUS] === 'candidate' || sourceTags[TAG_SOURCE])
-        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is itself a copy made by promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`, 'promote the build AMI that bake output.');
+    if (sourceTags[TAG_STATUS] === 'candidate')
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`, 'promote the build AMI that bake output.');
     if (cfg.require.length) {
         const problems = (0,promote_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
         if (problems.length) {

@@ -175,10 +175,10 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
       'promote an available image.',
     );
   const sourceTags = imageTags(source);
-  if (sourceTags[TAG_STATUS] === 'candidate' || sourceTags[TAG_SOURCE])
+  if (sourceTags[TAG_STATUS] === 'candidate')
     throw new InputError(
       'ami-id',
-      `${cfg.amiId} is itself a copy made by promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`,
+      `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`,
       'promote the build AMI that bake output.',
     );
   if (cfg.require.length) {
