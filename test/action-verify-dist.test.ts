@@ -1,20 +1,9 @@
 /** The committed action-verify bundle as main step and post step, the way the runner runs them. */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_TF_MODULE, outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { LOCAL_TF_MODULE, outputValue, portOpen, runActionBundle, tmpDir } from './helpers.js';
 import { freePort } from './sshd.js';
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 
 describe('action-verify dist bundle', () => {
   it('keep: the main step leaves the environment up for later steps; the post step destroys it', async () => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,4 +177,33 @@ export function postStepEnv(state: Record<string, string>): Record<string, strin
 export function outputValue(file: string, name: string): string | undefined {
   const m = new RegExp(`^${name}<<(\\S+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(file);
   return m?.[2];
+}
+
+/** Whether something listens on 127.0.0.1:port (the local test environment's "instance"). */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A private copy of the local test environment (terraform writes .terraform and state next to it),
+ * with the extra resources of a fixture overlay (test/fixtures/terraform/<overlay>) added.
+ */
+export function tfModule(overlay?: 'slow' | 'apply-fails' | 'secrets'): { dir: string; work: string } {
+  const dir = tmpDir('ami-bakery-tf-');
+  fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
+  if (overlay) fs.cpSync(path.join(FIXTURES, 'terraform', overlay), dir, { recursive: true });
+  return { dir, work: tmpDir('ami-bakery-work-') };
+}
+
+/** Resources left in a module's local state. */
+export function stateResources(dir: string): number {
+  const f = path.join(dir, 'terraform.tfstate');
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length : 0;
 }

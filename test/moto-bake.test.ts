@@ -10,7 +10,6 @@ import {
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postStepEnv, runCli, startActionBundle, startCli, tmpDir } from './helpers.js';
@@ -23,12 +22,22 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => moto?.stop());
 
-const ec2 = (region: string) =>
-  new EC2Client({
-    region,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+const ec2 = (region: string) => moto.ec2(region);
+
+/** The build's instances that are not terminated (tagged by the template's run_tags). */
+const liveInstances = async () =>
+  (
+    (
+      await ec2('us-east-1').send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'tag:ami-bakery-test', Values: ['moto-build'] },
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+          ],
+        }),
+      )
+    ).Reservations ?? []
+  ).flatMap((x) => x.Instances ?? []);
 
 const bake = (out: string, extraVars: string[] = []) => [
   'bake',
@@ -70,19 +79,8 @@ describe('bake: a real amazon-ebs build against moto', () => {
       });
       expect(tags['ami-bakery:source-ami']).toMatch(/^ami-/);
     }
-    // the build's own instance, key pair and security group are gone
-    const running =
-      (
-        await ec2('us-east-1').send(
-          new DescribeInstancesCommand({
-            Filters: [
-              { Name: 'tag:ami-bakery-test', Values: ['moto-build'] },
-              { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-            ],
-          }),
-        )
-      ).Reservations ?? [];
-    expect(running.flatMap((x) => x.Instances ?? [])).toEqual([]);
+    // the build's own instance is gone
+    expect(await liveInstances()).toEqual([]);
   });
 
   it('cancelled mid-build (SIGTERM): Packer cleans up, no instance is left running, no temporary key pair or security group', async () => {
@@ -92,25 +90,12 @@ describe('bake: a real amazon-ebs build against moto', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(fs.existsSync(path.join(out, 'provisioned.marker')), run.log()).toBe(true);
     const c = ec2('us-east-1');
-    const live = async () =>
-      (
-        (
-          await c.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                { Name: 'tag:ami-bakery-test', Values: ['moto-build'] },
-                { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-              ],
-            }),
-          )
-        ).Reservations ?? []
-      ).flatMap((x) => x.Instances ?? []);
-    expect((await live()).length).toBe(1); // the build's instance is up
+    expect((await liveInstances()).length).toBe(1); // the build's instance is up
     run.child.kill('SIGTERM');
     const r = await run.result;
     expect(r.code).not.toBe(0);
     expect(run.log()).toMatch(/packer build was cancelled/);
-    expect(await live()).toEqual([]);
+    expect(await liveInstances()).toEqual([]);
     const keys = (await c.send(new DescribeKeyPairsCommand({}))).KeyPairs ?? [];
     expect(keys.filter((k) => k.KeyName?.startsWith('packer_'))).toEqual([]);
     const groups = (await c.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
@@ -136,25 +121,12 @@ describe('bake: the action killed outright (SIGKILL) mid-build', () => {
     const main = await run.result;
     expect(main.state['packer-pgid']).toMatch(/^\d+$/);
     const c = ec2('us-east-1');
-    const live = async () =>
-      (
-        (
-          await c.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                { Name: 'tag:ami-bakery-test', Values: ['moto-build'] },
-                { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-              ],
-            }),
-          )
-        ).Reservations ?? []
-      ).flatMap((x) => x.Instances ?? []);
-    expect((await live()).length).toBe(1); // Packer is still building, unobserved
+    expect((await liveInstances()).length).toBe(1); // Packer is still building, unobserved
     const post = await startActionBundle('action-bake', inputs, { ...env, ...postStepEnv(main.state) })
       .result;
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toMatch(/interrupting it so it cancels the build and cleans up/);
-    expect(await live()).toEqual([]);
+    expect(await liveInstances()).toEqual([]);
     const images =
       (
         await c.send(

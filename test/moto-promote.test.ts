@@ -7,7 +7,6 @@ import {
   CreateImageCommand,
   CreateTagsCommand,
   DescribeImagesCommand,
-  EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -22,12 +21,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => moto?.stop());
 
-const ec2 = (region: string) =>
-  new EC2Client({
-    region,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+const ec2 = (region: string) => moto.ec2(region);
 
 /** A build AMI of our own, as bake leaves it: created from an instance, with provenance tags. */
 async function buildAmi(

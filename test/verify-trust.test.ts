@@ -4,43 +4,22 @@
  * ~7.5 s later, SIGKILL ~10 s after the first) leaving nothing running and nothing applied.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   FIXTURES,
-  LOCAL_TF_MODULE,
   outputValue,
+  portOpen,
   postStepEnv,
   runCli,
   startActionBundle,
+  stateResources,
+  tfModule,
   tmpDir,
 } from './helpers.js';
 import { freePort } from './sshd.js';
 
 const AMI = 'ami-0123456789abcdef0';
-
-function module(overlay?: 'slow' | 'secrets'): { dir: string; work: string } {
-  const dir = tmpDir('ami-bakery-tf-');
-  fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
-  if (overlay) fs.cpSync(path.join(FIXTURES, 'terraform', overlay), dir, { recursive: true });
-  return { dir, work: tmpDir('ami-bakery-work-') };
-}
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-
-const stateResources = (dir: string) => {
-  const f = path.join(dir, 'terraform.tfstate');
-  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length : 0;
-};
 
 /** Processes still running with this work dir in their environment (provisioner children). */
 function leftovers(work: string): number[] {
@@ -70,7 +49,7 @@ const inputs = (dir: string, work: string, port: number, extra: Record<string, s
 
 describe('7. sensitive outputs are never printed', () => {
   it('CLI: every leaf of a sensitive string or map is masked; the log says <sensitive>', async () => {
-    const { dir, work } = module('secrets');
+    const { dir, work } = tfModule('secrets');
     const port = await freePort();
     const r = await runCli([
       'verify',
@@ -85,7 +64,7 @@ describe('7. sensitive outputs are never printed', () => {
   });
 
   it('action: the values stay available as step outputs, and are registered as secrets first', async () => {
-    const { dir, work } = module('secrets');
+    const { dir, work } = tfModule('secrets');
     const port = await freePort();
     const main = await startActionBundle('action-verify', inputs(dir, work, port)).result;
     expect(main.code, main.stdout).toBe(0);
@@ -131,12 +110,17 @@ describe('8. every input is checked before terraform init (exit 2, nothing creat
       /Input "ssh-key": is neither a private key nor a readable key file/,
     ],
     [
+      'a key file that holds no private key',
+      { 'ssh-key': path.join(FIXTURES, 'terraform', 'smoke-ok.yml') },
+      /Input "ssh-key": is not a private key/,
+    ],
+    [
       'no region, and the module outputs instance ids',
       { 'aws-region': '' },
       /Input "aws-region": no region given/,
     ],
   ])('%s', async (_name, extra, message) => {
-    const { dir, work } = module();
+    const { dir, work } = tfModule();
     const port = await freePort();
     const all = { ...inputs(dir, work, port), ...extra };
     const r = await runCli(['verify', ...Object.entries(all).flatMap(([k, v]) => [`--${k}`, v])], {
@@ -151,7 +135,7 @@ describe('8. every input is checked before terraform init (exit 2, nothing creat
 
 describe('9. the runner cancel sequence', () => {
   it('SIGINT, SIGTERM after 7.5 s: apply stops at once, nothing is left running, the post step destroys', async () => {
-    const { dir, work } = module('slow');
+    const { dir, work } = tfModule('slow');
     const port = await freePort();
     const run = startActionBundle('action-verify', inputs(dir, work, port));
     for (let i = 0; i < 300 && !fs.existsSync(path.join(work, 'slow.started')); i++) await sleep(100);
@@ -185,7 +169,7 @@ describe('9. the runner cancel sequence', () => {
   }, 60_000);
 
   it('SIGKILL mid-apply: the post step stops the orphaned apply, clears its lock if any, and destroys', async () => {
-    const { dir, work } = module('slow');
+    const { dir, work } = tfModule('slow');
     const port = await freePort();
     const run = startActionBundle('action-verify', inputs(dir, work, port));
     for (let i = 0; i < 300 && !fs.existsSync(path.join(work, 'slow.started')); i++) await sleep(100);

@@ -1,42 +1,12 @@
 /** action-verify with the real terraform binary on local modules, a real sshd, and the EC2 sandbox. */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, LOCAL_TF_MODULE, runCli, startCli, tmpDir } from './helpers.js';
+import { portOpen, runCli, startCli, stateResources, tfModule, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { freePort, startSshd, type TestSshd } from './sshd.js';
 
 const AMI = 'ami-0123456789abcdef0';
-
-/**
- * A private copy of the local test environment (terraform writes .terraform and state next to it),
- * with the extra resources of a fixture overlay (slow, apply-fails) added.
- */
-function module(name: 'local-server' | 'slow' | 'apply-fails'): { dir: string; work: string } {
-  const dir = tmpDir('ami-bakery-tf-');
-  fs.cpSync(LOCAL_TF_MODULE, dir, { recursive: true });
-  if (name !== 'local-server') fs.cpSync(path.join(FIXTURES, 'terraform', name), dir, { recursive: true });
-  const work = tmpDir('ami-bakery-work-');
-  return { dir, work };
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function stateResources(dir: string): number {
-  const f = path.join(dir, 'terraform.tfstate');
-  if (!fs.existsSync(f)) return 0;
-  return (JSON.parse(fs.readFileSync(f, 'utf8')).resources ?? []).length;
-}
 
 /**
  * The local module declares an instance_id output (empty here), so a region is required before
@@ -57,7 +27,7 @@ const args = (dir: string, work: string, port: number, extra: string[] = [], var
 
 describe('verify: apply, check, destroy', () => {
   it('passes its smoke checks against the environment built from the AMI, exposes outputs, and destroys it', async () => {
-    const { dir, work } = module('local-server');
+    const { dir, work } = tfModule();
     const port = await freePort();
     const r = await runCli(args(dir, work, port, ['--smoke-tests', 'test/fixtures/terraform/smoke-ok.yml']));
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -75,7 +45,7 @@ describe('verify: apply, check, destroy', () => {
   });
 
   it('a failing smoke check: annotated on its spec line, exit 1, still destroyed', async () => {
-    const { dir, work } = module('local-server');
+    const { dir, work } = tfModule();
     const port = await freePort();
     const r = await runCli(
       args(dir, work, port, ['--smoke-tests', 'test/fixtures/terraform/smoke-failing.yml']),
@@ -91,7 +61,7 @@ describe('verify: apply, check, destroy', () => {
   });
 
   it('apply failure: clear message, exit 1, what was created is destroyed', async () => {
-    const { dir, work } = module('apply-fails');
+    const { dir, work } = tfModule('apply-fails');
     const port = await freePort();
     const r = await runCli(args(dir, work, port));
     expect(r.code).toBe(1);
@@ -103,7 +73,7 @@ describe('verify: apply, check, destroy', () => {
   });
 
   it('timeout: stops terraform, destroys, exit 1', async () => {
-    const { dir, work } = module('slow');
+    const { dir, work } = tfModule('slow');
     const port = await freePort();
     const r = await runCli(args(dir, work, port, ['--timeout', '0.15']));
     expect(r.code).toBe(1);
@@ -114,7 +84,7 @@ describe('verify: apply, check, destroy', () => {
   });
 
   it('SIGTERM mid-apply: terraform is stopped, the environment destroyed, exit non-zero', async () => {
-    const { dir, work } = module('slow');
+    const { dir, work } = tfModule('slow');
     const port = await freePort();
     const run = startCli(args(dir, work, port));
     for (
@@ -166,7 +136,7 @@ describe('verify: the spec is checked before anything is applied (exit 2, file:l
       /:6: outputs are not substituted into a "command" line/,
     ],
   ])('%s', async (_n, text, message) => {
-    const { dir, work } = module('local-server');
+    const { dir, work } = tfModule();
     const spec = write(`${_n.replace(/\W/g, '-')}.yml`, text);
     const r = await runCli(args(dir, work, 1, ['--smoke-tests', spec, '--ssh-key', '/dev/null']));
     expect(r.code).toBe(2);
@@ -210,7 +180,7 @@ describe('verify: command checks over ssh (real sshd on 127.0.0.1)', () => {
   afterAll(() => sshd?.stop());
 
   it('runs the command on the host and checks its exit code and output; argv gets outputs, quoted', async () => {
-    const { dir, work } = module('local-server');
+    const { dir, work } = tfModule();
     const port = await freePort();
     const spec = path.join(work, 'smoke.yml');
     fs.writeFileSync(
@@ -268,7 +238,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
   it('polls until the instance is ok, logging progress', async () => {
     const creds = sandbox.addAccount('333333333333');
     const inst = sandbox.putInstance('333333333333', 'us-east-2', AMI, 0, 'running', 2);
-    const { dir, work } = module('local-server');
+    const { dir, work } = tfModule();
     const port = await freePort();
     const r = await runCli(
       args(
@@ -307,7 +277,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     const creds = sandbox.addAccount('444444444444');
     const good = sandbox.putImage('444444444444', 'us-east-2');
     const bad = sandbox.putImage('444444444444', 'us-east-2');
-    let m = module('local-server');
+    let m = tfModule();
     const ok = await runCli(
       withAmi(good.imageId, m.dir, m.work, await freePort(), [
         '--smoke-tests',
@@ -317,7 +287,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     );
     expect(ok.code, ok.stderr).toBe(0);
     expect(good.tags.get('ami-bakery:verify')).toBe('passed');
-    m = module('local-server');
+    m = tfModule();
     const failing = await runCli(
       withAmi(bad.imageId, m.dir, m.work, await freePort(), [
         '--smoke-tests',
@@ -332,7 +302,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
 
   it('tag-ami true: an AMI that does not exist is an error naming the input', async () => {
     const creds = sandbox.addAccount('555555555555');
-    const m = module('local-server');
+    const m = tfModule();
     const r = await runCli(withAmi(AMI, m.dir, m.work, await freePort(), ['--tag-ami', 'true']), {
       env: sandbox.env(creds, 'us-east-2'),
     });

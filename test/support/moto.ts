@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as http from 'node:http';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { freePort } from '../sshd.js';
 
 export const MOTO_ACCOUNT = '123456789012';
@@ -13,6 +14,8 @@ export const MOTO_ACCOUNT = '123456789012';
 export interface Moto {
   endpoint: string;
   env(region: string): Record<string, string>;
+  /** An SDK client of moto's EC2 in a region. */
+  ec2(region: string): EC2Client;
   stop(): Promise<void>;
 }
 
@@ -61,6 +64,12 @@ export async function startMoto(): Promise<Moto> {
       AWS_REGION: region,
       AWS_EC2_METADATA_DISABLED: 'true',
     }),
+    ec2: (region) =>
+      new EC2Client({
+        region,
+        endpoint,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

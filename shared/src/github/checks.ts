@@ -166,23 +166,29 @@ export async function publishCheckRun(
   );
   const id = created.data.id;
   const url = created.data.html_url ?? undefined;
+  /** One update of this check run (retried): more annotations, and/or its completion. */
+  const update = (
+    out: { summary: string; annotations?: ReturnType<typeof toCheckAnnotation>[] },
+    complete: boolean,
+  ) =>
+    withRetry(
+      () =>
+        octokit.rest.checks.update({
+          owner: target.owner,
+          repo: target.repo,
+          check_run_id: id,
+          ...(complete ? { status: 'completed' as const, conclusion: output.conclusion } : {}),
+          output: { title: output.title, ...out },
+        }),
+      retry,
+    );
   let requests = 1;
   let sent = first.length;
   let problem: string | undefined;
   for (let i = 0; i < batches.length; i++) {
     const last = i === batches.length - 1;
     try {
-      await withRetry(
-        () =>
-          octokit.rest.checks.update({
-            owner: target.owner,
-            repo: target.repo,
-            check_run_id: id,
-            ...(last ? { status: 'completed' as const, conclusion: output.conclusion } : {}),
-            output: { title: output.title, summary, annotations: batches[i].map(toCheckAnnotation) },
-          }),
-        retry,
-      );
+      await update({ summary, annotations: batches[i].map(toCheckAnnotation) }, last);
       requests++;
       sent += batches[i].length;
     } catch (e) {
@@ -199,18 +205,7 @@ export async function publishCheckRun(
     );
     const note = `\n\n**${missing} of ${annotations.length} annotation(s) could not be sent to this check run** (${problem}). All of them are in the job summary, the SARIF file and the JSON report.`;
     try {
-      await withRetry(
-        () =>
-          octokit.rest.checks.update({
-            owner: target.owner,
-            repo: target.repo,
-            check_run_id: id,
-            status: 'completed' as const,
-            conclusion: output.conclusion,
-            output: { title: output.title, summary: `${summary}${note}` },
-          }),
-        retry,
-      );
+      await update({ summary: `${summary}${note}` }, true);
       completed = true;
     } catch (e) {
       problem += `; completing it failed too (${describeHttpError(e)})`;
