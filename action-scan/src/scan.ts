@@ -549,7 +549,8 @@ async function scanWith(
     for (const f of engine.files) {
       const t0 = Date.now();
       const rs = await parseResultsFile(f, { datastreamRules, datastream });
-      io.info(`${f}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
+      const shown = insideRoot(cfg.root, path.resolve(f)) ?? f;
+      io.info(`${shown}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
       for (const n of rs.notes ?? []) io.info(`${n} (not counted: it is about the scanner, not the image)`);
       sets.push(rs);
     }
