@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARF_FIXTURE, type CliResult, FIXTURES, ROOT, runCli, tmpDir, unzipToString } from './helpers.js';
+import { sarifProblems } from './support/sarif-validate.js';
 
 const HARDENING = 'test/fixtures/hardening/**';
 
@@ -105,9 +106,10 @@ describe('ami-bakery scan --target results (real oscap ARF)', () => {
     expect(r.stderr.lastIndexOf('error: test/')).toBeLessThan(r.stderr.indexOf('(not implemented)'));
   });
 
-  it('writes SARIF and a JSON report a later run can use as baseline', () => {
+  it('writes SARIF (valid for code scanning) and a JSON report a later run can use as baseline', () => {
     const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'scan.sarif'), 'utf8'));
     expect(sarif.runs[0].results).toHaveLength(Number(r.outputs.failed));
+    expect(sarifProblems(path.join(dir, 'scan.sarif'))).toEqual([]);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
     expect(report.schema).toBe('ami-bakery/scan-report@1');
     expect(report.score).toBe(Number(r.outputs.score));
@@ -153,6 +155,34 @@ describe('ami-bakery scan --target results (real oscap ARF)', () => {
     const gated = await runCli([...args, '--fail-on-new-failures', 'true']);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toMatch(/1 new failure\(s\) against the baseline/);
+  });
+});
+
+describe('paths are relative to the repository root, whatever the cwd', () => {
+  it('from a subdirectory, with no GITHUB_WORKSPACE (the git top level), an absolute template and a relative glob', async () => {
+    const r = await runCli(
+      [
+        'scan',
+        '--results',
+        path.relative(path.join(ROOT, 'test'), ARF_FIXTURE),
+        '--hardening-scripts',
+        './fixtures/hardening/**',
+        '--template',
+        path.join(ROOT, 'test/fixtures/packer/null-ok.pkr.hcl'),
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+      ],
+      { cwd: path.join(ROOT, 'test') },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: test\/fixtures\/hardening\/scripts\/20-ssh\.sh:22: CIS 5\.2\.6: /m);
+    expect(r.stderr).toMatch(
+      /^warning: test\/fixtures\/packer\/null-ok\.pkr\.hcl:1: CIS [\d.]+: .*\(not implemented\)/m,
+    );
+    expect(r.stderr).not.toMatch(/^(error|warning): (\.\/|\/|fixtures\/)/m);
+    expect(r.stdout).toMatch(/^test\/fixtures\/oscap\/ubuntu2204-cis-l1-arf\.xml\.gz: openscap/m);
   });
 });
 

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tmpDir } from './helpers.js';
+import { sarifProblems } from './support/sarif-validate.js';
 
 describe('npm run demo', () => {
   it('bakes, verifies, scans; the default gate fails on claimed controls and promote refuses; writes a page', () => {
@@ -33,6 +34,7 @@ describe('npm run demo', () => {
     expect(line).toMatch(new RegExp(`^# CIS .*\\b${m![3].replace(/\./g, '\\.')}\\b`));
     const sarif = JSON.parse(fs.readFileSync(path.join(out, 'scan.sarif'), 'utf8'));
     expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    expect(sarifProblems(path.join(out, 'scan.sarif'))).toEqual([]);
     // promote refused the image: nothing was copied
     const promoteLog = fs.readFileSync(path.join(out, 'log-promote.txt'), 'utf8');
     expect(promoteLog).toMatch(
