@@ -18,6 +18,7 @@ import {
   tmpDir,
 } from './helpers.js';
 import { freePort } from './sshd.js';
+import { startHttpBackend } from './support/http-backend.js';
 
 const AMI = 'ami-0123456789abcdef0';
 
@@ -185,6 +186,60 @@ describe('9. the runner cancel sequence', () => {
     expect(stateResources(dir)).toBe(0);
     expect(leftovers(work)).toEqual([]);
   }, 60_000);
+});
+
+describe('9. a state lock left by a run killed outright', () => {
+  it("the post step recognises the lock as its own run's, releases it (force-unlock) and destroys", async () => {
+    const backend = await startHttpBackend();
+    try {
+      const { dir, work } = tfModule('slow');
+      fs.cpSync(path.join(FIXTURES, 'terraform', 'http-backend'), dir, { recursive: true });
+      const port = await freePort();
+      const all = inputs(dir, work, port, { 'backend-config': backend.config.join('\n') });
+      const run = startActionBundle('action-verify', all);
+      for (let i = 0; i < 300 && !fs.existsSync(path.join(work, 'slow.started')); i++) await sleep(100);
+      expect(backend.lock(), run.log()).toBeDefined();
+      // killed outright: the step, and Terraform with it, so nothing releases the lock
+      run.child.kill('SIGKILL');
+      const main = await run.result;
+      process.kill(-Number(main.state['terraform-pgid']), 'SIGKILL');
+      await sleep(300);
+      expect(backend.lock()?.ID).toMatch(/\S/);
+      const post = await startActionBundle('action-verify', all, postStepEnv(main.state)).result;
+      expect(post.code, post.stdout).toBe(0);
+      expect(post.stdout).toMatch(
+        /The state is locked by this job's earlier run \(lock [\w-]+, .*\): releasing it/,
+      );
+      expect(post.stdout).toContain('Destroy complete!');
+      expect(backend.lock()).toBeUndefined();
+      expect(backend.state()?.resources ?? []).toEqual([]);
+      // What a Terraform killed outright had not yet saved to the backend (it saves state
+      // periodically) is unknown to any destroy: here, the local "instance" started before the kill.
+      // That is why the action never kills Terraform outright itself. Stop it by hand.
+      const pidFile = path.join(work, 'server.pid');
+      if (fs.existsSync(pidFile)) process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    } finally {
+      await backend.close();
+    }
+  }, 60_000);
+
+  it('a lock taken by someone else is not forced', async () => {
+    const { lockOf } = await import('../action-verify/src/terraform.js');
+    const lock = lockOf({
+      code: 1,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      stdout: '',
+      stderr:
+        'Error: Error acquiring the state lock\n\nLock Info:\n  ID:        1b6d1a3e-0000\n  Path:      x\n  Operation: OperationTypeApply\n  Who:       alice@laptop\n  Version:   1.11.4\n  Created:   2026-11-23 12:00:00.1 +0000 UTC\n',
+    });
+    expect(lock).toEqual({
+      id: '1b6d1a3e-0000',
+      who: 'alice@laptop',
+      created: '2026-11-23 12:00:00.1 +0000 UTC',
+    });
+  });
 });
 
 function cmdline(pid: number): string {
