@@ -119,7 +119,7 @@ describe('promote: 3 regions × 3 accounts', () => {
       sb.calls.some((c) => c.action === 'ModifyImageAttribute' && c.params.ImageId === source.imageId),
     ).toBe(true);
     expect([...source.launchPermissions]).toEqual([]);
-    expect(source.tags.get('ami-bakery:status')).toBeUndefined();
+    expect(source.tags.get('ami-bakery:status')).toBe('promoted'); // recorded, never golden
     expect(sb.snapshots.get(`us-east-1/${source.snapshotIds[0]}`)?.createVolumePermissions.size).toBe(0);
   });
 
@@ -223,6 +223,45 @@ describe('promote: retention', () => {
     expect(sb.snapshots.get(`eu-west-1/${o3.snapshotIds[0]}`)?.deleted).toBe(true);
     expect(r.outputs.retired).toBe('1');
     expect(r.stdout).toMatch(/keeping .*in use by an instance or a launch template's default version/);
+  });
+});
+
+describe('promote: retention of build AMIs (encrypt)', () => {
+  it('the build AMI is recorded as promoted, and older promoted build AMIs of the family are retired per retain', async () => {
+    const { sb, env, source } = await world();
+    const fam = { 'ami-bakery:status': 'promoted', 'ami-bakery:family': 'golden-ubuntu-22.04-' };
+    const b1 = sb.putImage(SRC, 'us-east-1', {
+      name: 'build-1',
+      creationDate: '2026-01-01T00:00:00.000Z',
+      tags: fam,
+    });
+    const b2 = sb.putImage(SRC, 'us-east-1', {
+      name: 'build-2',
+      creationDate: '2026-02-01T00:00:00.000Z',
+      tags: fam,
+    });
+    sb.putInstance(SRC, 'us-east-1', b1.imageId);
+    const r = await runCli(
+      [
+        'promote',
+        '--ami-id',
+        source.imageId,
+        '--regions',
+        'us-east-1',
+        '--name',
+        'golden-ubuntu-22.04-{sha}',
+        '--retain',
+        '1',
+      ],
+      { env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(source.tags.get('ami-bakery:status')).toBe('promoted');
+    const live = new Set(sb.imagesOf(SRC, 'us-east-1').map((i) => i.imageId));
+    expect(live.has(source.imageId)).toBe(true); // the one just promoted
+    expect(live.has(b1.imageId)).toBe(true); // in use by an instance
+    expect(live.has(b2.imageId)).toBe(false); // retired
+    expect(r.stdout).toMatch(/\(build AMIs\): retired ami-\w+ \(build-2\)/);
   });
 });
 
@@ -436,6 +475,21 @@ describe('promote: golden only when every destination is available (issue 15)', 
       expect(
         sb.imagesOf(SRC, region).filter((i) => i.tags.get('ami-bakery:source-ami') === source.imageId),
       ).toHaveLength(1);
+  });
+
+  it('a destination that fails says which are done and that a re-run resumes; the re-run finishes it', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 100 });
+    const args = baseArgs(source.imageId, { regions: 'us-east-1,eu-west-1', accounts: `${SRC},${B}` });
+    sb.failNext('CopyImage', 'InvalidRequest', 1);
+    const first = await runCli(args, { env });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(
+      /1 of 4 destination\(s\) failed \(\d{12}\/[\w-]+: .*\)\. Nothing was tagged golden\. Done: (\d{12}\/[\w-]+, ){2}\d{12}\/[\w-]+\. Re-run promote to resume/,
+    );
+    expect(first.outputs).toMatchObject({ failed: '1', copied: '3' });
+    const again = await runCli(args, { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.outputs).toMatchObject({ failed: '0', copied: '1', reused: '3' });
   });
 
   it('under 50% throttling every run finishes, or says which destinations are done and that a re-run resumes', async () => {

@@ -414,6 +414,7 @@ async function promote(io, cfg, clients, signal) {
     }));
     results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
     const failed = results.filter((r) => r.outcome === 'failed');
+    let buildRetired = 0;
     if (!failed.length) {
         // Every destination is available: now, and only now, the copies become golden.
         await Promise.all(results.map(async (r) => {
@@ -430,10 +431,25 @@ async function promote(io, cfg, clients, signal) {
                 io.warning(`${label}: ${r.error}`);
             }
         }));
-        // The temporary share for copying ends once every copy exists: the build AMI stays private.
-        if (cfg.encrypt && copiers.length && !results.some((r) => r.outcome === 'failed')) {
-            await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
-            io.info(`Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`);
+        if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+            // The temporary share for copying ends once every copy exists: the build AMI stays private.
+            if (copiers.length) {
+                await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
+                io.info(`Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`);
+            }
+            // The build AMI is recorded as promoted (never golden), so that retention retires old ones too.
+            await srcEc2.send(new dist_cjs/* CreateTagsCommand */.RmG({
+                Resources: [cfg.amiId, ...sourceSnapshots],
+                Tags: awsTags({ [TAG_STATUS]: 'promoted', 'ami-bakery:family': family }),
+            }));
+            if (cfg.retain) {
+                const n = await retire(io, srcEc2, `${sourceAccount.id}/${cfg.sourceRegion} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
+                const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+                if (here)
+                    here.retired += n;
+                else
+                    buildRetired = n;
+            }
         }
     }
     const ok = results.filter((r) => r.outcome !== 'failed');
@@ -606,11 +622,11 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
     io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`);
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
-async function retire(io, ec2, label, family, retain, current) {
+async function retire(io, ec2, label, family, retain, current, status = 'golden') {
     const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
         Filters: [
-            { Name: 'tag:ami-bakery:status', Values: ['golden'] },
+            { Name: 'tag:ami-bakery:status', Values: [status] },
             { Name: 'tag:ami-bakery:family', Values: [family] },
         ],
     }))).Images ?? [];

@@ -415,6 +415,7 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
   results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
 
   const failed = results.filter((r) => r.outcome === 'failed');
+  let buildRetired = 0;
   if (!failed.length) {
     // Every destination is available: now, and only now, the copies become golden.
     await Promise.all(
@@ -432,12 +433,35 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
         }
       }),
     );
-    // The temporary share for copying ends once every copy exists: the build AMI stays private.
-    if (cfg.encrypt && copiers.length && !results.some((r) => r.outcome === 'failed')) {
-      await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
-      io.info(
-        `Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`,
+    if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+      // The temporary share for copying ends once every copy exists: the build AMI stays private.
+      if (copiers.length) {
+        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
+        io.info(
+          `Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`,
+        );
+      }
+      // The build AMI is recorded as promoted (never golden), so that retention retires old ones too.
+      await srcEc2.send(
+        new CreateTagsCommand({
+          Resources: [cfg.amiId, ...sourceSnapshots],
+          Tags: awsTags({ [TAG_STATUS]: 'promoted', 'ami-bakery:family': family }),
+        }),
       );
+      if (cfg.retain) {
+        const n = await retire(
+          io,
+          srcEc2,
+          `${sourceAccount.id}/${cfg.sourceRegion} (build AMIs)`,
+          family,
+          cfg.retain,
+          cfg.amiId,
+          'promoted',
+        );
+        const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+        if (here) here.retired += n;
+        else buildRetired = n;
+      }
     }
   }
 
@@ -674,6 +698,7 @@ async function retire(
   family: string,
   retain: number,
   current: string,
+  status: 'golden' | 'promoted' = 'golden',
 ): Promise<number> {
   const imgs =
     (
@@ -681,7 +706,7 @@ async function retire(
         new DescribeImagesCommand({
           Owners: ['self'],
           Filters: [
-            { Name: 'tag:ami-bakery:status', Values: ['golden'] },
+            { Name: 'tag:ami-bakery:status', Values: [status] },
             { Name: 'tag:ami-bakery:family', Values: [family] },
           ],
         }),
