@@ -457,7 +457,7 @@ async function promote(io, cfg, clients, signal) {
     io.setOutput('amis', JSON.stringify(nowFailed.length ? {} : amisOf(ok)));
     io.setOutput('copied', results.filter((r) => r.outcome === 'copied').length);
     io.setOutput('reused', results.filter((r) => r.outcome === 'reused').length);
-    io.setOutput('retired', results.reduce((n, r) => n + r.retired, 0));
+    io.setOutput('retired', results.reduce((n, r) => n + r.retired, buildRetired));
     io.setOutput('failed', nowFailed.length);
     const status = (r) => r.outcome === 'failed'
         ? `❌ ${r.error ?? 'failed'}`

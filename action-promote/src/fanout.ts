@@ -472,7 +472,7 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
   io.setOutput('reused', results.filter((r) => r.outcome === 'reused').length);
   io.setOutput(
     'retired',
-    results.reduce((n, r) => n + r.retired, 0),
+    results.reduce((n, r) => n + r.retired, buildRetired),
   );
   io.setOutput('failed', nowFailed.length);
   const status = (r: DestResult) =>
