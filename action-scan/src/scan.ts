@@ -39,7 +39,7 @@ import {
 } from '../../shared/src/report/report.js';
 import { buildSarif } from '../../shared/src/report/sarif.js';
 import { buildSummary } from '../../shared/src/report/summary.js';
-import { checkPrivateKey, loadPrivateKey } from '../../shared/src/ssh-keys.js';
+import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { VERSION } from '../../shared/src/version.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import {
@@ -125,7 +125,6 @@ export function readConfig(io: Io): ScanConfig {
     );
   }
   const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
-  if (sshKey) checkPrivateKey(sshKey);
   if (sshKey) io.setSecret(sshKey);
   const token = inp.string('github-token');
   if (token) io.setSecret(token);

@@ -39,7 +39,7 @@ class Ssh {
                 hostVerifier: (key) => {
                     if (!o.knownHosts)
                         return true;
-                    const ok = (0,_ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .hostKeyMatches */ .B3)(o.knownHosts, key);
+                    const ok = (0,_ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .hostKeyMatches */ .B)(o.knownHosts, key);
                     if (!ok)
                         rejectedKey = true;
                     return ok;

@@ -14,7 +14,7 @@ import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { type CheckResult, type RemoteRunner, runCheck } from '../../shared/src/smoke/run.js';
 import { type Check, parseSpec, SpecError } from '../../shared/src/smoke/spec.js';
-import { checkPrivateKey, loadPrivateKey } from '../../shared/src/ssh-keys.js';
+import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
 import {
   destroy,
@@ -98,7 +98,6 @@ export function readConfig(io: Io): VerifyConfig {
   }
   const needsSsh = checks.some((c) => c.kind === 'command' && c.transport === 'ssh');
   const sshKey = inp.string('ssh-key') ? loadPrivateKey(inp.string('ssh-key')) : undefined;
-  if (sshKey) checkPrivateKey(sshKey);
   if (needsSsh && !sshKey)
     throw new InputError(
       'ssh-key',

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { InputError } from './errors.js';
+import { shortRuleId } from './findings.js';
 import { expandRepoGlobs } from './workspace.js';
 
 /** What a marker names: a CIS recommendation, another benchmark's control, or a scanner rule. */
@@ -45,14 +46,14 @@ export interface CisChange {
 /** The map key of an id: CIS ids as they are, others as `scheme:ID`. */
 export function refKey(scheme: MarkerScheme, id: string): string {
   if (scheme === 'cis') return id;
-  if (scheme === 'rule') return `rule:${id.replace(/^xccdf_[^_]+_rule_/, '').toLowerCase()}`;
+  if (scheme === 'rule') return `rule:${shortRuleId(id).toLowerCase()}`;
   return `${scheme}:${id.toUpperCase()}`;
 }
 
 /** How a control is named to people: `CIS 5.2.5`, `ANSSI BP28(R12)`, `rule sshd_set_max_auth_tries`. */
 export function refLabel(scheme: MarkerScheme, id: string): string {
   const name = { cis: 'CIS', anssi: 'ANSSI', stig: 'STIG', rule: 'rule', lynis: 'Lynis' }[scheme];
-  return `${name} ${scheme === 'rule' ? id.replace(/^xccdf_[^_]+_rule_/, '') : id}`;
+  return `${name} ${scheme === 'rule' ? shortRuleId(id) : id}`;
 }
 
 const ID = /^\d+(?:\.\d+)+$/;

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { abortOnSignals } from './action.js';
 import { exitCodeOf, InputError, messageOf } from './errors.js';
 import { CliIo, type Io } from './io.js';
 
@@ -137,14 +138,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return exitCodeOf(e);
   }
   const controller = new AbortController();
-  // The first signal stops the stage; a later one does not kill it mid-cleanup.
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted)
-      process.stderr.write(`Received ${sig} again: cleanup is still running; waiting for it to finish.\n`);
-    else controller.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const removeSignalHandlers = abortOnSignals(controller, {
+    again: (m) => process.stderr.write(`${m}\n`),
+  });
   let code = 0;
   try {
     const run = await stage.load();
@@ -153,8 +149,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     code = exitCodeOf(e);
     process.stderr.write(`error: ${messageOf(e)}\n`);
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    removeSignalHandlers();
   }
   for (const line of io.outputLines()) process.stdout.write(`${line}\n`);
   return code;

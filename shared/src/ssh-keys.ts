@@ -10,9 +10,10 @@ export function loadPrivateKey(value: string): string {
       'is required for an ssh:// target.',
       'pass the private key (e.g. from a secret) or its path.',
     );
-  if (value.includes('PRIVATE KEY-----')) return value.endsWith('\n') ? value : `${value}\n`;
+  if (value.includes('PRIVATE KEY-----')) return checkPrivateKey(value.endsWith('\n') ? value : `${value}\n`);
+  let text: string;
   try {
-    return fs.readFileSync(value, 'utf8');
+    text = fs.readFileSync(value, 'utf8');
   } catch {
     throw new InputError(
       'ssh-key',
@@ -20,18 +21,20 @@ export function loadPrivateKey(value: string): string {
       'pass the PEM/OpenSSH private key text or a path to it.',
     );
   }
+  return checkPrivateKey(text);
 }
 
 /** A private key ssh can use: PEM or OpenSSH, not a public key or other text. Checked before any side effect. */
-export function checkPrivateKey(key: string, input = 'ssh-key'): void {
+function checkPrivateKey(key: string): string {
   const pem =
     /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+-----END \1-----/.exec(key);
   if (!pem)
     throw new InputError(
-      input,
+      'ssh-key',
       'is not a private key (no "-----BEGIN ... PRIVATE KEY-----" block).',
       'pass the private key text (e.g. from a secret) or the path of the private key file, not the .pub file.',
     );
+  return key;
 }
 
 /** Host key check: OpenSSH SHA256 fingerprints, taken from `SHA256:...` entries or known_hosts key blobs. */

@@ -7,7 +7,7 @@
  * items that failing tests point at, each truncated. Real ARF files reach 50–100 MB.
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { type Finding, normaliseSeverity, type ResultSet, xccdfStatus } from '../findings.js';
+import { type Finding, normaliseSeverity, type ResultSet, shortRuleId, xccdfStatus } from '../findings.js';
 import { openStream } from './stream.js';
 
 export interface RuleInfo {
@@ -430,11 +430,8 @@ function summariseItem(parts: string[]): string {
 }
 
 const VALUE_PREFIX = /^xccdf_[^_]+_value_/;
-const RULE_PREFIX = /^xccdf_[^_]+_rule_/;
 
-export function shortRuleId(id: string): string {
-  return id.replace(RULE_PREFIX, '');
-}
+export { shortRuleId };
 
 /** Expected/found from the OVAL results of a failing rule, when the ARF has them. */
 function evidence(

@@ -233,14 +233,12 @@ export interface Destination {
 }
 
 /**
- * CopyImage's idempotency token: the same source, account and region give the same copy whatever the
- * name; `replaces` (the failed copies removed first) makes a fresh copy after a failed one.
+ * CopyImage's idempotency token for one run's copy of a source to an account and region: it makes
+ * the SDK's retries of one call safe. Across runs, earlier copies are found by their source tag (a
+ * token reused after a failed copy would return that failed copy).
  */
-export function clientToken(sourceAmi: string, account: string, region: string, replaces = ''): string {
-  return createHash('sha256')
-    .update([sourceAmi, account, region, replaces].join('/'))
-    .digest('hex')
-    .slice(0, 64);
+export function clientToken(sourceAmi: string, account: string, region: string, run: string): string {
+  return createHash('sha256').update([sourceAmi, account, region, run].join('/')).digest('hex').slice(0, 64);
 }
 
 // ---------- retention ----------

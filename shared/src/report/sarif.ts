@@ -4,6 +4,7 @@
  * partialFingerprint that is stable across runs (it does not include the line number).
  */
 import { createHash } from 'node:crypto';
+import { shortRuleId } from '../findings.js';
 import type { PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {
@@ -24,7 +25,7 @@ export interface SarifOptions {
 function ruleIdOf(a: PlannedAnnotation): string {
   if (a.cisId) return `CIS-${a.cisId}`;
   if (a.control && /^(ANSSI|STIG) /.test(a.control)) return a.control.replace(/\s+/g, '-');
-  return `${a.engine}/${a.ruleId.replace(/^xccdf_[^_]+_rule_/, '')}`;
+  return `${a.engine}/${shortRuleId(a.ruleId)}`;
 }
 
 const sarifLevel = (a: PlannedAnnotation) => (a.level === 'notice' ? 'note' : a.level);

@@ -177,8 +177,7 @@ export function parseSpec(text: string, file: string): Check[] {
       const u = need(key);
       let ok = false;
       try {
-        // a reference after "host:" stands for a port
-        const standIn = withRefs(u.replace(/:\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}/g, ':80'));
+        const standIn = withRefs(u.replace(PORT_REF, ':80'));
         ok = /^https?:$/.test(new URL(standIn).protocol);
       } catch {
         ok = false;
@@ -285,8 +284,12 @@ export function parseSpec(text: string, file: string): Check[] {
   return checks;
 }
 
-const OUTPUT_REF = /\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}/g;
-const OUTPUT_REF_ONLY = /^\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}$/;
+/** `${{ outputs.name }}` or `${{ outputs.list[0] }}` */
+const REF = String.raw`\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}`;
+const OUTPUT_REF = new RegExp(REF, 'g');
+const OUTPUT_REF_ONLY = new RegExp(`^${REF}$`);
+/** a reference after "host:" stands for a port */
+const PORT_REF = new RegExp(`:${REF}`, 'g');
 /** The text with each output reference replaced by a stand-in host, to check its form before apply. */
 function withRefs(s: string): string {
   return s.replace(OUTPUT_REF, 'output.example');
