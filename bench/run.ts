@@ -12,12 +12,12 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CopyImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { runPromote } from '../action-promote/src/promote.js';
+import type { Finding } from '../action-scan/src/findings.js';
+import { planAnnotations } from '../action-scan/src/report/annotations.js';
+import { deliverAnnotations, emitWorkflowAnnotations } from '../action-scan/src/report/checks.js';
+import { buildSarif } from '../action-scan/src/report/sarif.js';
 import { buildChangeMap } from '../shared/src/cis-map.js';
-import type { Finding } from '../shared/src/findings.js';
-import { deliverAnnotations, emitWorkflowAnnotations } from '../shared/src/github/checks.js';
 import { CliIo } from '../shared/src/io.js';
-import { planAnnotations } from '../shared/src/report/annotations.js';
-import { buildSarif } from '../shared/src/report/sarif.js';
 import { generateLargeArf } from '../test/support/large-arf.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

@@ -1,9 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverAnnotations } from '../shared/src/github/checks.js';
+import type { PlannedAnnotation } from '../action-scan/src/report/annotations.js';
+import { deliverAnnotations } from '../action-scan/src/report/checks.js';
 import { CliIo, type Io } from '../shared/src/io.js';
-import type { PlannedAnnotation } from '../shared/src/report/annotations.js';
 
 /** A stand-in for the GitHub REST API on 127.0.0.1 that the real Octokit talks to. */
 interface Recorded {

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
+import { loadDatastreamRules } from '../action-scan/src/formats/index.js';
+import { parseSpec } from '../action-verify/src/smoke/spec.js';
 import { buildChangeMap } from '../shared/src/cis-map.js';
-import { loadDatastreamRules } from '../shared/src/formats/index.js';
-import { parseSpec } from '../shared/src/smoke/spec.js';
 import { ROOT, tmpDir } from './helpers.js';
 
 const EX = path.join(ROOT, 'examples/ubuntu-22.04-cis');

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { computeScore, type ResultSet } from '../action-scan/src/findings.js';
+import { detectFormat, loadDatastreamRules, parseResultsFile } from '../action-scan/src/formats/index.js';
 import { InputError } from '../shared/src/errors.js';
-import { computeScore, type ResultSet } from '../shared/src/findings.js';
-import { detectFormat, loadDatastreamRules, parseResultsFile } from '../shared/src/formats/index.js';
 import {
   ARF_FIXTURE,
   FIXTURES,

@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildChangeMap } from '../shared/src/cis-map.js';
-import { InputError } from '../shared/src/errors.js';
-import { parseToolVersion, versionSatisfies } from '../shared/src/hashicorp.js';
-import { analyseFailure } from '../shared/src/packer/failure.js';
 import {
   ArtifactCollector,
   amisFromArtifactId,
   parseMachineLine,
   sourceAmiFromUi,
   stepOf,
-} from '../shared/src/packer/machine-readable.js';
+} from '../action-bake/src/machine-readable.js';
+import { analyseFailure } from '../action-bake/src/packer-failure.js';
+import { buildChangeMap } from '../shared/src/cis-map.js';
+import { InputError } from '../shared/src/errors.js';
+import { parseToolVersion, versionSatisfies } from '../shared/src/hashicorp.js';
 import { parseVars } from '../shared/src/vars.js';
 import { FIXTURES } from './helpers.js';
 

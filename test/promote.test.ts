@@ -338,7 +338,7 @@ describe('promote: refused or rejected, with nothing changed', () => {
 
 describe('promote: when to poll a copy next', () => {
   it('polls near the ETA from snapshot progress, never in a burst, and backs off without progress', async () => {
-    const { nextPollMs } = await import('../action-promote/src/fanout.js');
+    const { nextPollMs } = await import('../action-promote/src/copy.js');
     // 40 % after 60 s: about 90 s left, polled a little early.
     expect(nextPollMs(60_000, 40, 250)).toBe(15_000);
     // An early estimate (about 5.4 s left) is not trusted beyond the time spent so far.

@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateScanGate, parseFailOn } from '../action-scan/src/gate.js';
+import type { PlannedAnnotation } from '../action-scan/src/report/annotations.js';
+import { planAnnotations, prioritise } from '../action-scan/src/report/annotations.js';
+import { CHECK_SUMMARY_LIMIT } from '../action-scan/src/report/checks.js';
+import { buildSummary } from '../action-scan/src/report/summary.js';
 import { buildChangeMap, parseCisReferences } from '../shared/src/cis-map.js';
-import { CHECK_SUMMARY_LIMIT } from '../shared/src/github/checks.js';
-import type { PlannedAnnotation } from '../shared/src/report/annotations.js';
-import { planAnnotations, prioritise } from '../shared/src/report/annotations.js';
-import { buildSummary } from '../shared/src/report/summary.js';
 import { ARF_FIXTURE, baseRootfs, ROOT, runCli, tmpDir, UBUNTU2204_DS } from './helpers.js';
 import { sarifProblems } from './support/sarif-validate.js';
 

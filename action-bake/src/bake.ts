@@ -7,13 +7,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TAG } from '../../shared/src/aws/tags.js';
 import { regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
-import { analyseFailure } from '../../shared/src/packer/failure.js';
+import { parseVars } from '../../shared/src/vars.js';
+import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import {
   type Artifact,
   ArtifactCollector,
@@ -21,10 +23,9 @@ import {
   parseMachineLine,
   sourceAmiFromUi,
   stepOf,
-} from '../../shared/src/packer/machine-readable.js';
-import { parseVars } from '../../shared/src/vars.js';
-import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
+} from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
+import { analyseFailure } from './packer-failure.js';
 
 export const PACKER_PGID_KEY = 'packer-pgid';
 export const PACKER_LOG_KEY = 'packer-log';
@@ -424,12 +425,12 @@ export function provenanceTags(
   sourceAmi?: string,
 ): Record<string, string> {
   return {
-    'ami-bakery:commit': gitCommit(env),
-    'ami-bakery:run-url': runUrl(env).slice(0, 256),
-    'ami-bakery:template': template.slice(0, 256),
-    'ami-bakery:cis-changes': String(map.changes.length),
-    'ami-bakery:hardening-sha': map.sha256,
-    ...(sourceAmi ? { 'ami-bakery:source-ami': sourceAmi } : {}),
+    [TAG.commit]: gitCommit(env),
+    [TAG.runUrl]: runUrl(env).slice(0, 256),
+    [TAG.template]: template.slice(0, 256),
+    [TAG.cisChanges]: String(map.changes.length),
+    [TAG.hardeningSha]: map.sha256,
+    ...(sourceAmi ? { [TAG.sourceAmi]: sourceAmi } : {}),
   };
 }
 
@@ -449,17 +450,11 @@ export async function tagAmis(
   amis: Record<string, string>,
   tags: Record<string, string>,
 ): Promise<void> {
-  const { CreateTagsCommand } = await import('@aws-sdk/client-ec2');
-  const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+  const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
   for (const [region, ami] of Object.entries(amis)) {
     const client = ec2Client(region);
     try {
-      await client.send(
-        new CreateTagsCommand({
-          Resources: [ami],
-          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      );
+      await tagImages(client, [ami], tags);
       io.info(`tagged ${ami} in ${region}`);
     } finally {
       client.destroy();

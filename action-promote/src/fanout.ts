@@ -1,171 +1,139 @@
-/** action-promote's AWS work (loaded after the inputs are validated): see promote.ts. */
-
+/**
+ * action-promote's AWS work (loaded after the inputs are validated), as steps that return typed
+ * results: the accounts, the source and its gate, the destination plan, the copy fan-out, publishing.
+ * promote.ts turns the PromoteResult into outputs and the summary.
+ */
 import { randomUUID } from 'node:crypto';
-import {
-  CopyImageCommand,
-  CreateTagsCommand,
-  DeleteSnapshotCommand,
-  DeregisterImageCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  DescribeSnapshotsCommand,
-  EC2Client,
-  EnableImageDeprecationCommand,
-  type Image,
-  ModifyImageAttributeCommand,
-  ModifySnapshotAttributeCommand,
-} from '@aws-sdk/client-ec2';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import {
-  AssumeRoleCommand,
-  type AssumeRoleCommandOutput,
-  GetCallerIdentityCommand,
-  STSClient,
-} from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { imageTags } from '../../shared/src/aws/ec2.js';
-import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
+import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
+import { imageTags, isAwsError, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
+import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
+import { type Account, assumeRoles, Clients, callerAccounts, shareSource } from './aws.js';
+import { copyAll, type DestResult } from './copy.js';
 import {
-  clientToken,
+  classifyCopies,
   type Destination,
+  destinationTags,
   evaluateGate,
-  type GoldenImage,
   kmsKeyFor,
   nameFamily,
+  type PromoteConfig,
   renderName,
-  retirementCandidates,
-} from '../../shared/src/promote/plan.js';
+} from './plan.js';
+import { closeBuildAmi, publishAll } from './publish.js';
 
-import type { PromoteConfig } from './promote.js';
+export type { DestResult } from './copy.js';
 
-/** A counting semaphore per key (region). */
-class Limiter {
-  private active = new Map<string, number>();
-  private queues = new Map<string, Array<() => void>>();
-  constructor(private readonly max: number) {}
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    while ((this.active.get(key) ?? 0) >= this.max) {
-      await new Promise<void>((r) => {
-        const q = this.queues.get(key) ?? [];
-        q.push(r);
-        this.queues.set(key, q);
-      });
-    }
-    this.active.set(key, (this.active.get(key) ?? 0) + 1);
-    try {
-      return await fn();
-    } finally {
-      this.active.set(key, (this.active.get(key) ?? 1) - 1);
-      this.queues.get(key)?.shift()?.();
-    }
-  }
+/** What a promote run did: the plan, and (unless dry-run) each destination's result. */
+export interface PromoteResult {
+  name: string;
+  plan: Destination[];
+  dryRun: boolean;
+  /** one per destination, sorted by account and region; empty for a dry run */
+  results: DestResult[];
+  /** old build AMIs retired in the source region when it is not a destination itself */
+  buildRetired: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const jitter = (ms: number) => Math.round(ms * (0.5 + Math.random()));
-const errName = (e: unknown) =>
-  (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? '';
-
-interface Account {
-  id: string;
-  credentials?: AwsCredentialIdentity;
-}
-
-/** One SDK client per account and region, created on first use. */
-class Clients {
-  private ec2s = new Map<string, EC2Client>();
-  private ssms = new Map<string, SSMClient>();
-  private static get<C>(cache: Map<string, C>, a: Account, region: string, make: () => C): C {
-    const k = `${a.id}/${region}`;
-    let c = cache.get(k);
-    if (!c) {
-      c = make();
-      cache.set(k, c);
-    }
-    return c;
-  }
-  /** Adaptive retry (client-side rate limiting) with room for long throttling storms. */
-  private static opts(a: Account, region: string) {
-    return { region, credentials: a.credentials, retryMode: 'adaptive', maxAttempts: 20 };
-  }
-  ec2(a: Account, region: string): EC2Client {
-    return Clients.get(this.ec2s, a, region, () => new EC2Client(Clients.opts(a, region)));
-  }
-  ssm(a: Account, region: string): SSMClient {
-    return Clients.get(this.ssms, a, region, () => new SSMClient(Clients.opts(a, region)));
-  }
-  destroy(): void {
-    for (const c of [...this.ec2s.values(), ...this.ssms.values()]) c.destroy();
-  }
-}
-
-/** What became of one destination: typed, so outputs are counted from results, never parsed from notes. */
-export interface DestResult extends Destination {
-  outcome: 'copied' | 'reused' | 'failed';
-  seconds: number;
-  retired: number;
-  error?: string;
-}
-
-export async function promoteWith(io: Io, cfg: PromoteConfig, signal?: AbortSignal): Promise<void> {
+export async function promoteWith(io: Io, cfg: PromoteConfig, signal?: AbortSignal): Promise<PromoteResult> {
   const clients = new Clients();
   try {
-    await promote(io, cfg, clients, signal);
+    return await promote(io, cfg, clients, signal);
   } finally {
     clients.destroy();
   }
 }
 
-const TAG_SOURCE = 'ami-bakery:source-ami';
-const TAG_STATUS = 'ami-bakery:status';
-
-function snapshotIdsOf(img: Image | undefined): string[] {
-  return (img?.BlockDeviceMappings ?? [])
-    .map((b) => b.Ebs?.SnapshotId)
-    .filter((s): s is string => Boolean(s));
-}
-
-/** Deregister an image and delete its snapshots (a failed copy, so the next run copies again). */
-async function removeImage(ec2: EC2Client, img: Image): Promise<void> {
-  await ec2.send(new DeregisterImageCommand({ ImageId: img.ImageId }));
-  for (const s of snapshotIdsOf(img)) {
-    try {
-      await ec2.send(new DeleteSnapshotCommand({ SnapshotId: s }));
-    } catch (e) {
-      if (!/InvalidSnapshot\.NotFound/.test(errName(e))) throw e;
-    }
-  }
-}
-
-async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: AbortSignal): Promise<void> {
-  const sts = new STSClient({ region: cfg.sourceRegion, retryMode: 'adaptive', maxAttempts: 20 });
-  const me = await sts.send(new GetCallerIdentityCommand({}));
-  const sourceAccount: Account = { id: me.Account ?? '' };
-  const accountIds = cfg.accounts.length ? cfg.accounts : [sourceAccount.id];
-  const others = accountIds.filter((a) => a !== sourceAccount.id);
-  if (others.length && !cfg.roleArnTemplate) {
-    throw new InputError(
-      'role-name',
-      `is needed to reach accounts ${others.join(', ')} (the credentials are for ${sourceAccount.id}).`,
-      'set role-name (e.g. ami-promoter) or role-arn-template.',
-    );
-  }
-
+async function promote(
+  io: Io,
+  cfg: PromoteConfig,
+  clients: Clients,
+  signal?: AbortSignal,
+): Promise<PromoteResult> {
+  const sts = clients.sts(cfg.sourceRegion);
+  const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
   // The source: it must exist; its tags decide the gate. Nothing has changed yet.
   const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
+  const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
+  const sourceTags = imageTags(source);
+  const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
+  const accounts = others.length
+    ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate!)
+    : new Map([[sourceAccount.id, sourceAccount]]);
+
+  const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
+  logPlan(io, cfg.amiId, name, plan, broken);
+  io.setOutput('plan', JSON.stringify(plan));
+  if (cfg.dryRun) {
+    io.info('dry-run: nothing was changed.');
+    return { name, plan, dryRun: true, results: [], buildRetired: 0 };
+  }
+
+  // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
+  const deadline = Date.now() + cfg.deadlineMs;
+  const stop = AbortSignal.any([
+    ...(signal ? [signal] : []),
+    AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
+  ]);
+  const copiers = [
+    ...new Set(
+      plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account),
+    ),
+  ];
+  const sourceSnapshots = snapshotIdsOf(source);
+  await shareForCopying(io, srcEc2, cfg.amiId, source, sourceSnapshots, copiers);
+
+  const baseTags = destinationTags(sourceTags, cfg, family);
+  // Copies are candidates until every destination is available; only then is anything golden.
+  const results = await copyAll(
+    io,
+    clients,
+    accounts,
+    plan,
+    broken,
+    {
+      amiId: cfg.amiId,
+      sourceRegion: cfg.sourceRegion,
+      source,
+      name,
+      encrypt: cfg.encrypt,
+      tags: { ...baseTags, [TAG.status]: 'candidate' },
+      maxConcurrency: cfg.maxConcurrency,
+      deadline,
+      deadlineMs: cfg.deadlineMs,
+      runNonce: randomUUID(),
+    },
+    stop,
+    signal,
+  );
+
+  let buildRetired = 0;
+  if (!results.some((r) => r.outcome === 'failed')) {
+    // Every destination is available: now, and only now, the copies become golden.
+    await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [TAG.status]: 'golden' });
+    if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+      const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
+      const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
+      const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+      if (here) here.retired += n;
+      else buildRetired = n;
+    }
+  }
+  return { name, plan, dryRun: false, results, buildRetired };
+}
+
+/** The source image, available and not a candidate copy, with its provenance gate passed. */
+async function loadSource(io: Io, cfg: PromoteConfig, srcEc2: EC2Client, account: string): Promise<Image> {
   let source: Image | undefined;
   try {
     source = (await srcEc2.send(new DescribeImagesCommand({ ImageIds: [cfg.amiId] }))).Images?.[0];
   } catch (e) {
-    if (!/InvalidAMIID/.test(errName(e))) throw e;
+    if (!isAwsError(e, /InvalidAMIID/)) throw e;
   }
   if (!source)
     throw new InputError(
       'ami-id',
-      `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
+      `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${account}).`,
       'check ami-id and source-region.',
     );
   if (source.State !== 'available')
@@ -175,10 +143,10 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
       'promote an available image.',
     );
   const sourceTags = imageTags(source);
-  if (sourceTags[TAG_STATUS] === 'candidate')
+  if (sourceTags[TAG.status] === 'candidate')
     throw new InputError(
       'ami-id',
-      `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[TAG_SOURCE] ?? 'another image'}).`,
+      `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[TAG.sourceAmi] ?? 'another image'}).`,
       'promote the build AMI that bake output.',
     );
   if (cfg.require.length) {
@@ -191,14 +159,26 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
     io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ')}`);
   } else
     io.warning(
-      `The provenance gate is OFF (require: none): ${cfg.amiId} is promoted without checking its verify/scan tags. The copies are tagged ami-bakery:gate=none.`,
+      `The provenance gate is OFF (require: none): ${cfg.amiId} is promoted without checking its verify/scan tags. The copies are tagged ${TAG.gate}=none.`,
     );
+  return source;
+}
 
-  // With encrypt, the source region holds the build AMI and its encrypted golden copy side by side,
-  // and AMI names are unique per account and region: the default name is then `{source}-golden`.
+/**
+ * The copies' name and family. With encrypt, the source region holds the build AMI and its encrypted
+ * golden copy side by side, and AMI names are unique per account and region: the default name is
+ * then `{source}-golden`.
+ */
+function nameCopies(
+  io: Io,
+  cfg: PromoteConfig,
+  source: Image,
+  sourceTags: Record<string, string>,
+  sourceAccountIsDestination: boolean,
+): { name: string; family: string } {
   const nameTemplate = cfg.nameTemplate || (cfg.encrypt ? '{source}-golden' : '{source}');
   const name = renderName(nameTemplate, {
-    sha: io.env.GITHUB_SHA ?? sourceTags['ami-bakery:commit'] ?? 'local',
+    sha: io.env.GITHUB_SHA ?? sourceTags[TAG.commit] ?? 'local',
     sourceName: source.Name ?? cfg.amiId,
     now: new Date(),
   });
@@ -207,72 +187,50 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
     cfg.encrypt &&
     name === source.Name &&
     cfg.regions.includes(cfg.sourceRegion) &&
-    accountIds.includes(sourceAccount.id)
+    sourceAccountIsDestination
   )
     throw new InputError(
       'name',
       `"${name}" is the build AMI's own name: its encrypted copy in ${cfg.sourceRegion} needs another (AMI names are unique per region).`,
       'use a template such as golden-ubuntu-22.04-{date}-{sha}, or leave name empty ({source}-golden).',
     );
+  return { name, family };
+}
 
-  // Credentials for every destination account (AssumeRole, masked).
-  const accounts = new Map<string, Account>([[sourceAccount.id, sourceAccount]]);
-  const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
-  for (const a of others) {
-    const arn = cfg.roleArnTemplate!.replace('{account}', a);
-    let r: AssumeRoleCommandOutput;
-    try {
-      r = await sts.send(
-        new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }),
-      );
-    } catch (e) {
-      throw new InputError(
-        'role-name',
-        `cannot assume ${arn}: ${errName(e)} ${messageOf(e)}.`,
-        `let ${sourceAccount.id} assume that role (trust policy), see docs/iam.md.`,
-      );
-    }
-    const c = r.Credentials!;
-    for (const s of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) if (s) io.setSecret(s);
-    accounts.set(a, {
-      id: a,
-      credentials: {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      },
-    });
-  }
-  sts.destroy();
-
-  // Plan: earlier copies of this source are found by their source tag, whatever their name (a
-  // {time} name differs on every run). With encrypt, the source region gets an encrypted copy too:
-  // the unencrypted build AMI is never the golden image.
+/**
+ * Every account × region: reuse the source itself (unencrypted, in its own region), reuse or wait for
+ * an earlier copy (found by its source tag, whatever its name: a {time} name differs on every run), or
+ * copy. With encrypt the source region gets an encrypted copy too: the unencrypted build AMI is never
+ * the golden image. Broken earlier copies are returned per `account/region` for removal.
+ */
+async function planDestinations(
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+  sourceAccountId: string,
+): Promise<{ plan: Destination[]; broken: Map<string, Image[]> }> {
   const plan: Destination[] = [];
-  const failedCopies = new Map<string, Image[]>();
+  const broken = new Map<string, Image[]>();
   await Promise.all(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region) => {
-        const acct = accounts.get(a)!;
         const kmsKeyId = cfg.encrypt ? kmsKeyFor(cfg.kmsKeys, a, region) : undefined;
-        if (!cfg.encrypt && a === sourceAccount.id && region === cfg.sourceRegion) {
+        if (!cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion) {
           plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
           return;
         }
-        const found = (
+        const found =
           (
-            await clients.ec2(acct, region).send(
+            await clients.ec2(accounts.get(a)!, region).send(
               new DescribeImagesCommand({
                 Owners: ['self'],
-                Filters: [{ Name: `tag:${TAG_SOURCE}`, Values: [cfg.amiId] }],
+                Filters: [{ Name: `tag:${TAG.sourceAmi}`, Values: [cfg.amiId] }],
               }),
             )
-          ).Images ?? []
-        ).filter((i) => i.ImageId !== cfg.amiId && i.State !== 'deregistered');
-        const usable = found.find((i) => i.State === 'available') ?? found.find((i) => i.State === 'pending');
-        const broken = found.filter((i) => i !== usable && i.State !== 'available' && i.State !== 'pending');
-        if (broken.length) failedCopies.set(`${a}/${region}`, broken);
+          ).Images ?? [];
+        const { usable, broken: bad } = classifyCopies(found, cfg.amiId);
+        if (bad.length) broken.set(`${a}/${region}`, bad);
         if (usable)
           plan.push({
             account: a,
@@ -286,478 +244,46 @@ async function promote(io: Io, cfg: PromoteConfig, clients: Clients, signal?: Ab
     ),
   );
   plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
-  io.info(`Plan for ${cfg.amiId} → "${name}" (${plan.length} destination(s)):`);
+  return { plan, broken };
+}
+
+function logPlan(
+  io: Io,
+  amiId: string,
+  name: string,
+  plan: Destination[],
+  broken: Map<string, Image[]>,
+): void {
+  io.info(`Plan for ${amiId} → "${name}" (${plan.length} destination(s)):`);
   for (const d of plan) {
-    const broken = failedCopies.get(`${d.account}/${d.region}`) ?? [];
+    const b = broken.get(`${d.account}/${d.region}`) ?? [];
     io.info(
       `  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}${
-        broken.length ? ` (replaces failed copy ${broken.map((b) => b.ImageId).join(', ')})` : ''
+        b.length ? ` (replaces failed copy ${b.map((x) => x.ImageId).join(', ')})` : ''
       }`,
     );
   }
-  io.setOutput('plan', JSON.stringify(plan));
-  if (cfg.dryRun) {
-    io.info('dry-run: nothing was changed.');
-    io.setOutput(
-      'amis',
-      JSON.stringify(amisOf(plan.filter((d) => d.state === 'exists' || d.state === 'source'))),
-    );
-    io.setOutput('copied', 0);
-    io.setOutput('reused', plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
-    io.setOutput('retired', 0);
-    io.setOutput('failed', 0);
-    return;
-  }
-
-  // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
-  const deadline = Date.now() + cfg.deadlineMs;
-  const stop = AbortSignal.any([
-    ...(signal ? [signal] : []),
-    AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
-  ]);
-
-  // Share the source with accounts that copy it (launch permission + snapshot create-volume).
-  const copiers = [
-    ...new Set(
-      plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account),
-    ),
-  ];
-  const sourceSnapshots = snapshotIdsOf(source);
-  if (copiers.length) {
-    await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'add');
-    io.info(`Shared ${cfg.amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
-    if (
-      (source.BlockDeviceMappings ?? []).some(
-        (b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId),
-      )
-    ) {
-      io.info(
-        'Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.',
-      );
-    }
-  }
-
-  const provenance: Record<string, string> = {};
-  for (const [k, v] of Object.entries(sourceTags)) if (k.startsWith('ami-bakery:')) provenance[k] = v;
-  const baseTags = {
-    ...provenance,
-    ...cfg.tags,
-    [TAG_SOURCE]: cfg.amiId,
-    'ami-bakery:source-region': cfg.sourceRegion,
-    'ami-bakery:family': family,
-    ...(cfg.require.length ? {} : { 'ami-bakery:gate': 'none' }),
-  };
-  // Copies are candidates until every destination is available; only then is anything golden.
-  const candidateTags = { ...baseTags, [TAG_STATUS]: 'candidate' };
-  const goldenTags = { ...baseTags, [TAG_STATUS]: 'golden' };
-
-  // The token makes the SDK's own retries of one CopyImage safe. Across runs, earlier copies are
-  // found by their source tag instead: a token reused after a failed copy would return that copy.
-  const runNonce = randomUUID();
-  const limiter = new Limiter(cfg.maxConcurrency);
-  const results: DestResult[] = await Promise.all(
-    plan.map(async (d): Promise<DestResult> => {
-      const t0 = Date.now();
-      const acct = accounts.get(d.account)!;
-      const ec2 = clients.ec2(acct, d.region);
-      const label = `${d.account}/${d.region}`;
-      const result = (outcome: DestResult['outcome'], imageId?: string, error?: string): DestResult => ({
-        ...d,
-        imageId,
-        outcome,
-        seconds: Math.round((Date.now() - t0) / 1000),
-        retired: 0,
-        ...(error ? { error } : {}),
-      });
-      try {
-        for (const broken of failedCopies.get(label) ?? []) {
-          await removeImage(ec2, broken);
-          io.info(`${label}: removed failed copy ${broken.ImageId} (${broken.State}) and its snapshots`);
-        }
-        if (d.state === 'source' || d.state === 'exists') return result('reused', d.imageId);
-        const imageId = await limiter.run(d.region, async () => {
-          let idNow = d.imageId;
-          if (d.state === 'copy') {
-            if (stop.aborted) throw new Error('stopped before copying');
-            idNow = await copyWithQueue(io, ec2, label, {
-              SourceImageId: cfg.amiId,
-              SourceRegion: cfg.sourceRegion,
-              Name: name,
-              Description:
-                `${source.Description ?? source.Name ?? cfg.amiId} (golden copy of ${cfg.amiId} from ${cfg.sourceRegion})`.slice(
-                  0,
-                  255,
-                ),
-              Encrypted: cfg.encrypt || undefined,
-              KmsKeyId: d.kmsKeyId,
-              ClientToken: clientToken(cfg.amiId, d.account, d.region, runNonce),
-              TagSpecifications: [
-                { ResourceType: 'image', Tags: awsTags(candidateTags) },
-                { ResourceType: 'snapshot', Tags: awsTags(candidateTags) },
-              ],
-            });
-            io.info(`${label}: copying as ${idNow}`);
-          }
-          await waitAvailable(io, ec2, label, idNow!, stop);
-          return idNow!;
-        });
-        return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
-      } catch (e) {
-        const msg =
-          stop.aborted && !signal?.aborted && Date.now() >= deadline - 50
-            ? `the deadline (${Math.round(cfg.deadlineMs / 60_000)} min) ran out: ${messageOf(e)}`
-            : messageOf(e);
-        io.warning(`${label}: ${msg}`);
-        return result('failed', d.imageId, msg.slice(0, 300));
-      }
-    }),
-  );
-  results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
-
-  const failed = results.filter((r) => r.outcome === 'failed');
-  let buildRetired = 0;
-  if (!failed.length) {
-    // Every destination is available: now, and only now, the copies become golden.
-    await Promise.all(
-      results.map(async (r) => {
-        const acct = accounts.get(r.account)!;
-        const ec2 = clients.ec2(acct, r.region);
-        const label = `${r.account}/${r.region}`;
-        try {
-          await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId!, goldenTags);
-          r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId!) : 0;
-        } catch (e) {
-          r.outcome = 'failed';
-          r.error = messageOf(e).slice(0, 300);
-          io.warning(`${label}: ${r.error}`);
-        }
-      }),
-    );
-    if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
-      // The temporary share for copying ends once every copy exists: the build AMI stays private.
-      if (copiers.length) {
-        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
-        io.info(
-          `Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`,
-        );
-      }
-      // The build AMI is recorded as promoted (never golden), so that retention retires old ones too.
-      await srcEc2.send(
-        new CreateTagsCommand({
-          Resources: [cfg.amiId, ...sourceSnapshots],
-          Tags: awsTags({ [TAG_STATUS]: 'promoted', 'ami-bakery:family': family }),
-        }),
-      );
-      if (cfg.retain) {
-        const n = await retire(
-          io,
-          srcEc2,
-          `${sourceAccount.id}/${cfg.sourceRegion} (build AMIs)`,
-          family,
-          cfg.retain,
-          cfg.amiId,
-          'promoted',
-        );
-        const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
-        if (here) here.retired += n;
-        else buildRetired = n;
-      }
-    }
-  }
-
-  const ok = results.filter((r) => r.outcome !== 'failed');
-  const nowFailed = results.filter((r) => r.outcome === 'failed');
-  io.setOutput('amis', JSON.stringify(nowFailed.length ? {} : amisOf(ok)));
-  io.setOutput('copied', results.filter((r) => r.outcome === 'copied').length);
-  io.setOutput('reused', results.filter((r) => r.outcome === 'reused').length);
-  io.setOutput(
-    'retired',
-    results.reduce((n, r) => n + r.retired, buildRetired),
-  );
-  io.setOutput('failed', nowFailed.length);
-  const status = (r: DestResult) =>
-    r.outcome === 'failed'
-      ? `❌ ${r.error ?? 'failed'}`
-      : nowFailed.length
-        ? 'available, not golden yet'
-        : 'golden';
-  await io.appendSummary(
-    [
-      '## ami-bakery promote',
-      '',
-      `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${name}**${cfg.require.length ? '' : ' — ⚠️ gate off (require: none)'}`,
-      '',
-      '| account | region | outcome | AMI | time | status | retired |',
-      '|---|---|---|---|---:|---|---:|',
-      ...results.map(
-        (r) =>
-          `| ${r.account} | ${r.region} | ${r.outcome} | ${r.imageId ? `\`${r.imageId}\`` : '—'} | ${r.seconds} s | ${status(r).replace(/\|/g, '\\|')} | ${r.retired} |`,
-      ),
-      '',
-      nowFailed.length
-        ? `${nowFailed.length} of ${results.length} destination(s) failed, so nothing was tagged golden. Done: ${ok.map((r) => `${r.account}/${r.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is available.`
-        : `All ${results.length} destination(s) are golden.`,
-      '',
-    ].join('\n'),
-  );
-  if (nowFailed.length)
-    throw new Error(
-      `${nowFailed.length} of ${plan.length} destination(s) failed (${nowFailed.map((r) => `${r.account}/${r.region}: ${r.error}`).join('; ')}). Nothing was tagged golden. Done: ${ok.map((r) => `${r.account}/${r.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
-    );
 }
 
-const awsTags = (tags: Record<string, string>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-/** Add or remove launch permission and snapshot create-volume permission on the source, for copying. */
-async function shareSource(
-  ec2: EC2Client,
+/** Share the source with accounts that copy it (launch permission + snapshot create-volume). */
+async function shareForCopying(
+  io: Io,
+  srcEc2: EC2Client,
   amiId: string,
-  snapshots: string[],
-  accounts: string[],
-  op: 'add' | 'remove',
+  source: Image,
+  sourceSnapshots: string[],
+  copiers: string[],
 ): Promise<void> {
-  const perms = accounts.map((UserId) => ({ UserId }));
-  await ec2.send(
-    new ModifyImageAttributeCommand({
-      ImageId: amiId,
-      LaunchPermission: op === 'add' ? { Add: perms } : { Remove: perms },
-    }),
-  );
-  for (const s of snapshots) {
-    await ec2.send(
-      new ModifySnapshotAttributeCommand({
-        SnapshotId: s,
-        Attribute: 'createVolumePermission',
-        OperationType: op,
-        UserIds: accounts,
-      }),
+  if (!copiers.length) return;
+  await shareSource(srcEc2, amiId, sourceSnapshots, copiers, 'add');
+  io.info(`Shared ${amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
+  if (
+    (source.BlockDeviceMappings ?? []).some(
+      (b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId),
+    )
+  ) {
+    io.info(
+      'Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.',
     );
   }
-}
-
-function amisOf(
-  ds: Array<{ account: string; region: string; imageId?: string }>,
-): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const d of ds) {
-    if (!d.imageId) continue;
-    out[d.account] ??= {};
-    out[d.account][d.region] = d.imageId;
-  }
-  return out;
-}
-
-/** CopyImage; a concurrent-copy limit (ResourceLimitExceeded) waits and tries again instead of failing. */
-async function copyWithQueue(
-  io: Io,
-  ec2: EC2Client,
-  label: string,
-  input: ConstructorParameters<typeof CopyImageCommand>[0],
-): Promise<string> {
-  let wait = 1000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const r = await ec2.send(new CopyImageCommand(input));
-      return r.ImageId!;
-    } catch (e) {
-      if (errName(e) !== 'ResourceLimitExceeded' || attempt > 200) throw e;
-      if (attempt === 1) io.info(`${label}: the region's concurrent copy limit is reached; queued`);
-      await sleep(jitter(wait));
-      wait = Math.min(wait * 2, 30_000);
-    }
-  }
-}
-
-/**
- * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
- * 15 s and by the time spent so far above, and, below, by 2 % of the time already spent (at least 100 ms), so a copy that took
- * minutes is not polled in a burst at the end.
- */
-export function nextPollMs(elapsedMs: number, progressPct: number | undefined, fallbackMs: number): number {
-  const floor = Math.max(100, elapsedMs * 0.02);
-  // Snapshots complete, image still pending: registration is moments away.
-  if (progressPct !== undefined && progressPct >= 100) return floor;
-  if (!progressPct || progressPct <= 0) return fallbackMs;
-  const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
-  // An early, coarse progress figure (5 % after 0.1 s) is a poor estimate: never wait longer than
-  // the time spent so far, so the estimate is refined as the copy advances.
-  return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
-}
-
-async function waitAvailable(
-  io: Io,
-  ec2: EC2Client,
-  label: string,
-  imageId: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  const t0 = Date.now();
-  let fallback = 250;
-  let lastProgress = '';
-  for (;;) {
-    const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-    if (img?.State === 'available') {
-      io.info(`${label}: ${imageId} available`);
-      return;
-    }
-    if (img && img.State !== 'pending') {
-      // A failed copy never recovers: remove it (and its snapshots) so a re-run copies afresh.
-      await removeImage(ec2, img);
-      throw new Error(
-        `copy ${imageId} ended ${img.State}${img.StateReason?.Message ? ` (${img.StateReason.Message})` : ''}; it was deregistered with its snapshots, and a re-run copies again`,
-      );
-    }
-    const snaps = (img?.BlockDeviceMappings ?? [])
-      .map((b) => b.Ebs?.SnapshotId)
-      .filter((s): s is string => Boolean(s));
-    let pct: number | undefined;
-    if (snaps.length) {
-      const r = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: snaps }));
-      const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
-      pct = values.length ? Math.min(...values) : undefined;
-      const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
-      if (progress !== lastProgress) io.info(`${label}: ${imageId} ${progress}`);
-      lastProgress = progress;
-    }
-    if (signal?.aborted)
-      throw new Error(`stopped while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
-    await sleep(nextPollMs(Date.now() - t0, pct, fallback));
-    fallback = Math.min(Math.round(fallback * 1.5), 10_000);
-  }
-}
-
-/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
-async function finish(
-  io: Io,
-  cfg: PromoteConfig,
-  ec2: EC2Client,
-  ssm: SSMClient,
-  label: string,
-  imageId: string,
-  tags: Record<string, string>,
-): Promise<void> {
-  const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-  const snaps = snapshotIdsOf(img);
-  await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snaps], Tags: awsTags(tags) }));
-  const s = cfg.share;
-  if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
-    await ec2.send(
-      new ModifyImageAttributeCommand({
-        ImageId: imageId,
-        LaunchPermission: {
-          Add: [
-            ...s.accounts.map((UserId) => ({ UserId })),
-            ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
-            ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
-          ],
-        },
-      }),
-    );
-    if (s.accounts.length) {
-      for (const snap of snaps)
-        await ec2.send(
-          new ModifySnapshotAttributeCommand({
-            SnapshotId: snap,
-            Attribute: 'createVolumePermission',
-            OperationType: 'add',
-            UserIds: s.accounts,
-          }),
-        );
-    }
-  }
-  if (cfg.deprecateAfterMs) {
-    await ec2.send(
-      new EnableImageDeprecationCommand({
-        ImageId: imageId,
-        DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
-      }),
-    );
-  }
-  if (cfg.ssmParameter) {
-    await ssm.send(
-      new PutParameterCommand({
-        Name: cfg.ssmParameter,
-        Value: imageId,
-        Type: 'String',
-        DataType: 'aws:ec2:image',
-        Overwrite: true,
-      }),
-    );
-  }
-  io.info(
-    `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`,
-  );
-}
-
-/** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
-async function retire(
-  io: Io,
-  ec2: EC2Client,
-  label: string,
-  family: string,
-  retain: number,
-  current: string,
-  status: 'golden' | 'promoted' = 'golden',
-): Promise<number> {
-  const imgs =
-    (
-      await ec2.send(
-        new DescribeImagesCommand({
-          Owners: ['self'],
-          Filters: [
-            { Name: 'tag:ami-bakery:status', Values: [status] },
-            { Name: 'tag:ami-bakery:family', Values: [family] },
-          ],
-        }),
-      )
-    ).Images ?? [];
-  const golden: GoldenImage[] = imgs
-    .filter((i) => i.State === 'available')
-    .map((i) => ({
-      imageId: i.ImageId!,
-      name: i.Name ?? '',
-      creationDate: i.CreationDate ?? '',
-      snapshotIds: (i.BlockDeviceMappings ?? [])
-        .map((b) => b.Ebs?.SnapshotId)
-        .filter((s): s is string => Boolean(s)),
-    }));
-  const candidates = retirementCandidates(golden, retain, current);
-  if (!candidates.length) return 0;
-  const inUse = new Set<string>();
-  const running = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
-        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-      ],
-    }),
-  );
-  for (const r of running.Reservations ?? [])
-    for (const i of r.Instances ?? []) if (i.ImageId) inUse.add(i.ImageId);
-  const lts = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];
-  for (const lt of lts) {
-    const v = await ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({
-        LaunchTemplateId: lt.LaunchTemplateId,
-        Versions: ['$Default'],
-      }),
-    );
-    for (const ver of v.LaunchTemplateVersions ?? [])
-      if (ver.LaunchTemplateData?.ImageId) inUse.add(ver.LaunchTemplateData.ImageId);
-  }
-  let n = 0;
-  for (const c of candidates) {
-    if (inUse.has(c.imageId)) {
-      io.info(
-        `${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`,
-      );
-      continue;
-    }
-    await ec2.send(new DeregisterImageCommand({ ImageId: c.imageId }));
-    for (const s of c.snapshotIds) await ec2.send(new DeleteSnapshotCommand({ SnapshotId: s }));
-    io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
-    n++;
-  }
-  return n;
 }

@@ -3,47 +3,27 @@
  * (reusing copies that already exist, so a re-run after a crash creates no duplicates), tag images and
  * snapshots, share, publish to SSM, deprecate and retire old golden images.
  *
- * This module validates the inputs (no AWS SDK loaded, so bad input fails fast); fanout.ts does the work.
+ * This module validates the inputs (no AWS SDK loaded, so bad input fails fast), fanout.ts does the
+ * work and returns typed results, and this module turns them into outputs and the summary.
  */
 import { regionFromEnv, validateAmiId } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
+import { parseVars } from '../../shared/src/vars.js';
+import type { DestResult, PromoteResult } from './fanout.js';
 import {
+  amisOf,
   kmsKeyFor,
+  type PromoteConfig,
   parseAccounts,
   parseAge,
   parseKmsKeys,
   parseRegions,
   parseRequire,
   parseShareWith,
-  type Requirement,
   renderName,
-  type ShareTargets,
-} from '../../shared/src/promote/plan.js';
-import { parseVars } from '../../shared/src/vars.js';
-
-export interface PromoteConfig {
-  amiId: string;
-  sourceRegion: string;
-  regions: string[];
-  accounts: string[];
-  roleArnTemplate?: string;
-  kmsKeys: Map<string, string>;
-  encrypt: boolean;
-  share: ShareTargets;
-  tags: Record<string, string>;
-  nameTemplate: string;
-  ssmParameter?: string;
-  deprecateAfterMs?: number;
-  retain?: number;
-  maxConcurrency: number;
-  /** [] only when the gate was turned off explicitly (require: none) */
-  require: Requirement[];
-  dryRun: boolean;
-  /** the whole run's time limit: after it, promote stops waiting and says what is done */
-  deadlineMs: number;
-}
+} from './plan.js';
 
 export function readConfig(io: Io): PromoteConfig {
   const inp = new Inputs(io);
@@ -137,5 +117,68 @@ export function readConfig(io: Io): PromoteConfig {
 export async function runPromote(io: Io, signal?: AbortSignal): Promise<void> {
   const cfg = readConfig(io);
   const { promoteWith } = await import('./fanout.js');
-  await promoteWith(io, cfg, signal);
+  const result = await promoteWith(io, cfg, signal);
+  await report(io, cfg, result);
+}
+
+/** Outputs and the job summary, counted from the typed results; a failed destination fails the step. */
+async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
+  if (r.dryRun) {
+    const have = r.plan.filter((d) => d.state === 'exists' || d.state === 'source');
+    io.setOutput('amis', JSON.stringify(amisOf(have)));
+    io.setOutput('copied', 0);
+    io.setOutput('reused', r.plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
+    io.setOutput('retired', 0);
+    io.setOutput('failed', 0);
+    return;
+  }
+  const { results } = r;
+  const ok = results.filter((x) => x.outcome !== 'failed');
+  const failed = results.filter((x) => x.outcome === 'failed');
+  io.setOutput('amis', JSON.stringify(failed.length ? {} : amisOf(ok)));
+  io.setOutput('copied', results.filter((x) => x.outcome === 'copied').length);
+  io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);
+  io.setOutput(
+    'retired',
+    results.reduce((n, x) => n + x.retired, r.buildRetired),
+  );
+  io.setOutput('failed', failed.length);
+  await io.appendSummary(promoteSummary(cfg, r));
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${r.plan.length} destination(s) failed (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). Nothing was tagged golden. Done: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
+    );
+}
+
+/** The job summary's table: one row per destination, and what a re-run does when one failed. */
+export function promoteSummary(
+  cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion' | 'require'>,
+  r: Pick<PromoteResult, 'name' | 'results'>,
+): string {
+  const { results } = r;
+  const ok = results.filter((x) => x.outcome !== 'failed');
+  const failed = results.filter((x) => x.outcome === 'failed');
+  const status = (x: DestResult) =>
+    x.outcome === 'failed'
+      ? `❌ ${x.error ?? 'failed'}`
+      : failed.length
+        ? 'available, not golden yet'
+        : 'golden';
+  return [
+    '## ami-bakery promote',
+    '',
+    `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${r.name}**${cfg.require.length ? '' : ' — ⚠️ gate off (require: none)'}`,
+    '',
+    '| account | region | outcome | AMI | time | status | retired |',
+    '|---|---|---|---|---:|---|---:|',
+    ...results.map(
+      (x) =>
+        `| ${x.account} | ${x.region} | ${x.outcome} | ${x.imageId ? `\`${x.imageId}\`` : '—'} | ${x.seconds} s | ${status(x).replace(/\|/g, '\\|')} | ${x.retired} |`,
+    ),
+    '',
+    failed.length
+      ? `${failed.length} of ${results.length} destination(s) failed, so nothing was tagged golden. Done: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is available.`
+      : `All ${results.length} destination(s) are golden.`,
+    '',
+  ].join('\n');
 }

@@ -5,8 +5,8 @@
  * `min-score`) is explicit, and such a scan is `ungated`, never `passed`.
  */
 import { InputError } from '../../shared/src/errors.js';
-import type { PlannedAnnotation } from '../../shared/src/report/annotations.js';
-import type { BaselineDiff } from '../../shared/src/report/report.js';
+import type { PlannedAnnotation } from './report/annotations.js';
+import type { BaselineDiff } from './report/report.js';
 
 export const FAIL_ON = ['implemented', 'any', 'new', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];

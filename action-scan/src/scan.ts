@@ -6,41 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fg from 'fast-glob';
+import { TAG } from '../../shared/src/aws/tags.js';
 import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, loadChangeMap, type MarkerScheme } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
-import { computeScore, type Finding, type ResultSet } from '../../shared/src/findings.js';
-import { loadDatastreamRules, parseResultsFile } from '../../shared/src/formats/index.js';
-import type { RuleInfo } from '../../shared/src/formats/xccdf.js';
-import {
-  CHECK_SUMMARY_LIMIT,
-  checkTargetFromEnv,
-  type DeliveryResult,
-  deliverAnnotations,
-} from '../../shared/src/github/checks.js';
-import {
-  type InUseImage,
-  inUseTable,
-  isGolden,
-  newestGolden,
-  vulnerableImages,
-} from '../../shared/src/in-use.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
-import { parseChangedLines, planAnnotations } from '../../shared/src/report/annotations.js';
-import {
-  type BaselineDiff,
-  compareReports,
-  REPORT_SCHEMA,
-  type ScanReport,
-  toReportFinding,
-  validateReport,
-} from '../../shared/src/report/report.js';
-import { buildSarif } from '../../shared/src/report/sarif.js';
-import { buildSummary } from '../../shared/src/report/summary.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
-import { VERSION } from '../../shared/src/version.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import {
   checkProfile,
@@ -50,8 +23,30 @@ import {
   resolveDatastreamForOs,
   SYSTEM_CONTENT_DIRS,
 } from './content.js';
+import { computeScore, type Finding, type ResultSet } from './findings.js';
+import { loadDatastreamRules, parseResultsFile } from './formats/index.js';
+import type { RuleInfo } from './formats/xccdf.js';
 import { evaluateScanGate, type FailOn, type GateResult, parseFailOn } from './gate.js';
+import { type InUseImage, inUseTable, isGolden, newestGolden, vulnerableImages } from './in-use.js';
+import { parseChangedLines, planAnnotations } from './report/annotations.js';
+import {
+  CHECK_SUMMARY_LIMIT,
+  checkTargetFromEnv,
+  type DeliveryResult,
+  deliverAnnotations,
+} from './report/checks.js';
+import {
+  type BaselineDiff,
+  compareReports,
+  REPORT_SCHEMA,
+  type ScanReport,
+  toReportFinding,
+  validateReport,
+} from './report/report.js';
+import { buildSarif } from './report/sarif.js';
+import { buildSummary } from './report/summary.js';
 import { parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
+import { VERSION } from './version.js';
 
 export interface ScanConfig {
   target: Target;
@@ -403,7 +398,7 @@ async function discoverInUse(io: Io, cfg: ScanConfig): Promise<InUseImage[]> {
   const regions = cfg.inUse!.regions;
   const images = await io.group(`Images in use in ${regions.join(', ')}`, async () => {
     const { ec2Client } = await import('../../shared/src/aws/ec2.js');
-    const { findImagesInUse } = await import('../../shared/src/aws/in-use.js');
+    const { findImagesInUse } = await import('./in-use-aws.js');
     const all: InUseImage[] = [];
     for (const region of regions) {
       const found = await findImagesInUse(ec2Client(region), region);
@@ -440,12 +435,11 @@ async function tagVulnerable(
     (v) => v.imageId === cfg.amiId || (v.known && isGolden(v)),
   );
   if (!toTag.length) return [];
-  const { ec2Client } = await import('../../shared/src/aws/ec2.js');
-  const { tagImages } = await import('../../shared/src/aws/in-use.js');
+  const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
   const tags = {
-    'ami-bakery:vulnerable': 'true',
-    'ami-bakery:vulnerable-since': new Date().toISOString().slice(0, 10),
-    'ami-bakery:vulnerable-reason': `re-scan of ${cfg.amiId}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
+    [TAG.vulnerable]: 'true',
+    [TAG.vulnerableSince]: new Date().toISOString().slice(0, 10),
+    [TAG.vulnerableReason]: `re-scan of ${cfg.amiId}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
   };
   await io.group(`Tagging ${toTag.length} image(s) in use as vulnerable`, async () => {
     for (const region of [...new Set(toTag.map((v) => v.region))]) {
@@ -675,13 +669,13 @@ async function scanWith(
 
   if (cfg.amiId && cfg.awsRegion) {
     const tags = {
-      'ami-bakery:cis-score': String(score),
-      'ami-bakery:cis-profile': profileKey,
-      'ami-bakery:scan': gate.verdict,
+      [TAG.cisScore]: String(score),
+      [TAG.cisProfile]: profileKey,
+      [TAG.scan]: gate.verdict,
     };
     await io.group(`Tagging ${cfg.amiId} in ${cfg.awsRegion}`, async () => {
-      const { ec2Client, tagImage } = await import('../../shared/src/aws/ec2.js');
-      await tagImage(ec2Client(cfg.awsRegion!), cfg.amiId!, tags);
+      const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
+      await tagImages(ec2Client(cfg.awsRegion!), [cfg.amiId!], tags, { mustExist: 'ami-id' });
       io.info(
         Object.entries(tags)
           .map(([k, v]) => `${k}=${v}`)

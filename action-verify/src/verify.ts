@@ -6,16 +6,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TAG } from '../../shared/src/aws/tags.js';
 import { regionFromEnv, resolveRegion, validateAmiId } from '../../shared/src/aws/validate.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { resolveHashicorpTool } from '../../shared/src/hashicorp.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
-import { type CheckResult, type RemoteRunner, runCheck } from '../../shared/src/smoke/run.js';
-import { type Check, parseSpec, SpecError } from '../../shared/src/smoke/spec.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
+import { type CheckResult, type RemoteRunner, runCheck } from './smoke/run.js';
+import { type Check, parseSpec, SpecError } from './smoke/spec.js';
 import {
   destroy,
   lastLines,
@@ -147,14 +148,14 @@ async function tagVerdict(io: Io, cfg: VerifyConfig, verdict: 'passed' | 'failed
     io.info('Not tagging the AMI: no region (set aws-region, or tag-ami: false to silence this).');
     return;
   }
-  const { ec2Client, tagImage } = await import('../../shared/src/aws/ec2.js');
+  const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
   try {
-    await tagImage(ec2Client(region), cfg.amiId, { 'ami-bakery:verify': verdict });
-    io.info(`Tagged ${cfg.amiId} (${region}) ami-bakery:verify=${verdict}`);
+    await tagImages(ec2Client(region), [cfg.amiId], { [TAG.verify]: verdict }, { mustExist: 'ami-id' });
+    io.info(`Tagged ${cfg.amiId} (${region}) ${TAG.verify}=${verdict}`);
   } catch (e) {
     if (cfg.tagAmi === 'true') throw e;
     io.warning(
-      `Not tagged ami-bakery:verify=${verdict} on ${cfg.amiId} (${region}): ${messageOf(e)} (tag-ami: auto; set true to make this an error).`,
+      `Not tagged ${TAG.verify}=${verdict} on ${cfg.amiId} (${region}): ${messageOf(e)} (tag-ami: auto; set true to make this an error).`,
     );
   }
 }
@@ -281,7 +282,8 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     if (ids.length) {
       const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
       await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
-        const { ec2Client, waitForInstances } = await import('../../shared/src/aws/ec2.js');
+        const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+        const { waitForInstances } = await import('./instances.js');
         const client = ec2Client(region);
         try {
           await waitForInstances(client, ids, deadline, io, stop);

@@ -24,7 +24,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { InputError } from './errors.js';
-import { shortRuleId } from './findings.js';
 import { expandRepoGlobs } from './workspace.js';
 
 /** What a marker names: a CIS recommendation, another benchmark's control, or a scanner rule. */
@@ -41,6 +40,13 @@ export interface CisChange {
   endLine: number;
   /** The source line, trimmed. */
   text: string;
+}
+
+const RULE_PREFIX = /^xccdf_[^_]+_rule_/;
+
+/** An XCCDF rule id without its `xccdf_<namespace>_rule_` prefix (other ids as they are). */
+export function shortRuleId(id: string): string {
+  return id.replace(RULE_PREFIX, '');
 }
 
 /** The map key of an id: CIS ids as they are, others as `scheme:ID`. */

@@ -1,6 +1,6 @@
 /** Child-process helper: parse one results file and print counts, time and peak RSS as JSON. */
-import { computeScore } from '../../shared/src/findings.js';
-import { parseResultsFile } from '../../shared/src/formats/index.js';
+import { computeScore } from '../../action-scan/src/findings.js';
+import { parseResultsFile } from '../../action-scan/src/formats/index.js';
 
 const file = process.argv[2];
 const t0 = process.hrtime.bigint();

@@ -1,102 +1,68 @@
 /**
- * EC2 access shared by the stages. Endpoints come from the SDK's standard environment variables
- * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2), which is also how tests reach the local sandbox.
+ * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
+ * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
+ * tests reach the local sandbox.
  */
-import {
-  CreateTagsCommand,
-  DescribeImagesCommand,
-  type DescribeImagesCommandOutput,
-  EC2Client,
-  type Image,
-} from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { InputError } from '../errors.js';
+import { isAwsError, toAwsTags } from './tags.js';
 
-export { resolveRegion, validateAmiId, validateRegion } from './validate.js';
-
-/** An image's tags as a plain object. */
-export function imageTags(img: Image | undefined): Record<string, string> {
-  return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+export interface ClientOptions {
+  /** Credentials of an assumed role (another account); the default chain when omitted. */
+  credentials?: AwsCredentialIdentity;
+  /**
+   * `standard`: a few retries (one-off calls). `fanout`: adaptive retry (client-side rate limiting)
+   * with room for long throttling storms, for promote's many parallel copies.
+   */
+  retry?: 'standard' | 'fanout';
 }
 
-export function ec2Client(region: string): EC2Client {
-  return new EC2Client({ region, maxAttempts: 5 });
+function config(region: string, opts: ClientOptions = {}) {
+  const retry = opts.retry === 'fanout' ? { retryMode: 'adaptive', maxAttempts: 20 } : { maxAttempts: 5 };
+  return { region, ...(opts.credentials ? { credentials: opts.credentials } : {}), ...retry };
 }
 
-/** Tag an AMI (and check it exists first, so a wrong id is a clear error, not a partial change). */
-export async function tagImage(
-  client: EC2Client,
-  amiId: string,
-  tags: Record<string, string>,
-): Promise<void> {
-  let images: DescribeImagesCommandOutput;
-  try {
-    images = await client.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
-  } catch (e) {
-    const name = (e as { name?: string }).name ?? '';
-    if (/InvalidAMIID/.test(name)) {
-      throw new InputError(
-        'ami-id',
-        `${amiId} does not exist in this account/region (${name}).`,
-        'check ami-id and aws-region.',
-      );
-    }
-    throw e;
-  }
-  if (!images.Images?.length) {
-    throw new InputError(
-      'ami-id',
-      `${amiId} was not found in this account/region.`,
-      'check ami-id and aws-region.',
-    );
-  }
-  await client.send(
-    new CreateTagsCommand({
-      Resources: [amiId],
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
+export function ec2Client(region: string, opts?: ClientOptions): EC2Client {
+  return new EC2Client(config(region, opts));
+}
+
+export function ssmClient(region: string, opts?: ClientOptions): SSMClient {
+  return new SSMClient(config(region, opts));
+}
+
+export function stsClient(region: string, opts?: ClientOptions): STSClient {
+  return new STSClient(config(region, opts));
 }
 
 /**
- * Wait until every instance is running with system and instance status checks `ok`, logging
- * progress, bounded by `deadline` (ms since epoch). Throws naming the instances that are not ready.
+ * Tag images (and their snapshots, when given among `ids`). With `mustExist` (the input that named
+ * the image), the first id is checked first, so a wrong id is a clear error naming that input, not a partial change.
  */
-export async function waitForInstances(
+export async function tagImages(
   client: EC2Client,
   ids: string[],
-  deadline: number,
-  io: { info(m: string): void },
-  signal?: AbortSignal,
+  tags: Record<string, string>,
+  opts: { mustExist?: string } = {},
 ): Promise<void> {
-  const { DescribeInstanceStatusCommand } = await import('@aws-sdk/client-ec2');
-  let delay = 1000;
-  let last = '';
-  for (;;) {
-    if (signal?.aborted) throw new Error('cancelled while waiting for the instances');
-    const r = await client.send(
-      new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }),
-    );
-    const byId = new Map((r.InstanceStatuses ?? []).map((s) => [s.InstanceId ?? '', s]));
-    const states = ids.map((id) => {
-      const s = byId.get(id);
-      const state = s?.InstanceState?.Name ?? 'unknown';
-      return {
-        id,
-        state,
-        system: s?.SystemStatus?.Status ?? 'unknown',
-        instance: s?.InstanceStatus?.Status ?? 'unknown',
-      };
-    });
-    const line = states
-      .map((s) => `${s.id}: ${s.state}, system ${s.system}, instance ${s.instance}`)
-      .join('; ');
-    if (line !== last) io.info(line);
-    last = line;
-    const dead = states.find((s) => ['terminated', 'shutting-down', 'stopped', 'stopping'].includes(s.state));
-    if (dead) throw new Error(`instance ${dead.id} is ${dead.state}: it will not pass its status checks`);
-    if (states.every((s) => s.state === 'running' && s.system === 'ok' && s.instance === 'ok')) return;
-    if (Date.now() + delay > deadline) throw new Error(`instances not ready before the timeout: ${line}`);
-    await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(delay * 2, 15_000);
+  if (!ids.length) return;
+  const input = opts.mustExist;
+  if (input) {
+    const hint = `check ${input} and aws-region.`;
+    let found: boolean;
+    try {
+      found = Boolean((await client.send(new DescribeImagesCommand({ ImageIds: [ids[0]] }))).Images?.length);
+    } catch (e) {
+      if (!isAwsError(e, /InvalidAMIID/)) throw e;
+      throw new InputError(
+        input,
+        `${ids[0]} does not exist in this account/region (${(e as Error).name}).`,
+        hint,
+      );
+    }
+    if (!found) throw new InputError(input, `${ids[0]} was not found in this account/region.`, hint);
   }
+  await client.send(new CreateTagsCommand({ Resources: ids, Tags: toAwsTags(tags) }));
 }

@@ -1,6 +1,6 @@
 /** Result files → findings, with the format detected from content (never from the file name). */
 import * as fs from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError } from '../../../shared/src/errors.js';
 import type { ResultSet } from '../findings.js';
 import { parseInspecJson } from './inspec.js';
 import { looksLikeInspector2, parseInspector2Json } from './inspector2.js';

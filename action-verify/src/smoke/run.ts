@@ -3,7 +3,7 @@
  * short backoff, and reports what it expected and what it saw last.
  */
 import * as net from 'node:net';
-import type { Io } from '../io.js';
+import type { Io } from '../../../shared/src/io.js';
 import { type Check, type CommandCheck, substitute } from './spec.js';
 
 export interface CheckResult {
@@ -75,7 +75,7 @@ async function command(
   const shown = c.command ?? argv?.join(' ') ?? '';
   if (c.transport === 'ssm') {
     if (!remote.ssm) throw new Fatal('ssm transport needs AWS credentials and a region');
-    const line = c.command ?? (await import('../exec.js')).shellJoin(argv ?? []);
+    const line = c.command ?? (await import('../../../shared/src/exec.js')).shellJoin(argv ?? []);
     r = await remote.ssm(substitute(c.instanceId!, outputs), line, timeoutMs);
   } else {
     if (!remote.sshKey) throw new Fatal('command checks over ssh need the ssh-key input');
@@ -84,7 +84,7 @@ async function command(
       host: substitute(c.host!, outputs),
       port: Number(substitute(c.port, outputs)),
     };
-    const { Ssh } = await import('../ssh.js');
+    const { Ssh } = await import('../../../shared/src/ssh.js');
     const conn = await Ssh.connect(
       target,
       { privateKey: remote.sshKey, knownHosts: remote.sshKnownHosts ?? '', readyTimeoutMs: timeoutMs },

@@ -6,8 +6,8 @@
  *    changed go first, the rest are printed to the log, and the log says how many were not shown.
  */
 import * as fs from 'node:fs';
-import type { AnnotationLevel, Io } from '../io.js';
-import { type PlannedAnnotation, prioritise } from '../report/annotations.js';
+import type { AnnotationLevel, Io } from '../../../shared/src/io.js';
+import { type PlannedAnnotation, prioritise } from './annotations.js';
 
 export const CHECKS_BATCH = 50;
 export const WORKFLOW_COMMAND_LIMIT = 10;

@@ -7,7 +7,8 @@
  * items that failing tests point at, each truncated. Real ARF files reach 50–100 MB.
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { type Finding, normaliseSeverity, type ResultSet, shortRuleId, xccdfStatus } from '../findings.js';
+import { shortRuleId } from '../../../shared/src/cis-map.js';
+import { type Finding, normaliseSeverity, type ResultSet, xccdfStatus } from '../findings.js';
 import { openStream } from './stream.js';
 
 export interface RuleInfo {

@@ -2,8 +2,16 @@
  * Failing findings → annotations at the hardening-script line that implements each CIS control.
  * Pure: no I/O. Delivery (Checks API or workflow commands) is in github/checks.ts.
  */
-import { type ChangeMap, type CisChange, locate, type MarkerScheme, refKey, refLabel } from '../cis-map.js';
-import { type Finding, shortRuleId } from '../findings.js';
+import {
+  type ChangeMap,
+  type CisChange,
+  locate,
+  type MarkerScheme,
+  refKey,
+  refLabel,
+  shortRuleId,
+} from '../../../shared/src/cis-map.js';
+import type { Finding } from '../findings.js';
 
 export interface PlannedAnnotation {
   /** error: a control the hardening code claims fails; warning/notice: not implemented (notice: an engine's own suggestion). */

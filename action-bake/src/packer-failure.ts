@@ -3,7 +3,7 @@
  * reported (`script.sh: line 12: ...` from bash, `script.sh: 12: ...` from dash), and the CIS change
  * nearest above that line. Pure: takes the log lines and the change map.
  */
-import type { ChangeMap, CisChange } from '../cis-map.js';
+import type { ChangeMap, CisChange } from '../../shared/src/cis-map.js';
 
 export interface BuildFailure {
   script?: string;

@@ -1,13 +1,12 @@
 /** EC2 side of the in-use re-scan: which AMIs running instances use, described with their tags. */
 import {
-  CreateTagsCommand,
   DescribeImagesCommand,
   type EC2Client,
   type Image,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import type { InUseImage } from '../in-use.js';
-import { imageTags } from './ec2.js';
+import { imageTags, isAwsError } from '../../shared/src/aws/tags.js';
+import type { InUseImage } from './in-use.js';
 
 export async function findImagesInUse(client: EC2Client, region: string): Promise<InUseImage[]> {
   const counts = new Map<string, number>();
@@ -27,14 +26,14 @@ export async function findImagesInUse(client: EC2Client, region: string): Promis
       const r = await client.send(new DescribeImagesCommand({ ImageIds: chunk }));
       for (const img of r.Images ?? []) if (img.ImageId) described.set(img.ImageId, img);
     } catch (e) {
-      if (!/InvalidAMIID/.test((e as { name?: string }).name ?? '')) throw e;
+      if (!isAwsError(e, /InvalidAMIID/)) throw e;
       // One unknown id fails the whole call: describe them one by one.
       for (const id of chunk) {
         try {
           const img = (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images?.[0];
           if (img) described.set(id, img);
         } catch (e2) {
-          if (!/InvalidAMIID/.test((e2 as { name?: string }).name ?? '')) throw e2;
+          if (!isAwsError(e2, /InvalidAMIID/)) throw e2;
         }
       }
     }
@@ -51,18 +50,4 @@ export async function findImagesInUse(client: EC2Client, region: string): Promis
       known: Boolean(img),
     };
   });
-}
-
-export async function tagImages(
-  client: EC2Client,
-  ids: string[],
-  tags: Record<string, string>,
-): Promise<void> {
-  if (!ids.length) return;
-  await client.send(
-    new CreateTagsCommand({
-      Resources: ids,
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
 }

@@ -1,10 +1,11 @@
 /**
- * Promote's pure logic: inputs, the provenance gate, the destination plan, and which old images
- * retention may retire. No AWS calls here.
+ * Promote's pure logic: its configuration, input parsing, the provenance gate, the destination plan,
+ * the tags copies carry, and which old images retention may retire. No AWS calls here.
  */
 import { createHash } from 'node:crypto';
-import { validateRegion } from '../aws/validate.js';
-import { InputError } from '../errors.js';
+import { TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
+import { validateRegion } from '../../shared/src/aws/validate.js';
+import { InputError } from '../../shared/src/errors.js';
 
 export function parseAccounts(list: string[], input = 'accounts'): string[] {
   for (const a of list) {
@@ -189,11 +190,7 @@ export function parseRequire(raw: string): Requirement[] {
           `"${r}" is not key=value or key>=number.`,
           'e.g. verify=passed,scan=passed,score>=80',
         );
-      const key = m[1].includes(':')
-        ? m[1]
-        : m[1] === 'score'
-          ? 'ami-bakery:cis-score'
-          : `ami-bakery:${m[1]}`;
+      const key = m[1].includes(':') ? m[1] : m[1] === 'score' ? TAG.cisScore : `${TAG_PREFIX}${m[1]}`;
       if (m[2] === '>=' && !Number.isFinite(Number(m[3])))
         throw new InputError('require', `"${r}": ${m[3]} is not a number.`, 'e.g. score>=80');
       return { key, op: m[2] as '=' | '>=', value: m[3].trim(), raw: r };
@@ -202,9 +199,9 @@ export function parseRequire(raw: string): Requirement[] {
 
 /** Which stage writes each provenance tag, for the gate's message. */
 const SET_BY: Record<string, string> = {
-  'ami-bakery:verify': 'written by action-verify when it knows the region, tag-ami',
-  'ami-bakery:scan': 'written by action-scan when given ami-id',
-  'ami-bakery:cis-score': 'written by action-scan when given ami-id',
+  [TAG.verify]: 'written by action-verify when it knows the region, tag-ami',
+  [TAG.scan]: 'written by action-scan when given ami-id',
+  [TAG.cisScore]: 'written by action-scan when given ami-id',
 };
 
 export function evaluateGate(reqs: Requirement[], tags: Record<string, string>): string[] {
@@ -264,4 +261,71 @@ export function retirementCandidates(images: GoldenImage[], retain: number, keep
   const kept = new Set(sorted.slice(0, retain).map((i) => i.imageId));
   kept.add(keep);
   return sorted.filter((i) => !kept.has(i.imageId));
+}
+
+export interface PromoteConfig {
+  amiId: string;
+  sourceRegion: string;
+  regions: string[];
+  accounts: string[];
+  roleArnTemplate?: string;
+  kmsKeys: Map<string, string>;
+  encrypt: boolean;
+  share: ShareTargets;
+  tags: Record<string, string>;
+  nameTemplate: string;
+  ssmParameter?: string;
+  deprecateAfterMs?: number;
+  retain?: number;
+  maxConcurrency: number;
+  /** [] only when the gate was turned off explicitly (require: none) */
+  require: Requirement[];
+  dryRun: boolean;
+  /** the whole run's time limit: after it, promote stops waiting and says what is done */
+  deadlineMs: number;
+}
+
+/**
+ * The tags every copy carries: the source's own `ami-bakery:*` provenance, the user's tags, and the
+ * copy's lineage; `gate=none` when the gate was turned off. Status is added per phase.
+ */
+export function destinationTags(
+  sourceTags: Record<string, string>,
+  cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion' | 'tags' | 'require'>,
+  family: string,
+): Record<string, string> {
+  const provenance: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sourceTags)) if (k.startsWith(TAG_PREFIX)) provenance[k] = v;
+  return {
+    ...provenance,
+    ...cfg.tags,
+    [TAG.sourceAmi]: cfg.amiId,
+    [TAG.sourceRegion]: cfg.sourceRegion,
+    [TAG.family]: family,
+    ...(cfg.require.length ? {} : { [TAG.gate]: 'none' }),
+  };
+}
+
+/** Earlier copies of a source in one destination: the one to reuse (available, else pending) and the broken rest. */
+export function classifyCopies<T extends { ImageId?: string; State?: string }>(
+  found: T[],
+  amiId: string,
+): { usable?: T; broken: T[] } {
+  const mine = found.filter((i) => i.ImageId !== amiId && i.State !== 'deregistered');
+  const usable = mine.find((i) => i.State === 'available') ?? mine.find((i) => i.State === 'pending');
+  const broken = mine.filter((i) => i !== usable && i.State !== 'available' && i.State !== 'pending');
+  return { usable, broken };
+}
+
+/** `{ account: { region: amiId } }` of the destinations that have an image. */
+export function amisOf(
+  ds: Array<{ account: string; region: string; imageId?: string }>,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const d of ds) {
+    if (!d.imageId) continue;
+    out[d.account] ??= {};
+    out[d.account][d.region] = d.imageId;
+  }
+  return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Re-scanning the images in use (the AMI Factory practice): which AMIs running instances use,
  * which of those are our golden images, the newest golden one to scan, and which to tag when that
- * scan fails. Pure: the EC2 calls are in aws/in-use.ts.
+ * scan fails. Pure: the EC2 calls are in in-use-aws.ts.
  */
+import { TAG } from '../../shared/src/aws/tags.js';
 
 export interface InUseImage {
   region: string;
@@ -16,8 +17,8 @@ export interface InUseImage {
   known: boolean;
 }
 
-export const isGolden = (i: InUseImage): boolean => i.tags['ami-bakery:status'] === 'golden';
-const familyOf = (i: InUseImage) => i.tags['ami-bakery:family'] ?? '';
+export const isGolden = (i: InUseImage): boolean => i.tags[TAG.status] === 'golden';
+const familyOf = (i: InUseImage) => i.tags[TAG.family] ?? '';
 
 /** The newest golden image in use (by creation date; ties by image id for determinism). */
 export function newestGolden(images: InUseImage[]): InUseImage | undefined {
@@ -37,7 +38,7 @@ export function vulnerableImages(images: InUseImage[], scanned: string): InUseIm
   const s = images.find((i) => i.imageId === scanned);
   if (!s) return [];
   // Copies of the scanned image in other regions/accounts are the same image, whatever their date.
-  const lineage = (i: InUseImage) => i.tags['ami-bakery:source-ami'] ?? i.imageId;
+  const lineage = (i: InUseImage) => i.tags[TAG.sourceAmi] ?? i.imageId;
   return images.filter(
     (i) =>
       i.imageId === scanned ||
@@ -71,7 +72,7 @@ export function inUseTable(images: InUseImage[], scanned?: string, vulnerable = 
     '|---|---|---|---|---:|---|---|',
     ...rows.map(
       (i) =>
-        `| ${i.region} | \`${i.imageId}\` | ${i.name ?? (i.known ? '' : '(not visible)')} | ${(i.creationDate ?? '').slice(0, 10)} | ${i.instances} | ${isGolden(i) ? 'yes' : 'no'} | ${[i.imageId === scanned ? 'scanned' : '', outdated.has(i.imageId) ? 'outdated' : '', vulnerable.has(i.imageId) || i.tags['ami-bakery:vulnerable'] === 'true' ? 'vulnerable' : ''].filter(Boolean).join(', ')} |`,
+        `| ${i.region} | \`${i.imageId}\` | ${i.name ?? (i.known ? '' : '(not visible)')} | ${(i.creationDate ?? '').slice(0, 10)} | ${i.instances} | ${isGolden(i) ? 'yes' : 'no'} | ${[i.imageId === scanned ? 'scanned' : '', outdated.has(i.imageId) ? 'outdated' : '', vulnerable.has(i.imageId) || i.tags[TAG.vulnerable] === 'true' ? 'vulnerable' : ''].filter(Boolean).join(', ')} |`,
     ),
   ].join('\n');
 }

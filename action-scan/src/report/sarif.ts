@@ -4,7 +4,7 @@
  * partialFingerprint that is stable across runs (it does not include the line number).
  */
 import { createHash } from 'node:crypto';
-import { shortRuleId } from '../findings.js';
+import { shortRuleId } from '../../../shared/src/cis-map.js';
 import type { PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {

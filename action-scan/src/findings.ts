@@ -127,13 +127,6 @@ export function computeScore(findings: readonly Finding[]): Score {
   };
 }
 
-const RULE_PREFIX = /^xccdf_[^_]+_rule_/;
-
-/** An XCCDF rule id without its `xccdf_<namespace>_rule_` prefix (other ids as they are). */
-export function shortRuleId(id: string): string {
-  return id.replace(RULE_PREFIX, '');
-}
-
 export function normaliseSeverity(s: string | undefined): Severity {
   switch ((s ?? '').toLowerCase()) {
     case 'critical':

@@ -1,0 +1,215 @@
+/**
+ * Publishing: once every destination holds an available copy, tag them golden, share, set
+ * deprecation and the SSM parameter, retire old images of the family; with encrypt, close the
+ * temporary share of the build AMI and record it as promoted. Idempotent.
+ */
+import {
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  type EC2Client,
+  EnableImageDeprecationCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { snapshotIdsOf, TAG, toAwsTags } from '../../shared/src/aws/tags.js';
+import { messageOf } from '../../shared/src/errors.js';
+import type { Io } from '../../shared/src/io.js';
+import { type Account, type Clients, shareSource } from './aws.js';
+import type { DestResult } from './copy.js';
+import { type GoldenImage, type PromoteConfig, retirementCandidates } from './plan.js';
+
+/** Every result golden (tags, shares, deprecation, SSM) and retention per destination; failures are marked on the result. */
+export async function publishAll(
+  io: Io,
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  results: DestResult[],
+  family: string,
+  goldenTags: Record<string, string>,
+): Promise<void> {
+  await Promise.all(
+    results.map(async (r) => {
+      const acct = accounts.get(r.account)!;
+      const ec2 = clients.ec2(acct, r.region);
+      const label = `${r.account}/${r.region}`;
+      try {
+        await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId!, goldenTags);
+        r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId!) : 0;
+      } catch (e) {
+        r.outcome = 'failed';
+        r.error = messageOf(e).slice(0, 300);
+        io.warning(`${label}: ${r.error}`);
+      }
+    }),
+  );
+}
+
+/**
+ * After an encrypted promote: the temporary share for copying ends (the build AMI stays private),
+ * and the build AMI is tagged promoted (never golden) so retention retires old ones too.
+ * Returns how many old build AMIs were retired.
+ */
+export async function closeBuildAmi(
+  io: Io,
+  cfg: PromoteConfig,
+  srcEc2: EC2Client,
+  label: string,
+  copiers: string[],
+  sourceSnapshots: string[],
+  family: string,
+): Promise<number> {
+  if (copiers.length) {
+    await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
+    io.info(
+      `Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`,
+    );
+  }
+  await srcEc2.send(
+    new CreateTagsCommand({
+      Resources: [cfg.amiId, ...sourceSnapshots],
+      Tags: toAwsTags({ [TAG.status]: 'promoted', [TAG.family]: family }),
+    }),
+  );
+  if (!cfg.retain) return 0;
+  return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
+}
+
+/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
+async function finish(
+  io: Io,
+  cfg: PromoteConfig,
+  ec2: EC2Client,
+  ssm: SSMClient,
+  label: string,
+  imageId: string,
+  tags: Record<string, string>,
+): Promise<void> {
+  const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  const snaps = snapshotIdsOf(img);
+  await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snaps], Tags: toAwsTags(tags) }));
+  const s = cfg.share;
+  if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+    await ec2.send(
+      new ModifyImageAttributeCommand({
+        ImageId: imageId,
+        LaunchPermission: {
+          Add: [
+            ...s.accounts.map((UserId) => ({ UserId })),
+            ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
+            ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
+          ],
+        },
+      }),
+    );
+    if (s.accounts.length) {
+      for (const snap of snaps)
+        await ec2.send(
+          new ModifySnapshotAttributeCommand({
+            SnapshotId: snap,
+            Attribute: 'createVolumePermission',
+            OperationType: 'add',
+            UserIds: s.accounts,
+          }),
+        );
+    }
+  }
+  if (cfg.deprecateAfterMs) {
+    await ec2.send(
+      new EnableImageDeprecationCommand({
+        ImageId: imageId,
+        DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
+      }),
+    );
+  }
+  if (cfg.ssmParameter) {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: cfg.ssmParameter,
+        Value: imageId,
+        Type: 'String',
+        DataType: 'aws:ec2:image',
+        Overwrite: true,
+      }),
+    );
+  }
+  io.info(
+    `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`,
+  );
+}
+
+/** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
+async function retire(
+  io: Io,
+  ec2: EC2Client,
+  label: string,
+  family: string,
+  retain: number,
+  current: string,
+  status: 'golden' | 'promoted' = 'golden',
+): Promise<number> {
+  const imgs =
+    (
+      await ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [
+            { Name: `tag:${TAG.status}`, Values: [status] },
+            { Name: `tag:${TAG.family}`, Values: [family] },
+          ],
+        }),
+      )
+    ).Images ?? [];
+  const golden: GoldenImage[] = imgs
+    .filter((i) => i.State === 'available')
+    .map((i) => ({
+      imageId: i.ImageId!,
+      name: i.Name ?? '',
+      creationDate: i.CreationDate ?? '',
+      snapshotIds: snapshotIdsOf(i),
+    }));
+  const candidates = retirementCandidates(golden, retain, current);
+  if (!candidates.length) return 0;
+  const inUse = new Set<string>();
+  const running = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
+  );
+  for (const r of running.Reservations ?? [])
+    for (const i of r.Instances ?? []) if (i.ImageId) inUse.add(i.ImageId);
+  const lts = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];
+  for (const lt of lts) {
+    const v = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: lt.LaunchTemplateId,
+        Versions: ['$Default'],
+      }),
+    );
+    for (const ver of v.LaunchTemplateVersions ?? [])
+      if (ver.LaunchTemplateData?.ImageId) inUse.add(ver.LaunchTemplateData.ImageId);
+  }
+  let n = 0;
+  for (const c of candidates) {
+    if (inUse.has(c.imageId)) {
+      io.info(
+        `${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`,
+      );
+      continue;
+    }
+    await ec2.send(new DeregisterImageCommand({ ImageId: c.imageId }));
+    for (const s of c.snapshotIds) await ec2.send(new DeleteSnapshotCommand({ SnapshotId: s }));
+    io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,68 @@
+/**
+ * The `ami-bakery:*` tags: the contract between the stages (bake writes provenance, verify and scan
+ * write verdicts, promote reads them as its gate and marks copies). Every key is named here once.
+ * No AWS SDK import: these are plain values, cheap to load before inputs are validated.
+ */
+import type { Image } from '@aws-sdk/client-ec2';
+
+export const TAG_PREFIX = 'ami-bakery:';
+
+export const TAG = {
+  /** bake: the commit, run and template the image was built from. */
+  commit: 'ami-bakery:commit',
+  runUrl: 'ami-bakery:run-url',
+  template: 'ami-bakery:template',
+  /** bake: how many CIS changes the hardening files carry, and their hash. */
+  cisChanges: 'ami-bakery:cis-changes',
+  hardeningSha: 'ami-bakery:hardening-sha',
+  /**
+   * The image this one came from. On a baked AMI: the base (source) AMI Packer started from.
+   * On a promoted copy: the baked AMI it was copied from (promote finds its copies by it).
+   */
+  sourceAmi: 'ami-bakery:source-ami',
+  /** verify / scan verdicts, read by promote's gate. */
+  verify: 'ami-bakery:verify',
+  scan: 'ami-bakery:scan',
+  cisScore: 'ami-bakery:cis-score',
+  cisProfile: 'ami-bakery:cis-profile',
+  /** promote: candidate → golden on copies; promoted on an encrypted promote's build AMI. */
+  status: 'ami-bakery:status',
+  sourceRegion: 'ami-bakery:source-region',
+  family: 'ami-bakery:family',
+  /** promote: `none` when the provenance gate was turned off explicitly. */
+  gate: 'ami-bakery:gate',
+  /** scan in-use: a re-scan found the image vulnerable. */
+  vulnerable: 'ami-bakery:vulnerable',
+  vulnerableSince: 'ami-bakery:vulnerable-since',
+  vulnerableReason: 'ami-bakery:vulnerable-reason',
+} as const;
+
+export type TagKey = (typeof TAG)[keyof typeof TAG];
+
+/** `{ key: value }` → the SDK's `[{ Key, Value }]`. */
+export function toAwsTags(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** An image's tags as a plain object. */
+export function imageTags(img: Pick<Image, 'Tags'> | undefined): Record<string, string> {
+  return Object.fromEntries((img?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/** The EBS snapshots behind an image. */
+export function snapshotIdsOf(img: Pick<Image, 'BlockDeviceMappings'> | undefined): string[] {
+  return (img?.BlockDeviceMappings ?? [])
+    .map((b) => b.Ebs?.SnapshotId)
+    .filter((s): s is string => Boolean(s));
+}
+
+/** The error code of an AWS SDK error (`name`, or `Code` on some XML errors); '' for anything else. */
+export function awsErrorName(e: unknown): string {
+  return (e as { name?: string }).name ?? (e as { Code?: string }).Code ?? '';
+}
+
+/** Whether `e` is an AWS error whose code matches `code` (e.g. /InvalidAMIID/ or 'ResourceLimitExceeded'). */
+export function isAwsError(e: unknown, code: RegExp | string): boolean {
+  const name = awsErrorName(e);
+  return typeof code === 'string' ? name === code : code.test(name);
+}
