@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,18 +42,29 @@ export interface CliProcess {
   result: Promise<CliResult>;
 }
 
-/** Start the real CLI (bin/ami-bakery.mjs) in a child process, e.g. to signal it mid-run. */
+/** tsx's loader by URL: `--import tsx` would resolve from the child's cwd, often a temp dir. */
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/**
+ * Start the real CLI in a child process, e.g. to signal it mid-run. It runs from its sources
+ * (cli/src/main.ts through tsx), so the suite tests the code as edited; test/cli-bundle.test.ts runs
+ * the committed bundle behind bin/ami-bakery.mjs, which users run.
+ */
 export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   for (const k of Object.keys(env)) {
     // keep the child out of any surrounding GitHub Actions context unless a test sets it
     if (/^(GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !(opts.env && k in opts.env)) delete env[k];
   }
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ami-bakery.mjs'), ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, path.join(ROOT, 'cli', 'src', 'main.ts'), ...args],
+    {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   let log = '';
@@ -72,7 +83,7 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   return { child, log: () => log, result };
 }
 
-/** Run the real CLI (bin/ami-bakery.mjs) in a child process. */
+/** Run the real CLI (from its sources, see startCli) in a child process. */
 export function runCli(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},

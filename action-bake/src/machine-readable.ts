@@ -2,6 +2,7 @@
  * Packer's `-machine-readable` output: `timestamp,target,type,data...` per line. Commas inside data
  * are escaped as `%!(PACKER_COMMA)`, newlines as a literal `\n`. Pure: no I/O.
  */
+import { REGION_FORM } from '../../shared/src/aws/validate.js';
 export interface MachineLine {
   timestamp: number;
   target: string;
@@ -74,7 +75,7 @@ export class ArtifactCollector {
   }
 }
 
-const AMI_PAIR = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):(ami-[0-9a-f]{8,17})$/;
+const AMI_PAIR = new RegExp(`^(${REGION_FORM}):(ami-[0-9a-f]{8,17})$`);
 
 /** amazon-ebs (and -chroot, -ebssurrogate, ...) artifact ids: `region:ami-...` pairs joined by commas. */
 export function amisFromArtifactId(id: string | undefined): Record<string, string> {

@@ -30,6 +30,11 @@ export function newestGolden(images: InUseImage[]): InUseImage | undefined {
     )[0];
 }
 
+/** The image an in-use re-scan scans: the newest golden one in use in `region`, else anywhere. */
+export function chooseInUseImage(images: InUseImage[], region?: string): InUseImage | undefined {
+  return newestGolden(images.filter((i) => i.region === region)) ?? newestGolden(images);
+}
+
 /**
  * When the scan of `scanned` failed: it, and every golden image in use of the same family that is
  * not newer (it carries at most the same hardening), are vulnerable. Newer images are left alone.

@@ -27,8 +27,8 @@ import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { loadDatastreamRules, parseResultsFile } from './formats/index.js';
 import type { RuleInfo } from './formats/xccdf.js';
 import { evaluateScanGate, type FailOn, type GateResult, parseFailOn } from './gate.js';
-import { type InUseImage, inUseTable, isGolden, newestGolden, vulnerableImages } from './in-use.js';
-import { parseChangedLines, planAnnotations } from './report/annotations.js';
+import { chooseInUseImage, type InUseImage, inUseTable, isGolden, vulnerableImages } from './in-use.js';
+import { type PlannedAnnotation, parseChangedLines, planAnnotations } from './report/annotations.js';
 import {
   CHECK_SUMMARY_LIMIT,
   checkTargetFromEnv,
@@ -393,10 +393,9 @@ export interface ScanOutcome {
   diff?: BaselineDiff;
 }
 
-/** in-use: find the images running instances use; choose the newest golden one to scan. */
-async function discoverInUse(io: Io, cfg: ScanConfig): Promise<InUseImage[]> {
-  const regions = cfg.inUse!.regions;
-  const images = await io.group(`Images in use in ${regions.join(', ')}`, async () => {
+/** in-use: the images running instances use, in every region asked for. */
+async function discoverInUse(io: Io, regions: string[]): Promise<InUseImage[]> {
+  return io.group(`Images in use in ${regions.join(', ')}`, async () => {
     const { ec2Client } = await import('../../shared/src/aws/ec2.js');
     const { findImagesInUse } = await import('./in-use-aws.js');
     const all: InUseImage[] = [];
@@ -409,37 +408,25 @@ async function discoverInUse(io: Io, cfg: ScanConfig): Promise<InUseImage[]> {
     }
     return all;
   });
-  io.setOutput('in-use-amis', JSON.stringify(images));
-  if (!cfg.amiId) {
-    const inRegion = newestGolden(images.filter((i) => i.region === cfg.awsRegion));
-    const newest = inRegion ?? newestGolden(images);
-    if (newest) {
-      cfg.amiId = newest.imageId;
-      cfg.awsRegion = newest.region;
-      io.info(`Newest golden image in use: ${newest.imageId} (${newest.name ?? ''}, ${newest.region})`);
-    } else io.warning('No golden image (tag ami-bakery:status=golden) is used by a running instance.');
-  }
-  io.setOutput('ami-id', cfg.amiId ?? '');
-  return images;
 }
 
 /** Tags the vulnerable images in use that are ours (golden) and the scanned one; returns those tagged. */
 async function tagVulnerable(
   io: Io,
-  cfg: ScanConfig,
+  scanned: string,
   images: InUseImage[],
   score: number,
   reasons: string[],
 ): Promise<InUseImage[]> {
-  const toTag = vulnerableImages(images, cfg.amiId!).filter(
-    (v) => v.imageId === cfg.amiId || (v.known && isGolden(v)),
+  const toTag = vulnerableImages(images, scanned).filter(
+    (v) => v.imageId === scanned || (v.known && isGolden(v)),
   );
   if (!toTag.length) return [];
   const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
   const tags = {
     [TAG.vulnerable]: 'true',
     [TAG.vulnerableSince]: new Date().toISOString().slice(0, 10),
-    [TAG.vulnerableReason]: `re-scan of ${cfg.amiId}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
+    [TAG.vulnerableReason]: `re-scan of ${scanned}: ${score}%; ${reasons.join('; ')}`.slice(0, 255),
   };
   await io.group(`Tagging ${toTag.length} image(s) in use as vulnerable`, async () => {
     for (const region of [...new Set(toTag.map((v) => v.region))]) {
@@ -473,18 +460,36 @@ function workflowFile(env: NodeJS.ProcessEnv, root: string): string | undefined 
   return m && fs.existsSync(path.join(root, m[1])) ? m[1] : undefined;
 }
 
+/** The image a scan is about: the `ami-id` input, else (in-use) the newest golden image in use. */
+export interface ScanSubject {
+  amiId?: string;
+  region?: string;
+}
+
 export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome | undefined> {
   const cfg = readConfig(io);
-  const inUseImages = cfg.inUse ? await discoverInUse(io, cfg) : undefined;
+  const inUseImages = cfg.inUse ? await discoverInUse(io, cfg.inUse.regions) : undefined;
+  let subject: ScanSubject = { amiId: cfg.amiId, region: cfg.awsRegion };
+  if (inUseImages) {
+    if (!cfg.amiId) {
+      const chosen = chooseInUseImage(inUseImages, cfg.awsRegion);
+      if (chosen) {
+        subject = { amiId: chosen.imageId, region: chosen.region };
+        io.info(`Newest golden image in use: ${chosen.imageId} (${chosen.name ?? ''}, ${chosen.region})`);
+      } else io.warning(`No golden image (tag ${TAG.status}=golden) is used by a running instance.`);
+    }
+    io.setOutput('in-use-amis', JSON.stringify(inUseImages));
+    io.setOutput('ami-id', subject.amiId ?? '');
+  }
   if (cfg.target.kind === 'none') {
     await io.appendSummary(
       [
         '## ami-bakery: images in use',
         '',
-        inUseImages!.length ? inUseTable(inUseImages!, cfg.amiId) : 'No running instances.',
+        inUseImages!.length ? inUseTable(inUseImages!, subject.amiId) : 'No running instances.',
         '',
-        cfg.amiId
-          ? `Newest golden image in use: \`${cfg.amiId}\` (${cfg.awsRegion}); scan it with the same action, \`ami-id\` set to it.`
+        subject.amiId
+          ? `Newest golden image in use: \`${subject.amiId}\` (${subject.region}); scan it with the same action, \`ami-id\` set to it.`
           : '',
         '',
       ].join('\n'),
@@ -500,7 +505,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   });
   if (cfg.failOn === 'none' && cfg.minScore === undefined && !cfg.failOnNewFailures)
     io.warning(
-      'fail-on: none and no min-score: this scan gates nothing. The AMI is tagged ami-bakery:scan=ungated, which promote does not accept as passed.',
+      `fail-on: none and no min-score: this scan gates nothing. The AMI is tagged ${TAG.scan}=ungated, which promote does not accept as passed.`,
     );
 
   let dir: string | undefined;
@@ -509,20 +514,27 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     return dir;
   };
   try {
-    return await scanWith(io, cfg, changeMap, work, inUseImages, signal);
+    const collected = await collectResults(io, cfg, work, signal);
+    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages);
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function scanWith(
+/** The engine's result files, parsed; `kept`: the raw result files that remain after the run. */
+interface Collected {
+  files: string[];
+  sets: ResultSet[];
+  kept: string[];
+}
+
+/** Run the engine (or take the given result files), parse every file, keep the raw results where asked. */
+async function collectResults(
   io: Io,
   cfg: ScanConfig,
-  changeMap: ChangeMap,
   work: () => string,
-  inUseImages: InUseImage[] | undefined,
   signal?: AbortSignal,
-): Promise<ScanOutcome> {
+): Promise<Collected> {
   const engine = await runEngine(io, cfg, work, signal);
   const datastream = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
   let dsRules: Map<string, RuleInfo> | undefined;
@@ -549,15 +561,39 @@ async function scanWith(
     }
   });
   // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
-  let keptResults = cfg.target.kind === 'results' ? engine.files : [];
+  let kept = cfg.target.kind === 'results' ? engine.files : [];
   if (cfg.target.kind !== 'results') {
     if (cfg.resultsFile) {
       fs.mkdirSync(path.dirname(path.resolve(cfg.resultsFile)), { recursive: true });
       fs.copyFileSync(engine.files[0], cfg.resultsFile);
-      keptResults = [cfg.resultsFile];
+      kept = [cfg.resultsFile];
       io.info(`Results kept at ${cfg.resultsFile}`);
     } else io.info('Raw results deleted after parsing (set results-file to keep them).');
   }
+  return { files: engine.files, sets, kept };
+}
+
+/** Everything the scan concluded from the results: score, annotations, the report, the gate. */
+interface Analysis {
+  merged: ReturnType<typeof mergeResultSets>;
+  score: number;
+  weightedScore: number;
+  counts: ScanReport['counts'];
+  profileKey: string;
+  label: string;
+  annotations: PlannedAnnotation[];
+  report: ScanReport;
+  diff?: BaselineDiff;
+  gate: GateResult;
+}
+
+async function analyse(
+  io: Io,
+  cfg: ScanConfig,
+  subject: ScanSubject,
+  changeMap: ChangeMap,
+  { files, sets, kept }: Collected,
+): Promise<Analysis> {
   const merged = mergeResultSets(sets);
   const { score, weightedScore, counts } = computeScore(merged.findings);
   if (counts.total === 0) {
@@ -582,9 +618,7 @@ async function scanWith(
 
   // Every finding needs a place: the template, else the first hardening file, else the results
   // file, else the workflow file (all repository paths).
-  const resultsInRepo = keptResults
-    .map((f) => insideRoot(cfg.root, path.resolve(f)))
-    .find((f) => f && f !== '.');
+  const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
   const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
   const annotations = planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme });
   const locationOf = new Map(
@@ -593,34 +627,44 @@ async function scanWith(
       a.implemented && a.file ? `${a.file}:${a.line}` : undefined,
     ]),
   );
-
   const report: ScanReport = {
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
     profile: merged.profile,
     target: merged.target,
-    sources: engine.files,
+    sources: files,
     score,
     weightedScore,
     counts,
     hardeningSha: changeMap.sha256,
-    amiId: cfg.amiId,
+    amiId: subject.amiId,
     findings: merged.findings
       .filter((f) => f.status !== 'notselected')
       .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
   };
   const diff = baseline ? compareReports(report, baseline) : undefined;
   const gate = evaluateScanGate({ score, annotations, diff }, cfg);
-  const gatePassed = gate.verdict !== 'failed';
-  const native = sets.map((s) => s.nativeScore).filter((n) => n !== undefined);
+  return { merged, score, weightedScore, counts, profileKey, label, annotations, report, diff, gate };
+}
 
-  const title = `${label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`;
+async function scanWith(
+  io: Io,
+  cfg: ScanConfig,
+  subject: ScanSubject,
+  changeMap: ChangeMap,
+  collected: Collected,
+  inUseImages: InUseImage[] | undefined,
+): Promise<ScanOutcome> {
+  const a = await analyse(io, cfg, subject, changeMap, collected);
+  const { score, weightedScore, counts, annotations, gate, diff } = a;
+  const { sets } = collected;
+  const native = sets.map((s) => s.nativeScore).filter((n) => n !== undefined);
   const summaryFor = (delivery?: string, limit?: number) =>
     buildSummary(
       {
-        title: `ami-bakery scan: ${label}`,
-        profile: merged.profile,
-        target: merged.target,
+        title: `ami-bakery scan: ${a.label}`,
+        profile: a.merged.profile,
+        target: a.merged.target,
         score,
         weightedScore,
         counts,
@@ -635,14 +679,13 @@ async function scanWith(
       },
       limit,
     );
-  const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
   const delivery = await io.group(`Annotations (${annotations.length})`, () =>
     deliverAnnotations(
       io,
-      target,
+      checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName),
       annotations,
       {
-        title,
+        title: `${a.label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`,
         summary: summaryFor(undefined, CHECK_SUMMARY_LIMIT),
         conclusion:
           gate.verdict === 'failed'
@@ -654,51 +697,10 @@ async function scanWith(
       () => changedLinesFromGit(io.env, cfg.root),
     ),
   );
-
-  if (cfg.sarifFile) {
-    const sarif = buildSarif(annotations, { toolVersion: VERSION, category: profileKey });
-    fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
-    fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
-  }
-  if (cfg.reportFile) {
-    fs.mkdirSync(path.dirname(path.resolve(cfg.reportFile)), { recursive: true });
-    fs.writeFileSync(cfg.reportFile, JSON.stringify(report, null, 2));
-    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, profileKey);
-  }
+  await writeReports(io, cfg, a);
   await io.appendSummary(summaryFor(deliveryNote(delivery, annotations.length, cfg.checkName)));
-
-  if (cfg.amiId && cfg.awsRegion) {
-    const tags = {
-      [TAG.cisScore]: String(score),
-      [TAG.cisProfile]: profileKey,
-      [TAG.scan]: gate.verdict,
-    };
-    await io.group(`Tagging ${cfg.amiId} in ${cfg.awsRegion}`, async () => {
-      const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
-      await tagImages(ec2Client(cfg.awsRegion!), [cfg.amiId!], tags, { mustExist: 'ami-id' });
-      io.info(
-        Object.entries(tags)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' '),
-      );
-    });
-  }
-
-  if (inUseImages && cfg.amiId) {
-    const vulnerable = gatePassed ? [] : await tagVulnerable(io, cfg, inUseImages, score, gate.reasons);
-    io.setOutput(
-      'vulnerable',
-      JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
-    );
-    await io.appendSummary(
-      [
-        '### Images in use',
-        '',
-        inUseTable(inUseImages, cfg.amiId, new Set(vulnerable.map((v) => v.imageId))),
-        '',
-      ].join('\n'),
-    );
-  }
+  await tagScanned(io, subject, a);
+  if (inUseImages && subject.amiId) await reportInUse(io, subject.amiId, inUseImages, a);
 
   io.info(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
@@ -718,10 +720,11 @@ async function scanWith(
   io.setOutput('gate', gate.verdict);
   io.setOutput('report-file', cfg.reportFile);
   io.setOutput('sarif-file', cfg.sarifFile);
-  io.setOutput('results-file', keptResults.join('\n'));
+  io.setOutput('results-file', collected.kept.join('\n'));
   io.setOutput('annotations', annotations.length);
   io.setOutput('annotations-delivered', delivery.shown);
-  if (gate.verdict === 'failed') throw new GateError(`Scan gate failed: ${gate.reasons.join('; ')}`);
+  const gatePassed = gate.verdict !== 'failed';
+  if (!gatePassed) throw new GateError(`Scan gate failed: ${gate.reasons.join('; ')}`);
   return {
     score,
     weightedScore,
@@ -733,6 +736,58 @@ async function scanWith(
     delivery,
     diff,
   };
+}
+
+/** The SARIF file and the JSON report (and the baseline cache from it). */
+async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<void> {
+  if (cfg.sarifFile) {
+    const sarif = buildSarif(a.annotations, { toolVersion: VERSION, category: a.profileKey });
+    fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
+    fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
+  }
+  if (cfg.reportFile) {
+    fs.mkdirSync(path.dirname(path.resolve(cfg.reportFile)), { recursive: true });
+    fs.writeFileSync(cfg.reportFile, JSON.stringify(a.report, null, 2));
+    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
+  }
+}
+
+/** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */
+async function tagScanned(io: Io, subject: ScanSubject, a: Analysis): Promise<void> {
+  const { amiId, region } = subject;
+  if (!amiId || !region) return;
+  const tags = {
+    [TAG.cisScore]: String(a.score),
+    [TAG.cisProfile]: a.profileKey,
+    [TAG.scan]: a.gate.verdict,
+  };
+  await io.group(`Tagging ${amiId} in ${region}`, async () => {
+    const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
+    await tagImages(ec2Client(region), [amiId], tags, { mustExist: 'ami-id' });
+    io.info(
+      Object.entries(tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    );
+  });
+}
+
+/** in-use: a failed re-scan tags the vulnerable images in use; the table shows them all. */
+async function reportInUse(io: Io, scanned: string, images: InUseImage[], a: Analysis): Promise<void> {
+  const vulnerable =
+    a.gate.verdict === 'failed' ? await tagVulnerable(io, scanned, images, a.score, a.gate.reasons) : [];
+  io.setOutput(
+    'vulnerable',
+    JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
+  );
+  await io.appendSummary(
+    [
+      '### Images in use',
+      '',
+      inUseTable(images, scanned, new Set(vulnerable.map((v) => v.imageId))),
+      '',
+    ].join('\n'),
+  );
 }
 
 /** What the summary says of the annotations: exactly what reached the reader. */

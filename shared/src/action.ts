@@ -1,12 +1,14 @@
 /**
- * The thin glue every action's main.ts uses: run a stage with the @actions/core Io, turn errors into
- * a failed step, and forward SIGINT/SIGTERM (a cancelled job) as an AbortSignal so the stage can stop
- * its child processes and clean up before exiting.
+ * How a stage is run, once for both hosts: the GitHub Actions entry points (each action's src/main.ts,
+ * with the @actions/core Io) and the CLI (cli/, with the console Io). `runStage` forwards
+ * SIGINT/SIGTERM (a cancelled job, or Ctrl-C) as an AbortSignal so the stage can stop its child
+ * processes and clean up before exiting.
  */
 import * as core from '@actions/core';
 import { messageOf } from './errors.js';
 import { actionsIo, type Io } from './io.js';
 
+/** A stage: reads its inputs from `io`, stops when `signal` aborts, throws to fail. */
 export type StageRun = (io: Io, signal: AbortSignal) => Promise<unknown>;
 
 /**
@@ -34,17 +36,35 @@ export function abortOnSignals(
   };
 }
 
-export async function runAction(stage: StageRun, opts: { postStep?: boolean } = {}): Promise<void> {
+/** The outcome of a stage run: `error` is what it threw (undefined when it succeeded). */
+export interface StageOutcome {
+  ok: boolean;
+  error?: unknown;
+}
+
+/** Run a stage with signal handling; never throws: the host decides how a failure is shown. */
+export async function runStage(
+  stage: StageRun,
+  io: Io,
+  say: { first?: (sig: NodeJS.Signals) => void; again: (message: string) => void },
+): Promise<StageOutcome> {
   const controller = new AbortController();
-  const remove = abortOnSignals(controller, {
-    first: (sig) => core.warning(`Received ${sig}: stopping and cleaning up.`),
-    again: (m) => core.info(m),
-  });
+  const remove = abortOnSignals(controller, say);
   try {
-    await stage(actionsIo(process.env, opts), controller.signal);
+    await stage(io, controller.signal);
+    return { ok: true };
   } catch (e) {
-    core.setFailed(messageOf(e));
+    return { ok: false, error: e };
   } finally {
     remove();
   }
+}
+
+/** The action host: the runner's inputs, outputs and state; a failure fails the step. */
+export async function runAction(stage: StageRun, opts: { postStep?: boolean } = {}): Promise<void> {
+  const outcome = await runStage(stage, actionsIo(process.env, opts), {
+    first: (sig) => core.warning(`Received ${sig}: stopping and cleaning up.`),
+    again: (m) => core.info(m),
+  });
+  if (!outcome.ok) core.setFailed(messageOf(outcome.error));
 }

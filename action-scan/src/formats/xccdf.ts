@@ -109,87 +109,104 @@ function newOvalReport(): OvalReport {
   };
 }
 
-export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
-  const res: XccdfParseResult = { kind: 'xccdf', rules: new Map(), testResults: [], oval: new Map() };
-  const parser = new SaxesParser({ xmlns: false, position: true });
-
-  const stack: string[] = [];
-  let rootSeen = false;
+/**
+ * The SAX handler behind parseXccdfFile: one pass over ARF, XCCDF results or a data stream, keeping
+ * what the findings need (rules, rule results, and the OVAL evidence of failing tests).
+ */
+class XccdfReader {
+  readonly res: XccdfParseResult = { kind: 'xccdf', rules: new Map(), testResults: [], oval: new Map() };
+  rootSeen = false;
+  private stack: string[] = [];
   // current contexts
-  let rule: RuleInfo | undefined;
-  let ruleDepth = -1;
-  let tr: TestResultData | undefined;
-  let rr: RuleResult | undefined;
-  let report: string | undefined; // ARF report id
-  let reportDepth = -1;
-  let inOvalResults = false;
-  let ovalResultsDepth = -1;
-  let inResultsSection = false; // oval_results > results
-  let def: { id: string; leaves: Array<{ test?: string; def?: string }>; failing: boolean } | undefined;
-  let test: { id: string; data: OvalTestResult } | undefined;
-  let ovalTestDef: { id: string; info: OvalTestInfo } | undefined;
-  let ovalObj: { id: string; parts: string[] } | undefined;
-  let ovalObjDepth = -1;
-  let item: { id: string; parts: string[] } | undefined;
-  let itemDepth = -1;
-
+  private rule: RuleInfo | undefined;
+  private ruleDepth = -1;
+  private tr: TestResultData | undefined;
+  private rr: RuleResult | undefined;
+  private report: string | undefined; // ARF report id
+  private reportDepth = -1;
+  private inOvalResults = false;
+  private ovalResultsDepth = -1;
+  private inResultsSection = false; // oval_results > results
+  private def: { id: string; leaves: Array<{ test?: string; def?: string }>; failing: boolean } | undefined;
+  private test: { id: string; data: OvalTestResult } | undefined;
+  private ovalTestDef: { id: string; info: OvalTestInfo } | undefined;
+  private ovalObj: { id: string; parts: string[] } | undefined;
+  private ovalObjDepth = -1;
+  private item: { id: string; parts: string[] } | undefined;
+  private itemDepth = -1;
   // text capture
-  let capture: ((text: string) => void) | undefined;
-  let captureDepth = -1;
-  let text = '';
+  private capture: ((text: string) => void) | undefined;
+  private captureDepth = -1;
+  private captured = '';
 
-  const oval = (): OvalReport => {
-    const key = report ?? '';
-    let r = res.oval.get(key);
+  private oval(): OvalReport {
+    const key = this.report ?? '';
+    let r = this.res.oval.get(key);
     if (!r) {
       r = newOvalReport();
-      res.oval.set(key, r);
+      this.res.oval.set(key, r);
     }
     return r;
-  };
+  }
 
-  const startCapture = (fn: (t: string) => void) => {
-    capture = fn;
-    captureDepth = stack.length;
-    text = '';
-  };
+  private startCapture(fn: (t: string) => void): void {
+    this.capture = fn;
+    this.captureDepth = this.stack.length;
+    this.captured = '';
+  }
 
-  parser.on('opentag', (tag: SaxesTagPlain) => {
+  text(t: string): void {
+    if (this.capture && this.captured.length < MAX_TEXT)
+      this.captured += t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
+  }
+
+  open(tag: SaxesTagPlain): void {
     const name = local(tag.name);
     const attrs = tag.attributes as Record<string, string>;
-    stack.push(name);
-    const depth = stack.length;
-    if (!rootSeen) {
-      rootSeen = true;
-      if (name === 'asset-report-collection') res.kind = 'arf';
-      else if (name === 'data-stream-collection') res.kind = 'datastream';
+    this.stack.push(name);
+    const depth = this.stack.length;
+    if (!this.rootSeen) {
+      this.rootSeen = true;
+      if (name === 'asset-report-collection') this.res.kind = 'arf';
+      else if (name === 'data-stream-collection') this.res.kind = 'datastream';
     }
-    if (capture) return; // nested markup inside captured text (e.g. html in a title)
+    if (this.capture) return; // nested markup inside captured text (e.g. html in a title)
+    if (this.openContext(name, attrs, depth)) return;
+    if (this.rule && depth === this.ruleDepth + 1) this.openInRule(this.rule, name, attrs);
+    else if (this.rr) this.openInRuleResult(this.rr, name, attrs);
+    else if (this.tr) this.openInTestResult(this.tr, name, attrs);
+    else if (this.inOvalResults && this.report !== undefined) {
+      if (!this.inResultsSection) this.openInOvalDefinitions(name, attrs, depth);
+      else this.openInOvalSystem(name, attrs, depth);
+    }
+  }
 
+  /** The elements that start a context; true when `name` was one. */
+  private openContext(name: string, attrs: Record<string, string>, depth: number): boolean {
     switch (name) {
       case 'Benchmark':
-        res.benchmarkId ??= attrs.id;
-        return;
+        this.res.benchmarkId ??= attrs.id;
+        return true;
       case 'report':
         if (attrs.id !== undefined && depth <= 4) {
-          report = attrs.id;
-          reportDepth = depth;
+          this.report = attrs.id;
+          this.reportDepth = depth;
         }
-        return;
+        return true;
       case 'oval_results':
-        inOvalResults = true;
-        ovalResultsDepth = depth;
-        return;
+        this.inOvalResults = true;
+        this.ovalResultsDepth = depth;
+        return true;
       case 'Rule':
-        rule = { id: attrs.id, title: '', severity: attrs.severity, cisIds: [] };
-        ruleDepth = depth;
-        return;
+        this.rule = { id: attrs.id, title: '', severity: attrs.severity, cisIds: [] };
+        this.ruleDepth = depth;
+        return true;
       case 'TestResult':
-        tr = { id: attrs.id, values: new Map(), ruleResults: [] };
-        return;
+        this.tr = { id: attrs.id, values: new Map(), ruleResults: [] };
+        return true;
       case 'rule-result':
-        if (tr)
-          rr = {
+        if (this.tr)
+          this.rr = {
             idref: attrs.idref,
             severity: attrs.severity,
             result: '',
@@ -197,101 +214,93 @@ export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
             exports: [],
             messages: [],
           };
-        return;
+        return true;
     }
+    return false;
+  }
 
-    if (rule && depth === ruleDepth + 1) {
-      if (name === 'title') {
-        const r = rule;
-        startCapture((t) => {
-          r.title = short(t, 300);
+  private openInRule(r: RuleInfo, name: string, attrs: Record<string, string>): void {
+    if (name === 'title') {
+      this.startCapture((t) => {
+        r.title = short(t, 300);
+      });
+    } else if (name === 'reference' && CIS_BENCHMARK_HREF.test(attrs.href ?? '')) {
+      this.startCapture((t) => {
+        for (const id of t.split(/[,\s]+/))
+          if (/^\d+(\.\d+)*$/.test(id) && !r.cisIds.includes(id)) r.cisIds.push(id);
+      });
+    } else if (name === 'reference') {
+      const other = OTHER_REF_HREFS.find((o) => o.href.test(attrs.href ?? ''));
+      if (other)
+        this.startCapture((t) => {
+          for (const id of t.split(/[,\s]+/)) {
+            if (!other.id.test(id)) continue;
+            r.refs ??= [];
+            if (!r.refs.some((x) => x.scheme === other.scheme && x.id === id))
+              r.refs.push({ scheme: other.scheme, id });
+          }
         });
-      } else if (name === 'reference' && CIS_BENCHMARK_HREF.test(attrs.href ?? '')) {
-        const r = rule;
-        startCapture((t) => {
-          for (const id of t.split(/[,\s]+/))
-            if (/^\d+(\.\d+)*$/.test(id) && !r.cisIds.includes(id)) r.cisIds.push(id);
-        });
-      } else if (name === 'reference') {
-        const other = OTHER_REF_HREFS.find((o) => o.href.test(attrs.href ?? ''));
-        const r = rule;
-        if (other)
-          startCapture((t) => {
-            for (const id of t.split(/[,\s]+/)) {
-              if (!other.id.test(id)) continue;
-              r.refs ??= [];
-              if (!r.refs.some((x) => x.scheme === other.scheme && x.id === id))
-                r.refs.push({ scheme: other.scheme, id });
-            }
-          });
-      }
-      return;
     }
+  }
 
-    if (rr) {
-      if (name === 'result')
-        startCapture((t) => {
-          if (rr) rr.result = t.trim();
-        });
-      else if (name === 'check-content-ref')
-        rr.checkRefs.push({ name: attrs.name ?? '', href: attrs.href ?? '' });
-      else if (name === 'check-export' && attrs['value-id']) rr.exports.push(attrs['value-id']);
-      else if (name === 'message') startCapture((t) => rr?.messages.push(short(t, 500)));
-      return;
+  private openInRuleResult(rr: RuleResult, name: string, attrs: Record<string, string>): void {
+    if (name === 'result')
+      this.startCapture((t) => {
+        rr.result = t.trim();
+      });
+    else if (name === 'check-content-ref')
+      rr.checkRefs.push({ name: attrs.name ?? '', href: attrs.href ?? '' });
+    else if (name === 'check-export' && attrs['value-id']) rr.exports.push(attrs['value-id']);
+    else if (name === 'message') this.startCapture((t) => rr.messages.push(short(t, 500)));
+  }
+
+  private openInTestResult(tr: TestResultData, name: string, attrs: Record<string, string>): void {
+    if (name === 'profile') tr.profile = attrs.idref;
+    else if (name === 'benchmark') tr.benchmark = attrs.id ?? attrs.href;
+    else if (name === 'target')
+      this.startCapture((t) => {
+        tr.target = short(t);
+      });
+    else if (name === 'set-value' && attrs.idref) {
+      const id = attrs.idref;
+      this.startCapture((t) => tr.values.set(id, short(t, 200)));
     }
+  }
 
-    if (tr) {
-      if (name === 'profile') tr.profile = attrs.idref;
-      else if (name === 'benchmark') tr.benchmark = attrs.id ?? attrs.href;
-      else if (name === 'target')
-        startCapture((t) => {
-          if (tr) tr.target = short(t);
-        });
-      else if (name === 'set-value' && attrs.idref) {
-        const id = attrs.idref;
-        startCapture((t) => tr?.values.set(id, short(t, 200)));
-      }
-      return;
+  /** oval_definitions inside the results: tests and objects. */
+  private openInOvalDefinitions(name: string, attrs: Record<string, string>, depth: number): void {
+    const o = this.oval();
+    if (name === 'results') {
+      this.inResultsSection = true;
+    } else if (name.endsWith('_test') && attrs.id) {
+      this.ovalTestDef = { id: attrs.id, info: { comment: attrs.comment } };
+      o.tests.set(attrs.id, this.ovalTestDef.info);
+    } else if (this.ovalTestDef && name === 'object' && attrs.object_ref) {
+      this.ovalTestDef.info.objectRef = attrs.object_ref;
+    } else if (name.endsWith('_object') && attrs.id && !this.ovalObj) {
+      this.ovalObj = { id: attrs.id, parts: [] };
+      this.ovalObjDepth = depth;
+    } else if (this.ovalObj && depth === this.ovalObjDepth + 1 && !attrs.var_ref) {
+      const parts = this.ovalObj.parts;
+      this.startCapture((t) => {
+        if (t.trim() && parts.length < 4) parts.push(`${name} ${short(t, 120)}`);
+      });
     }
+  }
 
-    if (!inOvalResults || report === undefined) return;
-    const o = oval();
-
-    if (!inResultsSection) {
-      if (name === 'results') {
-        inResultsSection = true;
-        return;
-      }
-      // oval_definitions inside the results: tests and objects
-      if (name.endsWith('_test') && attrs.id) {
-        ovalTestDef = { id: attrs.id, info: { comment: attrs.comment } };
-        o.tests.set(attrs.id, ovalTestDef.info);
-      } else if (ovalTestDef && name === 'object' && attrs.object_ref) {
-        ovalTestDef.info.objectRef = attrs.object_ref;
-      } else if (name.endsWith('_object') && attrs.id && !ovalObj) {
-        ovalObj = { id: attrs.id, parts: [] };
-        ovalObjDepth = depth;
-      } else if (ovalObj && depth === ovalObjDepth + 1 && !attrs.var_ref) {
-        const field = name;
-        const parts = ovalObj.parts;
-        startCapture((t) => {
-          if (t.trim() && parts.length < 4) parts.push(`${field} ${short(t, 120)}`);
-        });
-      }
-      return;
-    }
-
-    // oval_results > results > system
+  /** oval_results > results > system: failing definitions, tests, and the items they looked at. */
+  private openInOvalSystem(name: string, attrs: Record<string, string>, depth: number): void {
+    const o = this.oval();
+    const { def, test, item } = this;
     if (name === 'definition' && attrs.definition_id) {
-      def = { id: attrs.definition_id, leaves: [], failing: FAILING.has(attrs.result ?? '') };
+      this.def = { id: attrs.definition_id, leaves: [], failing: FAILING.has(attrs.result ?? '') };
     } else if (def && name === 'criterion' && FAILING.has(attrs.result ?? '')) {
       def.leaves.push({ test: attrs.test_ref });
     } else if (def && name === 'extend_definition' && FAILING.has(attrs.result ?? '')) {
       def.leaves.push({ def: attrs.definition_ref });
     } else if (name === 'test' && attrs.test_id) {
-      if (FAILING.has(attrs.result ?? '')) {
-        test = { id: attrs.test_id, data: { result: attrs.result, items: [], variables: [] } };
-      }
+      if (FAILING.has(attrs.result ?? ''))
+        this.test = { id: attrs.test_id, data: { result: attrs.result, items: [], variables: [] } };
     } else if (test && name === 'tested_item' && attrs.item_id) {
       if (test.data.items.length < MAX_ITEMS_PER_TEST) {
         test.data.items.push(attrs.item_id);
@@ -300,75 +309,78 @@ export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
     } else if (test && name === 'tested_variable' && attrs.variable_id) {
       const data = test.data;
       const id = attrs.variable_id;
-      startCapture((t) => {
+      this.startCapture((t) => {
         if (data.variables.length < 6) data.variables.push({ id, value: short(t, 120) });
       });
     } else if (name.endsWith('_item') && attrs.id && o.wantedItems.has(attrs.id) && !item) {
-      item = { id: attrs.id, parts: [] };
-      itemDepth = depth;
-    } else if (item && depth === itemDepth + 1) {
-      const field = name;
+      this.item = { id: attrs.id, parts: [] };
+      this.itemDepth = depth;
+    } else if (item && depth === this.itemDepth + 1) {
       const parts = item.parts;
-      startCapture((t) => {
-        if (t.trim()) parts.push(`${field}\u0000${t}`);
+      this.startCapture((t) => {
+        if (t.trim()) parts.push(`${name}\u0000${t}`);
       });
     }
-  });
+  }
 
-  parser.on('text', (t: string) => {
-    if (capture && text.length < MAX_TEXT) text += t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
-  });
-  parser.on('cdata', (t: string) => {
-    if (capture && text.length < MAX_TEXT) text += t.slice(0, MAX_TEXT);
-  });
-
-  parser.on('closetag', () => {
-    const depth = stack.length;
-    const name = stack.pop() ?? '';
-    if (capture && depth === captureDepth) {
-      capture(text);
-      capture = undefined;
-      captureDepth = -1;
-      text = '';
+  close(): void {
+    const depth = this.stack.length;
+    const name = this.stack.pop() ?? '';
+    if (this.capture && depth === this.captureDepth) {
+      this.capture(this.captured);
+      this.capture = undefined;
+      this.captureDepth = -1;
+      this.captured = '';
     }
-    if (capture) return;
-    if (rule && depth === ruleDepth && name === 'Rule') {
-      res.rules.set(rule.id, rule);
-      rule = undefined;
-      ruleDepth = -1;
-    } else if (name === 'rule-result' && rr && tr) {
-      tr.ruleResults.push(rr);
-      rr = undefined;
-    } else if (name === 'TestResult' && tr) {
-      res.testResults.push(tr);
-      tr = undefined;
-    } else if (name === 'report' && depth === reportDepth) {
-      report = undefined;
-      reportDepth = -1;
-    } else if (name === 'oval_results' && depth === ovalResultsDepth) {
-      inOvalResults = false;
-      inResultsSection = false;
-    } else if (inOvalResults) {
-      const o = oval();
-      if (ovalTestDef && name.endsWith('_test')) ovalTestDef = undefined;
-      else if (ovalObj && depth === ovalObjDepth) {
-        o.objects.set(ovalObj.id, ovalObj.parts.filter((p) => !p.startsWith('filter ')).join(', '));
-        const mode = ovalObj.parts.map((p) => /^filter .*_mode_(\d{4})(or_stricter)?/.exec(p)).find(Boolean);
-        if (mode) o.objectHints.set(ovalObj.id, `mode ${mode[1]}${mode[2] ? ' or stricter' : ''}`);
-        ovalObj = undefined;
-      } else if (def && name === 'definition') {
-        if (def.failing) o.definitions.set(def.id, def.leaves);
-        def = undefined;
-      } else if (test && name === 'test') {
-        o.testResults.set(test.id, test.data);
-        test = undefined;
-      } else if (item && depth === itemDepth) {
-        o.items.set(item.id, summariseItem(item.parts));
-        item = undefined;
-      }
-    }
-  });
+    if (this.capture) return;
+    if (this.rule && depth === this.ruleDepth && name === 'Rule') {
+      this.res.rules.set(this.rule.id, this.rule);
+      this.rule = undefined;
+      this.ruleDepth = -1;
+    } else if (name === 'rule-result' && this.rr && this.tr) {
+      this.tr.ruleResults.push(this.rr);
+      this.rr = undefined;
+    } else if (name === 'TestResult' && this.tr) {
+      this.res.testResults.push(this.tr);
+      this.tr = undefined;
+    } else if (name === 'report' && depth === this.reportDepth) {
+      this.report = undefined;
+      this.reportDepth = -1;
+    } else if (name === 'oval_results' && depth === this.ovalResultsDepth) {
+      this.inOvalResults = false;
+      this.inResultsSection = false;
+    } else if (this.inOvalResults) this.closeInOval(name, depth);
+  }
 
+  private closeInOval(name: string, depth: number): void {
+    const o = this.oval();
+    if (this.ovalTestDef && name.endsWith('_test')) this.ovalTestDef = undefined;
+    else if (this.ovalObj && depth === this.ovalObjDepth) {
+      const obj = this.ovalObj;
+      o.objects.set(obj.id, obj.parts.filter((p) => !p.startsWith('filter ')).join(', '));
+      const mode = obj.parts.map((p) => /^filter .*_mode_(\d{4})(or_stricter)?/.exec(p)).find(Boolean);
+      if (mode) o.objectHints.set(obj.id, `mode ${mode[1]}${mode[2] ? ' or stricter' : ''}`);
+      this.ovalObj = undefined;
+    } else if (this.def && name === 'definition') {
+      if (this.def.failing) o.definitions.set(this.def.id, this.def.leaves);
+      this.def = undefined;
+    } else if (this.test && name === 'test') {
+      o.testResults.set(this.test.id, this.test.data);
+      this.test = undefined;
+    } else if (this.item && depth === this.itemDepth) {
+      o.items.set(this.item.id, summariseItem(this.item.parts));
+      this.item = undefined;
+    }
+  }
+}
+
+export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
+  const reader = new XccdfReader();
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  parser.on('opentag', (tag: SaxesTagPlain) => reader.open(tag));
+  parser.on('text', (t: string) => reader.text(t));
+  parser.on('cdata', (t: string) => reader.text(t));
+  parser.on('closetag', () => reader.close());
   let parseError: Error | undefined;
   parser.on('error', (e: Error) => {
     parseError ??= e;
@@ -393,8 +405,8 @@ export async function parseXccdfFile(file: string): Promise<XccdfParseResult> {
       /unexpected end|unclosed|incomplete/i.test(msg) ? `${msg} (the file looks truncated)` : msg,
     );
   }
-  if (!rootSeen) throw new XmlParseError(file, 'the file has no XML root element');
-  return res;
+  if (!reader.rootSeen) throw new XmlParseError(file, 'the file has no XML root element');
+  return reader.res;
 }
 
 /** A compact one-line description of an OVAL system-characteristics item. */

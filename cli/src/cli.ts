@@ -8,15 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { abortOnSignals } from './action.js';
-import { exitCodeOf, InputError, messageOf } from './errors.js';
-import { CliIo, type Io } from './io.js';
+import { runStage, type StageRun } from '../../shared/src/action.js';
+import { exitCodeOf, InputError, messageOf } from '../../shared/src/errors.js';
+import { CliIo } from '../../shared/src/io.js';
 
+/** The repository root: two levels up from cli/src (sources) and from cli/dist (the bundle). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-type StageFn = (io: Io, signal: AbortSignal) => Promise<unknown>;
-
-const STAGES: Record<string, { dir: string; load: () => Promise<StageFn> }> = {
+/** The stage table: each stage's action directory (its action.yml declares the inputs) and its code. */
+const STAGES: Record<string, { dir: string; load: () => Promise<StageRun> }> = {
   bake: {
     dir: 'action-bake',
     load: async () => (await import('../../action-bake/src/bake.js')).runBake,
@@ -137,19 +137,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`error: ${messageOf(e)}\n`);
     return exitCodeOf(e);
   }
-  const controller = new AbortController();
-  const removeSignalHandlers = abortOnSignals(controller, {
-    again: (m) => process.stderr.write(`${m}\n`),
-  });
   let code = 0;
   try {
     const run = await stage.load();
-    await run(io, controller.signal);
+    const outcome = await runStage(run, io, { again: (m) => process.stderr.write(`${m}\n`) });
+    if (!outcome.ok) {
+      code = exitCodeOf(outcome.error);
+      process.stderr.write(`error: ${messageOf(outcome.error)}\n`);
+    }
   } catch (e) {
+    // the stage's code could not be loaded
     code = exitCodeOf(e);
     process.stderr.write(`error: ${messageOf(e)}\n`);
-  } finally {
-    removeSignalHandlers();
   }
   for (const line of io.outputLines()) process.stdout.write(`${line}\n`);
   return code;

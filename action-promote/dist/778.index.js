@@ -1,0 +1,692 @@
+export const id = 778;
+export const ids = [778];
+export const modules = {
+
+/***/ 3778:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  promoteWith: () => (/* binding */ promoteWith)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
+var dist_cjs = __webpack_require__(5193);
+// EXTERNAL MODULE: ./shared/src/aws/tags.ts
+var aws_tags = __webpack_require__(9072);
+// EXTERNAL MODULE: ./shared/src/errors.ts
+var errors = __webpack_require__(3904);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var client_ssm_dist_cjs = __webpack_require__(4736);
+;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
+/**
+ * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
+ * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
+ * tests reach the local sandbox.
+ */
+
+
+
+
+
+function config(region, opts = {}) {
+    const retry = opts.retry === 'fanout' ? { retryMode: 'adaptive', maxAttempts: 20 } : { maxAttempts: 5 };
+    return { region, ...(opts.credentials ? { credentials: opts.credentials } : {}), ...retry };
+}
+function ec2Client(region, opts) {
+    return new dist_cjs/* EC2Client */.gu5(config(region, opts));
+}
+function ssmClient(region, opts) {
+    return new client_ssm_dist_cjs/* SSMClient */.jBj(config(region, opts));
+}
+function stsClient(region, opts) {
+    return new client_sts_dist_cjs/* STSClient */.iM(config(region, opts));
+}
+/**
+ * Tag images (and their snapshots, when given among `ids`). With `mustExist` (the input that named
+ * the image), the first id is checked first, so a wrong id is a clear error naming that input, not a partial change.
+ */
+async function tagImages(client, ids, tags, opts = {}) {
+    if (!ids.length)
+        return;
+    const input = opts.mustExist;
+    if (input) {
+        const hint = `check ${input} and aws-region.`;
+        let found;
+        try {
+            found = Boolean((await client.send(new DescribeImagesCommand({ ImageIds: [ids[0]] }))).Images?.length);
+        }
+        catch (e) {
+            if (!isAwsError(e, /InvalidAMIID/))
+                throw e;
+            throw new InputError(input, `${ids[0]} does not exist in this account/region (${e.name}).`, hint);
+        }
+        if (!found)
+            throw new InputError(input, `${ids[0]} was not found in this account/region.`, hint);
+    }
+    await client.send(new CreateTagsCommand({ Resources: ids, Tags: toAwsTags(tags) }));
+}
+
+;// CONCATENATED MODULE: ./action-promote/src/aws.ts
+/**
+ * Promote's AWS building blocks: one client per account and region, the accounts it acts in
+ * (the caller's, and the others through AssumeRole), and the image operations the steps share.
+ */
+
+
+
+
+
+/** One SDK client per account and region, created on first use (adaptive retry: many parallel calls). */
+class Clients {
+    ec2s = new Map();
+    ssms = new Map();
+    stss = new Map();
+    static get(cache, a, region, make) {
+        const k = `${a.id}/${region}`;
+        let c = cache.get(k);
+        if (!c) {
+            c = make();
+            cache.set(k, c);
+        }
+        return c;
+    }
+    ec2(a, region) {
+        return Clients.get(this.ec2s, a, region, () => ec2Client(region, { credentials: a.credentials, retry: 'fanout' }));
+    }
+    ssm(a, region) {
+        return Clients.get(this.ssms, a, region, () => ssmClient(region, { credentials: a.credentials, retry: 'fanout' }));
+    }
+    /** STS with the default credentials (the caller's account). */
+    sts(region) {
+        return Clients.get(this.stss, { id: 'caller' }, region, () => stsClient(region, { retry: 'fanout' }));
+    }
+    destroy() {
+        for (const c of [...this.ec2s.values(), ...this.ssms.values(), ...this.stss.values()])
+            c.destroy();
+    }
+}
+/** The caller's account, and the destination account ids (the caller's when `accounts` is empty). */
+async function callerAccounts(sts, cfg) {
+    const me = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+    const source = { id: me.Account ?? '' };
+    const ids = cfg.accounts.length ? cfg.accounts : [source.id];
+    const others = ids.filter((a) => a !== source.id);
+    if (others.length && !cfg.roleArnTemplate) {
+        throw new errors/* InputError */.dz('role-name', `is needed to reach accounts ${others.join(', ')} (the credentials are for ${source.id}).`, 'set role-name (e.g. ami-promoter) or role-arn-template.');
+    }
+    return { source, ids, others };
+}
+/** Credentials for every other account (AssumeRole; the keys are masked). */
+async function assumeRoles(io, sts, source, others, roleArnTemplate) {
+    const accounts = new Map([[source.id, source]]);
+    const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
+    for (const a of others) {
+        const arn = roleArnTemplate.replace('{account}', a);
+        let r;
+        try {
+            r = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({ RoleArn: arn, RoleSessionName: session, DurationSeconds: 3600 }));
+        }
+        catch (e) {
+            throw new errors/* InputError */.dz('role-name', `cannot assume ${arn}: ${(0,aws_tags/* awsErrorName */.ZH)(e)} ${(0,errors/* messageOf */.bD)(e)}.`, `let ${source.id} assume that role (trust policy), see docs/iam.md.`);
+        }
+        const c = r.Credentials;
+        for (const s of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
+            if (s)
+                io.setSecret(s);
+        accounts.set(a, {
+            id: a,
+            credentials: {
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                sessionToken: c.SessionToken,
+                expiration: c.Expiration,
+            },
+        });
+    }
+    return accounts;
+}
+/** Deregister an image and delete its snapshots (a failed copy, so the next run copies again). */
+async function removeImage(ec2, img) {
+    await ec2.send(new dist_cjs/* DeregisterImageCommand */.x2c({ ImageId: img.ImageId }));
+    for (const s of (0,aws_tags/* snapshotIdsOf */.Qt)(img)) {
+        try {
+            await ec2.send(new dist_cjs/* DeleteSnapshotCommand */.tZN({ SnapshotId: s }));
+        }
+        catch (e) {
+            if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidSnapshot\.NotFound/))
+                throw e;
+        }
+    }
+}
+/** Add or remove launch permission and snapshot create-volume permission on the source, for copying. */
+async function shareSource(ec2, amiId, snapshots, accounts, op) {
+    const perms = accounts.map((UserId) => ({ UserId }));
+    await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
+        ImageId: amiId,
+        LaunchPermission: op === 'add' ? { Add: perms } : { Remove: perms },
+    }));
+    for (const s of snapshots) {
+        await ec2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
+            SnapshotId: s,
+            Attribute: 'createVolumePermission',
+            OperationType: op,
+            UserIds: accounts,
+        }));
+    }
+}
+
+// EXTERNAL MODULE: ./action-promote/src/plan.ts
+var src_plan = __webpack_require__(4206);
+;// CONCATENATED MODULE: ./action-promote/src/copy.ts
+/**
+ * The copy fan-out: every planned destination copied (or reused) in parallel, a few at a time per
+ * region, each ending in a typed DestResult. A destination's failure is its result, never a throw.
+ */
+
+
+
+
+
+/** A counting semaphore per key (region). */
+class Limiter {
+    max;
+    active = new Map();
+    queues = new Map();
+    constructor(max) {
+        this.max = max;
+    }
+    async run(key, fn) {
+        while ((this.active.get(key) ?? 0) >= this.max) {
+            await new Promise((r) => {
+                const q = this.queues.get(key) ?? [];
+                q.push(r);
+                this.queues.set(key, q);
+            });
+        }
+        this.active.set(key, (this.active.get(key) ?? 0) + 1);
+        try {
+            return await fn();
+        }
+        finally {
+            this.active.set(key, (this.active.get(key) ?? 1) - 1);
+            this.queues.get(key)?.shift()?.();
+        }
+    }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const jitter = (ms) => Math.round(ms * (0.5 + Math.random()));
+/**
+ * Copy (or wait for, or reuse) every destination. Broken copies left by earlier runs are removed
+ * first. `stop` ends waiting (cancel or deadline); `cancel` tells the two apart in messages.
+ */
+async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, cancel) {
+    const limiter = new Limiter(job.maxConcurrency);
+    const results = await Promise.all(plan.map(async (d) => {
+        const t0 = Date.now();
+        const ec2 = clients.ec2(accounts.get(d.account), d.region);
+        const label = `${d.account}/${d.region}`;
+        const result = (outcome, imageId, error) => ({
+            ...d,
+            imageId,
+            outcome,
+            seconds: Math.round((Date.now() - t0) / 1000),
+            retired: 0,
+            ...(error ? { error } : {}),
+        });
+        try {
+            for (const broken of brokenCopies.get(label) ?? []) {
+                await removeImage(ec2, broken);
+                io.info(`${label}: removed failed copy ${broken.ImageId} (${broken.State}) and its snapshots`);
+            }
+            if (d.state === 'source' || d.state === 'exists')
+                return result('reused', d.imageId);
+            const imageId = await limiter.run(d.region, async () => {
+                let idNow = d.imageId;
+                if (d.state === 'copy') {
+                    if (stop.aborted)
+                        throw new Error('stopped before copying');
+                    idNow = await copyWithQueue(io, ec2, label, copyInput(job, d));
+                    io.info(`${label}: copying as ${idNow}`);
+                }
+                await waitAvailable(io, ec2, label, idNow, stop);
+                return idNow;
+            });
+            return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
+        }
+        catch (e) {
+            const msg = stop.aborted && !cancel?.aborted && Date.now() >= job.deadline - 50
+                ? `the deadline (${Math.round(job.deadlineMs / 60_000)} min) ran out: ${(0,errors/* messageOf */.bD)(e)}`
+                : (0,errors/* messageOf */.bD)(e);
+            io.warning(`${label}: ${msg}`);
+            return result('failed', d.imageId, msg.slice(0, 300));
+        }
+    }));
+    return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+}
+// The token makes the SDK's own retries of one CopyImage safe. Across runs, earlier copies are
+// found by their source tag instead: a token reused after a failed copy would return that copy.
+function copyInput(job, d) {
+    const { source } = job;
+    return {
+        SourceImageId: job.amiId,
+        SourceRegion: job.sourceRegion,
+        Name: job.name,
+        Description: `${source.Description ?? source.Name ?? job.amiId} (golden copy of ${job.amiId} from ${job.sourceRegion})`.slice(0, 255),
+        Encrypted: job.encrypt || undefined,
+        KmsKeyId: d.kmsKeyId,
+        ClientToken: (0,src_plan/* clientToken */.$Y)(job.amiId, d.account, d.region, job.runNonce),
+        TagSpecifications: [
+            { ResourceType: 'image', Tags: (0,aws_tags/* toAwsTags */.Ez)(job.tags) },
+            { ResourceType: 'snapshot', Tags: (0,aws_tags/* toAwsTags */.Ez)(job.tags) },
+        ],
+    };
+}
+/** CopyImage; a concurrent-copy limit (ResourceLimitExceeded) waits and tries again instead of failing. */
+async function copyWithQueue(io, ec2, label, input) {
+    let wait = 1000;
+    for (let attempt = 1;; attempt++) {
+        try {
+            const r = await ec2.send(new dist_cjs/* CopyImageCommand */.SDF(input));
+            return r.ImageId;
+        }
+        catch (e) {
+            if (!(0,aws_tags/* isAwsError */.m_)(e, 'ResourceLimitExceeded') || attempt > 200)
+                throw e;
+            if (attempt === 1)
+                io.info(`${label}: the region's concurrent copy limit is reached; queued`);
+            await sleep(jitter(wait));
+            wait = Math.min(wait * 2, 30_000);
+        }
+    }
+}
+/**
+ * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
+ * 15 s and by the time spent so far above, and, below, by 2 % of the time already spent (at least 100 ms), so a copy that took
+ * minutes is not polled in a burst at the end.
+ */
+function nextPollMs(elapsedMs, progressPct, fallbackMs) {
+    const floor = Math.max(100, elapsedMs * 0.02);
+    // Snapshots complete, image still pending: registration is moments away.
+    if (progressPct !== undefined && progressPct >= 100)
+        return floor;
+    if (!progressPct || progressPct <= 0)
+        return fallbackMs;
+    const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
+    // An early, coarse progress figure (5 % after 0.1 s) is a poor estimate: never wait longer than
+    // the time spent so far, so the estimate is refined as the copy advances.
+    return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
+}
+async function waitAvailable(io, ec2, label, imageId, signal) {
+    const t0 = Date.now();
+    let fallback = 250;
+    let lastProgress = '';
+    for (;;) {
+        const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+        if (img?.State === 'available') {
+            io.info(`${label}: ${imageId} available`);
+            return;
+        }
+        if (img && img.State !== 'pending') {
+            // A failed copy never recovers: remove it (and its snapshots) so a re-run copies afresh.
+            await removeImage(ec2, img);
+            throw new Error(`copy ${imageId} ended ${img.State}${img.StateReason?.Message ? ` (${img.StateReason.Message})` : ''}; it was deregistered with its snapshots, and a re-run copies again`);
+        }
+        const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
+        let pct;
+        if (snaps.length) {
+            const r = await ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ SnapshotIds: snaps }));
+            const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
+            pct = values.length ? Math.min(...values) : undefined;
+            const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
+            if (progress !== lastProgress)
+                io.info(`${label}: ${imageId} ${progress}`);
+            lastProgress = progress;
+        }
+        if (signal?.aborted)
+            throw new Error(`stopped while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
+        await sleep(nextPollMs(Date.now() - t0, pct, fallback));
+        fallback = Math.min(Math.round(fallback * 1.5), 10_000);
+    }
+}
+
+;// CONCATENATED MODULE: ./action-promote/src/publish.ts
+/**
+ * Publishing: once every destination holds an available copy, tag them golden, share, set
+ * deprecation and the SSM parameter, retire old images of the family; with encrypt, close the
+ * temporary share of the build AMI and record it as promoted. Idempotent.
+ */
+
+
+
+
+
+
+/** Every result golden (tags, shares, deprecation, SSM) and retention per destination; failures are marked on the result. */
+async function publishAll(io, cfg, clients, accounts, results, family, goldenTags) {
+    await Promise.all(results.map(async (r) => {
+        const acct = accounts.get(r.account);
+        const ec2 = clients.ec2(acct, r.region);
+        const label = `${r.account}/${r.region}`;
+        try {
+            await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId, goldenTags);
+            r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId) : 0;
+        }
+        catch (e) {
+            r.outcome = 'failed';
+            r.error = (0,errors/* messageOf */.bD)(e).slice(0, 300);
+            io.warning(`${label}: ${r.error}`);
+        }
+    }));
+}
+/**
+ * After an encrypted promote: the temporary share for copying ends (the build AMI stays private),
+ * and the build AMI is tagged promoted (never golden) so retention retires old ones too.
+ * Returns how many old build AMIs were retired.
+ */
+async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family) {
+    if (copiers.length) {
+        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
+        io.info(`Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`);
+    }
+    await srcEc2.send(new dist_cjs/* CreateTagsCommand */.RmG({
+        Resources: [cfg.amiId, ...sourceSnapshots],
+        Tags: (0,aws_tags/* toAwsTags */.Ez)({ [aws_tags/* TAG */.Dk.status]: 'promoted', [aws_tags/* TAG */.Dk.family]: family }),
+    }));
+    if (!cfg.retain)
+        return 0;
+    return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
+}
+/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
+async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
+    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+    const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
+    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
+    const s = cfg.share;
+    if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+        await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
+            ImageId: imageId,
+            LaunchPermission: {
+                Add: [
+                    ...s.accounts.map((UserId) => ({ UserId })),
+                    ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
+                    ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
+                ],
+            },
+        }));
+        if (s.accounts.length) {
+            for (const snap of snaps)
+                await ec2.send(new dist_cjs/* ModifySnapshotAttributeCommand */.KD0({
+                    SnapshotId: snap,
+                    Attribute: 'createVolumePermission',
+                    OperationType: 'add',
+                    UserIds: s.accounts,
+                }));
+        }
+    }
+    if (cfg.deprecateAfterMs) {
+        await ec2.send(new dist_cjs/* EnableImageDeprecationCommand */.cJk({
+            ImageId: imageId,
+            DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
+        }));
+    }
+    if (cfg.ssmParameter) {
+        await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
+            Name: cfg.ssmParameter,
+            Value: imageId,
+            Type: 'String',
+            DataType: 'aws:ec2:image',
+            Overwrite: true,
+        }));
+    }
+    io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`);
+}
+/** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
+async function retire(io, ec2, label, family, retain, current, status = 'golden') {
+    const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
+        Owners: ['self'],
+        Filters: [
+            { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: [status] },
+            { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
+        ],
+    }))).Images ?? [];
+    const golden = imgs
+        .filter((i) => i.State === 'available')
+        .map((i) => ({
+        imageId: i.ImageId,
+        name: i.Name ?? '',
+        creationDate: i.CreationDate ?? '',
+        snapshotIds: (0,aws_tags/* snapshotIdsOf */.Qt)(i),
+    }));
+    const candidates = (0,src_plan/* retirementCandidates */.uq)(golden, retain, current);
+    if (!candidates.length)
+        return 0;
+    const inUse = new Set();
+    const running = await ec2.send(new dist_cjs/* DescribeInstancesCommand */.bNs({
+        Filters: [
+            { Name: 'image-id', Values: candidates.map((c) => c.imageId) },
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+        ],
+    }));
+    for (const r of running.Reservations ?? [])
+        for (const i of r.Instances ?? [])
+            if (i.ImageId)
+                inUse.add(i.ImageId);
+    const lts = (await ec2.send(new dist_cjs/* DescribeLaunchTemplatesCommand */.fmI({}))).LaunchTemplates ?? [];
+    for (const lt of lts) {
+        const v = await ec2.send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({
+            LaunchTemplateId: lt.LaunchTemplateId,
+            Versions: ['$Default'],
+        }));
+        for (const ver of v.LaunchTemplateVersions ?? [])
+            if (ver.LaunchTemplateData?.ImageId)
+                inUse.add(ver.LaunchTemplateData.ImageId);
+    }
+    let n = 0;
+    for (const c of candidates) {
+        if (inUse.has(c.imageId)) {
+            io.info(`${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`);
+            continue;
+        }
+        await ec2.send(new dist_cjs/* DeregisterImageCommand */.x2c({ ImageId: c.imageId }));
+        for (const s of c.snapshotIds)
+            await ec2.send(new dist_cjs/* DeleteSnapshotCommand */.tZN({ SnapshotId: s }));
+        io.info(`${label}: retired ${c.imageId} (${c.name}) and ${c.snapshotIds.length} snapshot(s)`);
+        n++;
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./action-promote/src/fanout.ts
+/**
+ * action-promote's AWS work (loaded after the inputs are validated), as steps that return typed
+ * results: the accounts, the source and its gate, the destination plan, the copy fan-out, publishing.
+ * promote.ts turns the PromoteResult into outputs and the summary.
+ */
+
+
+
+
+
+
+
+
+async function promoteWith(io, cfg, signal) {
+    const clients = new Clients();
+    try {
+        return await promote(io, cfg, clients, signal);
+    }
+    finally {
+        clients.destroy();
+    }
+}
+async function promote(io, cfg, clients, signal) {
+    const sts = clients.sts(cfg.sourceRegion);
+    const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
+    // The source: it must exist; its tags decide the gate. Nothing has changed yet.
+    const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
+    const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
+    const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
+    const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
+    const accounts = others.length
+        ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate)
+        : new Map([[sourceAccount.id, sourceAccount]]);
+    const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
+    logPlan(io, cfg.amiId, name, plan, broken);
+    io.setOutput('plan', JSON.stringify(plan));
+    if (cfg.dryRun) {
+        io.info('dry-run: nothing was changed.');
+        return { name, plan, dryRun: true, results: [], buildRetired: 0 };
+    }
+    // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
+    const deadline = Date.now() + cfg.deadlineMs;
+    const stop = AbortSignal.any([
+        ...(signal ? [signal] : []),
+        AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
+    ]);
+    const copiers = [
+        ...new Set(plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account)),
+    ];
+    const sourceSnapshots = (0,aws_tags/* snapshotIdsOf */.Qt)(source);
+    await shareForCopying(io, srcEc2, cfg.amiId, source, sourceSnapshots, copiers);
+    const baseTags = (0,src_plan/* destinationTags */.oe)(sourceTags, cfg, family);
+    // Copies are candidates until every destination is available; only then is anything golden.
+    const results = await copyAll(io, clients, accounts, plan, broken, {
+        amiId: cfg.amiId,
+        sourceRegion: cfg.sourceRegion,
+        source,
+        name,
+        encrypt: cfg.encrypt,
+        tags: { ...baseTags, [aws_tags/* TAG */.Dk.status]: 'candidate' },
+        maxConcurrency: cfg.maxConcurrency,
+        deadline,
+        deadlineMs: cfg.deadlineMs,
+        runNonce: (0,external_node_crypto_.randomUUID)(),
+    }, stop, signal);
+    let buildRetired = 0;
+    if (!results.some((r) => r.outcome === 'failed')) {
+        // Every destination is available: now, and only now, the copies become golden.
+        await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [aws_tags/* TAG */.Dk.status]: 'golden' });
+        if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+            const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
+            const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
+            const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+            if (here)
+                here.retired += n;
+            else
+                buildRetired = n;
+        }
+    }
+    return { name, plan, dryRun: false, results, buildRetired };
+}
+/** The source image, available and not a candidate copy, with its provenance gate passed. */
+async function loadSource(io, cfg, srcEc2, account) {
+    let source;
+    try {
+        source = (await srcEc2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
+            throw e;
+    }
+    if (!source)
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${account}).`, 'check ami-id and source-region.');
+    if (source.State !== 'available')
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is ${source.State}, not available.`, 'promote an available image.');
+    const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
+    if (sourceTags[aws_tags/* TAG */.Dk.status] === 'candidate')
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[aws_tags/* TAG */.Dk.sourceAmi] ?? 'another image'}).`, 'promote the build AMI that bake output.');
+    if (cfg.require.length) {
+        const problems = (0,src_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
+        if (problems.length) {
+            throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
+        }
+        io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ')}`);
+    }
+    else
+        io.warning(`The provenance gate is OFF (require: none): ${cfg.amiId} is promoted without checking its verify/scan tags. The copies are tagged ${aws_tags/* TAG */.Dk.gate}=none.`);
+    return source;
+}
+/**
+ * The copies' name and family. With encrypt, the source region holds the build AMI and its encrypted
+ * golden copy side by side, and AMI names are unique per account and region: the default name is
+ * then `{source}-golden`.
+ */
+function nameCopies(io, cfg, source, sourceTags, sourceAccountIsDestination) {
+    const nameTemplate = cfg.nameTemplate || (cfg.encrypt ? '{source}-golden' : '{source}');
+    const name = (0,src_plan/* renderName */.gU)(nameTemplate, {
+        sha: io.env.GITHUB_SHA ?? sourceTags[aws_tags/* TAG */.Dk.commit] ?? 'local',
+        sourceName: source.Name ?? cfg.amiId,
+        now: new Date(),
+    });
+    const family = (0,src_plan/* nameFamily */.kk)(nameTemplate, source.Name ?? cfg.amiId);
+    if (cfg.encrypt &&
+        name === source.Name &&
+        cfg.regions.includes(cfg.sourceRegion) &&
+        sourceAccountIsDestination)
+        throw new errors/* InputError */.dz('name', `"${name}" is the build AMI's own name: its encrypted copy in ${cfg.sourceRegion} needs another (AMI names are unique per region).`, 'use a template such as golden-ubuntu-22.04-{date}-{sha}, or leave name empty ({source}-golden).');
+    return { name, family };
+}
+/**
+ * Every account × region: reuse the source itself (unencrypted, in its own region), reuse or wait for
+ * an earlier copy (found by its source tag, whatever its name: a {time} name differs on every run), or
+ * copy. With encrypt the source region gets an encrypted copy too: the unencrypted build AMI is never
+ * the golden image. Broken earlier copies are returned per `account/region` for removal.
+ */
+async function planDestinations(cfg, clients, accounts, accountIds, sourceAccountId) {
+    const plan = [];
+    const broken = new Map();
+    await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
+        const kmsKeyId = cfg.encrypt ? (0,src_plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
+        if (!cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion) {
+            plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
+            return;
+        }
+        const found = (await clients.ec2(accounts.get(a), region).send(new dist_cjs/* DescribeImagesCommand */.ji5({
+            Owners: ['self'],
+            Filters: [{ Name: `tag:${aws_tags/* TAG */.Dk.sourceAmi}`, Values: [cfg.amiId] }],
+        }))).Images ?? [];
+        const { usable, broken: bad } = (0,src_plan/* classifyCopies */.Q0)(found, cfg.amiId);
+        if (bad.length)
+            broken.set(`${a}/${region}`, bad);
+        if (usable)
+            plan.push({
+                account: a,
+                region,
+                state: usable.State === 'available' ? 'exists' : 'pending',
+                imageId: usable.ImageId,
+                kmsKeyId,
+            });
+        else
+            plan.push({ account: a, region, state: 'copy', kmsKeyId });
+    })));
+    plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+    return { plan, broken };
+}
+function logPlan(io, amiId, name, plan, broken) {
+    io.info(`Plan for ${amiId} → "${name}" (${plan.length} destination(s)):`);
+    for (const d of plan) {
+        const b = broken.get(`${d.account}/${d.region}`) ?? [];
+        io.info(`  ${d.account} ${d.region.padEnd(15)} ${d.state}${d.imageId ? ` ${d.imageId}` : ''}${d.kmsKeyId ? ` kms=${d.kmsKeyId}` : ''}${b.length ? ` (replaces failed copy ${b.map((x) => x.ImageId).join(', ')})` : ''}`);
+    }
+}
+/** Share the source with accounts that copy it (launch permission + snapshot create-volume). */
+async function shareForCopying(io, srcEc2, amiId, source, sourceSnapshots, copiers) {
+    if (!copiers.length)
+        return;
+    await shareSource(srcEc2, amiId, sourceSnapshots, copiers, 'add');
+    io.info(`Shared ${amiId} and its snapshots with ${copiers.join(', ')} for copying.`);
+    if ((source.BlockDeviceMappings ?? []).some((b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId))) {
+        io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
+    }
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,68 @@
+export const id = 15;
+export const ids = [15];
+export const modules = {
+
+/***/ 43015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   findImagesInUse: () => (/* binding */ findImagesInUse)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(35193);
+/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29072);
+/** EC2 side of the in-use re-scan: which AMIs running instances use, described with their tags. */
+
+
+async function findImagesInUse(client, region) {
+    const counts = new Map();
+    for await (const page of (0,_aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeInstances */ .H0T)({ client }, { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] })) {
+        for (const r of page.Reservations ?? [])
+            for (const i of r.Instances ?? [])
+                if (i.ImageId)
+                    counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+    }
+    const ids = [...counts.keys()].sort();
+    const described = new Map();
+    for (let k = 0; k < ids.length; k += 100) {
+        const chunk = ids.slice(k, k + 100);
+        try {
+            const r = await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .DescribeImagesCommand */ .ji5({ ImageIds: chunk }));
+            for (const img of r.Images ?? [])
+                if (img.ImageId)
+                    described.set(img.ImageId, img);
+        }
+        catch (e) {
+            if (!(0,_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isAwsError */ .m_)(e, /InvalidAMIID/))
+                throw e;
+            // One unknown id fails the whole call: describe them one by one.
+            for (const id of chunk) {
+                try {
+                    const img = (await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .DescribeImagesCommand */ .ji5({ ImageIds: [id] }))).Images?.[0];
+                    if (img)
+                        described.set(id, img);
+                }
+                catch (e2) {
+                    if (!(0,_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isAwsError */ .m_)(e2, /InvalidAMIID/))
+                        throw e2;
+                }
+            }
+        }
+    }
+    return ids.map((imageId) => {
+        const img = described.get(imageId);
+        return {
+            region,
+            imageId,
+            name: img?.Name,
+            creationDate: img?.CreationDate,
+            tags: (0,_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .imageTags */ .rK)(img),
+            instances: counts.get(imageId) ?? 0,
+            known: Boolean(img),
+        };
+    });
+}
+
+
+/***/ })
+
+};
