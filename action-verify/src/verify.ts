@@ -223,7 +223,7 @@ function summaryTable(results: CheckResult[], spec?: string): string {
   ].join('\n');
 }
 
-/** The main step. */
+/** The main step: apply, wait, check, destroy (or leave to the post step), tag the verdict. */
 export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   const cfg = readConfig(io);
   const tfBin = await resolveHashicorpTool(io, 'terraform', cfg.terraformVersion, 'terraform-version');
@@ -242,85 +242,21 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   const timer = setTimeout(() => timeout.abort(), cfg.timeoutMs);
   const stop = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
   const deadline = Date.now() + cfg.timeoutMs;
+  const stopped = (during: string) =>
+    new Error(
+      timeout.signal.aborted
+        ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during ${during}`
+        : `cancelled during ${during}`,
+    );
   let failure: Error | undefined;
   let results: CheckResult[] = [];
   try {
-    const init = await io.group('terraform init', () =>
-      terraform(
-        io,
-        tf,
-        ['init', '-input=false', '-no-color', ...cfg.backendConfig.map((b) => `-backend-config=${b}`)],
-        { signal: stop },
-      ),
-    );
-    if (init.code !== 0) throw new Error(`terraform init failed (exit ${init.code}):\n${lastLines(init)}`);
-    const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () =>
-      terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...varArgs], {
-        signal: stop,
-        // In an action the runner kills the step ~10 s after cancelling: stop apply at once.
-        ...(io.postStep ? { killGraceMs: 5_000 } : {}),
-        // If this step is killed outright, the post step stops what is left of this apply first.
-        onSpawn: (pid) => io.saveState(PGID_KEY, String(pid)),
-      }),
-    );
-    if (apply.aborted || stop.aborted)
-      throw new Error(
-        timeout.signal.aborted
-          ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during terraform apply`
-          : 'cancelled during terraform apply',
-      );
-    if (apply.code !== 0)
-      throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
-
-    const { values: outs, sensitive } = await readOutputs(io, tf);
-    for (const [k, v] of Object.entries(outs)) io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
-    io.setOutput('outputs', JSON.stringify(outs));
-    const names = Object.keys(outs).map((k) => (sensitive.has(k) ? `${k}=<sensitive>` : k));
-    if (names.length) io.info(`Outputs: ${names.join(', ')}`);
-
+    const outs = await applyEnvironment(io, cfg, tf, stop, stopped);
     const ids = instanceIds(outs);
-    if (ids.length) {
-      const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
-      await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
-        const { ec2Client } = await import('../../shared/src/aws/ec2.js');
-        const { waitForInstances } = await import('./instances.js');
-        const client = ec2Client(region);
-        try {
-          await waitForInstances(client, ids, deadline, io, stop);
-        } finally {
-          client.destroy();
-        }
-      });
-    }
-
+    if (ids.length) await waitForTestInstances(io, cfg, ids, deadline, stop);
     if (cfg.checks.length) {
-      const remote: RemoteRunner = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
-      if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
-        remote.ssm = await ssmRunner(cfg.awsRegion);
-      results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {
-        const out: CheckResult[] = [];
-        for (const c of cfg.checks) {
-          const r = await runCheck(c, outs, remote, io, stop);
-          io.info(`${r.passed ? 'PASS' : 'FAIL'} ${c.name} (${r.attempts} attempt(s)): ${r.message}`);
-          out.push(r);
-        }
-        return out;
-      });
-      for (const r of results.filter((x) => !x.passed)) {
-        io.annotate({
-          level: 'error',
-          file: cfg.specFile,
-          line: r.check.line,
-          title: `Smoke check failed: ${r.check.name}`,
-          message: r.message,
-        });
-      }
-      if (stop.aborted)
-        throw new Error(
-          timeout.signal.aborted
-            ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during the smoke checks`
-            : 'cancelled during the smoke checks',
-        );
+      results = await runSmokeChecks(io, cfg, outs, stop);
+      if (stop.aborted) throw stopped('the smoke checks');
     }
   } catch (e) {
     failure = e as Error;
@@ -343,30 +279,7 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     ].join('\n'),
   );
 
-  // Destroy always (unless keep, when the post step does it) — and a destroy failure is an error.
-  // Cancelled in an action: the runner kills this step seconds later, so a destroy started now
-  // would be cut short (and leave the state locked): the post step destroys instead.
-  const leaveToPost = Boolean(signal?.aborted && io.postStep);
-  let destroyError: Error | undefined;
-  if (leaveToPost)
-    io.warning(
-      `Cancelled: the test environment is left to the post step, which runs terraform destroy (state in ${cfg.dir}).`,
-    );
-  else if (!cfg.keep || failure) {
-    try {
-      await destroy(io, tf);
-      io.saveState(DESTROYED_KEY, 'true');
-      const left = await stateList(io, tf);
-      if (left.length)
-        throw new Error(`terraform destroy left resources in the state of ${cfg.dir}: ${left.join(', ')}`);
-    } catch (e) {
-      destroyError = e as Error;
-    }
-  } else
-    io.info(
-      `keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`,
-    );
-
+  const destroyError = await teardown(io, cfg, tf, Boolean(failure), signal);
   if (!signal?.aborted) {
     try {
       await tagVerdict(io, cfg, !failure && !failed && !destroyError ? 'passed' : 'failed');
@@ -386,6 +299,130 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
         .map((r) => r.check.name)
         .join(', ')}`,
     );
+}
+
+/** terraform init and apply; the module's outputs become step outputs (sensitive ones masked). */
+async function applyEnvironment(
+  io: Io,
+  cfg: VerifyConfig,
+  tf: TerraformRun,
+  stop: AbortSignal,
+  stopped: (during: string) => Error,
+): Promise<Record<string, unknown>> {
+  const init = await io.group('terraform init', () =>
+    terraform(
+      io,
+      tf,
+      ['init', '-input=false', '-no-color', ...cfg.backendConfig.map((b) => `-backend-config=${b}`)],
+      { signal: stop },
+    ),
+  );
+  if (init.code !== 0) throw new Error(`terraform init failed (exit ${init.code}):\n${lastLines(init)}`);
+  const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () =>
+    terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...tf.varArgs], {
+      signal: stop,
+      // In an action the runner kills the step ~10 s after cancelling: stop apply at once.
+      ...(io.postStep ? { killGraceMs: 5_000 } : {}),
+      // If this step is killed outright, the post step stops what is left of this apply first.
+      onSpawn: (pid) => io.saveState(PGID_KEY, String(pid)),
+    }),
+  );
+  if (apply.aborted || stop.aborted) throw stopped('terraform apply');
+  if (apply.code !== 0) throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
+
+  const { values: outs, sensitive } = await readOutputs(io, tf);
+  for (const [k, v] of Object.entries(outs)) io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
+  io.setOutput('outputs', JSON.stringify(outs));
+  const names = Object.keys(outs).map((k) => (sensitive.has(k) ? `${k}=<sensitive>` : k));
+  if (names.length) io.info(`Outputs: ${names.join(', ')}`);
+  return outs;
+}
+
+async function waitForTestInstances(
+  io: Io,
+  cfg: VerifyConfig,
+  ids: string[],
+  deadline: number,
+  stop: AbortSignal,
+): Promise<void> {
+  const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
+  await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
+    const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+    const { waitForInstances } = await import('./instances.js');
+    const client = ec2Client(region);
+    try {
+      await waitForInstances(client, ids, deadline, io, stop);
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
+/** Every smoke check in order; each failure is annotated on its line of the spec file. */
+async function runSmokeChecks(
+  io: Io,
+  cfg: VerifyConfig,
+  outs: Record<string, unknown>,
+  stop: AbortSignal,
+): Promise<CheckResult[]> {
+  const remote: RemoteRunner = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
+  if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
+    remote.ssm = await ssmRunner(cfg.awsRegion);
+  const results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {
+    const out: CheckResult[] = [];
+    for (const c of cfg.checks) {
+      const r = await runCheck(c, outs, remote, io, stop);
+      io.info(`${r.passed ? 'PASS' : 'FAIL'} ${c.name} (${r.attempts} attempt(s)): ${r.message}`);
+      out.push(r);
+    }
+    return out;
+  });
+  for (const r of results.filter((x) => !x.passed)) {
+    io.annotate({
+      level: 'error',
+      file: cfg.specFile,
+      line: r.check.line,
+      title: `Smoke check failed: ${r.check.name}`,
+      message: r.message,
+    });
+  }
+  return results;
+}
+
+/**
+ * Destroy always (unless keep, when the post step does it): a destroy failure is returned as an
+ * error. Cancelled in an action: the runner kills this step seconds later, so a destroy started now
+ * would be cut short (and leave the state locked): the post step destroys instead.
+ */
+async function teardown(
+  io: Io,
+  cfg: VerifyConfig,
+  tf: TerraformRun,
+  failed: boolean,
+  signal?: AbortSignal,
+): Promise<Error | undefined> {
+  if (signal?.aborted && io.postStep) {
+    io.warning(
+      `Cancelled: the test environment is left to the post step, which runs terraform destroy (state in ${cfg.dir}).`,
+    );
+    return undefined;
+  }
+  if (cfg.keep && !failed) {
+    io.info(
+      `keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`,
+    );
+    return undefined;
+  }
+  try {
+    await destroy(io, tf);
+    io.saveState(DESTROYED_KEY, 'true');
+    const left = await stateList(io, tf);
+    if (left.length)
+      throw new Error(`terraform destroy left resources in the state of ${cfg.dir}: ${left.join(', ')}`);
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  }
 }
 
 /** The post step (post-if: always()): destroy what the main step recorded, unless it already did. */

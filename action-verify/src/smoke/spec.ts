@@ -106,7 +106,7 @@ export function parseDuration(v: unknown): number | undefined {
 export function parseSpec(text: string, file: string): Check[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const lineOf = (node: YamlNode | null | undefined, fallback = 1) =>
+  const lineOf: LineOf = (node, fallback = 1) =>
     node && 'range' in node && node.range ? lc.linePos(node.range[0]).line : fallback;
   if (doc.errors.length) {
     const e = doc.errors[0];
@@ -120,168 +120,170 @@ export function parseSpec(text: string, file: string): Check[] {
   if (!isSeq(checksNode) || checksNode.items.length === 0) {
     throw new SpecError(file, lineOf(checksNode ?? root), '"checks" must be a non-empty list');
   }
-  const checks: Check[] = [];
   const names = new Set<string>();
-  for (const item of checksNode.items as YamlNode[]) {
+  return (checksNode.items as YamlNode[]).map((item) => {
     const line = lineOf(item);
     if (!isMap(item)) throw new SpecError(file, line, 'each check must be a mapping (name, kind, ...)');
-    const map = item as YAMLMap;
-    const v = map.toJSON() as Record<string, unknown>;
-    const at = (key: string) => lineOf(map.get(key, true) as YamlNode | undefined, line);
-    const kind = v.kind as CheckKind;
-    if (!kind) throw new SpecError(file, line, 'check has no "kind" (tcp, http or command)');
-    if (!(kind in KNOWN))
-      throw new SpecError(file, at('kind'), `unknown kind "${String(kind)}": use tcp, http or command`);
-    for (const key of Object.keys(v)) {
-      if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
-        const pair = map.items.find((p) => (p.key as { value?: unknown })?.value === key);
-        throw new SpecError(
-          file,
-          lineOf(pair?.key as YamlNode, line),
-          `"${key}" is not a field of a ${kind} check (fields: ${KNOWN[kind].join(', ')})`,
-        );
-      }
+    return parseCheck(new CheckFields(file, item as YAMLMap, line, lineOf), defaults, names);
+  });
+}
+
+type LineOf = (node: YamlNode | null | undefined, fallback?: number) => number;
+
+/** One check's fields, read and checked with errors at their own line. */
+class CheckFields {
+  readonly v: Record<string, unknown>;
+  kind = '' as CheckKind;
+  name = '';
+  constructor(
+    readonly file: string,
+    readonly map: YAMLMap,
+    readonly line: number,
+    readonly lineOf: LineOf,
+  ) {
+    this.v = map.toJSON() as Record<string, unknown>;
+  }
+  at(key: string): number {
+    return this.lineOf(this.map.get(key, true) as YamlNode | undefined, this.line);
+  }
+  fail(problem: string, key?: string): never {
+    throw new SpecError(this.file, key ? this.at(key) : this.line, problem);
+  }
+  str(key: string): string | undefined {
+    const x = this.v[key];
+    if (x === undefined || x === null) return undefined;
+    if (typeof x === 'object')
+      this.fail(`"${key}" must be a single value, not a ${Array.isArray(x) ? 'list' : 'mapping'}`, key);
+    return String(x);
+  }
+  need(key: string): string {
+    const s = this.str(key);
+    if (s === undefined || s === '') this.fail(`${this.kind} check "${this.name}" is missing "${key}"`);
+    return s;
+  }
+  host(key: string, required: boolean): string | undefined {
+    const h = required ? this.need(key) : this.str(key);
+    if (h !== undefined && !OUTPUT_REF_ONLY.test(h.trim()) && !/^[A-Za-z0-9.:[\]_-]+$/.test(withRefs(h)))
+      this.fail(`"${key}" must be a host name or IP address (or a \${{ outputs.x }} reference)`, key);
+    return h;
+  }
+  url(key: string): string {
+    const u = this.need(key);
+    let ok = false;
+    try {
+      const standIn = withRefs(u.replace(PORT_REF, ':80'));
+      ok = /^https?:$/.test(new URL(standIn).protocol);
+    } catch {
+      ok = false;
     }
-    const name = String(v.name ?? `${kind} check at line ${line}`);
-    if (names.has(name)) throw new SpecError(file, at('name'), `two checks are named "${name}"`);
-    names.add(name);
-    const retries = Number(v.retries ?? defaults.retries ?? 3);
-    if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
-      throw new SpecError(file, at('retries'), '"retries" must be a whole number from 0 to 1000');
-    const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
-    if (withinMs === undefined)
-      throw new SpecError(file, at('within'), `"within" must be a duration such as 30s, 2m or 1m30s`);
-    const base = { name, line, retries, withinMs };
-    const str = (key: string) => {
-      const x = v[key];
-      if (x === undefined || x === null) return undefined;
-      if (typeof x === 'object')
-        throw new SpecError(
-          file,
-          at(key),
-          `"${key}" must be a single value, not a ${Array.isArray(x) ? 'list' : 'mapping'}`,
-        );
-      return String(x);
-    };
-    const hostOf = (key: string, required: boolean) => {
-      const h = required ? need(key) : str(key);
-      if (h !== undefined && !OUTPUT_REF_ONLY.test(h.trim()) && !/^[A-Za-z0-9.:[\]_-]+$/.test(withRefs(h)))
-        throw new SpecError(
-          file,
-          at(key),
-          `"${key}" must be a host name or IP address (or a \${{ outputs.x }} reference)`,
-        );
-      return h;
-    };
-    const urlOf = (key: string) => {
-      const u = need(key);
-      let ok = false;
-      try {
-        const standIn = withRefs(u.replace(PORT_REF, ':80'));
-        ok = /^https?:$/.test(new URL(standIn).protocol);
-      } catch {
-        ok = false;
-      }
-      if (!ok)
-        throw new SpecError(
-          file,
-          at(key),
-          `"${key}" must be an http:// or https:// URL (outputs as \${{ outputs.x }}), not "${u}"`,
-        );
-      return u;
-    };
-    const need = (key: string) => {
-      const s = str(key);
-      if (s === undefined || s === '')
-        throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
-      return s;
-    };
-    const portOf = (key: string, dflt?: string) => {
-      const p = str(key) ?? dflt;
-      if (p === undefined) throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
-      if (
-        !/^\$\{\{.*\}\}$/.test(p.trim()) &&
-        !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535)
-      ) {
-        throw new SpecError(
-          file,
-          at(key),
-          `"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`,
-        );
-      }
-      return p;
-    };
-    const regexOf = (key: string) => {
-      const r = str(key);
-      if (r === undefined) return undefined;
-      try {
-        new RegExp(r);
-      } catch (e) {
-        throw new SpecError(
-          file,
-          at(key),
-          `"${key}" is not a valid regular expression: ${(e as Error).message}`,
-        );
-      }
-      return r;
-    };
-    if (kind === 'tcp') checks.push({ ...base, kind, host: hostOf('host', true)!, port: portOf('port') });
-    else if (kind === 'http') {
-      const status = Number(v.status ?? 200);
-      if (!Number.isInteger(status) || status < 100 || status > 599)
-        throw new SpecError(file, at('status'), '"status" must be an HTTP status code');
-      checks.push({
-        ...base,
-        kind,
-        url: urlOf('url'),
-        status,
-        bodyContains: str('body-contains'),
-        bodyRegex: regexOf('body-regex'),
-      });
-    } else {
-      const transport = (str('transport') ?? 'ssh') as 'ssh' | 'ssm';
-      if (transport !== 'ssh' && transport !== 'ssm')
-        throw new SpecError(file, at('transport'), '"transport" must be ssh or ssm');
-      const command = str('command');
-      const argv = Array.isArray(v.argv) ? v.argv.map(String) : undefined;
-      if (!command && !argv?.length)
-        throw new SpecError(
-          file,
-          line,
-          `command check "${name}" needs "command" (a command line) or "argv" (a list)`,
-        );
-      if (command && /\$\{\{/.test(command)) {
-        throw new SpecError(
-          file,
-          at('command'),
-          'outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments',
-        );
-      }
-      const exitCode = Number(v['exit-code'] ?? 0);
-      if (!Number.isInteger(exitCode))
-        throw new SpecError(file, at('exit-code'), '"exit-code" must be a whole number');
-      const check: CommandCheck = {
-        ...base,
-        kind,
-        transport,
-        command,
-        argv,
-        host: hostOf('host', false),
-        port: transport === 'ssh' ? portOf('port', '22') : '22',
-        user: str('user'),
-        instanceId: str('instance-id'),
-        exitCode,
-        stdoutContains: str('stdout-contains'),
-        stdoutRegex: regexOf('stdout-regex'),
-      };
-      if (transport === 'ssh' && (!check.host || !check.user))
-        throw new SpecError(file, line, `command check "${name}" over ssh needs "host" and "user"`);
-      if (transport === 'ssm' && !check.instanceId)
-        throw new SpecError(file, line, `command check "${name}" over ssm needs "instance-id"`);
-      checks.push(check);
+    if (!ok)
+      this.fail(
+        `"${key}" must be an http:// or https:// URL (outputs as \${{ outputs.x }}), not "${u}"`,
+        key,
+      );
+    return u;
+  }
+  port(key: string, dflt?: string): string {
+    const p = this.str(key) ?? dflt;
+    if (p === undefined) this.fail(`${this.kind} check "${this.name}" is missing "${key}"`);
+    if (
+      !/^\$\{\{.*\}\}$/.test(p.trim()) &&
+      !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535)
+    )
+      this.fail(`"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`, key);
+    return p;
+  }
+  regex(key: string): string | undefined {
+    const r = this.str(key);
+    if (r === undefined) return undefined;
+    try {
+      new RegExp(r);
+    } catch (e) {
+      this.fail(`"${key}" is not a valid regular expression: ${(e as Error).message}`, key);
+    }
+    return r;
+  }
+}
+
+function parseCheck(f: CheckFields, defaults: Record<string, unknown>, names: Set<string>): Check {
+  const { v, line } = f;
+  const kind = v.kind as CheckKind;
+  if (!kind) f.fail('check has no "kind" (tcp, http or command)');
+  if (!(kind in KNOWN)) f.fail(`unknown kind "${String(kind)}": use tcp, http or command`, 'kind');
+  for (const key of Object.keys(v)) {
+    if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
+      const pair = f.map.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      throw new SpecError(
+        f.file,
+        f.lineOf(pair?.key as YamlNode, line),
+        `"${key}" is not a field of a ${kind} check (fields: ${KNOWN[kind].join(', ')})`,
+      );
     }
   }
-  return checks;
+  f.kind = kind;
+  f.name = String(v.name ?? `${kind} check at line ${line}`);
+  if (names.has(f.name)) f.fail(`two checks are named "${f.name}"`, 'name');
+  names.add(f.name);
+  const retries = Number(v.retries ?? defaults.retries ?? 3);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
+    f.fail('"retries" must be a whole number from 0 to 1000', 'retries');
+  const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
+  if (withinMs === undefined) f.fail(`"within" must be a duration such as 30s, 2m or 1m30s`, 'within');
+  const base = { name: f.name, line, retries, withinMs };
+  if (kind === 'tcp') return { ...base, kind, host: f.host('host', true)!, port: f.port('port') };
+  if (kind === 'http') {
+    const status = Number(v.status ?? 200);
+    if (!Number.isInteger(status) || status < 100 || status > 599)
+      f.fail('"status" must be an HTTP status code', 'status');
+    return {
+      ...base,
+      kind,
+      url: f.url('url'),
+      status,
+      bodyContains: f.str('body-contains'),
+      bodyRegex: f.regex('body-regex'),
+    };
+  }
+  return commandCheck(f, base);
+}
+
+function commandCheck(
+  f: CheckFields,
+  base: { name: string; line: number; retries: number; withinMs: number },
+): CommandCheck {
+  const { v, name } = f;
+  const transport = (f.str('transport') ?? 'ssh') as 'ssh' | 'ssm';
+  if (transport !== 'ssh' && transport !== 'ssm') f.fail('"transport" must be ssh or ssm', 'transport');
+  const command = f.str('command');
+  const argv = Array.isArray(v.argv) ? v.argv.map(String) : undefined;
+  if (!command && !argv?.length)
+    f.fail(`command check "${name}" needs "command" (a command line) or "argv" (a list)`);
+  if (command && /\$\{\{/.test(command))
+    f.fail(
+      'outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments',
+      'command',
+    );
+  const exitCode = Number(v['exit-code'] ?? 0);
+  if (!Number.isInteger(exitCode)) f.fail('"exit-code" must be a whole number', 'exit-code');
+  const check: CommandCheck = {
+    ...base,
+    kind: 'command',
+    transport,
+    command,
+    argv,
+    host: f.host('host', false),
+    port: transport === 'ssh' ? f.port('port', '22') : '22',
+    user: f.str('user'),
+    instanceId: f.str('instance-id'),
+    exitCode,
+    stdoutContains: f.str('stdout-contains'),
+    stdoutRegex: f.regex('stdout-regex'),
+  };
+  if (transport === 'ssh' && (!check.host || !check.user))
+    f.fail(`command check "${name}" over ssh needs "host" and "user"`);
+  if (transport === 'ssm' && !check.instanceId)
+    f.fail(`command check "${name}" over ssm needs "instance-id"`);
+  return check;
 }
 
 /** `${{ outputs.name }}` or `${{ outputs.list[0] }}` */

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../action-scan/src/findings.js';
-import { parseChangedLines, planAnnotations, prioritise } from '../action-scan/src/report/annotations.js';
+import type { Finding } from '../../action-scan/src/findings.js';
+import { parseChangedLines, planAnnotations, prioritise } from '../../action-scan/src/report/annotations.js';
 import {
   compareReports,
   REPORT_SCHEMA,
   type ScanReport,
   toReportFinding,
-} from '../action-scan/src/report/report.js';
-import { buildSarif } from '../action-scan/src/report/sarif.js';
-import { buildSummary } from '../action-scan/src/report/summary.js';
-import { buildChangeMap } from '../shared/src/cis-map.js';
+} from '../../action-scan/src/report/report.js';
+import { buildSarif } from '../../action-scan/src/report/sarif.js';
+import { buildSummary } from '../../action-scan/src/report/summary.js';
+import { buildChangeMap } from '../../shared/src/cis-map.js';
 
 const finding = (over: Partial<Finding>): Finding => ({
   engine: 'openscap',

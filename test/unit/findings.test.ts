@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeScore, type Finding } from '../action-scan/src/findings.js';
+import { computeScore, type Finding } from '../../action-scan/src/findings.js';
 
 const f = (status: Finding['status'], severity: Finding['severity'] = 'medium'): Finding => ({
   engine: 'openscap',

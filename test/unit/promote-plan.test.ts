@@ -1,0 +1,156 @@
+/** Promote's pure planning: no AWS, no processes, no files. */
+import { describe, expect, it } from 'vitest';
+import type { DestResult } from '../../action-promote/src/copy.js';
+import {
+  amisOf,
+  classifyCopies,
+  destinationTags,
+  evaluateGate,
+  kmsKeyFor,
+  parseKmsKeys,
+  parseRequire,
+  retirementCandidates,
+} from '../../action-promote/src/plan.js';
+import { promoteSummary } from '../../action-promote/src/promote.js';
+
+describe('kms-key-ids', () => {
+  it('reads region=key lines and account:region=key, the account-specific key winning', () => {
+    const keys = parseKmsKeys(
+      'eu-west-1=alias/golden\n# a comment\n111122223333:eu-west-1=arn:aws:kms:eu-west-1:111122223333:alias/other',
+    );
+    expect(kmsKeyFor(keys, '111122223333', 'eu-west-1')).toBe(
+      'arn:aws:kms:eu-west-1:111122223333:alias/other',
+    );
+    expect(kmsKeyFor(keys, '444455556666', 'eu-west-1')).toBe('alias/golden');
+    expect(kmsKeyFor(keys, '444455556666', 'us-east-1')).toBeUndefined();
+  });
+  it('reads the same keys as JSON', () => {
+    expect([...parseKmsKeys('{"us-east-1":"alias/a"}')]).toEqual([['us-east-1', 'alias/a']]);
+  });
+  it.each([
+    ['{"us-east-1":', /not valid JSON/],
+    ['us-east-1 alias/a', /is not region=key/],
+    ['us-east-9=alias/a', /not an AWS region/],
+    ['us-east-1=not a key', /not a KMS key id/],
+  ])('refuses %j naming the input', (raw, why) => {
+    expect(() => parseKmsKeys(raw)).toThrow(why);
+    expect(() => parseKmsKeys(raw)).toThrow(/kms-key-ids/);
+  });
+});
+
+describe('the provenance gate', () => {
+  it('blank means the default gate, never no gate', () => {
+    expect(parseRequire('  ').map((r) => r.raw)).toEqual(['verify=passed', 'scan=passed']);
+    expect(parseRequire('none')).toEqual([]);
+    expect(() => parseRequire('none,verify=passed')).toThrow(/stands alone/);
+  });
+  it('names what is missing, who writes it, and what differs', () => {
+    const reqs = parseRequire('verify=passed,scan=passed,score>=80');
+    const problems = evaluateGate(reqs, {
+      'ami-bakery:verify': 'failed',
+      'ami-bakery:cis-score': '79.5',
+    });
+    expect(problems).toEqual([
+      'verify=passed: ami-bakery:verify is "failed"',
+      'scan=passed: the AMI has no ami-bakery:scan tag (written by action-scan when given ami-id)',
+      'score>=80: ami-bakery:cis-score is 79.5',
+    ]);
+    expect(
+      evaluateGate(reqs, {
+        'ami-bakery:verify': 'passed',
+        'ami-bakery:scan': 'passed',
+        'ami-bakery:cis-score': '80',
+      }),
+    ).toEqual([]);
+  });
+  it('an ungated scan is not a passed scan', () => {
+    expect(
+      evaluateGate(parseRequire(''), { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'ungated' }),
+    ).toEqual(['scan=passed: ami-bakery:scan is "ungated"']);
+  });
+});
+
+describe('retention', () => {
+  const img = (imageId: string, creationDate: string) => ({
+    imageId,
+    name: imageId,
+    creationDate,
+    snapshotIds: [],
+  });
+  it('keeps the newest `retain` and always the current one', () => {
+    const images = [img('ami-a', '2026-01-01'), img('ami-b', '2026-03-01'), img('ami-c', '2026-02-01')];
+    expect(retirementCandidates(images, 1, 'ami-b').map((i) => i.imageId)).toEqual(['ami-c', 'ami-a']);
+    expect(retirementCandidates(images, 1, 'ami-a').map((i) => i.imageId)).toEqual(['ami-c']);
+    expect(retirementCandidates(images, 5, 'ami-b')).toEqual([]);
+  });
+});
+
+describe('destinations', () => {
+  it('reuses an available earlier copy before a pending one; lists broken ones for removal, never one still copying', () => {
+    const found = [
+      { ImageId: 'ami-src', State: 'available' },
+      { ImageId: 'ami-p', State: 'pending' },
+      { ImageId: 'ami-ok', State: 'available' },
+      { ImageId: 'ami-bad', State: 'failed' },
+      { ImageId: 'ami-gone', State: 'deregistered' },
+    ];
+    const { usable, broken } = classifyCopies(found, 'ami-src');
+    expect(usable?.ImageId).toBe('ami-ok');
+    expect(broken.map((b) => b.ImageId)).toEqual(['ami-bad']);
+    expect(classifyCopies(found.slice(1, 2), 'ami-src').usable?.ImageId).toBe('ami-p');
+  });
+  it('copies carry the provenance, the lineage and gate=none only when the gate is off', () => {
+    const source = { 'ami-bakery:verify': 'passed', 'ami-bakery:source-ami': 'ami-base', Name: 'x' };
+    const cfg = { amiId: 'ami-build', sourceRegion: 'eu-west-1', tags: { team: 'platform' } };
+    const gated = destinationTags(source, { ...cfg, require: parseRequire('') }, 'golden-');
+    expect(gated).toEqual({
+      'ami-bakery:verify': 'passed',
+      'ami-bakery:source-ami': 'ami-build',
+      'ami-bakery:source-region': 'eu-west-1',
+      'ami-bakery:family': 'golden-',
+      team: 'platform',
+    });
+    expect(destinationTags(source, { ...cfg, require: [] }, 'golden-')['ami-bakery:gate']).toBe('none');
+  });
+  it('amis output: account → region → image, destinations without an image left out', () => {
+    expect(
+      amisOf([
+        { account: '1', region: 'a', imageId: 'ami-1' },
+        { account: '1', region: 'b' },
+        { account: '2', region: 'a', imageId: 'ami-2' },
+      ]),
+    ).toEqual({ '1': { a: 'ami-1' }, '2': { a: 'ami-2' } });
+  });
+});
+
+describe('the promote summary', () => {
+  const r = (region: string, outcome: DestResult['outcome'], error?: string): DestResult => ({
+    account: '111122223333',
+    region,
+    state: 'copy',
+    imageId: outcome === 'failed' ? undefined : `ami-${region}`,
+    outcome,
+    seconds: 3,
+    retired: 0,
+    ...(error ? { error } : {}),
+  });
+  const cfg = { amiId: 'ami-build', sourceRegion: 'eu-west-1', require: parseRequire('') };
+  it('says nothing is golden when one destination failed, and what a re-run does', () => {
+    const md = promoteSummary(cfg, {
+      name: 'n',
+      results: [r('eu-west-1', 'copied'), r('us-east-1', 'failed', 'a | b')],
+    });
+    expect(md).toContain(
+      '| 111122223333 | eu-west-1 | copied | `ami-eu-west-1` | 3 s | available, not golden yet | 0 |',
+    );
+    expect(md).toContain('❌ a \\| b');
+    expect(md).toMatch(
+      /1 of 2 destination\(s\) failed, so nothing was tagged golden\. Done: 111122223333\/eu-west-1\./,
+    );
+  });
+  it('all golden, and a gate turned off is shown', () => {
+    const md = promoteSummary({ ...cfg, require: [] }, { name: 'n', results: [r('eu-west-1', 'reused')] });
+    expect(md).toContain('gate off (require: none)');
+    expect(md).toContain('All 1 destination(s) are golden.');
+  });
+});
