@@ -2,12 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration tests start real processes (oscap, sshd); two cores here.
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      // Pure logic: no processes, sockets or AWS; seconds. `npm test` runs it first and stops on a failure.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The real parts: packer, terraform, oscap, sshd, moto, the EC2 sandbox, the dist bundles.
+      { extends: true, test: { name: 'integration', include: ['test/*.test.ts'] } },
+    ],
   },
 });

@@ -133,144 +133,167 @@ function parseSpec(text, file) {
     if (!(0,dist/* isSeq */.oP)(checksNode) || checksNode.items.length === 0) {
         throw new SpecError(file, lineOf(checksNode ?? root), '"checks" must be a non-empty list');
     }
-    const checks = [];
     const names = new Set();
-    for (const item of checksNode.items) {
+    return checksNode.items.map((item) => {
         const line = lineOf(item);
         if (!(0,dist/* isMap */.jh)(item))
             throw new SpecError(file, line, 'each check must be a mapping (name, kind, ...)');
-        const map = item;
-        const v = map.toJSON();
-        const at = (key) => lineOf(map.get(key, true), line);
-        const kind = v.kind;
-        if (!kind)
-            throw new SpecError(file, line, 'check has no "kind" (tcp, http or command)');
-        if (!(kind in KNOWN))
-            throw new SpecError(file, at('kind'), `unknown kind "${String(kind)}": use tcp, http or command`);
-        for (const key of Object.keys(v)) {
-            if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
-                const pair = map.items.find((p) => p.key?.value === key);
-                throw new SpecError(file, lineOf(pair?.key, line), `"${key}" is not a field of a ${kind} check (fields: ${KNOWN[kind].join(', ')})`);
-            }
+        return parseCheck(new CheckFields(file, item, line, lineOf), defaults, names);
+    });
+}
+/** One check's fields, read and checked with errors at their own line. */
+class CheckFields {
+    file;
+    map;
+    line;
+    lineOf;
+    v;
+    kind = '';
+    name = '';
+    constructor(file, map, line, lineOf) {
+        this.file = file;
+        this.map = map;
+        this.line = line;
+        this.lineOf = lineOf;
+        this.v = map.toJSON();
+    }
+    at(key) {
+        return this.lineOf(this.map.get(key, true), this.line);
+    }
+    fail(problem, key) {
+        throw new SpecError(this.file, key ? this.at(key) : this.line, problem);
+    }
+    str(key) {
+        const x = this.v[key];
+        if (x === undefined || x === null)
+            return undefined;
+        if (typeof x === 'object')
+            this.fail(`"${key}" must be a single value, not a ${Array.isArray(x) ? 'list' : 'mapping'}`, key);
+        return String(x);
+    }
+    need(key) {
+        const s = this.str(key);
+        if (s === undefined || s === '')
+            this.fail(`${this.kind} check "${this.name}" is missing "${key}"`);
+        return s;
+    }
+    host(key, required) {
+        const h = required ? this.need(key) : this.str(key);
+        if (h !== undefined && !OUTPUT_REF_ONLY.test(h.trim()) && !/^[A-Za-z0-9.:[\]_-]+$/.test(withRefs(h)))
+            this.fail(`"${key}" must be a host name or IP address (or a \${{ outputs.x }} reference)`, key);
+        return h;
+    }
+    url(key) {
+        const u = this.need(key);
+        let ok = false;
+        try {
+            const standIn = withRefs(u.replace(PORT_REF, ':80'));
+            ok = /^https?:$/.test(new URL(standIn).protocol);
         }
-        const name = String(v.name ?? `${kind} check at line ${line}`);
-        if (names.has(name))
-            throw new SpecError(file, at('name'), `two checks are named "${name}"`);
-        names.add(name);
-        const retries = Number(v.retries ?? defaults.retries ?? 3);
-        if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
-            throw new SpecError(file, at('retries'), '"retries" must be a whole number from 0 to 1000');
-        const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
-        if (withinMs === undefined)
-            throw new SpecError(file, at('within'), `"within" must be a duration such as 30s, 2m or 1m30s`);
-        const base = { name, line, retries, withinMs };
-        const str = (key) => {
-            const x = v[key];
-            if (x === undefined || x === null)
-                return undefined;
-            if (typeof x === 'object')
-                throw new SpecError(file, at(key), `"${key}" must be a single value, not a ${Array.isArray(x) ? 'list' : 'mapping'}`);
-            return String(x);
-        };
-        const hostOf = (key, required) => {
-            const h = required ? need(key) : str(key);
-            if (h !== undefined && !OUTPUT_REF_ONLY.test(h.trim()) && !/^[A-Za-z0-9.:[\]_-]+$/.test(withRefs(h)))
-                throw new SpecError(file, at(key), `"${key}" must be a host name or IP address (or a \${{ outputs.x }} reference)`);
-            return h;
-        };
-        const urlOf = (key) => {
-            const u = need(key);
-            let ok = false;
-            try {
-                const standIn = withRefs(u.replace(PORT_REF, ':80'));
-                ok = /^https?:$/.test(new URL(standIn).protocol);
-            }
-            catch {
-                ok = false;
-            }
-            if (!ok)
-                throw new SpecError(file, at(key), `"${key}" must be an http:// or https:// URL (outputs as \${{ outputs.x }}), not "${u}"`);
-            return u;
-        };
-        const need = (key) => {
-            const s = str(key);
-            if (s === undefined || s === '')
-                throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
-            return s;
-        };
-        const portOf = (key, dflt) => {
-            const p = str(key) ?? dflt;
-            if (p === undefined)
-                throw new SpecError(file, line, `${kind} check "${name}" is missing "${key}"`);
-            if (!/^\$\{\{.*\}\}$/.test(p.trim()) &&
-                !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535)) {
-                throw new SpecError(file, at(key), `"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`);
-            }
-            return p;
-        };
-        const regexOf = (key) => {
-            const r = str(key);
-            if (r === undefined)
-                return undefined;
-            try {
-                new RegExp(r);
-            }
-            catch (e) {
-                throw new SpecError(file, at(key), `"${key}" is not a valid regular expression: ${e.message}`);
-            }
-            return r;
-        };
-        if (kind === 'tcp')
-            checks.push({ ...base, kind, host: hostOf('host', true), port: portOf('port') });
-        else if (kind === 'http') {
-            const status = Number(v.status ?? 200);
-            if (!Number.isInteger(status) || status < 100 || status > 599)
-                throw new SpecError(file, at('status'), '"status" must be an HTTP status code');
-            checks.push({
-                ...base,
-                kind,
-                url: urlOf('url'),
-                status,
-                bodyContains: str('body-contains'),
-                bodyRegex: regexOf('body-regex'),
-            });
+        catch {
+            ok = false;
         }
-        else {
-            const transport = (str('transport') ?? 'ssh');
-            if (transport !== 'ssh' && transport !== 'ssm')
-                throw new SpecError(file, at('transport'), '"transport" must be ssh or ssm');
-            const command = str('command');
-            const argv = Array.isArray(v.argv) ? v.argv.map(String) : undefined;
-            if (!command && !argv?.length)
-                throw new SpecError(file, line, `command check "${name}" needs "command" (a command line) or "argv" (a list)`);
-            if (command && /\$\{\{/.test(command)) {
-                throw new SpecError(file, at('command'), 'outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments');
-            }
-            const exitCode = Number(v['exit-code'] ?? 0);
-            if (!Number.isInteger(exitCode))
-                throw new SpecError(file, at('exit-code'), '"exit-code" must be a whole number');
-            const check = {
-                ...base,
-                kind,
-                transport,
-                command,
-                argv,
-                host: hostOf('host', false),
-                port: transport === 'ssh' ? portOf('port', '22') : '22',
-                user: str('user'),
-                instanceId: str('instance-id'),
-                exitCode,
-                stdoutContains: str('stdout-contains'),
-                stdoutRegex: regexOf('stdout-regex'),
-            };
-            if (transport === 'ssh' && (!check.host || !check.user))
-                throw new SpecError(file, line, `command check "${name}" over ssh needs "host" and "user"`);
-            if (transport === 'ssm' && !check.instanceId)
-                throw new SpecError(file, line, `command check "${name}" over ssm needs "instance-id"`);
-            checks.push(check);
+        if (!ok)
+            this.fail(`"${key}" must be an http:// or https:// URL (outputs as \${{ outputs.x }}), not "${u}"`, key);
+        return u;
+    }
+    port(key, dflt) {
+        const p = this.str(key) ?? dflt;
+        if (p === undefined)
+            this.fail(`${this.kind} check "${this.name}" is missing "${key}"`);
+        if (!/^\$\{\{.*\}\}$/.test(p.trim()) &&
+            !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535))
+            this.fail(`"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`, key);
+        return p;
+    }
+    regex(key) {
+        const r = this.str(key);
+        if (r === undefined)
+            return undefined;
+        try {
+            new RegExp(r);
+        }
+        catch (e) {
+            this.fail(`"${key}" is not a valid regular expression: ${e.message}`, key);
+        }
+        return r;
+    }
+}
+function parseCheck(f, defaults, names) {
+    const { v, line } = f;
+    const kind = v.kind;
+    if (!kind)
+        f.fail('check has no "kind" (tcp, http or command)');
+    if (!(kind in KNOWN))
+        f.fail(`unknown kind "${String(kind)}": use tcp, http or command`, 'kind');
+    for (const key of Object.keys(v)) {
+        if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
+            const pair = f.map.items.find((p) => p.key?.value === key);
+            throw new SpecError(f.file, f.lineOf(pair?.key, line), `"${key}" is not a field of a ${kind} check (fields: ${KNOWN[kind].join(', ')})`);
         }
     }
-    return checks;
+    f.kind = kind;
+    f.name = String(v.name ?? `${kind} check at line ${line}`);
+    if (names.has(f.name))
+        f.fail(`two checks are named "${f.name}"`, 'name');
+    names.add(f.name);
+    const retries = Number(v.retries ?? defaults.retries ?? 3);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
+        f.fail('"retries" must be a whole number from 0 to 1000', 'retries');
+    const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
+    if (withinMs === undefined)
+        f.fail(`"within" must be a duration such as 30s, 2m or 1m30s`, 'within');
+    const base = { name: f.name, line, retries, withinMs };
+    if (kind === 'tcp')
+        return { ...base, kind, host: f.host('host', true), port: f.port('port') };
+    if (kind === 'http') {
+        const status = Number(v.status ?? 200);
+        if (!Number.isInteger(status) || status < 100 || status > 599)
+            f.fail('"status" must be an HTTP status code', 'status');
+        return {
+            ...base,
+            kind,
+            url: f.url('url'),
+            status,
+            bodyContains: f.str('body-contains'),
+            bodyRegex: f.regex('body-regex'),
+        };
+    }
+    return commandCheck(f, base);
+}
+function commandCheck(f, base) {
+    const { v, name } = f;
+    const transport = (f.str('transport') ?? 'ssh');
+    if (transport !== 'ssh' && transport !== 'ssm')
+        f.fail('"transport" must be ssh or ssm', 'transport');
+    const command = f.str('command');
+    const argv = Array.isArray(v.argv) ? v.argv.map(String) : undefined;
+    if (!command && !argv?.length)
+        f.fail(`command check "${name}" needs "command" (a command line) or "argv" (a list)`);
+    if (command && /\$\{\{/.test(command))
+        f.fail('outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments', 'command');
+    const exitCode = Number(v['exit-code'] ?? 0);
+    if (!Number.isInteger(exitCode))
+        f.fail('"exit-code" must be a whole number', 'exit-code');
+    const check = {
+        ...base,
+        kind: 'command',
+        transport,
+        command,
+        argv,
+        host: f.host('host', false),
+        port: transport === 'ssh' ? f.port('port', '22') : '22',
+        user: f.str('user'),
+        instanceId: f.str('instance-id'),
+        exitCode,
+        stdoutContains: f.str('stdout-contains'),
+        stdoutRegex: f.regex('stdout-regex'),
+    };
+    if (transport === 'ssh' && (!check.host || !check.user))
+        f.fail(`command check "${name}" over ssh needs "host" and "user"`);
+    if (transport === 'ssm' && !check.instanceId)
+        f.fail(`command check "${name}" over ssm needs "instance-id"`);
+    return check;
 }
 /** `${{ outputs.name }}` or `${{ outputs.list[0] }}` */
 const REF = String.raw `\$\{\{\s*outputs\.[\w-]+(?:\[\d+\])?\s*\}\}`;
@@ -725,7 +748,7 @@ function summaryTable(results, spec) {
         ...rows,
     ].join('\n');
 }
-/** The main step. */
+/** The main step: apply, wait, check, destroy (or leave to the post step), tag the verdict. */
 async function runVerify(io, signal) {
     const cfg = readConfig(io);
     const tfBin = await (0,hashicorp/* resolveHashicorpTool */.io)(io, 'terraform', cfg.terraformVersion, 'terraform-version');
@@ -743,73 +766,20 @@ async function runVerify(io, signal) {
     const timer = setTimeout(() => timeout.abort(), cfg.timeoutMs);
     const stop = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     const deadline = Date.now() + cfg.timeoutMs;
+    const stopped = (during) => new Error(timeout.signal.aborted
+        ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during ${during}`
+        : `cancelled during ${during}`);
     let failure;
     let results = [];
     try {
-        const init = await io.group('terraform init', () => terraform(io, tf, ['init', '-input=false', '-no-color', ...cfg.backendConfig.map((b) => `-backend-config=${b}`)], { signal: stop }));
-        if (init.code !== 0)
-            throw new Error(`terraform init failed (exit ${init.code}):\n${lastLines(init)}`);
-        const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () => terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...varArgs], {
-            signal: stop,
-            // In an action the runner kills the step ~10 s after cancelling: stop apply at once.
-            ...(io.postStep ? { killGraceMs: 5_000 } : {}),
-            // If this step is killed outright, the post step stops what is left of this apply first.
-            onSpawn: (pid) => io.saveState(PGID_KEY, String(pid)),
-        }));
-        if (apply.aborted || stop.aborted)
-            throw new Error(timeout.signal.aborted
-                ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during terraform apply`
-                : 'cancelled during terraform apply');
-        if (apply.code !== 0)
-            throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
-        const { values: outs, sensitive } = await outputs(io, tf);
-        for (const [k, v] of Object.entries(outs))
-            io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
-        io.setOutput('outputs', JSON.stringify(outs));
-        const names = Object.keys(outs).map((k) => (sensitive.has(k) ? `${k}=<sensitive>` : k));
-        if (names.length)
-            io.info(`Outputs: ${names.join(', ')}`);
+        const outs = await applyEnvironment(io, cfg, tf, stop, stopped);
         const ids = instanceIds(outs);
-        if (ids.length) {
-            const region = (0,validate/* resolveRegion */.Zv)('aws-region', cfg.awsRegion ?? '', io.env);
-            await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
-                const { ec2Client } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(193), __webpack_require__.e(736), __webpack_require__.e(695), __webpack_require__.e(819)]).then(__webpack_require__.bind(__webpack_require__, 39819));
-                const { waitForInstances } = await __webpack_require__.e(/* import() */ 328).then(__webpack_require__.bind(__webpack_require__, 5328));
-                const client = ec2Client(region);
-                try {
-                    await waitForInstances(client, ids, deadline, io, stop);
-                }
-                finally {
-                    client.destroy();
-                }
-            });
-        }
+        if (ids.length)
+            await waitForTestInstances(io, cfg, ids, deadline, stop);
         if (cfg.checks.length) {
-            const remote = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
-            if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
-                remote.ssm = await ssmRunner(cfg.awsRegion);
-            results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {
-                const out = [];
-                for (const c of cfg.checks) {
-                    const r = await runCheck(c, outs, remote, io, stop);
-                    io.info(`${r.passed ? 'PASS' : 'FAIL'} ${c.name} (${r.attempts} attempt(s)): ${r.message}`);
-                    out.push(r);
-                }
-                return out;
-            });
-            for (const r of results.filter((x) => !x.passed)) {
-                io.annotate({
-                    level: 'error',
-                    file: cfg.specFile,
-                    line: r.check.line,
-                    title: `Smoke check failed: ${r.check.name}`,
-                    message: r.message,
-                });
-            }
+            results = await runSmokeChecks(io, cfg, outs, stop);
             if (stop.aborted)
-                throw new Error(timeout.signal.aborted
-                    ? `the timeout (${cfg.timeoutMs / 60_000} min) ran out during the smoke checks`
-                    : 'cancelled during the smoke checks');
+                throw stopped('the smoke checks');
         }
     }
     catch (e) {
@@ -830,27 +800,7 @@ async function runVerify(io, signal) {
         results.length ? summaryTable(results, cfg.specFile) : '',
         '',
     ].join('\n'));
-    // Destroy always (unless keep, when the post step does it) — and a destroy failure is an error.
-    // Cancelled in an action: the runner kills this step seconds later, so a destroy started now
-    // would be cut short (and leave the state locked): the post step destroys instead.
-    const leaveToPost = Boolean(signal?.aborted && io.postStep);
-    let destroyError;
-    if (leaveToPost)
-        io.warning(`Cancelled: the test environment is left to the post step, which runs terraform destroy (state in ${cfg.dir}).`);
-    else if (!cfg.keep || failure) {
-        try {
-            await destroy(io, tf);
-            io.saveState(DESTROYED_KEY, 'true');
-            const left = await stateList(io, tf);
-            if (left.length)
-                throw new Error(`terraform destroy left resources in the state of ${cfg.dir}: ${left.join(', ')}`);
-        }
-        catch (e) {
-            destroyError = e;
-        }
-    }
-    else
-        io.info(`keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`);
+    const destroyError = await teardown(io, cfg, tf, Boolean(failure), signal);
     if (!signal?.aborted) {
         try {
             await tagVerdict(io, cfg, !failure && !failed && !destroyError ? 'passed' : 'failed');
@@ -872,6 +822,96 @@ async function runVerify(io, signal) {
             .filter((r) => !r.passed)
             .map((r) => r.check.name)
             .join(', ')}`);
+}
+/** terraform init and apply; the module's outputs become step outputs (sensitive ones masked). */
+async function applyEnvironment(io, cfg, tf, stop, stopped) {
+    const init = await io.group('terraform init', () => terraform(io, tf, ['init', '-input=false', '-no-color', ...cfg.backendConfig.map((b) => `-backend-config=${b}`)], { signal: stop }));
+    if (init.code !== 0)
+        throw new Error(`terraform init failed (exit ${init.code}):\n${lastLines(init)}`);
+    const apply = await io.group(`terraform apply (${cfg.amiVariable}=${cfg.amiId})`, () => terraform(io, tf, ['apply', '-auto-approve', '-input=false', '-no-color', ...tf.varArgs], {
+        signal: stop,
+        // In an action the runner kills the step ~10 s after cancelling: stop apply at once.
+        ...(io.postStep ? { killGraceMs: 5_000 } : {}),
+        // If this step is killed outright, the post step stops what is left of this apply first.
+        onSpawn: (pid) => io.saveState(PGID_KEY, String(pid)),
+    }));
+    if (apply.aborted || stop.aborted)
+        throw stopped('terraform apply');
+    if (apply.code !== 0)
+        throw new Error(`terraform apply failed (exit ${apply.code}):\n${lastLines(apply)}`);
+    const { values: outs, sensitive } = await outputs(io, tf);
+    for (const [k, v] of Object.entries(outs))
+        io.setOutput(k, typeof v === 'string' ? v : JSON.stringify(v));
+    io.setOutput('outputs', JSON.stringify(outs));
+    const names = Object.keys(outs).map((k) => (sensitive.has(k) ? `${k}=<sensitive>` : k));
+    if (names.length)
+        io.info(`Outputs: ${names.join(', ')}`);
+    return outs;
+}
+async function waitForTestInstances(io, cfg, ids, deadline, stop) {
+    const region = (0,validate/* resolveRegion */.Zv)('aws-region', cfg.awsRegion ?? '', io.env);
+    await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
+        const { ec2Client } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(193), __webpack_require__.e(736), __webpack_require__.e(695), __webpack_require__.e(819)]).then(__webpack_require__.bind(__webpack_require__, 39819));
+        const { waitForInstances } = await __webpack_require__.e(/* import() */ 328).then(__webpack_require__.bind(__webpack_require__, 5328));
+        const client = ec2Client(region);
+        try {
+            await waitForInstances(client, ids, deadline, io, stop);
+        }
+        finally {
+            client.destroy();
+        }
+    });
+}
+/** Every smoke check in order; each failure is annotated on its line of the spec file. */
+async function runSmokeChecks(io, cfg, outs, stop) {
+    const remote = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
+    if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
+        remote.ssm = await ssmRunner(cfg.awsRegion);
+    const results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {
+        const out = [];
+        for (const c of cfg.checks) {
+            const r = await runCheck(c, outs, remote, io, stop);
+            io.info(`${r.passed ? 'PASS' : 'FAIL'} ${c.name} (${r.attempts} attempt(s)): ${r.message}`);
+            out.push(r);
+        }
+        return out;
+    });
+    for (const r of results.filter((x) => !x.passed)) {
+        io.annotate({
+            level: 'error',
+            file: cfg.specFile,
+            line: r.check.line,
+            title: `Smoke check failed: ${r.check.name}`,
+            message: r.message,
+        });
+    }
+    return results;
+}
+/**
+ * Destroy always (unless keep, when the post step does it): a destroy failure is returned as an
+ * error. Cancelled in an action: the runner kills this step seconds later, so a destroy started now
+ * would be cut short (and leave the state locked): the post step destroys instead.
+ */
+async function teardown(io, cfg, tf, failed, signal) {
+    if (signal?.aborted && io.postStep) {
+        io.warning(`Cancelled: the test environment is left to the post step, which runs terraform destroy (state in ${cfg.dir}).`);
+        return undefined;
+    }
+    if (cfg.keep && !failed) {
+        io.info(`keep: the environment stays up for later steps; the post step destroys it (state in ${cfg.dir}).`);
+        return undefined;
+    }
+    try {
+        await destroy(io, tf);
+        io.saveState(DESTROYED_KEY, 'true');
+        const left = await stateList(io, tf);
+        if (left.length)
+            throw new Error(`terraform destroy left resources in the state of ${cfg.dir}: ${left.join(', ')}`);
+        return undefined;
+    }
+    catch (e) {
+        return e;
+    }
 }
 /** The post step (post-if: always()): destroy what the main step recorded, unless it already did. */
 async function runVerifyPost(io) {

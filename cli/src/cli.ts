@@ -48,15 +48,31 @@ export function readActionInputs(stageDir: string): Record<string, ActionInput> 
   return doc.inputs ?? {};
 }
 
+/**
+ * The files a stage writes by default: in an action they land in the job's workspace (a fresh
+ * checkout); from the CLI they would land in the user's clone, so the CLI puts them in
+ * $RUNNER_TEMP/ami-bakery when set, else in ./ami-bakery-output (git-ignored). A flag still wins.
+ */
+const OUTPUT_FILES: Record<string, string[]> = {
+  bake: ['cis-manifest-file'],
+  scan: ['report-file', 'sarif-file'],
+};
+
+export function outputDir(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP ? path.join(env.RUNNER_TEMP, 'ami-bakery') : 'ami-bakery-output';
+}
+
 /** Defaults as the runner would apply them; `${{ github.token }}` becomes $GITHUB_TOKEN, other expressions ''. */
 export function defaultsFor(
   inputs: Record<string, ActionInput>,
   env: NodeJS.ProcessEnv,
+  stage?: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(inputs)) {
     const d = spec.default === undefined ? '' : String(spec.default);
     if (d.includes('${{')) out[name] = /github\.token/.test(d) ? (env.GITHUB_TOKEN ?? '') : '';
+    else if (d && stage && OUTPUT_FILES[stage]?.includes(name)) out[name] = path.join(outputDir(env), d);
     else out[name] = d;
   }
   return out;
@@ -132,7 +148,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let io: CliIo;
   try {
-    io = new CliIo({ inputs: { ...defaultsFor(spec, env), ...parseFlags(rest, spec) }, env });
+    io = new CliIo({ inputs: { ...defaultsFor(spec, env, stageName), ...parseFlags(rest, spec) }, env });
   } catch (e) {
     process.stderr.write(`error: ${messageOf(e)}\n`);
     return exitCodeOf(e);

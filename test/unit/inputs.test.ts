@@ -47,4 +47,17 @@ describe('CLI flags', () => {
       token: 't0k',
     });
   });
+  it("the files a stage writes by default go to $RUNNER_TEMP/ami-bakery or ./ami-bakery-output, never the clone's root", () => {
+    const scan = { 'report-file': { default: 'ami-bakery-scan.json' }, 'sarif-file': { default: '' } };
+    expect(defaultsFor(scan, {}, 'scan')).toEqual({
+      'report-file': 'ami-bakery-output/ami-bakery-scan.json',
+      'sarif-file': '',
+    });
+    expect(defaultsFor(scan, { RUNNER_TEMP: '/rt' }, 'scan')['report-file']).toBe(
+      '/rt/ami-bakery/ami-bakery-scan.json',
+    );
+    expect(defaultsFor({ 'cis-manifest-file': { default: 'cis-manifest.json' } }, {}, 'bake')).toEqual({
+      'cis-manifest-file': 'ami-bakery-output/cis-manifest.json',
+    });
+  });
 });
