@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measured figures for each stage, each a ratio against the obvious alternative
- * measured side by side in the same run, with the absolute numbers. Writes bench/results.json.
+ * measured side by side in the same run, with the absolute numbers. Writes bench/results.json (not
+ * committed; the figures kept go in bench/README.md with the commit they measured).
  * Not part of the test suite. Needs oscap for figure 2's comparison (skipped, and said so, without).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
