@@ -1,7 +1,7 @@
 /**
- * The CLI users run: bin/ami-bakery.mjs and the committed bundle behind it (cli/dist), copied on its
- * own with the action.yml files it reads its inputs from, and nothing else: no node_modules, no
- * TypeScript loader, no sources.
+ * The CLI users run: bin/ami-bakery.mjs and the committed bundle behind it (cli/dist), copied with
+ * what it reads, each action's action.yml (inputs) and dist/ (the stage code, the same bundle the
+ * runner runs), and nothing else: no node_modules, no TypeScript loader, no sources.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,8 +15,10 @@ describe('the CLI bundle (bin/ami-bakery.mjs → cli/dist)', () => {
     home = tmpDir('ami-bakery-cli-bundle-');
     fs.cpSync(path.join(ROOT, 'bin'), path.join(home, 'bin'), { recursive: true });
     fs.cpSync(path.join(ROOT, 'cli', 'dist'), path.join(home, 'cli', 'dist'), { recursive: true });
-    for (const stage of ['action-bake', 'action-verify', 'action-scan', 'action-promote'])
+    for (const stage of ['action-bake', 'action-verify', 'action-scan', 'action-promote']) {
       fs.cpSync(path.join(ROOT, stage, 'action.yml'), path.join(home, stage, 'action.yml'));
+      fs.cpSync(path.join(ROOT, stage, 'dist'), path.join(home, stage, 'dist'), { recursive: true });
+    }
     fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'hardening'), path.join(home, 'hardening'), {
       recursive: true,
     });

@@ -1,5 +1,9 @@
 import '../../shared/src/esm-shim.js';
-import { runAction } from '../../shared/src/action.js';
+import { isEntryPoint, runActionStage, type Stage } from '../../shared/src/action.js';
 import { runScan } from './scan.js';
 
-await runAction((io, signal) => runScan(io, signal));
+/** The stage, for the CLI (which imports this bundle and runs it with its own Io). */
+export const stage: Stage = { name: 'scan', run: runScan };
+
+// Run by the runner: the main step, and again as the post step when the stage has one.
+if (isEntryPoint(import.meta.url)) await runActionStage(stage);

@@ -1,12 +1,9 @@
 import '../../shared/src/esm-shim.js';
-import * as core from '@actions/core';
-import { runAction } from '../../shared/src/action.js';
+import { isEntryPoint, runActionStage, type Stage } from '../../shared/src/action.js';
 import { runVerify, runVerifyPost } from './verify.js';
 
-// The same bundle is the main step and the post step (post-if: always()).
-if (core.getState('isPost') === 'true') {
-  await runAction((io) => runVerifyPost(io));
-} else {
-  core.saveState('isPost', 'true');
-  await runAction((io, signal) => runVerify(io, signal), { postStep: true });
-}
+/** The stage, for the CLI (which imports this bundle and runs it with its own Io). */
+export const stage: Stage = { name: 'verify', run: runVerify, post: (io) => runVerifyPost(io) };
+
+// Run by the runner: the main step, and again as the post step when the stage has one.
+if (isEntryPoint(import.meta.url)) await runActionStage(stage);

@@ -6,34 +6,37 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { runStage, type StageRun } from '../../shared/src/action.js';
+import { runStage, type Stage } from '../../shared/src/action.js';
 import { exitCodeOf, InputError, messageOf } from '../../shared/src/errors.js';
 import { CliIo } from '../../shared/src/io.js';
 
 /** The repository root: two levels up from cli/src (sources) and from cli/dist (the bundle). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The stage table: each stage's action directory (its action.yml declares the inputs) and its code. */
-const STAGES: Record<string, { dir: string; load: () => Promise<StageRun> }> = {
-  bake: {
-    dir: 'action-bake',
-    load: async () => (await import('../../action-bake/src/bake.js')).runBake,
-  },
-  verify: {
-    dir: 'action-verify',
-    load: async () => (await import('../../action-verify/src/verify.js')).runVerify,
-  },
-  promote: {
-    dir: 'action-promote',
-    load: async () => (await import('../../action-promote/src/promote.js')).runPromote,
-  },
-  scan: {
-    dir: 'action-scan',
-    load: async () => (await import('../../action-scan/src/scan.js')).runScan,
-  },
+/**
+ * The stage table: each stage's action directory. Its action.yml declares the inputs; its entry
+ * exports the stage. The CLI bundle runs each action's own committed bundle (action-<stage>/dist),
+ * the code the runner runs, and does not carry a second copy of it; run from its sources (through
+ * tsx, as the tests do) the CLI runs the stages' sources.
+ */
+const STAGES: Record<string, { dir: string }> = {
+  bake: { dir: 'action-bake' },
+  verify: { dir: 'action-verify' },
+  promote: { dir: 'action-promote' },
+  scan: { dir: 'action-scan' },
 };
+
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+async function loadStage(dir: string): Promise<Stage> {
+  const entry = path.join(ROOT, dir, FROM_SOURCES ? 'src/main.ts' : 'dist/index.js');
+  const mod = (await import(/* webpackIgnore: true */ pathToFileURL(entry).href)) as { stage?: Stage };
+  if (!mod.stage)
+    throw new Error(`${path.relative(ROOT, entry)} does not export its stage: rebuild it (npm run build).`);
+  return mod.stage;
+}
 
 interface ActionInput {
   description?: string;
@@ -155,7 +158,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let code = 0;
   try {
-    const run = await stage.load();
+    const { run } = await loadStage(stage.dir);
     const outcome = await runStage(run, io, { again: (m) => process.stderr.write(`${m}\n`) });
     if (!outcome.ok) {
       code = exitCodeOf(outcome.error);

@@ -4,6 +4,8 @@
  * SIGINT/SIGTERM (a cancelled job, or Ctrl-C) as an AbortSignal so the stage can stop its child
  * processes and clean up before exiting.
  */
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import { messageOf } from './errors.js';
 import { actionsIo, type Io } from './io.js';
@@ -67,4 +69,37 @@ export async function runAction(stage: StageRun, opts: { postStep?: boolean } = 
     again: (m) => core.info(m),
   });
   if (!outcome.ok) core.setFailed(messageOf(outcome.error));
+}
+
+/** A stage as its action and the CLI know it: the main step, and the post step if it has one. */
+export interface Stage {
+  name: string;
+  run: StageRun;
+  /** runs as the action's post step (post-if: always()), from the same bundle */
+  post?: (io: Io) => Promise<unknown>;
+}
+
+/**
+ * Whether the module at `metaUrl` is the script node was started with: an action's bundle run by
+ * the runner, not the same bundle imported by the CLI (which runs the stage with its own Io).
+ */
+export function isEntryPoint(metaUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return fs.realpathSync(fileURLToPath(metaUrl)) === fs.realpathSync(script);
+  } catch {
+    return false;
+  }
+}
+
+/** An action's entry: the main step, or (same bundle, run again by the runner) the post step. */
+export async function runActionStage(stage: Stage): Promise<void> {
+  const post = stage.post;
+  if (post && core.getState('isPost') === 'true') {
+    await runAction((io) => post(io));
+    return;
+  }
+  if (post) core.saveState('isPost', 'true');
+  await runAction(stage.run, { postStep: Boolean(post) });
 }
