@@ -1,70 +1,19 @@
 /** action-promote through the CLI and the real AWS SDK against the local EC2/STS/SSM sandbox. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './helpers.js';
-import { Ec2Sandbox, type SandboxOptions } from './sandbox/ec2-sandbox.js';
+import {
+  B,
+  baseArgs,
+  C,
+  copiesNamed,
+  mutations,
+  REGIONS,
+  SRC,
+  stopWorld,
+  world,
+} from './support/promote-world.js';
 
-const SRC = '111111111111';
-const B = '222222222222';
-const C = '333333333333';
-const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const MUTATING = [
-  'CopyImage',
-  'CreateTags',
-  'ModifyImageAttribute',
-  'ModifySnapshotAttribute',
-  'EnableImageDeprecation',
-  'DeregisterImage',
-  'DeleteSnapshot',
-  'PutParameter',
-];
-const KMS = REGIONS.map((r) => `${r}=alias/golden-${r}`).join('\n');
-
-let sandbox: Ec2Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
-
-async function world(
-  opts: SandboxOptions = {},
-  tags: Record<string, string> = {
-    'ami-bakery:verify': 'passed',
-    'ami-bakery:scan': 'passed',
-    'ami-bakery:cis-score': '91.5',
-    'ami-bakery:commit': 'c0ffee1234',
-  },
-) {
-  sandbox = new Ec2Sandbox(opts);
-  await sandbox.start();
-  const creds = sandbox.addAccount(SRC);
-  sandbox.addAccount(B);
-  sandbox.addAccount(C);
-  sandbox.addRole(B, 'ami-promoter');
-  sandbox.addRole(C, 'ami-promoter');
-  const source = sandbox.putImage(SRC, 'us-east-1', { name: 'ubuntu-22.04-hardened-build-42', tags });
-  return { sb: sandbox, env: sandbox.env(creds, 'us-east-1'), source };
-}
-
-const baseArgs = (ami: string, override: Record<string, string> = {}) => {
-  const inputs: Record<string, string> = {
-    'ami-id': ami,
-    regions: REGIONS.join(','),
-    accounts: [SRC, B, C].join('\n'),
-    'role-name': 'ami-promoter',
-    'kms-key-ids': KMS,
-    name: 'golden-ubuntu-22.04-{sha}',
-    'ssm-parameter': '/golden/ubuntu-22.04/latest',
-    'deprecate-after': '90d',
-    tags: 'team=platform',
-    'share-with': '444444444444',
-    ...override,
-  };
-  return ['promote', ...Object.entries(inputs).flatMap(([k, v]) => [`--${k}`, v])];
-};
-
-const mutations = (sb: Ec2Sandbox) => sb.calls.filter((c) => MUTATING.includes(c.action));
-const copiesNamed = (sb: Ec2Sandbox, account: string, region: string, name: string) =>
-  sb.imagesOf(account, region).filter((i) => i.name === name);
+afterEach(stopWorld);
 
 describe('promote: 3 regions × 3 accounts', () => {
   it('copies encrypted with each region key, tags images and snapshots, shares, publishes SSM, deprecates', async () => {
@@ -502,8 +451,7 @@ describe('promote: golden only when every destination is available (issue 15)', 
       expect(sb.throttled).toBeGreaterThan(0);
       if (r.code !== 0) expect(r.stderr).toMatch(/Done: .*Re-run promote to resume/);
       else expect(r.outputs.failed).toBe('0');
-      await sb.stop();
-      sandbox = undefined;
+      await stopWorld();
     }
   }, 180_000);
 });

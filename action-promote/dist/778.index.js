@@ -254,7 +254,8 @@ async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, can
                     idNow = await copyWithQueue(io, ec2, label, copyInput(job, d));
                     io.info(`${label}: copying as ${idNow}`);
                 }
-                await waitAvailable(io, ec2, label, idNow, stop);
+                if (job.wait !== false)
+                    await waitAvailable(io, ec2, label, idNow, stop);
                 return idNow;
             });
             return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
@@ -528,7 +529,16 @@ async function promoteWith(io, cfg, signal) {
 async function promote(io, cfg, clients, signal) {
     const sts = clients.sts(cfg.sourceRegion);
     const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-    // The source: it must exist; its tags decide the gate. Nothing has changed yet.
+    const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
+    if (cfg.mode === 'discard') {
+        const accounts = others.length
+            ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate)
+            : new Map([[sourceAccount.id, sourceAccount]]);
+        const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
+        return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+    }
+    // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
+    // Nothing has changed yet.
     const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
     const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
@@ -541,8 +551,9 @@ async function promote(io, cfg, clients, signal) {
     io.setOutput('plan', JSON.stringify(plan));
     if (cfg.dryRun) {
         io.info('dry-run: nothing was changed.');
-        return { name, plan, dryRun: true, results: [], buildRetired: 0 };
+        return { ...empty, mode: cfg.mode, name, plan, dryRun: true };
     }
+    const swept = await sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family);
     // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
     const deadline = Date.now() + cfg.deadlineMs;
     const stop = AbortSignal.any([
@@ -567,7 +578,10 @@ async function promote(io, cfg, clients, signal) {
         deadline,
         deadlineMs: cfg.deadlineMs,
         runNonce: (0,external_node_crypto_.randomUUID)(),
+        wait: cfg.mode !== 'stage',
     }, stop, signal);
+    if (cfg.mode === 'stage')
+        return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
     let buildRetired = 0;
     if (!results.some((r) => r.outcome === 'failed')) {
         // Every destination is available: now, and only now, the copies become golden.
@@ -582,7 +596,7 @@ async function promote(io, cfg, clients, signal) {
                 buildRetired = n;
         }
     }
-    return { name, plan, dryRun: false, results, buildRetired };
+    return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept };
 }
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
 async function loadSource(io, cfg, srcEc2, account) {
@@ -601,7 +615,10 @@ async function loadSource(io, cfg, srcEc2, account) {
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     if (sourceTags[aws_tags/* TAG */.Dk.status] === 'candidate')
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[aws_tags/* TAG */.Dk.sourceAmi] ?? 'another image'}).`, 'promote the build AMI that bake output.');
-    if (cfg.require.length) {
+    if (cfg.mode === 'stage') {
+        io.info(`stage: copies start before ${cfg.amiId} is verified and scanned; they stay candidates, private to each account, until publish checks the gate.`);
+    }
+    else if (cfg.require.length) {
         const problems = (0,src_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
         if (problems.length) {
             throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
@@ -684,6 +701,74 @@ async function shareForCopying(io, srcEc2, amiId, source, sourceSnapshots, copie
     if ((source.BlockDeviceMappings ?? []).some((b) => b.Ebs?.Encrypted && b.Ebs?.KmsKeyId && !/alias\/aws\/ebs/.test(b.Ebs.KmsKeyId))) {
         io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
     }
+}
+/** Each destination's candidates: `Owners: self` images with the given tag filters. */
+async function describeOwn(ec2, filters) {
+    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
+        Owners: ['self'],
+        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    }));
+    return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
+}
+/** A crashed run's candidates (same family, another source, older than candidate-ttl): removed. */
+async function sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family) {
+    const now = Date.now();
+    const counts = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
+        const ec2 = clients.ec2(accounts.get(a), region);
+        const found = await describeOwn(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family });
+        const stale = (0,src_plan/* staleCandidates */.yU)(found, cfg.amiId, now, cfg.candidateTtlMs);
+        for (const img of stale) {
+            await removeImage(ec2, img);
+            io.info(`${a}/${region}: removed ${img.ImageId}, a candidate of ${(0,aws_tags/* imageTags */.rK)(img)[aws_tags/* TAG */.Dk.sourceAmi] ?? 'another source'} left by an unfinished run (created ${img.CreationDate}, older than candidate-ttl)`);
+        }
+        return stale.length;
+    })));
+    return counts.reduce((n, c) => n + c, 0);
+}
+/**
+ * discard: every candidate copy of the source, in every destination, deregistered with its
+ * snapshots; an image of the source tagged anything else (golden, promoted) is never touched. The
+ * temporary share of an unpublished source with the copying accounts is removed too. Idempotent.
+ */
+async function discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount) {
+    const results = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
+        const ec2 = clients.ec2(accounts.get(a), region);
+        const copies = (await describeOwn(ec2, { [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId })).filter((i) => i.ImageId !== cfg.amiId);
+        const out = { account: a, region, removed: [], kept: [] };
+        for (const img of copies) {
+            const status = (0,aws_tags/* imageTags */.rK)(img)[aws_tags/* TAG */.Dk.status];
+            if (status !== 'candidate') {
+                out.kept.push(img.ImageId);
+                io.info(`${a}/${region}: kept ${img.ImageId} (${status ? `status ${status}` : 'no status tag'}): not a candidate`);
+                continue;
+            }
+            await removeImage(ec2, img);
+            out.removed.push(img.ImageId);
+            io.info(`${a}/${region}: discarded candidate ${img.ImageId} (${img.State}) and its snapshots`);
+        }
+        return out;
+    })));
+    await unshareUnpublishedSource(io, cfg, clients.ec2(sourceAccount, cfg.sourceRegion), accountIds, sourceAccount.id);
+    return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+}
+/** The copy share of a source that was never published (not golden, not promoted) ends with discard. */
+async function unshareUnpublishedSource(io, cfg, srcEc2, accountIds, sourceAccountId) {
+    const copiers = accountIds.filter((a) => a !== sourceAccountId);
+    if (!copiers.length)
+        return;
+    let source;
+    try {
+        source = (await srcEc2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
+            throw e;
+    }
+    const status = (0,aws_tags/* imageTags */.rK)(source)[aws_tags/* TAG */.Dk.status];
+    if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted')
+        return;
+    await shareSource(srcEc2, cfg.amiId, (0,aws_tags/* snapshotIdsOf */.Qt)(source), copiers, 'remove');
+    io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
 }
 
 

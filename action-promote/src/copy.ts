@@ -62,6 +62,8 @@ export interface CopyJob {
   deadlineMs: number;
   /** the run's nonce for CopyImage tokens */
   runNonce: string;
+  /** false (stage): start the copies and return; their results say copied (started) or reused */
+  wait?: boolean;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function copyAll(
             idNow = await copyWithQueue(io, ec2, label, copyInput(job, d));
             io.info(`${label}: copying as ${idNow}`);
           }
-          await waitAvailable(io, ec2, label, idNow!, stop);
+          if (job.wait !== false) await waitAvailable(io, ec2, label, idNow!, stop);
           return idNow!;
         });
         return result(d.state === 'copy' ? 'copied' : 'reused', imageId);

@@ -8,7 +8,7 @@ import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/clie
 import { imageTags, isAwsError, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
-import { type Account, assumeRoles, Clients, callerAccounts, shareSource } from './aws.js';
+import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
 import { copyAll, type DestResult } from './copy.js';
 import {
   classifyCopies,
@@ -18,15 +18,32 @@ import {
   kmsKeyFor,
   nameFamily,
   type PromoteConfig,
+  type PromoteMode,
   renderName,
+  staleCandidates,
 } from './plan.js';
 import { closeBuildAmi, publishAll } from './publish.js';
 
 export type { DestResult } from './copy.js';
 
+/** discard: what became of the candidate copies in one destination. */
+export interface DiscardResult {
+  account: string;
+  region: string;
+  /** candidate copies deregistered (with their snapshots) */
+  removed: string[];
+  /** copies of the source that are not candidates (golden, promoted): never touched */
+  kept: string[];
+}
+
 /** What a promote run did: the plan, and (unless dry-run) each destination's result. */
 export interface PromoteResult {
+  mode: PromoteMode;
   name: string;
+  /** stale candidates of crashed runs (same family, older than candidate-ttl) removed */
+  swept: number;
+  /** discard only: per destination */
+  discarded: DiscardResult[];
   plan: Destination[];
   dryRun: boolean;
   /** one per destination, sorted by account and region; empty for a dry run */
@@ -52,7 +69,16 @@ async function promote(
 ): Promise<PromoteResult> {
   const sts = clients.sts(cfg.sourceRegion);
   const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-  // The source: it must exist; its tags decide the gate. Nothing has changed yet.
+  const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
+  if (cfg.mode === 'discard') {
+    const accounts = others.length
+      ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate!)
+      : new Map([[sourceAccount.id, sourceAccount]]);
+    const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
+    return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+  }
+  // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
+  // Nothing has changed yet.
   const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
   const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
   const sourceTags = imageTags(source);
@@ -66,8 +92,9 @@ async function promote(
   io.setOutput('plan', JSON.stringify(plan));
   if (cfg.dryRun) {
     io.info('dry-run: nothing was changed.');
-    return { name, plan, dryRun: true, results: [], buildRetired: 0 };
+    return { ...empty, mode: cfg.mode, name, plan, dryRun: true };
   }
+  const swept = await sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family);
 
   // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
   const deadline = Date.now() + cfg.deadlineMs;
@@ -102,10 +129,12 @@ async function promote(
       deadline,
       deadlineMs: cfg.deadlineMs,
       runNonce: randomUUID(),
+      wait: cfg.mode !== 'stage',
     },
     stop,
     signal,
   );
+  if (cfg.mode === 'stage') return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
 
   let buildRetired = 0;
   if (!results.some((r) => r.outcome === 'failed')) {
@@ -119,7 +148,7 @@ async function promote(
       else buildRetired = n;
     }
   }
-  return { name, plan, dryRun: false, results, buildRetired };
+  return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept };
 }
 
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
@@ -149,7 +178,11 @@ async function loadSource(io: Io, cfg: PromoteConfig, srcEc2: EC2Client, account
       `${cfg.amiId} is a candidate copy made by an unfinished promote (of ${sourceTags[TAG.sourceAmi] ?? 'another image'}).`,
       'promote the build AMI that bake output.',
     );
-  if (cfg.require.length) {
+  if (cfg.mode === 'stage') {
+    io.info(
+      `stage: copies start before ${cfg.amiId} is verified and scanned; they stay candidates, private to each account, until publish checks the gate.`,
+    );
+  } else if (cfg.require.length) {
     const problems = evaluateGate(cfg.require, sourceTags);
     if (problems.length) {
       throw new GateError(
@@ -286,4 +319,114 @@ async function shareForCopying(
       'Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.',
     );
   }
+}
+
+/** Each destination's candidates: `Owners: self` images with the given tag filters. */
+async function describeOwn(ec2: EC2Client, filters: Record<string, string>): Promise<Image[]> {
+  const r = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    }),
+  );
+  return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
+}
+
+/** A crashed run's candidates (same family, another source, older than candidate-ttl): removed. */
+async function sweepStaleCandidates(
+  io: Io,
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+  family: string,
+): Promise<number> {
+  const now = Date.now();
+  const counts = await Promise.all(
+    accountIds.flatMap((a) =>
+      cfg.regions.map(async (region) => {
+        const ec2 = clients.ec2(accounts.get(a)!, region);
+        const found = await describeOwn(ec2, { [TAG.status]: 'candidate', [TAG.family]: family });
+        const stale = staleCandidates(found, cfg.amiId, now, cfg.candidateTtlMs);
+        for (const img of stale) {
+          await removeImage(ec2, img);
+          io.info(
+            `${a}/${region}: removed ${img.ImageId}, a candidate of ${imageTags(img)[TAG.sourceAmi] ?? 'another source'} left by an unfinished run (created ${img.CreationDate}, older than candidate-ttl)`,
+          );
+        }
+        return stale.length;
+      }),
+    ),
+  );
+  return counts.reduce((n, c) => n + c, 0);
+}
+
+/**
+ * discard: every candidate copy of the source, in every destination, deregistered with its
+ * snapshots; an image of the source tagged anything else (golden, promoted) is never touched. The
+ * temporary share of an unpublished source with the copying accounts is removed too. Idempotent.
+ */
+async function discardCandidates(
+  io: Io,
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+  sourceAccount: Account,
+): Promise<DiscardResult[]> {
+  const results = await Promise.all(
+    accountIds.flatMap((a) =>
+      cfg.regions.map(async (region): Promise<DiscardResult> => {
+        const ec2 = clients.ec2(accounts.get(a)!, region);
+        const copies = (await describeOwn(ec2, { [TAG.sourceAmi]: cfg.amiId })).filter(
+          (i) => i.ImageId !== cfg.amiId,
+        );
+        const out: DiscardResult = { account: a, region, removed: [], kept: [] };
+        for (const img of copies) {
+          const status = imageTags(img)[TAG.status];
+          if (status !== 'candidate') {
+            out.kept.push(img.ImageId!);
+            io.info(
+              `${a}/${region}: kept ${img.ImageId} (${status ? `status ${status}` : 'no status tag'}): not a candidate`,
+            );
+            continue;
+          }
+          await removeImage(ec2, img);
+          out.removed.push(img.ImageId!);
+          io.info(`${a}/${region}: discarded candidate ${img.ImageId} (${img.State}) and its snapshots`);
+        }
+        return out;
+      }),
+    ),
+  );
+  await unshareUnpublishedSource(
+    io,
+    cfg,
+    clients.ec2(sourceAccount, cfg.sourceRegion),
+    accountIds,
+    sourceAccount.id,
+  );
+  return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+}
+
+/** The copy share of a source that was never published (not golden, not promoted) ends with discard. */
+async function unshareUnpublishedSource(
+  io: Io,
+  cfg: PromoteConfig,
+  srcEc2: EC2Client,
+  accountIds: string[],
+  sourceAccountId: string,
+): Promise<void> {
+  const copiers = accountIds.filter((a) => a !== sourceAccountId);
+  if (!copiers.length) return;
+  let source: Image | undefined;
+  try {
+    source = (await srcEc2.send(new DescribeImagesCommand({ ImageIds: [cfg.amiId] }))).Images?.[0];
+  } catch (e) {
+    if (!isAwsError(e, /InvalidAMIID/)) throw e;
+  }
+  const status = imageTags(source)[TAG.status];
+  if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted') return;
+  await shareSource(srcEc2, cfg.amiId, snapshotIdsOf(source), copiers, 'remove');
+  io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
 }

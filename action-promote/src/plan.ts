@@ -263,7 +263,18 @@ export function retirementCandidates(images: GoldenImage[], retain: number, keep
   return sorted.filter((i) => !kept.has(i.imageId));
 }
 
+/**
+ * `all`: copy, wait, publish in one run. `stage`: start the copies (candidates, private) without the
+ * gate. `publish`: the gate, then wait for (or make) the copies and publish them (`all` after a
+ * stage). `discard`: remove every candidate copy of the source.
+ */
+export const PROMOTE_MODES = ['all', 'stage', 'publish', 'discard'] as const;
+export type PromoteMode = (typeof PROMOTE_MODES)[number];
+
 export interface PromoteConfig {
+  mode: PromoteMode;
+  /** candidates of the family older than this, of another source, are a crashed run's: removed */
+  candidateTtlMs: number;
   amiId: string;
   sourceRegion: string;
   regions: string[];
@@ -328,4 +339,23 @@ export function amisOf(
     out[d.account][d.region] = d.imageId;
   }
   return out;
+}
+
+/**
+ * Candidate copies a crashed run left behind: of the same family, of another source than this run's,
+ * and older than the TTL. (This run's own candidates are reused, never swept.)
+ */
+export function staleCandidates<
+  T extends { ImageId?: string; CreationDate?: string; Tags?: Array<{ Key?: string; Value?: string }> },
+>(images: T[], currentAmi: string, nowMs: number, ttlMs: number): T[] {
+  return images.filter((i) => {
+    const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    const created = Date.parse(i.CreationDate ?? '');
+    return (
+      tags[TAG.status] === 'candidate' &&
+      tags[TAG.sourceAmi] !== currentAmi &&
+      Number.isFinite(created) &&
+      nowMs - created > ttlMs
+    );
+  });
 }

@@ -15,7 +15,9 @@ import type { DestResult, PromoteResult } from './fanout.js';
 import {
   amisOf,
   kmsKeyFor,
+  PROMOTE_MODES,
   type PromoteConfig,
+  type PromoteMode,
   parseAccounts,
   parseAge,
   parseKmsKeys,
@@ -91,9 +93,19 @@ export function readConfig(io: Io): PromoteConfig {
       `"${maxConcurrency}" is not a whole number.`,
       'e.g. max-concurrency: 5',
     );
+  const modeRaw = inp.string('mode').toLowerCase();
+  if (modeRaw && !(PROMOTE_MODES as readonly string[]).includes(modeRaw))
+    throw new InputError(
+      'mode',
+      `"${modeRaw}" is not one of ${PROMOTE_MODES.join(', ')}.`,
+      'use all (default), stage (start copies after bake), publish (after the gate) or discard (remove candidates).',
+    );
+  const candidateTtlMs = parseAge(inp.string('candidate-ttl') || '24h', 'candidate-ttl') ?? 86_400_000;
   // The name template is rendered now, with a stand-in source name, so a bad one fails before any call.
   renderName(inp.string('name'), { sha: '0000000', sourceName: 'source-name', now: new Date() });
   return {
+    mode: (modeRaw || 'all') as PromoteMode,
+    candidateTtlMs,
     amiId,
     sourceRegion,
     regions,
@@ -123,6 +135,8 @@ export async function runPromote(io: Io, signal?: AbortSignal): Promise<void> {
 
 /** Outputs and the job summary, counted from the typed results; a failed destination fails the step. */
 async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
+  if (r.mode === 'discard') return reportDiscard(io, cfg, r);
+  io.setOutput('stale-removed', r.swept);
   if (r.dryRun) {
     const have = r.plan.filter((d) => d.state === 'exists' || d.state === 'source');
     io.setOutput('amis', JSON.stringify(amisOf(have)));
@@ -135,6 +149,7 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
   const { results } = r;
   const ok = results.filter((x) => x.outcome !== 'failed');
   const failed = results.filter((x) => x.outcome === 'failed');
+  if (r.mode === 'stage') return reportStage(io, cfg, r);
   io.setOutput('amis', JSON.stringify(failed.length ? {} : amisOf(ok)));
   io.setOutput('copied', results.filter((x) => x.outcome === 'copied').length);
   io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);
@@ -181,4 +196,54 @@ export function promoteSummary(
       : `All ${results.length} destination(s) are golden.`,
     '',
   ].join('\n');
+}
+
+/** stage: the candidates started or found; nothing is golden, so `amis` stays empty. */
+async function reportStage(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
+  const { results } = r;
+  const failed = results.filter((x) => x.outcome === 'failed');
+  io.setOutput('amis', '{}');
+  io.setOutput('candidates', JSON.stringify(amisOf(results.filter((x) => x.outcome !== 'failed'))));
+  io.setOutput('copied', results.filter((x) => x.outcome === 'copied').length);
+  io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);
+  io.setOutput('retired', 0);
+  io.setOutput('failed', failed.length);
+  await io.appendSummary(
+    [
+      '## ami-bakery promote (stage)',
+      '',
+      `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${r.name}**: copies started before the gate. They are candidates, private to each account (no launch permissions, no SSM parameter, nothing golden) until \`mode: publish\` checks the gate; \`mode: discard\` removes them.`,
+      '',
+      '| account | region | copy | AMI |',
+      '|---|---|---|---|',
+      ...results.map(
+        (x) =>
+          `| ${x.account} | ${x.region} | ${x.outcome === 'copied' ? 'started' : x.outcome === 'reused' ? (x.state === 'source' ? 'the source itself' : 'already there') : `❌ ${(x.error ?? 'failed').replace(/\|/g, '\\|')}`} | ${x.imageId ? `\`${x.imageId}\`` : '—'} |`,
+      ),
+      '',
+      r.swept ? `Removed ${r.swept} stale candidate(s) of earlier unfinished runs of this family.` : '',
+      '',
+    ].join('\n'),
+  );
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${results.length} copies could not be started (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). publish copies what is missing.`,
+    );
+}
+
+/** discard: what was removed, and what was left alone because it is not a candidate. */
+async function reportDiscard(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
+  const removed = r.discarded.reduce((n, d) => n + d.removed.length, 0);
+  const kept = r.discarded.flatMap((d) => d.kept.map((k) => `${d.account}/${d.region} ${k}`));
+  io.setOutput('discarded', removed);
+  io.setOutput('amis', '{}');
+  io.setOutput('failed', 0);
+  await io.appendSummary(
+    [
+      '## ami-bakery promote (discard)',
+      '',
+      `Candidate copies of \`${cfg.amiId}\` removed with their snapshots: **${removed}**${kept.length ? `; not candidates, left alone: ${kept.join(', ')}` : ''}.`,
+      '',
+    ].join('\n'),
+  );
 }
