@@ -22,8 +22,21 @@ const src = sb.putImage(accounts[0], 'us-east-1', {
   tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' },
 });
 parentPort!.postMessage({ env: sb.env(creds, 'us-east-1'), creds, imageId: src.imageId });
-parentPort!.on('message', async (m: string) => {
-  if (m === 'metrics') {
+type Message = string | { newImage: string; tags: Record<string, string> } | { leftOf: string };
+parentPort!.on('message', async (m: Message) => {
+  if (typeof m === 'object' && 'newImage' in m) {
+    const img = sb.putImage(accounts[0], 'us-east-1', { name: m.newImage, tags: m.tags });
+    parentPort!.postMessage({ imageId: img.imageId });
+  } else if (typeof m === 'object' && 'leftOf' in m) {
+    // what copies of a source are left: live images and snapshots in every account and region
+    const images = [...sb.images.values()].filter(
+      (i) => i.tags.get('ami-bakery:source-ami') === m.leftOf && sb.stateOf(i) !== 'deregistered',
+    );
+    const snapshots = [...sb.snapshots.values()].filter(
+      (x) => !x.deleted && x.tags.get('ami-bakery:source-ami') === m.leftOf,
+    );
+    parentPort!.postMessage({ images: images.length, snapshots: snapshots.length });
+  } else if (m === 'metrics') {
     parentPort!.postMessage({ maxPerRegion: Math.max(...sb.maxConcurrentCopiesPerRegion.values()) });
   } else if (m === 'stop') {
     await sb.stop();

@@ -10,6 +10,7 @@ import {
   parseKmsKeys,
   parseRequire,
   retirementCandidates,
+  staleCandidates,
 } from '../../action-promote/src/plan.js';
 import { promoteSummary } from '../../action-promote/src/promote.js';
 
@@ -152,5 +153,28 @@ describe('the promote summary', () => {
     const md = promoteSummary({ ...cfg, require: [] }, { name: 'n', results: [r('eu-west-1', 'reused')] });
     expect(md).toContain('gate off (require: none)');
     expect(md).toContain('All 1 destination(s) are golden.');
+  });
+});
+
+describe('stale candidates', () => {
+  const img = (id: string, status: string, source: string, hoursOld: number) => ({
+    ImageId: id,
+    CreationDate: new Date(Date.parse('2026-11-23T12:00:00Z') - hoursOld * 3_600_000).toISOString(),
+    Tags: [
+      { Key: 'ami-bakery:status', Value: status },
+      { Key: 'ami-bakery:source-ami', Value: source },
+    ],
+  });
+  it("only another source's candidates older than the TTL: never this run's, never a golden image", () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const found = [
+      img('ami-crashed', 'candidate', 'ami-other', 30),
+      img('ami-running', 'candidate', 'ami-other', 2),
+      img('ami-mine', 'candidate', 'ami-this', 30),
+      img('ami-golden', 'golden', 'ami-other', 300),
+    ];
+    expect(staleCandidates(found, 'ami-this', now, 24 * 3_600_000).map((i) => i.ImageId)).toEqual([
+      'ami-crashed',
+    ]);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * The reusable workflow's promote path (issue 14), read from the YAML as the runner would: stage runs
+ * beside verify-and-scan (it needs only bake), publish after both, discard when nothing was published.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from './helpers.js';
+
+type Job = { needs?: string[]; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> };
+const wf = parse(fs.readFileSync(path.join(ROOT, '.github/workflows/golden-ami.yml'), 'utf8')) as {
+  jobs: Record<string, Job>;
+};
+const promoteStep = (job: Job) => job.steps.find((s) => s.uses?.includes('action-promote'));
+
+describe('golden-ami.yml: copies overlap verify and scan', () => {
+  it('stage needs only bake, so it runs in parallel with verify-and-scan, and only on the default branch unless stage-on-pr', () => {
+    expect(wf.jobs.stage.needs).toEqual(['bake']);
+    expect(promoteStep(wf.jobs.stage)?.with?.mode).toBe('stage');
+    expect(wf.jobs.stage.if).toMatch(/default_branch/);
+    expect(wf.jobs.stage.if).toMatch(/inputs\.stage-on-pr/);
+    expect(wf.jobs['verify-and-scan'].needs).not.toContain('stage');
+  });
+  it('publish waits for verify-and-scan and stage, runs on the default branch only, and is gated', () => {
+    const job = wf.jobs.promote;
+    expect(job.needs).toEqual(expect.arrayContaining(['verify-and-scan', 'stage']));
+    expect(job.if).toMatch(/needs\.verify-and-scan\.result == 'success'/);
+    expect(job.if).toMatch(/default_branch/);
+    const step = promoteStep(job);
+    expect(step?.with?.mode).toBe('publish');
+    expect(step?.with?.require).toMatch(/verify=passed,scan=passed/);
+  });
+  it('discard runs whenever staged copies were not published (gate failed, cancelled, pull request)', () => {
+    const job = wf.jobs.discard;
+    expect(job.if).toMatch(/always\(\)/);
+    expect(job.if).toMatch(/needs\.stage\.result != 'skipped'/);
+    expect(job.if).toMatch(/needs\.promote\.result != 'success'/);
+    expect(promoteStep(job)?.with?.mode).toBe('discard');
+    // the same destinations as stage, so every candidate is found
+    for (const k of ['regions', 'accounts', 'role-name', 'ami-id'])
+      expect(promoteStep(job)?.with?.[k]).toBe(promoteStep(wf.jobs.stage)?.with?.[k]);
+  });
+});
