@@ -58,4 +58,28 @@ describe('action-promote dist bundle', () => {
       await sb.stop();
     }
   });
+
+  it('mode stage then discard, as the reusable workflow runs them: candidates out, then nothing left', async () => {
+    const sb = new Ec2Sandbox({ copyLatencyMs: 2000 });
+    await sb.start();
+    try {
+      const creds = sb.addAccount('111111111111');
+      const src = sb.putImage('111111111111', 'us-west-2', { name: 'build-9', tags: {} });
+      const env = sb.env(creds, 'us-west-2');
+      const inputs = { 'ami-id': src.imageId, regions: 'us-west-2,eu-central-1', encrypt: 'true' };
+      const staged = await runActionBundle('action-promote', { ...inputs, mode: 'stage' }, env);
+      expect(staged.code, staged.stdout).toBe(0);
+      const candidates = JSON.parse(outputValue(staged.outputs, 'candidates') ?? '{}');
+      expect(Object.keys(candidates['111111111111']).sort()).toEqual(['eu-central-1', 'us-west-2']);
+      expect(outputValue(staged.outputs, 'amis')).toBe('{}');
+      expect(staged.summary).toMatch(/promote \(stage\)[\s\S]*\| 111111111111 \| eu-central-1 \| started \|/);
+      const discarded = await runActionBundle('action-promote', { ...inputs, mode: 'discard' }, env);
+      expect(discarded.code, discarded.stdout).toBe(0);
+      expect(outputValue(discarded.outputs, 'discarded')).toBe('2');
+      for (const region of ['us-west-2', 'eu-central-1'])
+        expect(sb.imagesOf('111111111111', region).filter((i) => i.imageId !== src.imageId)).toEqual([]);
+    } finally {
+      await sb.stop();
+    }
+  });
 });
