@@ -39,6 +39,8 @@ export interface Finding {
   expected?: string;
   /** What the engine found on the system. */
   found?: string;
+  /** A reviewed waiver covers this failing finding: it leaves the score and the gate (waivers.ts). */
+  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
 }
 
 export interface ResultSet {
@@ -74,6 +76,8 @@ export interface Counts {
   notapplicable: number;
   notchecked: number;
   informational: number;
+  /** failing findings a reviewed waiver covers: counted neither passed nor failed */
+  waived?: number;
 }
 
 export interface Score {
@@ -110,6 +114,8 @@ export function computeScore(findings: readonly Finding[]): Score {
       counts.passed++;
       wPass += w;
       wAll += w;
+    } else if (f.status === 'fail' && f.waiver) {
+      counts.waived = (counts.waived ?? 0) + 1;
     } else if (f.status === 'fail') {
       counts.failed++;
       wAll += w;

@@ -51,7 +51,12 @@ export function evaluateScanGate(
 ): GateResult {
   const reasons: string[] = [];
   const checked: string[] = [];
-  const failing = input.annotations.filter((a) => a.status === 'fail' || a.status === 'error');
+  const failing = input.annotations.filter((a) => (a.status === 'fail' || a.status === 'error') && !a.waiver);
+  const badWaivers = input.annotations.filter((a) => a.waiverProblem);
+  if (badWaivers.length)
+    reasons.push(
+      `${badWaivers.length} waiver(s) expired or incomplete: ${badWaivers.map((a) => `${a.file}:${a.line} ${a.title.replace(/^Waiver /, '')}`).join('; ')}`,
+    );
   if (cfg.failOn === 'implemented') {
     const claimed = failing.filter((a) => a.implemented);
     if (claimed.length)
@@ -80,7 +85,8 @@ export function evaluateScanGate(
     if (input.score < cfg.minScore) reasons.push(`score ${input.score}% is below min-score ${cfg.minScore}%`);
     else checked.push(`score ${input.score}% ≥ min-score ${cfg.minScore}%`);
   }
-  const gated = cfg.failOn !== 'none' || cfg.minScore !== undefined || cfg.failOnNewFailures;
+  const gated =
+    cfg.failOn !== 'none' || cfg.minScore !== undefined || cfg.failOnNewFailures || badWaivers.length > 0;
   return {
     verdict: reasons.length ? 'failed' : gated ? 'passed' : 'ungated',
     reasons,

@@ -47,6 +47,14 @@ import { buildSarif } from './report/sarif.js';
 import { buildSummary } from './report/summary.js';
 import { parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
 import { VERSION } from './version.js';
+import {
+  annotateWaivers,
+  applyWaivers,
+  parseWaivers,
+  type Waiver,
+  type WaiverOutcome,
+  waivedText,
+} from './waivers.js';
 
 export interface ScanConfig {
   target: Target;
@@ -75,6 +83,9 @@ export interface ScanConfig {
   inUse?: { regions: string[] };
   githubToken: string;
   checkName: string;
+  /** reviewed waivers (input waivers), validated before the scan */
+  waivers: Waiver[];
+  waiverWarnDays: number;
 }
 
 /** Read and validate every input before anything runs. */
@@ -108,6 +119,12 @@ export function readConfig(io: Io): ScanConfig {
   const root = repoRoot(io.env);
   const templateGiven = inp.existingPath('template', 'file');
   const template = templateGiven ? repoPath(root, templateGiven, 'template') : undefined;
+  const waiversGiven = inp.existingPath('waivers', 'file');
+  const waiversFile = waiversGiven ? repoPath(root, waiversGiven, 'waivers') : undefined;
+  const waivers = waiversFile
+    ? parseWaivers(fs.readFileSync(path.join(root, waiversFile), 'utf8'), waiversFile)
+    : [];
+  const waiverWarnDays = inp.number('waiver-warn-days', 0, 3650) ?? 14;
   const failOn = parseFailOn(inp.string('fail-on'));
   const minScore = inp.number('min-score', 0, 100);
   const failOnNewFailures = inp.boolean('fail-on-new-failures');
@@ -133,6 +150,8 @@ export function readConfig(io: Io): ScanConfig {
         : normaliseProfile(inp.string('profile') || 'cis_level1_server'),
     contentVersion: inp.string('content-version'),
     hardeningScripts: inp.list('hardening-scripts'),
+    waivers,
+    waiverWarnDays,
     template,
     sshKey,
     sshKnownHosts: inp.string('ssh-known-hosts'),
@@ -585,6 +604,7 @@ interface Analysis {
   report: ScanReport;
   diff?: BaselineDiff;
   gate: GateResult;
+  waiverOutcome: WaiverOutcome;
 }
 
 async function analyse(
@@ -595,6 +615,16 @@ async function analyse(
   { files, sets, kept }: Collected,
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
+  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
+    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
+    .replace(/[^\w.-]/g, '_');
+  // Waivers first: a waived failure leaves the score (counted neither passed nor failed).
+  const waiverOutcome = applyWaivers(merged.findings, cfg.waivers, {
+    profile: profileKey,
+    amiId: subject.amiId,
+    today: new Date().toISOString().slice(0, 10),
+    warnDays: cfg.waiverWarnDays,
+  });
   const { score, weightedScore, counts } = computeScore(merged.findings);
   if (counts.total === 0) {
     throw new InputError(
@@ -610,9 +640,6 @@ async function analyse(
       'scan the OS the profile is for (e.g. the ubuntu2204 data stream on an Ubuntu 22.04 image).',
     );
   }
-  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
-    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
-    .replace(/[^\w.-]/g, '_');
   const baseline = await loadBaseline(io, cfg, profileKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
@@ -620,7 +647,10 @@ async function analyse(
   // file, else the workflow file (all repository paths).
   const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
   const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
-  const annotations = planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme });
+  const annotations = annotateWaivers(
+    planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme }),
+    waiverOutcome,
+  );
   const locationOf = new Map(
     annotations.map((a) => [
       `${a.engine}:${a.ruleId}`,
@@ -644,7 +674,19 @@ async function analyse(
   };
   const diff = baseline ? compareReports(report, baseline) : undefined;
   const gate = evaluateScanGate({ score, annotations, diff }, cfg);
-  return { merged, score, weightedScore, counts, profileKey, label, annotations, report, diff, gate };
+  return {
+    merged,
+    score,
+    weightedScore,
+    counts,
+    profileKey,
+    label,
+    annotations,
+    report,
+    diff,
+    gate,
+    waiverOutcome,
+  };
 }
 
 async function scanWith(
@@ -673,6 +715,7 @@ async function scanWith(
         diff,
         delivery,
         extra: [
+          ...waiverLines(a.waiverOutcome),
           ...native.map((n) => `${n.name}: **${n.value}** (the engine's own score, next to ours).`),
           ...sets.flatMap((s) => s.notes ?? []).map((n) => `${n} (not counted).`),
         ],
@@ -798,4 +841,25 @@ export function deliveryNote(d: DeliveryResult, total: number, checkName: string
     return `${d.shown} of ${total} annotation(s) were published on the check run "${checkName}"; ${d.notShown} were not (${d.reason ?? 'no file to place them on'}). All are in the table below and the SARIF file.`;
   }
   return `Annotations: ${d.shown} of ${total} shown as workflow annotations, ${d.notShown} not shown (${d.reason}); all are in the table below and the SARIF file.`;
+}
+
+/** The summary's account of the waivers: applied, problems, no longer needed. */
+function waiverLines(o: WaiverOutcome): string[] {
+  const lines: string[] = [];
+  if (o.waived.length)
+    lines.push(
+      `**Waived** (${o.waived.length}, counted neither passed nor failed in the score):`,
+      ...o.waived.map(
+        ({ finding, waiver }) =>
+          `- ${finding.cisIds[0] ? `CIS ${finding.cisIds[0]}` : finding.ruleId} ${finding.title}: ${waivedText(waiver)} (${waiver.file}:${waiver.line})`,
+      ),
+    );
+  for (const p of o.problems)
+    lines.push(
+      `${p.level === 'error' ? '❌' : '⚠️'} Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}${p.level === 'error' ? ': not applied, the gate fails' : ''}.`,
+    );
+  const unneeded = [...new Set(o.unneeded.map((u) => u.waiver))];
+  for (const w of unneeded)
+    lines.push(`Waiver ${w.id} (${w.file}:${w.line}): no longer needed, the control passes.`);
+  return lines;
 }

@@ -34,6 +34,10 @@ export interface PlannedAnnotation {
   implemented: boolean;
   /** How to fix it, when the engine says (annotation raw details, SARIF). */
   fix?: string;
+  /** A reviewed waiver covers this failure: a notice on the waiver's line, suppressed in SARIF. */
+  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+  /** An expired or incomplete waiver (annotated on its line): fails the gate. */
+  waiverProblem?: boolean;
 }
 
 export function describeFinding(f: Finding): string {

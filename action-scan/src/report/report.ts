@@ -16,6 +16,8 @@ export interface ReportFinding {
   location?: string;
   expected?: string;
   found?: string;
+  /** a reviewed waiver covers this failure (it is not scored, and not a new failure) */
+  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
 }
 
 export interface ScanReport {
@@ -54,6 +56,7 @@ export function toReportFinding(f: Finding, location?: string): ReportFinding {
     ...(location ? { location } : {}),
     ...(f.expected ? { expected: f.expected } : {}),
     ...(f.found ? { found: f.found } : {}),
+    ...(f.waiver ? { waiver: f.waiver } : {}),
   };
 }
 
@@ -62,7 +65,7 @@ export function compareReports(current: ScanReport, baseline: ScanReport): Basel
   const before = new Map(baseline.findings.map((f) => [keyOf(f), f]));
   const now = new Map(current.findings.map((f) => [keyOf(f), f]));
   const newFailures = current.findings.filter(
-    (f) => f.status === 'fail' && before.get(keyOf(f))?.status !== 'fail',
+    (f) => f.status === 'fail' && !f.waiver && before.get(keyOf(f))?.status !== 'fail',
   );
   const fixed = baseline.findings.filter((f) => {
     const n = now.get(keyOf(f));

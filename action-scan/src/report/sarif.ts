@@ -74,6 +74,21 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
         partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
         properties: { engineRuleId: a.ruleId, implemented: a.implemented },
       };
+      // A reviewed waiver: code scanning shows the result as dismissed, with the justification.
+      if (a.waiver)
+        result.suppressions = [
+          {
+            kind: 'external',
+            status: 'accepted',
+            justification: `waived until ${a.waiver.expires} by ${a.waiver.owner}: ${a.waiver.reason}`,
+            location: {
+              physicalLocation: {
+                artifactLocation: { uri: a.waiver.file, uriBaseId: '%SRCROOT%' },
+                region: { startLine: a.waiver.line },
+              },
+            },
+          },
+        ];
       result.locations = [
         {
           physicalLocation: {

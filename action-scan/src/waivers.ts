@@ -1,0 +1,277 @@
+/**
+ * Reviewed waivers (issue 12): controls accepted on the record, with a reason, an owner and an end
+ * date, in a YAML file in the repository. Pure: parsing takes text; applying takes findings.
+ *
+ * ```yaml
+ * waivers:
+ *   - id: "1.1.2.1"              # a CIS id, a rule id (short or full), a Lynis test id, an InSpec control id
+ *     reason: /tmp is a tmpfs mounted at boot on a single-volume image
+ *     owner: platform-team@example.com
+ *     expires: 2027-03-31
+ *     profiles: [cis_level1_server]    # optional: only for these profiles
+ *     images: [ami-0123456789abcdef0]  # optional: only for these AMIs (* wildcards allowed)
+ * ```
+ * A waiver that has expired, or has no reason or owner, is not applied and fails the gate: it is
+ * annotated on its own line. One expiring within `warnDays` is a warning.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap, type Node as YamlNode } from 'yaml';
+import { shortRuleId } from '../../shared/src/cis-map.js';
+import type { Finding } from './findings.js';
+
+export interface Waiver {
+  id: string;
+  reason: string;
+  owner: string;
+  /** YYYY-MM-DD: the waiver holds through this day */
+  expires: string;
+  profiles?: string[];
+  images?: string[];
+  /** where it is written (repository path), for annotations */
+  file: string;
+  line: number;
+}
+
+/** A waivers file that cannot be read as waivers: bad input, naming the file and line. */
+export class WaiverFileError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    problem: string,
+  ) {
+    super(
+      `Input "waivers": ${file}:${line}: ${problem}. Fix: see docs/waivers.md (each waiver: id, reason, owner, expires: YYYY-MM-DD).`,
+    );
+    this.name = 'WaiverFileError';
+  }
+}
+
+const FIELDS = ['id', 'reason', 'owner', 'expires', 'profiles', 'images'];
+
+export function parseWaivers(text: string, file: string): Waiver[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const lineOf = (n: YamlNode | null | undefined, fallback = 1) =>
+    n && 'range' in n && n.range ? lc.linePos(n.range[0]).line : fallback;
+  if (doc.errors.length)
+    throw new WaiverFileError(
+      file,
+      lc.linePos(doc.errors[0].pos[0]).line,
+      `not valid YAML (${doc.errors[0].message.split('\n')[0]})`,
+    );
+  const root = doc.contents;
+  const list = isMap(root) ? (root.get('waivers', true) as YamlNode | undefined) : undefined;
+  if (!isSeq(list))
+    throw new WaiverFileError(file, lineOf(list ?? root), 'expected a mapping with a "waivers" list');
+  return (list.items as YamlNode[]).map((item) => {
+    const line = lineOf(item);
+    if (!isMap(item))
+      throw new WaiverFileError(file, line, 'each waiver is a mapping (id, reason, owner, expires)');
+    const map = item as YAMLMap;
+    const v = map.toJSON() as Record<string, unknown>;
+    const at = (k: string) => lineOf(map.get(k, true) as YamlNode | undefined, line);
+    for (const k of Object.keys(v))
+      if (!FIELDS.includes(k))
+        throw new WaiverFileError(file, at(k), `"${k}" is not a waiver field (${FIELDS.join(', ')})`);
+    const text = (k: string) => (v[k] === undefined || v[k] === null ? '' : String(v[k]).trim());
+    const id = text('id');
+    if (!id)
+      throw new WaiverFileError(file, line, 'a waiver has no "id" (a CIS id such as 1.1.2.1, or a rule id)');
+    const expiresRaw = v.expires instanceof Date ? v.expires.toISOString().slice(0, 10) : text('expires');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresRaw) || Number.isNaN(Date.parse(`${expiresRaw}T00:00:00Z`)))
+      throw new WaiverFileError(
+        file,
+        at('expires'),
+        `"expires" of ${id} must be a date YYYY-MM-DD, not "${expiresRaw}"`,
+      );
+    const listOf = (k: string) => {
+      if (v[k] === undefined) return undefined;
+      if (!Array.isArray(v[k])) throw new WaiverFileError(file, at(k), `"${k}" of ${id} must be a list`);
+      return (v[k] as unknown[]).map(String);
+    };
+    return {
+      id,
+      reason: text('reason'),
+      owner: text('owner'),
+      expires: expiresRaw,
+      profiles: listOf('profiles'),
+      images: listOf('images'),
+      file,
+      line,
+    };
+  });
+}
+
+export interface WaiverProblem {
+  waiver: Waiver;
+  /** error: fails the gate (expired, no reason, no owner); warning: expires within warnDays */
+  level: 'error' | 'warning';
+  problem: string;
+}
+
+/** What is wrong with each waiver on `today` (YYYY-MM-DD): expired or incomplete (errors), expiring soon (warnings). */
+export function waiverProblems(waivers: Waiver[], today: string, warnDays: number): WaiverProblem[] {
+  const out: WaiverProblem[] = [];
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  for (const w of waivers) {
+    const missing = [!w.reason && 'reason', !w.owner && 'owner'].filter(Boolean);
+    if (missing.length)
+      out.push({
+        waiver: w,
+        level: 'error',
+        problem: `has no ${missing.join(' and ')}: a waiver is a reviewed decision`,
+      });
+    const left = day(w.expires) - day(today);
+    if (left < 0) out.push({ waiver: w, level: 'error', problem: `expired on ${w.expires}` });
+    else if (left < warnDays)
+      out.push({ waiver: w, level: 'warning', problem: `expires on ${w.expires}, in ${left} day(s)` });
+  }
+  return out;
+}
+
+const glob = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(value);
+
+/** Whether a waiver names a finding: by one of its CIS ids, its rule id (full or short), or the engine's id. */
+export function waiverNames(w: Waiver, f: Finding): boolean {
+  const id = w.id.toLowerCase();
+  return (
+    f.cisIds.includes(w.id) ||
+    f.ruleId.toLowerCase() === id ||
+    shortRuleId(f.ruleId).toLowerCase() === id ||
+    (f.refs ?? []).some((r) => r.id.toLowerCase() === id)
+  );
+}
+
+export interface WaiverContext {
+  /** the profile, short (e.g. cis_level1_server) */
+  profile?: string;
+  amiId?: string;
+}
+
+function inScope(w: Waiver, ctx: WaiverContext): boolean {
+  if (w.profiles && !w.profiles.some((p) => ctx.profile && glob(p, ctx.profile))) return false;
+  if (w.images && !w.images.some((p) => ctx.amiId && glob(p, ctx.amiId))) return false;
+  return true;
+}
+
+export interface WaiverOutcome {
+  /** failing findings a valid waiver covers: they leave the score and the gate */
+  waived: Array<{ finding: Finding; waiver: Waiver }>;
+  /** waivers whose controls now pass: no longer needed */
+  unneeded: Array<{ finding: Finding; waiver: Waiver }>;
+  /** problems with the waivers themselves */
+  problems: WaiverProblem[];
+}
+
+/**
+ * Mark the failing findings valid waivers cover (`finding.waiver`), and report waivers no longer
+ * needed. Expired or incomplete waivers are not applied: their findings keep failing.
+ */
+export function applyWaivers(
+  findings: Finding[],
+  waivers: Waiver[],
+  ctx: WaiverContext & { today: string; warnDays: number },
+): WaiverOutcome {
+  const problems = waiverProblems(waivers, ctx.today, ctx.warnDays);
+  const invalid = new Set(problems.filter((p) => p.level === 'error').map((p) => p.waiver));
+  const out: WaiverOutcome = { waived: [], unneeded: [], problems };
+  for (const w of waivers) {
+    if (invalid.has(w) || !inScope(w, ctx)) continue;
+    for (const f of findings) {
+      if (!waiverNames(w, f)) continue;
+      if (f.status === 'fail' && !f.waiver) {
+        f.waiver = { reason: w.reason, owner: w.owner, expires: w.expires, file: w.file, line: w.line };
+        out.waived.push({ finding: f, waiver: w });
+      } else if (f.status === 'pass' || f.status === 'fixed') out.unneeded.push({ finding: f, waiver: w });
+    }
+  }
+  return out;
+}
+
+/** "waived until DATE by OWNER: REASON" */
+export const waivedText = (w: { expires: string; owner: string; reason: string }) =>
+  `waived until ${w.expires} by ${w.owner}: ${w.reason}`;
+
+/**
+ * The annotations with waivers applied: a waived failure becomes a notice on its waiver's line
+ * (never an error) carrying the waiver; each waiver problem is an annotation on the waiver's line
+ * (error: expired or incomplete, failing the gate; warning: expiring soon); a waiver no longer needed
+ * is a notice there too.
+ */
+export function annotateWaivers<A extends WaiverAnnotation>(annotations: A[], outcome: WaiverOutcome): A[] {
+  const byFinding = new Map(
+    outcome.waived.map(({ finding, waiver }) => [`${finding.engine}\0${finding.ruleId}`, waiver]),
+  );
+  const out = annotations.map((a) => {
+    const w = byFinding.get(`${a.engine}\0${a.ruleId}`);
+    if (!w) return a;
+    const where = a.file ? ` (at ${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return {
+      ...a,
+      level: 'notice' as const,
+      file: w.file,
+      line: w.line,
+      endLine: undefined,
+      title: `${a.control ?? a.ruleId}: ${waivedText(w)}`.slice(0, 255),
+      message: `Fails, and is waived${where}.\n${a.message}`,
+      waiver: { reason: w.reason, owner: w.owner, expires: w.expires, file: w.file, line: w.line },
+    };
+  });
+  const extra = (w: Waiver, level: 'error' | 'warning' | 'notice', title: string, message: string) =>
+    ({
+      level,
+      file: w.file,
+      line: w.line,
+      title,
+      message,
+      ruleId: `waiver/${w.id}`,
+      control: `waiver ${w.id}`,
+      engine: 'ami-bakery',
+      severity: level === 'error' ? 'high' : 'low',
+      status: 'waiver',
+      implemented: false,
+      waiverProblem: level === 'error',
+    }) as unknown as A;
+  for (const p of outcome.problems)
+    out.push(
+      extra(
+        p.waiver,
+        p.level,
+        `Waiver ${p.waiver.id} ${p.problem}`,
+        p.level === 'error'
+          ? `This waiver is not applied and fails the gate: ${p.problem}. Renew it (a new expires date after review), complete it, or remove it and fix the control.`
+          : `Review it before then: an expired waiver fails the gate.`,
+      ),
+    );
+  const seen = new Set<Waiver>();
+  for (const { finding, waiver } of outcome.unneeded) {
+    if (seen.has(waiver)) continue;
+    seen.add(waiver);
+    out.push(
+      extra(
+        waiver,
+        'notice',
+        `Waiver ${waiver.id} no longer needed`,
+        `${finding.ruleId} passes now: remove the waiver.`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The annotation fields waivers read and set (report/annotations.ts PlannedAnnotation). */
+export interface WaiverAnnotation {
+  level: 'error' | 'warning' | 'notice';
+  file?: string;
+  line?: number;
+  endLine?: number;
+  title: string;
+  message: string;
+  control?: string;
+  ruleId: string;
+  engine: string;
+  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+  /** an expired or incomplete waiver: fails the gate */
+  waiverProblem?: boolean;
+}

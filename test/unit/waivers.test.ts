@@ -1,0 +1,181 @@
+/** Reviewed waivers (issue 12): parsing, validity, matching, score, gate, annotations, SARIF. Pure. */
+import { describe, expect, it } from 'vitest';
+import { computeScore, type Finding } from '../../action-scan/src/findings.js';
+import { evaluateScanGate } from '../../action-scan/src/gate.js';
+import type { PlannedAnnotation } from '../../action-scan/src/report/annotations.js';
+import { buildSarif } from '../../action-scan/src/report/sarif.js';
+import {
+  annotateWaivers,
+  applyWaivers,
+  parseWaivers,
+  waiverProblems,
+} from '../../action-scan/src/waivers.js';
+
+const FILE = 'compliance/waivers.yml';
+const YAML = `# reviewed 2026-11
+waivers:
+  - id: "1.1.2"
+    reason: /tmp is a tmpfs mounted at boot on a single-volume image
+    owner: platform@example.com
+    expires: 2027-03-31
+  - id: aide_build_database
+    reason: immutable hosts
+    owner: sec@example.com
+    expires: 2026-11-01
+  - id: "1.6.3"
+    reason: prelink is not installed anyway
+    owner: platform@example.com
+    expires: 2026-12-01
+    profiles: [cis_level1_server]
+`;
+
+const finding = (ruleId: string, cis: string, status: Finding['status']): Finding => ({
+  engine: 'openscap',
+  ruleId: `xccdf_org.ssgproject.content_rule_${ruleId}`,
+  title: ruleId,
+  severity: 'medium',
+  status,
+  cisIds: [cis],
+});
+
+describe('waivers file', () => {
+  it('reads ids, dates and scopes, each with its line', () => {
+    const ws = parseWaivers(YAML, FILE);
+    expect(ws.map((w) => [w.id, w.expires, w.line])).toEqual([
+      ['1.1.2', '2027-03-31', 3],
+      ['aide_build_database', '2026-11-01', 7],
+      ['1.6.3', '2026-12-01', 11],
+    ]);
+    expect(ws[2].profiles).toEqual(['cis_level1_server']);
+  });
+  it.each([
+    [
+      'waivers:\n  - id: "1.1"\n    expires: 31/03/2027\n',
+      /waivers\.yml:3: "expires" of 1\.1 must be a date YYYY-MM-DD/,
+    ],
+    ['waivers:\n  - reason: x\n', /waivers\.yml:2: a waiver has no "id"/],
+    [
+      'waivers:\n  - id: "1.1"\n    expires: 2027-01-01\n    until: never\n',
+      /waivers\.yml:4: "until" is not a waiver field/,
+    ],
+    ['waivers: [\n', /waivers\.yml:\d+: not valid YAML/],
+    ['- id: 1\n', /waivers\.yml:1: expected a mapping with a "waivers" list/],
+  ])('bad input names the file and line: %j', (text, why) => {
+    expect(() => parseWaivers(text, FILE)).toThrow(why);
+    expect(() => parseWaivers(text, FILE)).toThrow(/Input "waivers"/);
+  });
+  it('expired, or without reason or owner, is an error; expiring within the warning days a warning', () => {
+    const ws = parseWaivers(`${YAML}  - id: "9.9"\n    expires: 2027-01-01\n`, FILE);
+    const p = waiverProblems(ws, '2026-11-23', 14).map((x) => `${x.level} ${x.waiver.id} ${x.problem}`);
+    expect(p).toEqual([
+      'error aide_build_database expired on 2026-11-01',
+      'warning 1.6.3 expires on 2026-12-01, in 8 day(s)',
+      'error 9.9 has no reason and owner: a waiver is a reviewed decision',
+    ]);
+  });
+});
+
+describe('applying waivers', () => {
+  const ctx = {
+    today: '2026-11-23',
+    warnDays: 14,
+    profile: 'cis_level1_server',
+    amiId: 'ami-0123456789abcdef0',
+  };
+  it('a waived failure leaves the score; an expired waiver is not applied; a passing waived control is reported', () => {
+    const findings = [
+      finding('partition_for_tmp', '1.1.2', 'fail'),
+      finding('aide_build_database', '1.4.1', 'fail'),
+      finding('disable_prelink', '1.6.3', 'pass'),
+      finding('sshd_set_max_auth_tries', '5.2.6', 'pass'),
+    ];
+    const before = computeScore(findings);
+    const o = applyWaivers(findings, parseWaivers(YAML, FILE), ctx);
+    expect(o.waived.map((w) => w.finding.cisIds[0])).toEqual(['1.1.2']);
+    expect(o.unneeded.map((u) => u.waiver.id)).toEqual(['1.6.3']);
+    const after = computeScore(findings);
+    expect(before).toMatchObject({ score: 50, counts: { passed: 2, failed: 2 } });
+    expect(after).toMatchObject({ score: 66.7, counts: { passed: 2, failed: 1, waived: 1 } });
+  });
+  it('scoped waivers apply only to their profiles and images', () => {
+    const f = [finding('disable_prelink', '1.6.3', 'fail')];
+    const ws = parseWaivers(YAML, FILE);
+    expect(applyWaivers(f, ws, { ...ctx, profile: 'cis_level2_server' }).waived).toEqual([]);
+    expect(applyWaivers(f, ws, ctx).waived).toHaveLength(1);
+  });
+});
+
+describe('waivers in annotations, gate and SARIF', () => {
+  const planned = (f: Finding): PlannedAnnotation => ({
+    level: 'error',
+    file: 'scripts/10-fs.sh',
+    line: 4,
+    title: `CIS ${f.cisIds[0]}: ${f.title}`,
+    message: 'Expected: a separate /tmp',
+    cisId: f.cisIds[0],
+    control: `CIS ${f.cisIds[0]}`,
+    ruleId: f.ruleId,
+    engine: f.engine,
+    severity: f.severity,
+    status: f.status,
+    implemented: true,
+  });
+  const findings = [
+    finding('partition_for_tmp', '1.1.2', 'fail'),
+    finding('aide_build_database', '1.4.1', 'fail'),
+  ];
+  const o = applyWaivers(findings, parseWaivers(YAML, FILE), { today: '2026-11-23', warnDays: 14 });
+  const annotations = annotateWaivers(findings.map(planned), o);
+
+  it('a waived failure is a notice on its waiver line; an expired waiver an error on its own line', () => {
+    const waived = annotations.find((a) => a.cisId === '1.1.2')!;
+    expect(waived).toMatchObject({ level: 'notice', file: FILE, line: 3 });
+    expect(waived.title).toBe(
+      'CIS 1.1.2: waived until 2027-03-31 by platform@example.com: /tmp is a tmpfs mounted at boot on a single-volume image',
+    );
+    expect(waived.message).toMatch(/^Fails, and is waived \(at scripts\/10-fs\.sh:4\)/);
+    const expired = annotations.find((a) => a.ruleId === 'waiver/aide_build_database')!;
+    expect(expired).toMatchObject({
+      level: 'error',
+      file: FILE,
+      line: 7,
+      title: 'Waiver aide_build_database expired on 2026-11-01',
+    });
+    // the control of the expired waiver still fails where it is implemented
+    expect(annotations.find((a) => a.cisId === '1.4.1')).toMatchObject({
+      level: 'error',
+      file: 'scripts/10-fs.sh',
+    });
+  });
+  it('the gate: a waived control does not fail it, an expired waiver does', () => {
+    const onlyWaived = annotateWaivers(
+      [planned(findings[0])],
+      applyWaivers([finding('partition_for_tmp', '1.1.2', 'fail')], parseWaivers(YAML, FILE).slice(0, 1), {
+        today: '2026-11-23',
+        warnDays: 14,
+      }),
+    );
+    expect(
+      evaluateScanGate({ score: 90, annotations: onlyWaived }, { failOn: 'any', failOnNewFailures: false })
+        .verdict,
+    ).toBe('passed');
+    const g = evaluateScanGate({ score: 90, annotations }, { failOn: 'none', failOnNewFailures: false });
+    expect(g.verdict).toBe('failed');
+    expect(g.reasons.join()).toMatch(
+      /1 waiver\(s\) expired or incomplete: compliance\/waivers\.yml:7 aide_build_database expired/,
+    );
+  });
+  it('SARIF: the waived result is suppressed (external, accepted) with the justification', () => {
+    const sarif = buildSarif(annotations, { toolVersion: 't', category: 'c' }) as {
+      runs: Array<{ results: Array<{ suppressions?: Array<Record<string, unknown>>; level: string }> }>;
+    };
+    const suppressed = sarif.runs[0].results.filter((r) => r.suppressions);
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0].suppressions?.[0]).toMatchObject({
+      kind: 'external',
+      status: 'accepted',
+      justification:
+        'waived until 2027-03-31 by platform@example.com: /tmp is a tmpfs mounted at boot on a single-volume image',
+    });
+  });
+});
