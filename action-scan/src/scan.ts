@@ -24,6 +24,7 @@ import {
   SYSTEM_CONTENT_DIRS,
 } from './content.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
+import { attachFixes, generateFixes, suggestScript } from './fixes.js';
 import { loadDatastreamRules, parseResultsFile } from './formats/index.js';
 import type { RuleInfo } from './formats/xccdf.js';
 import { evaluateScanGate, type FailOn, type GateResult, parseFailOn } from './gate.js';
@@ -86,6 +87,8 @@ export interface ScanConfig {
   /** reviewed waivers (input waivers), validated before the scan */
   waivers: Waiver[];
   waiverWarnDays: number;
+  /** write a hardening script of suggested fixes for controls not implemented here ('' = none) */
+  suggestFile: string;
 }
 
 /** Read and validate every input before anything runs. */
@@ -152,6 +155,7 @@ export function readConfig(io: Io): ScanConfig {
     hardeningScripts: inp.list('hardening-scripts'),
     waivers,
     waiverWarnDays,
+    suggestFile: inp.string('suggest-file'),
     template,
     sshKey,
     sshKnownHosts: inp.string('ssh-known-hosts'),
@@ -579,6 +583,7 @@ async function collectResults(
       sets.push(rs);
     }
   });
+  await attachSuggestedFixes(io, engine.files, sets, signal);
   // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
   let kept = cfg.target.kind === 'results' ? engine.files : [];
   if (cfg.target.kind !== 'results') {
@@ -741,6 +746,7 @@ async function scanWith(
     ),
   );
   await writeReports(io, cfg, a);
+  if (cfg.suggestFile) writeSuggestions(io, cfg, a);
   await io.appendSummary(summaryFor(deliveryNote(delivery, annotations.length, cfg.checkName)));
   await tagScanned(io, subject, a);
   if (inUseImages && subject.amiId) await reportInUse(io, subject.amiId, inUseImages, a);
@@ -862,4 +868,46 @@ function waiverLines(o: WaiverOutcome): string[] {
   for (const w of unneeded)
     lines.push(`Waiver ${w.id} (${w.file}:${w.line}): no longer needed, the control passes.`);
   return lines;
+}
+
+/** Each failing OpenSCAP rule gets ComplianceAsCode's remediation, as oscap writes it from the results. */
+async function attachSuggestedFixes(
+  io: Io,
+  files: string[],
+  sets: ResultSet[],
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const [i, set] of sets.entries()) {
+    if (set.engine !== 'openscap' || !set.findings.some((f) => f.status === 'fail')) continue;
+    const { fixes, note } = await generateFixes(files[i], signal);
+    if (note) io.info(note);
+    else
+      io.info(
+        `${attachFixes(set.findings, fixes)} failing rule(s) have a suggested fix (oscap xccdf generate fix)`,
+      );
+  }
+}
+
+/** suggest-file: the fixes of failing controls that no hardening script implements, under their markers. */
+function writeSuggestions(io: Io, cfg: ScanConfig, a: Analysis): void {
+  const implemented = new Set(
+    a.annotations.filter((x) => x.implemented).map((x) => `${x.engine}\0${x.ruleId}`),
+  );
+  const s = suggestScript(a.merged.findings, (f) => implemented.has(`${f.engine}\0${f.ruleId}`), {
+    content: 'ComplianceAsCode (SCAP Security Guide)',
+    profile: a.profileKey,
+  });
+  io.setOutput('suggested', s ? s.rules.length : 0);
+  if (!s) {
+    io.info(
+      'suggest-file: no failing control without an implementation has a suggested fix; nothing written.',
+    );
+    return;
+  }
+  fs.mkdirSync(path.dirname(path.resolve(cfg.suggestFile)), { recursive: true });
+  fs.writeFileSync(cfg.suggestFile, s.text, { mode: 0o755 });
+  io.info(
+    `suggest-file: ${s.rules.length} remediation(s) for controls not implemented, written to ${cfg.suggestFile}`,
+  );
+  io.setOutput('suggest-file', cfg.suggestFile);
 }
