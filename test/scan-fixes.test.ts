@@ -108,6 +108,8 @@ describe('suggest-file on a real image', () => {
     const still = rules.filter((r) => now.get(`xccdf_org.ssgproject.content_rule_${r}`)?.status === 'fail');
     expect(still.length).toBeGreaterThan(0);
     for (const r of still)
-      expect(now.get(`xccdf_org.ssgproject.content_rule_${r}`)?.location, r).toMatch(/^hardening\/50-suggested\.sh:\d+$/);
+      expect(now.get(`xccdf_org.ssgproject.content_rule_${r}`)?.location, r).toMatch(
+        /^hardening\/50-suggested\.sh:\d+$/,
+      );
   }, 240_000);
 });
