@@ -59,6 +59,43 @@ async function scan(name: string, extra: string[] = []) {
   return { r, report: JSON.parse(fs.readFileSync(path.join(repo, `${name}.json`), 'utf8')) as Report };
 }
 
+describe('waive-mode skip on a real image', () => {
+  it('waived rules are deselected by an XCCDF tailoring file that real oscap accepts: not evaluated', async () => {
+    fs.mkdirSync(path.join(repo, 'compliance'), { recursive: true });
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    fs.writeFileSync(
+      path.join(repo, 'compliance/waivers.yml'),
+      `waivers:\n  - id: "1.1.2"\n    reason: single volume\n    owner: platform\n    expires: ${expires}\n  - id: aide_build_database\n    reason: immutable host\n    owner: sec\n    expires: ${expires}\n`,
+    );
+    const arf = path.join(repo, 'skip-arf.xml');
+    const { r, report } = await scan('skip', [
+      '--waivers',
+      'compliance/waivers.yml',
+      '--waive-mode',
+      'skip',
+      '--results-file',
+      arf,
+    ]);
+    expect(r.stdout + r.stderr).toMatch(
+      /waive-mode skip: 2 waived rule\(s\) not evaluated .*aide_build_database, partition_for_tmp/,
+    );
+    expect(r.stdout + r.stderr).toMatch(
+      /--tailoring-file \S+waivers-tailoring\.xml --profile xccdf_org\.ami-bakery_profile_cis_level1_server_waived/,
+    );
+    // the remediations come with the tailoring too
+    expect(r.stdout + r.stderr).toMatch(/\d+ failing rule\(s\) have a suggested fix/);
+    const ids = report.findings.map((f) => f.ruleId);
+    expect(ids).not.toContain('xccdf_org.ssgproject.content_rule_partition_for_tmp');
+    expect(ids).not.toContain('xccdf_org.ssgproject.content_rule_aide_build_database');
+    expect(ids).toContain('xccdf_org.ssgproject.content_rule_package_aide_installed');
+    // oscap itself recorded them as not selected
+    const xml = fs.readFileSync(arf, 'utf8');
+    expect(xml).toMatch(
+      /idref="xccdf_org\.ssgproject\.content_rule_partition_for_tmp"[^>]*>\s*<result>notselected<\/result>/,
+    );
+  }, 120_000);
+});
+
 describe('suggest-file on a real image', () => {
   it('the suggested script, run in the image, makes real controls pass on a re-scan with oscap', async () => {
     const first = await scan('first', ['--suggest-file', 'hardening/50-suggested.sh']);

@@ -46,6 +46,7 @@ export function parseFixScript(text: string): Map<string, string> {
 export async function generateFixes(
   file: string,
   signal?: AbortSignal,
+  tailoringFile?: string,
 ): Promise<{ fixes: Map<string, string>; note?: string }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-fix-'));
   try {
@@ -56,10 +57,24 @@ export async function generateFixes(
     }
     let r: Awaited<ReturnType<typeof exec>>;
     try {
-      r = await exec('oscap', ['xccdf', 'generate', 'fix', '--fix-type', 'bash', '--result-id', '', input], {
-        signal,
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      r = await exec(
+        'oscap',
+        [
+          'xccdf',
+          'generate',
+          'fix',
+          '--fix-type',
+          'bash',
+          ...(tailoringFile ? ['--tailoring-file', tailoringFile] : []),
+          '--result-id',
+          '',
+          input,
+        ],
+        {
+          signal,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
     } catch (e) {
       return { fixes: new Map(), note: `no suggested fixes: oscap could not run (${(e as Error).message})` };
     }

@@ -52,8 +52,10 @@ import {
   annotateWaivers,
   applyWaivers,
   parseWaivers,
+  tailoringXml,
   type Waiver,
   type WaiverOutcome,
+  waivedRules,
   waivedText,
 } from './waivers.js';
 
@@ -87,6 +89,8 @@ export interface ScanConfig {
   /** reviewed waivers (input waivers), validated before the scan */
   waivers: Waiver[];
   waiverWarnDays: number;
+  /** report: waived failures are evaluated and reported as waived; skip: not evaluated (XCCDF tailoring) */
+  waiveMode: 'report' | 'skip';
   /** write a hardening script of suggested fixes for controls not implemented here ('' = none) */
   suggestFile: string;
 }
@@ -128,6 +132,19 @@ export function readConfig(io: Io): ScanConfig {
     ? parseWaivers(fs.readFileSync(path.join(root, waiversFile), 'utf8'), waiversFile)
     : [];
   const waiverWarnDays = inp.number('waiver-warn-days', 0, 3650) ?? 14;
+  const waiveMode = (inp.string('waive-mode') || 'report') as 'report' | 'skip';
+  if (waiveMode !== 'report' && waiveMode !== 'skip')
+    throw new InputError(
+      'waive-mode',
+      `"${waiveMode}" is not report or skip.`,
+      'use report (default) or skip.',
+    );
+  if (waiveMode === 'skip' && !(target.kind === 'local' || target.kind === 'chroot'))
+    throw new InputError(
+      'waive-mode',
+      `skip needs an OpenSCAP run here (target local or chroot:<dir>), not target ${target.kind}.`,
+      'use waive-mode: report (waived failures are evaluated and reported as waived).',
+    );
   const failOn = parseFailOn(inp.string('fail-on'));
   const minScore = inp.number('min-score', 0, 100);
   const failOnNewFailures = inp.boolean('fail-on-new-failures');
@@ -156,6 +173,7 @@ export function readConfig(io: Io): ScanConfig {
     waivers,
     waiverWarnDays,
     suggestFile: inp.string('suggest-file'),
+    waiveMode,
     template,
     sshKey,
     sshKnownHosts: inp.string('ssh-known-hosts'),
@@ -226,7 +244,7 @@ async function runEngine(
   cfg: ScanConfig,
   work: () => string,
   signal?: AbortSignal,
-): Promise<{ files: string[]; datastream?: string }> {
+): Promise<{ files: string[]; datastream?: string; tailoringFile?: string }> {
   if (cfg.target.kind === 'results') return { files: await expandResults(cfg.results) };
   const contentDirs = cfg.contentVersion
     ? [await downloadContent(cfg.contentVersion), ...SYSTEM_CONTENT_DIRS]
@@ -244,6 +262,7 @@ async function runEngine(
     return resolveDatastreamForOs(osr, contentDirs);
   };
   let datastream: string;
+  let tailoringFile: string | undefined;
   if (cfg.target.kind === 'ssh') {
     const t = cfg.target;
     const r = await io.group(`OpenSCAP over SSH on ${t.host}`, () =>
@@ -284,18 +303,28 @@ async function runEngine(
     datastream = pickDatastream(osText, root);
     checkProfile(datastream, cfg.profile);
     const chroot = cfg.target.kind === 'chroot' ? cfg.target.dir : undefined;
+    const tailoring =
+      cfg.waiveMode === 'skip' ? await writeTailoring(io, cfg, datastream, work()) : undefined;
+    tailoringFile = tailoring?.file;
     await io.group(
       `OpenSCAP ${cfg.profile.replace(/^xccdf_org\.ssgproject\.content_profile_/, '')} on ${chroot ?? 'this host'}`,
       () =>
         runOscapLocal(
           io,
-          { datastream, profile: cfg.profile, arfFile, timeoutMs: cfg.timeoutMs, signal },
+          {
+            datastream,
+            profile: tailoring?.profileId ?? cfg.profile,
+            tailoringFile: tailoring?.file,
+            arfFile,
+            timeoutMs: cfg.timeoutMs,
+            signal,
+          },
           chroot,
         ),
     );
   }
   io.info(`Results: ${arfFile} (${(fs.statSync(arfFile).size / 1e6).toFixed(1)} MB)`);
-  return { files: [arfFile], datastream };
+  return { files: [arfFile], datastream, tailoringFile };
 }
 
 async function loadBaseline(io: Io, cfg: ScanConfig, profileKey: string): Promise<ScanReport | undefined> {
@@ -583,7 +612,7 @@ async function collectResults(
       sets.push(rs);
     }
   });
-  await attachSuggestedFixes(io, engine.files, sets, signal);
+  await attachSuggestedFixes(io, engine.files, sets, signal, engine.tailoringFile);
   // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
   let kept = cfg.target.kind === 'results' ? engine.files : [];
   if (cfg.target.kind !== 'results') {
@@ -876,10 +905,11 @@ async function attachSuggestedFixes(
   files: string[],
   sets: ResultSet[],
   signal?: AbortSignal,
+  tailoringFile?: string,
 ): Promise<void> {
   for (const [i, set] of sets.entries()) {
     if (set.engine !== 'openscap' || !set.findings.some((f) => f.status === 'fail')) continue;
-    const { fixes, note } = await generateFixes(files[i], signal);
+    const { fixes, note } = await generateFixes(files[i], signal, tailoringFile);
     if (note) io.info(note);
     else
       io.info(
@@ -910,4 +940,37 @@ function writeSuggestions(io: Io, cfg: ScanConfig, a: Analysis): void {
     `suggest-file: ${s.rules.length} remediation(s) for controls not implemented, written to ${cfg.suggestFile}`,
   );
   io.setOutput('suggest-file', cfg.suggestFile);
+}
+
+/** waive-mode skip: a tailoring file that deselects the waived rules, so oscap does not evaluate them. */
+async function writeTailoring(
+  io: Io,
+  cfg: ScanConfig,
+  datastream: string,
+  dir: string,
+): Promise<{ file: string; profileId: string } | undefined> {
+  const rules = await loadDatastreamRules(datastream);
+  const profile = cfg.profile.replace(/^xccdf_org\.ssgproject\.content_profile_/, '');
+  const waived = waivedRules(rules, cfg.waivers, {
+    profile,
+    amiId: cfg.amiId,
+    today: new Date().toISOString().slice(0, 10),
+    warnDays: cfg.waiverWarnDays,
+  });
+  if (!waived.size) {
+    io.info('waive-mode skip: no valid waiver names a rule of this benchmark; the profile runs as it is.');
+    return undefined;
+  }
+  const t = tailoringXml(cfg.profile, datastream, waived);
+  const file = path.join(dir, 'waivers-tailoring.xml');
+  fs.writeFileSync(file, t.xml);
+  io.info(
+    `waive-mode skip: ${waived.size} waived rule(s) not evaluated (tailoring profile ${t.profileId}): ${[
+      ...waived.keys(),
+    ]
+      .sort()
+      .map((r) => r.replace(/^xccdf_[^_]+_rule_/, ''))
+      .join(', ')}`,
+  );
+  return { file, profileId: t.profileId };
 }

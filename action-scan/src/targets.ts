@@ -52,6 +52,8 @@ export interface OscapRun {
   arfFile: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** an XCCDF tailoring file; `profile` is then its profile id */
+  tailoringFile?: string;
 }
 
 /** Whether an executable of that name is on PATH. */
@@ -81,7 +83,8 @@ function checkOscapExit(what: string, code: number | null, stderr: string, arf: 
 }
 
 function oscapArgs(run: OscapRun, arf: string, ds: string): string[] {
-  return ['xccdf', 'eval', '--profile', run.profile, '--results-arf', arf, ds];
+  const tailoring = run.tailoringFile ? ['--tailoring-file', run.tailoringFile] : [];
+  return ['xccdf', 'eval', ...tailoring, '--profile', run.profile, '--results-arf', arf, ds];
 }
 
 export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {

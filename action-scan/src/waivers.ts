@@ -275,3 +275,68 @@ export interface WaiverAnnotation {
   /** an expired or incomplete waiver: fails the gate */
   waiverProblem?: boolean;
 }
+
+/** The rules of a benchmark the valid, in-scope waivers name (for an XCCDF tailoring that skips them). */
+export function waivedRules(
+  rules: Map<string, { cisIds: string[]; refs?: Array<{ scheme: 'anssi' | 'stig'; id: string }> }>,
+  waivers: Waiver[],
+  ctx: WaiverContext & { today: string; warnDays: number },
+): Map<string, Waiver> {
+  const invalid = new Set(
+    waiverProblems(waivers, ctx.today, ctx.warnDays)
+      .filter((p) => p.level === 'error')
+      .map((p) => p.waiver),
+  );
+  const out = new Map<string, Waiver>();
+  for (const w of waivers) {
+    if (invalid.has(w) || !inScope(w, ctx)) continue;
+    for (const [ruleId, info] of rules) {
+      const f = {
+        engine: 'openscap',
+        ruleId,
+        title: '',
+        severity: 'unknown',
+        status: 'fail',
+        cisIds: info.cisIds,
+        refs: info.refs,
+      } as Finding;
+      if (!out.has(ruleId) && waiverNames(w, f)) out.set(ruleId, w);
+    }
+  }
+  return out;
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * An XCCDF 1.2 tailoring file: a profile that extends `profileId` with the waived rules deselected, so
+ * oscap does not evaluate them (`waive-mode: skip`). Returns the file text and the tailored profile id.
+ */
+export function tailoringXml(
+  profileId: string,
+  datastream: string,
+  waived: Map<string, Waiver>,
+  now = new Date(),
+): { xml: string; profileId: string } {
+  const short = profileId.replace(/^xccdf_[^_]+_profile_/, '');
+  const tailored = `xccdf_org.ami-bakery_profile_${short.replace(/[^\w.-]/g, '_')}_waived`;
+  const selects = [...waived]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([rule, w]) =>
+        `    <xccdf-1.2:select idref="${xmlEscape(rule)}" selected="false"/>\n    <!-- ${xmlEscape(`${w.file}:${w.line} ${waivedText(w)}`).replace(/--/g, '- -')} -->`,
+    );
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<xccdf-1.2:Tailoring xmlns:xccdf-1.2="http://checklists.nist.gov/xccdf/1.2" id="xccdf_org.ami-bakery_tailoring_waivers">',
+    `  <xccdf-1.2:benchmark href="${xmlEscape(datastream)}"/>`,
+    `  <xccdf-1.2:version time="${now.toISOString().replace(/\.\d+Z$/, '')}">1</xccdf-1.2:version>`,
+    `  <xccdf-1.2:Profile id="${tailored}" extends="${xmlEscape(profileId)}">`,
+    `    <xccdf-1.2:title>${xmlEscape(short)} with ${waived.size} waived rule(s) not evaluated</xccdf-1.2:title>`,
+    ...selects,
+    '  </xccdf-1.2:Profile>',
+    '</xccdf-1.2:Tailoring>',
+    '',
+  ].join('\n');
+  return { xml, profileId: tailored };
+}

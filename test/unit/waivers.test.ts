@@ -179,3 +179,32 @@ describe('waivers in annotations, gate and SARIF', () => {
     });
   });
 });
+
+describe('waive-mode skip: the tailoring', () => {
+  it('deselects every rule of the benchmark a valid waiver names, by CIS id or rule id; expired ones stay selected', async () => {
+    const { tailoringXml, waivedRules } = await import('../../action-scan/src/waivers.js');
+    const rules = new Map([
+      ['xccdf_org.ssgproject.content_rule_partition_for_tmp', { cisIds: ['1.1.2'] }],
+      ['xccdf_org.ssgproject.content_rule_mount_option_tmp_nodev', { cisIds: ['1.1.3'] }],
+      ['xccdf_org.ssgproject.content_rule_aide_build_database', { cisIds: ['1.4.1'] }],
+    ]);
+    const waived = waivedRules(rules, parseWaivers(YAML, FILE), {
+      today: '2026-11-23',
+      warnDays: 14,
+      profile: 'cis_level1_server',
+    });
+    expect([...waived.keys()]).toEqual(['xccdf_org.ssgproject.content_rule_partition_for_tmp']);
+    const t = tailoringXml(
+      'xccdf_org.ssgproject.content_profile_cis_level1_server',
+      '/ds.xml',
+      waived,
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    expect(t.profileId).toBe('xccdf_org.ami-bakery_profile_cis_level1_server_waived');
+    expect(t.xml).toContain('extends="xccdf_org.ssgproject.content_profile_cis_level1_server"');
+    expect(t.xml).toContain(
+      '<xccdf-1.2:select idref="xccdf_org.ssgproject.content_rule_partition_for_tmp" selected="false"/>',
+    );
+    expect(t.xml).toContain('<!-- compliance/waivers.yml:3 waived until 2027-03-31 by platform@example.com');
+  });
+});
