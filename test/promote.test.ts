@@ -119,10 +119,24 @@ describe('promote: throttling and the concurrent-copy limit', () => {
       copyLatencyMs: 200,
       seed: 7,
     });
-    // two other copies are already running in B/eu-west-1: ours must queue until they finish
-    for (let i = 0; i < 2; i++)
-      sb.putImage(B, 'eu-west-1', { name: `other-${i}`, state: 'pending', availableAt: Date.now() + 8000 });
-    const r = await runCli(baseArgs(source.imageId), { env });
+    // two other copies are already running in B/eu-west-1: ours must queue until they finish, which
+    // they do only once ours has been refused and queued (no race with a slow start)
+    const others = [0, 1].map((i) =>
+      sb.putImage(B, 'eu-west-1', {
+        name: `other-${i}`,
+        state: 'pending',
+        availableAt: Date.now() + 600_000,
+      }),
+    );
+    const run = startCli(baseArgs(source.imageId), { env });
+    for (
+      let i = 0;
+      i < 1200 && !/222222222222\/eu-west-1: the region's concurrent copy limit/.test(run.log());
+      i++
+    )
+      await new Promise((res) => setTimeout(res, 50));
+    for (const o of others) o.availableAt = Date.now();
+    const r = await run.result;
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.outputs.copied).toBe('9');
     expect(sb.throttled).toBeGreaterThan(0);

@@ -2,10 +2,11 @@
  * The scan stage with the real engine: oscap-chroot on a hardened image, oscap on this host, and
  * oscap over SSH on a real sshd (127.0.0.1) whose sessions are chrooted into the image.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseRootfs, ROOT, runCli, UBUNTU2204_DS } from './helpers.js';
 import { startSshd, type TestSshd } from './sshd.js';
@@ -15,7 +16,7 @@ const HARDENING = 'test/fixtures/hardening/**';
 const IMAGES = '/var/lib/ami-bakery-test';
 let image: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   fs.mkdirSync(IMAGES, { recursive: true, mode: 0o755 });
   fs.chmodSync(IMAGES, 0o755);
   image = fs.mkdtempSync(path.join(IMAGES, 'image-'));
@@ -23,13 +24,11 @@ beforeAll(() => {
   const scripts = fs
     .readdirSync(path.join(ROOT, 'test/fixtures/hardening/scripts'))
     .map((f) => `test/fixtures/hardening/scripts/${f}`);
-  execFileSync(
+  // awaited, not execFileSync: a long synchronous call stalls vitest's worker RPC
+  await promisify(execFile)(
     path.join(ROOT, 'test/setup/harden-image.sh'),
     [baseRootfs(), path.join(image, 'root'), ...scripts.sort()],
-    {
-      cwd: ROOT,
-      stdio: 'pipe',
-    },
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
   );
   image = path.join(image, 'root');
 }, 120_000);

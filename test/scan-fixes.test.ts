@@ -9,20 +9,23 @@
  * would); services, partitions and kernel modules need a booted system: those stay failing (listed in
  * docs/waivers.md, "Suggested fixes").
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseRootfs, ROOT, runCli, tmpDir } from './helpers.js';
 
 const IMAGES = '/var/lib/ami-bakery-test';
+// async, not execFileSync: a long synchronous call stalls the test worker's RPC with vitest
+const run = promisify(execFile);
 let image: string;
 let repo: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   fs.mkdirSync(IMAGES, { recursive: true, mode: 0o755 });
   image = path.join(fs.mkdtempSync(path.join(IMAGES, 'fixes-')), 'root');
-  execFileSync(path.join(ROOT, 'test/setup/harden-image.sh'), [baseRootfs(), image], { stdio: 'pipe' });
+  await run(path.join(ROOT, 'test/setup/harden-image.sh'), [baseRootfs(), image]);
   repo = tmpDir('ami-bakery-fixes-repo-');
   fs.mkdirSync(path.join(repo, 'hardening'));
   fs.writeFileSync(
@@ -117,13 +120,10 @@ describe('suggest-file on a real image', () => {
       },
     );
     fs.copyFileSync(path.join(repo, 'hardening/50-suggested.sh'), path.join(image, 'tmp/suggested.sh'));
-    execFileSync(
+    await run(
       'chroot',
       [image, '/usr/bin/env', 'PATH=/tmp/shim:/usr/sbin:/usr/bin:/sbin:/bin', 'bash', '/tmp/suggested.sh'],
-      {
-        stdio: 'pipe',
-        timeout: 300_000,
-      },
+      { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
     );
 
     const second = await scan('second');

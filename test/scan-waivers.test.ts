@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARF_FIXTURE, runCli, tmpDir } from './helpers.js';
+import { parse } from 'yaml';
+import { ARF_FIXTURE, ROOT, runCli, tmpDir } from './helpers.js';
 import { sarifProblems } from './support/sarif-validate.js';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -105,5 +106,43 @@ describe('waivers on a real scan', () => {
       /Input "waivers": compliance\/waivers\.yml:4: "expires" of 1\.1\.2 must be a date YYYY-MM-DD/,
     );
     expect(fs.existsSync(path.join(root, 'out/report.json'))).toBe(false);
+  });
+});
+
+describe('waivers with InSpec results', () => {
+  it('an InSpec control is waived by its id, and the waivers are written as an InSpec waiver file', async () => {
+    const root = repo(
+      `waivers:\n  - id: sshd-max-auth-tries\n    reason: bastion policy sets it\n    owner: sec@example.com\n    expires: ${day(60)}\n`,
+    );
+    const r = await runCli(
+      [
+        'scan',
+        '--results',
+        path.join(ROOT, 'test/fixtures/inspec/cis-ubuntu-22.04.json'),
+        '--hardening-scripts',
+        'scripts/*.sh',
+        '--fail-on',
+        'none',
+        '--report-file',
+        'out/report.json',
+        '--sarif-file',
+        '',
+        '--waivers',
+        'compliance/waivers.yml',
+        '--inspec-waiver-file',
+        'out/inspec-waivers.yml',
+      ],
+      { cwd: root, env: { GITHUB_WORKSPACE: root } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(root, 'out/report.json'), 'utf8'));
+    const waived = report.findings
+      .filter((f: { waiver?: unknown }) => f.waiver)
+      .map((f: { ruleId: string }) => f.ruleId);
+    expect(waived).toEqual(['sshd-max-auth-tries']);
+    expect(r.stderr).toMatch(/^notice: compliance\/waivers\.yml:2: .*waived until/m);
+    const inspec = parse(fs.readFileSync(path.join(root, 'out/inspec-waivers.yml'), 'utf8'));
+    expect(inspec['sshd-max-auth-tries']).toMatchObject({ run: false, expiration_date: day(60) });
+    expect(r.outputs['inspec-waiver-file']).toBe('out/inspec-waivers.yml');
   });
 });

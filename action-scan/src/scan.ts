@@ -51,6 +51,7 @@ import { VERSION } from './version.js';
 import {
   annotateWaivers,
   applyWaivers,
+  inspecWaiverFile,
   parseWaivers,
   tailoringXml,
   type Waiver,
@@ -91,6 +92,8 @@ export interface ScanConfig {
   waiverWarnDays: number;
   /** report: waived failures are evaluated and reported as waived; skip: not evaluated (XCCDF tailoring) */
   waiveMode: 'report' | 'skip';
+  /** write the waivers as an InSpec waiver file here ('' = none) */
+  inspecWaiverFile: string;
   /** write a hardening script of suggested fixes for controls not implemented here ('' = none) */
   suggestFile: string;
 }
@@ -173,6 +176,7 @@ export function readConfig(io: Io): ScanConfig {
     waivers,
     waiverWarnDays,
     suggestFile: inp.string('suggest-file'),
+    inspecWaiverFile: inp.string('inspec-waiver-file'),
     waiveMode,
     template,
     sshKey,
@@ -548,6 +552,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     );
     return undefined;
   }
+  if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
     const m = await loadChangeMap(cfg.hardeningScripts, { root: cfg.root, cwd: process.cwd() });
     io.info(
@@ -973,4 +978,13 @@ async function writeTailoring(
       .join(', ')}`,
   );
   return { file, profileId: t.profileId };
+}
+
+/** inspec-waiver-file: the valid waivers in InSpec's format, for `inspec exec --waiver-file`. */
+function writeInspecWaivers(io: Io, cfg: ScanConfig): void {
+  const text = inspecWaiverFile(cfg.waivers, new Date().toISOString().slice(0, 10));
+  fs.mkdirSync(path.dirname(path.resolve(cfg.inspecWaiverFile)), { recursive: true });
+  fs.writeFileSync(cfg.inspecWaiverFile, text);
+  io.info(`inspec-waiver-file: ${cfg.inspecWaiverFile} (pass it to inspec exec --waiver-file)`);
+  io.setOutput('inspec-waiver-file', cfg.inspecWaiverFile);
 }

@@ -340,3 +340,28 @@ export function tailoringXml(
   ].join('\n');
   return { xml, profileId: tailored };
 }
+
+/**
+ * The waivers as an InSpec waiver file (`inspec exec --waiver-file`): one entry per valid waiver,
+ * keyed by its id (InSpec control ids), with the expiry, the justification and `run: false` (InSpec
+ * then skips the control and reports it waived). Expired or incomplete waivers are left out.
+ */
+export function inspecWaiverFile(waivers: Waiver[], today: string): string {
+  const invalid = new Set(
+    waiverProblems(waivers, today, 0)
+      .filter((p) => p.level === 'error')
+      .map((p) => p.waiver),
+  );
+  const q = (s: string) => JSON.stringify(s);
+  const entries = waivers
+    .filter((w) => !invalid.has(w))
+    .map((w) =>
+      [
+        `${q(w.id)}:`,
+        `  expiration_date: ${w.expires}`,
+        '  run: false',
+        `  justification: ${q(`${w.reason} (owner: ${w.owner}; ${w.file}:${w.line})`)}`,
+      ].join('\n'),
+    );
+  return `# Written by ami-bakery scan from the reviewed waivers; pass it to inspec exec --waiver-file.\n${entries.join('\n')}\n`;
+}

@@ -208,3 +208,18 @@ describe('waive-mode skip: the tailoring', () => {
     expect(t.xml).toContain('<!-- compliance/waivers.yml:3 waived until 2027-03-31 by platform@example.com');
   });
 });
+
+describe('InSpec waiver file', () => {
+  it('valid waivers keyed by control id, run: false, with expiry and justification; expired ones left out', async () => {
+    const { inspecWaiverFile } = await import('../../action-scan/src/waivers.js');
+    const { parse } = await import('yaml');
+    const doc = parse(inspecWaiverFile(parseWaivers(YAML, FILE), '2026-11-23'));
+    expect(Object.keys(doc)).toEqual(['1.1.2', '1.6.3']);
+    expect(doc['1.1.2']).toEqual({
+      expiration_date: '2027-03-31',
+      run: false,
+      justification:
+        '/tmp is a tmpfs mounted at boot on a single-volume image (owner: platform@example.com; compliance/waivers.yml:3)',
+    });
+  });
+});
