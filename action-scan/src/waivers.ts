@@ -17,6 +17,7 @@
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap, type Node as YamlNode } from 'yaml';
 import { shortRuleId } from '../../shared/src/cis-map.js';
 import type { Finding } from './findings.js';
+import type { PlannedAnnotation } from './report/annotations.js';
 
 export interface Waiver {
   id: string;
@@ -199,7 +200,10 @@ export const waivedText = (w: { expires: string; owner: string; reason: string }
  * (error: expired or incomplete, failing the gate; warning: expiring soon); a waiver no longer needed
  * is a notice there too.
  */
-export function annotateWaivers<A extends WaiverAnnotation>(annotations: A[], outcome: WaiverOutcome): A[] {
+export function annotateWaivers(
+  annotations: PlannedAnnotation[],
+  outcome: WaiverOutcome,
+): PlannedAnnotation[] {
   const byFinding = new Map(
     outcome.waived.map(({ finding, waiver }) => [`${finding.engine}\0${finding.ruleId}`, waiver]),
   );
@@ -218,21 +222,25 @@ export function annotateWaivers<A extends WaiverAnnotation>(annotations: A[], ou
       waiver: { reason: w.reason, owner: w.owner, expires: w.expires, file: w.file, line: w.line },
     };
   });
-  const extra = (w: Waiver, level: 'error' | 'warning' | 'notice', title: string, message: string) =>
-    ({
-      level,
-      file: w.file,
-      line: w.line,
-      title,
-      message,
-      ruleId: `waiver/${w.id}`,
-      control: `waiver ${w.id}`,
-      engine: 'ami-bakery',
-      severity: level === 'error' ? 'high' : 'low',
-      status: 'waiver',
-      implemented: false,
-      waiverProblem: level === 'error',
-    }) as unknown as A;
+  const extra = (
+    w: Waiver,
+    level: 'error' | 'warning' | 'notice',
+    title: string,
+    message: string,
+  ): PlannedAnnotation => ({
+    level,
+    file: w.file,
+    line: w.line,
+    title,
+    message,
+    ruleId: `waiver/${w.id}`,
+    control: `waiver ${w.id}`,
+    engine: 'ami-bakery',
+    severity: level === 'error' ? 'high' : 'low',
+    status: 'waiver',
+    implemented: false,
+    waiverProblem: level === 'error',
+  });
   for (const p of outcome.problems)
     out.push(
       extra(
@@ -258,22 +266,6 @@ export function annotateWaivers<A extends WaiverAnnotation>(annotations: A[], ou
     );
   }
   return out;
-}
-
-/** The annotation fields waivers read and set (report/annotations.ts PlannedAnnotation). */
-export interface WaiverAnnotation {
-  level: 'error' | 'warning' | 'notice';
-  file?: string;
-  line?: number;
-  endLine?: number;
-  title: string;
-  message: string;
-  control?: string;
-  ruleId: string;
-  engine: string;
-  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
-  /** an expired or incomplete waiver: fails the gate */
-  waiverProblem?: boolean;
 }
 
 /** The rules of a benchmark the valid, in-scope waivers name (for an XCCDF tailoring that skips them). */
