@@ -223,3 +223,66 @@ describe('InSpec waiver file', () => {
     });
   });
 });
+
+describe('SARIF fixes', () => {
+  it("a failing control's remediation is a SARIF fix: under the marker block when implemented, with its marker when not; none for a waived one", () => {
+    const base = {
+      title: 't',
+      message: 'm',
+      ruleId: 'xccdf_org.ssgproject.content_rule_sshd_set_max_auth_tries',
+      engine: 'openscap',
+      severity: 'medium',
+      status: 'fail',
+      fix: "sed -i 's/^MaxAuthTries.*/MaxAuthTries 4/' /etc/ssh/sshd_config",
+    };
+    const implemented: PlannedAnnotation = {
+      ...base,
+      level: 'error',
+      file: 'hardening/20-ssh.sh',
+      line: 7,
+      endLine: 9,
+      control: 'CIS 5.2.6',
+      implemented: true,
+    };
+    const missing: PlannedAnnotation = {
+      ...base,
+      ruleId: 'r2',
+      level: 'warning',
+      file: 'packer/t.pkr.hcl',
+      line: 1,
+      control: 'CIS 5.2.7',
+      implemented: false,
+    };
+    const waived: PlannedAnnotation = {
+      ...base,
+      ruleId: 'r3',
+      level: 'notice',
+      file: FILE,
+      line: 3,
+      implemented: true,
+      waiver: { reason: 'r', owner: 'o', expires: '2027-01-01', file: FILE, line: 3 },
+    };
+    const sarif = buildSarif([implemented, missing, waived], { toolVersion: 't', category: 'c' }) as {
+      runs: Array<{
+        results: Array<{
+          fixes?: Array<{
+            artifactChanges: Array<{
+              artifactLocation: { uri: string };
+              replacements: Array<{
+                deletedRegion: { startLine: number };
+                insertedContent: { text: string };
+              }>;
+            }>;
+          }>;
+        }>;
+      }>;
+    };
+    const [a, b, c] = sarif.runs[0].results;
+    const change = (r: typeof a) => r.fixes?.[0].artifactChanges[0];
+    expect(change(a)?.artifactLocation.uri).toBe('hardening/20-ssh.sh');
+    expect(change(a)?.replacements[0].deletedRegion.startLine).toBe(10);
+    expect(change(a)?.replacements[0].insertedContent.text).toBe(`${base.fix}\n`);
+    expect(change(b)?.replacements[0].insertedContent.text).toBe(`# CIS 5.2.7\n${base.fix}\n`);
+    expect(c.fixes).toBeUndefined();
+  });
+});

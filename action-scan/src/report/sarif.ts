@@ -74,6 +74,34 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
         partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
         properties: { engineRuleId: a.ruleId, implemented: a.implemented },
       };
+      // The remediation as a SARIF fix: inserted above the annotated line (under the control's marker
+      // when the control is implemented there; the marker comes with it when it is not).
+      if (a.fix && a.file && !a.waiver) {
+        const line = a.line ?? 1;
+        const text = a.implemented ? `${a.fix}\n` : `# ${a.control ?? a.ruleId}\n${a.fix}\n`;
+        result.fixes = [
+          {
+            description: {
+              text: `Suggested fix for ${a.control ?? a.ruleId} (the scanner's remediation; review before use)`,
+            },
+            artifactChanges: [
+              {
+                artifactLocation: { uri: a.file, uriBaseId: '%SRCROOT%' },
+                replacements: [
+                  {
+                    deletedRegion: {
+                      startLine: a.implemented ? (a.endLine ?? line) + 1 : line,
+                      startColumn: 1,
+                      endColumn: 1,
+                    },
+                    insertedContent: { text },
+                  },
+                ],
+              },
+            ],
+          },
+        ];
+      }
       // A reviewed waiver: code scanning shows the result as dismissed, with the justification.
       if (a.waiver)
         result.suppressions = [
