@@ -122,9 +122,16 @@ async function callerAccounts(sts, cfg) {
     }
     return { source, ids, others };
 }
-/** Credentials for every other account (AssumeRole; the keys are masked). */
+/**
+ * Every account promote acts in: the caller's, and each other one through AssumeRole (the keys are
+ * masked). `roleArnTemplate` is needed only when there are others (callerAccounts checks it).
+ */
 async function assumeRoles(io, sts, source, others, roleArnTemplate) {
     const accounts = new Map([[source.id, source]]);
+    if (!others.length)
+        return accounts;
+    if (!roleArnTemplate)
+        throw new Error('assumeRoles: other accounts need a role ARN template');
     const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
     for (const a of others) {
         const arn = roleArnTemplate.replace('{account}', a);
@@ -531,9 +538,7 @@ async function promote(io, cfg, clients, signal) {
     const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
     const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
     if (cfg.mode === 'discard') {
-        const accounts = others.length
-            ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate)
-            : new Map([[sourceAccount.id, sourceAccount]]);
+        const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
         const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
         return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
     }
@@ -543,9 +548,7 @@ async function promote(io, cfg, clients, signal) {
     const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
-    const accounts = others.length
-        ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate)
-        : new Map([[sourceAccount.id, sourceAccount]]);
+    const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
     logPlan(io, cfg.amiId, name, plan, broken);
     io.setOutput('plan', JSON.stringify(plan));
@@ -600,14 +603,7 @@ async function promote(io, cfg, clients, signal) {
 }
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
 async function loadSource(io, cfg, srcEc2, account) {
-    let source;
-    try {
-        source = (await srcEc2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
-    }
-    catch (e) {
-        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
-            throw e;
-    }
+    const source = await describeImage(srcEc2, cfg.amiId);
     if (!source)
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${account}).`, 'check ami-id and source-region.');
     if (source.State !== 'available')
@@ -664,10 +660,9 @@ async function planDestinations(cfg, clients, accounts, accountIds, sourceAccoun
             plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
             return;
         }
-        const found = (await clients.ec2(accounts.get(a), region).send(new dist_cjs/* DescribeImagesCommand */.ji5({
-            Owners: ['self'],
-            Filters: [{ Name: `tag:${aws_tags/* TAG */.Dk.sourceAmi}`, Values: [cfg.amiId] }],
-        }))).Images ?? [];
+        const found = await describeOwn(clients.ec2(accounts.get(a), region), {
+            [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId,
+        });
         const { usable, broken: bad } = (0,src_plan/* classifyCopies */.Q0)(found, cfg.amiId);
         if (bad.length)
             broken.set(`${a}/${region}`, bad);
@@ -702,7 +697,18 @@ async function shareForCopying(io, srcEc2, amiId, source, sourceSnapshots, copie
         io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
     }
 }
-/** Each destination's candidates: `Owners: self` images with the given tag filters. */
+/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
+async function describeImage(ec2, imageId) {
+    try {
+        return (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
+            throw e;
+        return undefined;
+    }
+}
+/** This account's images (`Owners: self`, not deregistered) with the given tags. */
 async function describeOwn(ec2, filters) {
     const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
@@ -756,14 +762,7 @@ async function unshareUnpublishedSource(io, cfg, srcEc2, accountIds, sourceAccou
     const copiers = accountIds.filter((a) => a !== sourceAccountId);
     if (!copiers.length)
         return;
-    let source;
-    try {
-        source = (await srcEc2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [cfg.amiId] }))).Images?.[0];
-    }
-    catch (e) {
-        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
-            throw e;
-    }
+    const source = await describeImage(srcEc2, cfg.amiId);
     const status = (0,aws_tags/* imageTags */.rK)(source)[aws_tags/* TAG */.Dk.status];
     if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted')
         return;

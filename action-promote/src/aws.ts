@@ -88,15 +88,20 @@ export async function callerAccounts(
   return { source, ids, others };
 }
 
-/** Credentials for every other account (AssumeRole; the keys are masked). */
+/**
+ * Every account promote acts in: the caller's, and each other one through AssumeRole (the keys are
+ * masked). `roleArnTemplate` is needed only when there are others (callerAccounts checks it).
+ */
 export async function assumeRoles(
   io: Io,
   sts: STSClient,
   source: Account,
   others: string[],
-  roleArnTemplate: string,
+  roleArnTemplate: string | undefined,
 ): Promise<Map<string, Account>> {
   const accounts = new Map<string, Account>([[source.id, source]]);
+  if (!others.length) return accounts;
+  if (!roleArnTemplate) throw new Error('assumeRoles: other accounts need a role ARN template');
   const session = `ami-bakery-promote-${io.env.GITHUB_RUN_ID ?? process.pid}`.slice(0, 64);
   for (const a of others) {
     const arn = roleArnTemplate.replace('{account}', a);

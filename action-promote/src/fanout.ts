@@ -71,9 +71,7 @@ async function promote(
   const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
   const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
   if (cfg.mode === 'discard') {
-    const accounts = others.length
-      ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate!)
-      : new Map([[sourceAccount.id, sourceAccount]]);
+    const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
     return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
   }
@@ -83,9 +81,7 @@ async function promote(
   const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
   const sourceTags = imageTags(source);
   const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
-  const accounts = others.length
-    ? await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate!)
-    : new Map([[sourceAccount.id, sourceAccount]]);
+  const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
 
   const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
   logPlan(io, cfg.amiId, name, plan, broken);
@@ -153,12 +149,7 @@ async function promote(
 
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
 async function loadSource(io: Io, cfg: PromoteConfig, srcEc2: EC2Client, account: string): Promise<Image> {
-  let source: Image | undefined;
-  try {
-    source = (await srcEc2.send(new DescribeImagesCommand({ ImageIds: [cfg.amiId] }))).Images?.[0];
-  } catch (e) {
-    if (!isAwsError(e, /InvalidAMIID/)) throw e;
-  }
+  const source = await describeImage(srcEc2, cfg.amiId);
   if (!source)
     throw new InputError(
       'ami-id',
@@ -253,15 +244,9 @@ async function planDestinations(
           plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
           return;
         }
-        const found =
-          (
-            await clients.ec2(accounts.get(a)!, region).send(
-              new DescribeImagesCommand({
-                Owners: ['self'],
-                Filters: [{ Name: `tag:${TAG.sourceAmi}`, Values: [cfg.amiId] }],
-              }),
-            )
-          ).Images ?? [];
+        const found = await describeOwn(clients.ec2(accounts.get(a)!, region), {
+          [TAG.sourceAmi]: cfg.amiId,
+        });
         const { usable, broken: bad } = classifyCopies(found, cfg.amiId);
         if (bad.length) broken.set(`${a}/${region}`, bad);
         if (usable)
@@ -321,7 +306,17 @@ async function shareForCopying(
   }
 }
 
-/** Each destination's candidates: `Owners: self` images with the given tag filters. */
+/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
+async function describeImage(ec2: EC2Client, imageId: string): Promise<Image | undefined> {
+  try {
+    return (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  } catch (e) {
+    if (!isAwsError(e, /InvalidAMIID/)) throw e;
+    return undefined;
+  }
+}
+
+/** This account's images (`Owners: self`, not deregistered) with the given tags. */
 async function describeOwn(ec2: EC2Client, filters: Record<string, string>): Promise<Image[]> {
   const r = await ec2.send(
     new DescribeImagesCommand({
@@ -419,12 +414,7 @@ async function unshareUnpublishedSource(
 ): Promise<void> {
   const copiers = accountIds.filter((a) => a !== sourceAccountId);
   if (!copiers.length) return;
-  let source: Image | undefined;
-  try {
-    source = (await srcEc2.send(new DescribeImagesCommand({ ImageIds: [cfg.amiId] }))).Images?.[0];
-  } catch (e) {
-    if (!isAwsError(e, /InvalidAMIID/)) throw e;
-  }
+  const source = await describeImage(srcEc2, cfg.amiId);
   const status = imageTags(source)[TAG.status];
   if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted') return;
   await shareSource(srcEc2, cfg.amiId, snapshotIdsOf(source), copiers, 'remove');

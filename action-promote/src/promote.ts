@@ -146,10 +146,10 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
     io.setOutput('failed', 0);
     return;
   }
+  if (r.mode === 'stage') return reportStage(io, cfg, r);
   const { results } = r;
   const ok = results.filter((x) => x.outcome !== 'failed');
   const failed = results.filter((x) => x.outcome === 'failed');
-  if (r.mode === 'stage') return reportStage(io, cfg, r);
   io.setOutput('amis', JSON.stringify(failed.length ? {} : amisOf(ok)));
   io.setOutput('copied', results.filter((x) => x.outcome === 'copied').length);
   io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);

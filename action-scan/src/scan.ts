@@ -54,6 +54,7 @@ import {
   inspecWaiverFile,
   parseWaivers,
   tailoringXml,
+  todayUtc,
   type Waiver,
   type WaiverOutcome,
   waivedRules,
@@ -661,7 +662,7 @@ async function analyse(
   const waiverOutcome = applyWaivers(merged.findings, cfg.waivers, {
     profile: profileKey,
     amiId: subject.amiId,
-    today: new Date().toISOString().slice(0, 10),
+    today: todayUtc(),
     warnDays: cfg.waiverWarnDays,
   });
   const { score, weightedScore, counts } = computeScore(merged.findings);
@@ -959,8 +960,7 @@ async function writeTailoring(
   const waived = waivedRules(rules, cfg.waivers, {
     profile,
     amiId: cfg.amiId,
-    today: new Date().toISOString().slice(0, 10),
-    warnDays: cfg.waiverWarnDays,
+    today: todayUtc(),
   });
   if (!waived.size) {
     io.info('waive-mode skip: no valid waiver names a rule of this benchmark; the profile runs as it is.');
@@ -982,7 +982,7 @@ async function writeTailoring(
 
 /** inspec-waiver-file: the valid waivers in InSpec's format, for `inspec exec --waiver-file`. */
 function writeInspecWaivers(io: Io, cfg: ScanConfig): void {
-  const text = inspecWaiverFile(cfg.waivers, new Date().toISOString().slice(0, 10));
+  const text = inspecWaiverFile(cfg.waivers, todayUtc());
   fs.mkdirSync(path.dirname(path.resolve(cfg.inspecWaiverFile)), { recursive: true });
   fs.writeFileSync(cfg.inspecWaiverFile, text);
   io.info(`inspec-waiver-file: ${cfg.inspecWaiverFile} (pass it to inspec exec --waiver-file)`);

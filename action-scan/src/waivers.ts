@@ -133,6 +133,23 @@ export function waiverProblems(waivers: Waiver[], today: string, warnDays: numbe
 const glob = (pattern: string, value: string) =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(value);
 
+/** The waivers that hold on `today`: not expired, with a reason and an owner. */
+function validWaivers(waivers: Waiver[], today: string): Waiver[] {
+  const invalid = new Set(
+    waiverProblems(waivers, today, 0)
+      .filter((p) => p.level === 'error')
+      .map((p) => p.waiver),
+  );
+  return waivers.filter((w) => !invalid.has(w));
+}
+
+/** The valid waivers in scope of this scan (profile, image). */
+const activeWaivers = (waivers: Waiver[], ctx: WaiverContext & { today: string }) =>
+  validWaivers(waivers, ctx.today).filter((w) => inScope(w, ctx));
+
+/** Today as YYYY-MM-DD (UTC), the day waivers are judged on. */
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+
 /** Whether a waiver names a finding: by one of its CIS ids, its rule id (full or short), or the engine's id. */
 export function waiverNames(w: Waiver, f: Finding): boolean {
   const id = w.id.toLowerCase();
@@ -174,11 +191,12 @@ export function applyWaivers(
   waivers: Waiver[],
   ctx: WaiverContext & { today: string; warnDays: number },
 ): WaiverOutcome {
-  const problems = waiverProblems(waivers, ctx.today, ctx.warnDays);
-  const invalid = new Set(problems.filter((p) => p.level === 'error').map((p) => p.waiver));
-  const out: WaiverOutcome = { waived: [], unneeded: [], problems };
-  for (const w of waivers) {
-    if (invalid.has(w) || !inScope(w, ctx)) continue;
+  const out: WaiverOutcome = {
+    waived: [],
+    unneeded: [],
+    problems: waiverProblems(waivers, ctx.today, ctx.warnDays),
+  };
+  for (const w of activeWaivers(waivers, ctx)) {
     for (const f of findings) {
       if (!waiverNames(w, f)) continue;
       if (f.status === 'fail' && !f.waiver) {
@@ -272,16 +290,10 @@ export function annotateWaivers(
 export function waivedRules(
   rules: Map<string, { cisIds: string[]; refs?: Array<{ scheme: 'anssi' | 'stig'; id: string }> }>,
   waivers: Waiver[],
-  ctx: WaiverContext & { today: string; warnDays: number },
+  ctx: WaiverContext & { today: string },
 ): Map<string, Waiver> {
-  const invalid = new Set(
-    waiverProblems(waivers, ctx.today, ctx.warnDays)
-      .filter((p) => p.level === 'error')
-      .map((p) => p.waiver),
-  );
   const out = new Map<string, Waiver>();
-  for (const w of waivers) {
-    if (invalid.has(w) || !inScope(w, ctx)) continue;
+  for (const w of activeWaivers(waivers, ctx)) {
     for (const [ruleId, info] of rules) {
       const f = {
         engine: 'openscap',
@@ -339,21 +351,14 @@ export function tailoringXml(
  * then skips the control and reports it waived). Expired or incomplete waivers are left out.
  */
 export function inspecWaiverFile(waivers: Waiver[], today: string): string {
-  const invalid = new Set(
-    waiverProblems(waivers, today, 0)
-      .filter((p) => p.level === 'error')
-      .map((p) => p.waiver),
-  );
   const q = (s: string) => JSON.stringify(s);
-  const entries = waivers
-    .filter((w) => !invalid.has(w))
-    .map((w) =>
-      [
-        `${q(w.id)}:`,
-        `  expiration_date: ${w.expires}`,
-        '  run: false',
-        `  justification: ${q(`${w.reason} (owner: ${w.owner}; ${w.file}:${w.line})`)}`,
-      ].join('\n'),
-    );
+  const entries = validWaivers(waivers, today).map((w) =>
+    [
+      `${q(w.id)}:`,
+      `  expiration_date: ${w.expires}`,
+      '  run: false',
+      `  justification: ${q(`${w.reason} (owner: ${w.owner}; ${w.file}:${w.line})`)}`,
+    ].join('\n'),
+  );
   return `# Written by ami-bakery scan from the reviewed waivers; pass it to inspec exec --waiver-file.\n${entries.join('\n')}\n`;
 }

@@ -190,7 +190,6 @@ describe('waive-mode skip: the tailoring', () => {
     ]);
     const waived = waivedRules(rules, parseWaivers(YAML, FILE), {
       today: '2026-11-23',
-      warnDays: 14,
       profile: 'cis_level1_server',
     });
     expect([...waived.keys()]).toEqual(['xccdf_org.ssgproject.content_rule_partition_for_tmp']);
