@@ -76,7 +76,7 @@ function toCheckAnnotation(a: PlannedAnnotation) {
   };
 }
 
-function httpStatus(e: unknown): number | undefined {
+export function httpStatus(e: unknown): number | undefined {
   return typeof e === 'object' && e && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
 }
 
@@ -92,7 +92,7 @@ export interface RetryOptions {
   baseDelayMs?: number;
 }
 
-async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 4;
   let delay = opts.baseDelayMs ?? 1000;
   for (let i = 1; ; i++) {
@@ -106,7 +106,7 @@ async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Prom
   }
 }
 
-function describeHttpError(e: unknown): string {
+export function describeHttpError(e: unknown): string {
   const s = httpStatus(e);
   return `${s ? `HTTP ${s}: ` : ''}${(e as Error).message}`.slice(0, 300);
 }

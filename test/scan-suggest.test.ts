@@ -1,0 +1,199 @@
+/**
+ * suggest: true, run as the runner runs the committed bundle, on a pull request of a real git
+ * repository whose hardening script changes the line that implements CIS 6.1.4 (/etc/shadow's mode),
+ * against a local GitHub-like API: the scanner's one-line fix is posted once as a suggested change on
+ * that line; a re-run does not post it again; 403 and 422 are handled and said.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ARF_FIXTURE, outputValue, runActionBundle, tmpDir } from './helpers.js';
+
+const run = promisify(execFile);
+
+interface Req {
+  method: string;
+  url: string;
+  status: number;
+  body: any;
+}
+let api: http.Server;
+let apiUrl: string;
+let requests: Req[] = [];
+/** review comments on the pull request (what GET .../pulls/7/comments lists) */
+let onPr: Array<{ id: number; path: string; line: number; body: string }> = [];
+/** status answered to POST .../reviews (then 200 OK) */
+let reviewStatus = 200;
+
+beforeAll(async () => {
+  api = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      const url = (req.url ?? '').split('?')[0];
+      const body = JSON.parse(raw || '{}');
+      const reply = (status: number, data: unknown) => {
+        requests.push({ method: req.method ?? '', url, status, body });
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+      };
+      if (url.endsWith('/check-runs') || url.includes('/check-runs/'))
+        return reply(req.method === 'POST' ? 201 : 200, { id: 7, html_url: 'http://github.local/checks/7' });
+      if (url === '/repos/acme/images/pulls/7/comments' && req.method === 'GET') return reply(200, onPr);
+      if (url === '/repos/acme/images/pulls/7/reviews' && req.method === 'POST') {
+        if (reviewStatus !== 200)
+          return reply(reviewStatus, {
+            message:
+              reviewStatus === 403
+                ? 'Resource not accessible by integration'
+                : 'Pull request review thread line must be part of the diff',
+          });
+        for (const c of body.comments) onPr.push({ id: onPr.length + 1, ...c });
+        return reply(200, { id: 99, html_url: 'http://github.local/pull/7#review-99' });
+      }
+      if (url === '/repos/acme/images/pulls/7/comments' && req.method === 'POST') {
+        onPr.push({ id: onPr.length + 1, path: body.path, line: body.line, body: body.body });
+        return reply(201, { id: onPr.length });
+      }
+      reply(404, { message: 'Not Found' });
+    });
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  requests = [];
+  onPr = [];
+  reviewStatus = 200;
+});
+
+const SCRIPT = (mode: string) =>
+  [
+    '#!/bin/sh',
+    '# Hardening: shadow file permissions.',
+    'set -eu',
+    '',
+    '# CIS 6.1.4 Ensure permissions on /etc/shadow are configured',
+    `chmod ${mode} /etc/shadow`,
+    '',
+  ].join('\n');
+
+/** A repository whose pull request changes the line under the CIS 6.1.4 marker. */
+async function pullRequest(): Promise<{ root: string; event: string }> {
+  const root = tmpDir('ami-bakery-suggest-');
+  const git = (...args: string[]) =>
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root });
+  await git('init', '-q', '-b', 'main');
+  fs.mkdirSync(path.join(root, 'hardening'));
+  fs.writeFileSync(path.join(root, 'hardening/shadow.sh'), SCRIPT('0644'));
+  await git('add', '.');
+  await git('commit', '-q', '-m', 'base');
+  const base = (await git('rev-parse', 'HEAD')).stdout.trim();
+  fs.writeFileSync(path.join(root, 'hardening/shadow.sh'), SCRIPT('0640'));
+  await git('commit', '-q', '-am', 'tighten /etc/shadow');
+  const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+  const event = path.join(root, '..', `${path.basename(root)}-event.json`);
+  fs.writeFileSync(
+    event,
+    JSON.stringify({
+      number: 7,
+      pull_request: { number: 7, head: { sha: head }, base: { sha: base } },
+      repository: { default_branch: 'main' },
+    }),
+  );
+  return { root, event };
+}
+
+const scan = (root: string, event: string, over: Record<string, string> = {}) =>
+  runActionBundle(
+    'action-scan',
+    {
+      target: 'results',
+      results: ARF_FIXTURE,
+      'hardening-scripts': 'hardening/*.sh',
+      'github-token': 'ghs_suggest_token',
+      'fail-on': 'none',
+      'min-score': '0',
+      suggest: 'true',
+      ...over,
+    },
+    {
+      GITHUB_REPOSITORY: 'acme/images',
+      GITHUB_SHA: 'deadbeef',
+      GITHUB_API_URL: apiUrl,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_WORKSPACE: root,
+    },
+    { cwd: root },
+  );
+
+const reviewPosts = () => requests.filter((q) => q.method === 'POST' && q.url.endsWith('/reviews'));
+
+describe('suggested changes on a pull request (suggest: true)', () => {
+  it('posts the one-line fix on the changed line once; a re-run posts nothing new', async () => {
+    const { root, event } = await pullRequest();
+    const r = await scan(root, event);
+    expect(r.code, r.stdout).toBe(0);
+    const [review] = reviewPosts();
+    expect(review.body).toMatchObject({ event: 'COMMENT' });
+    expect(review.body.commit_id).toBe(JSON.parse(fs.readFileSync(event, 'utf8')).pull_request.head.sha);
+    expect(review.body.comments).toHaveLength(1);
+    const [c] = review.body.comments;
+    expect(c).toMatchObject({ path: 'hardening/shadow.sh', line: 6, side: 'RIGHT' });
+    expect(c.body).toContain('**CIS 6.1.4 fails here.**');
+    expect(c.body).toContain('```suggestion\nchmod u-xwrs,g-xwrs,o-xwrt /etc/shadow\n```');
+    expect(outputValue(r.outputs, 'suggestions')).toBe('1');
+    expect(r.summary).toContain(
+      'Suggested changes: 1 posted on pull request #7: CIS 6.1.4 at `hardening/shadow.sh:6`.',
+    );
+
+    requests = [];
+    const again = await scan(root, event);
+    expect(again.code, again.stdout).toBe(0);
+    expect(reviewPosts()).toEqual([]);
+    expect(onPr).toHaveLength(1);
+    expect(outputValue(again.outputs, 'suggestions')).toBe('0');
+    expect(again.summary).toContain('(1 already there from an earlier run)');
+  });
+
+  it('a token without pull-requests: write (403): a warning, nothing claimed, the step goes on', async () => {
+    const { root, event } = await pullRequest();
+    reviewStatus = 403;
+    const r = await scan(root, event);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(
+      /::warning::suggest: the token cannot create a pull request review \(HTTP 403; the job needs `pull-requests: write`/,
+    );
+    expect(outputValue(r.outputs, 'suggestions')).toBe('0');
+    expect(r.summary).toMatch(
+      /Suggested changes: 0 of 1 posted on pull request #7; not posted: the token cannot/,
+    );
+    expect(onPr).toEqual([]);
+  });
+
+  it('a review refused as a whole (422) is posted comment by comment', async () => {
+    const { root, event } = await pullRequest();
+    reviewStatus = 422;
+    const r = await scan(root, event);
+    expect(r.code, r.stdout).toBe(0);
+    const single = requests.filter((q) => q.method === 'POST' && q.url.endsWith('/pulls/7/comments'));
+    expect(single).toHaveLength(1);
+    expect(single[0].body).toMatchObject({ path: 'hardening/shadow.sh', line: 6, side: 'RIGHT' });
+    expect(outputValue(r.outputs, 'suggestions')).toBe('1');
+  });
+
+  it('suggest off (the default): no request to the pull request at all', async () => {
+    const { root, event } = await pullRequest();
+    const r = await scan(root, event, { suggest: 'false' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(requests.filter((q) => q.url.includes('/pulls/'))).toEqual([]);
+    expect(outputValue(r.outputs, 'suggestions')).toBeUndefined();
+  });
+});
