@@ -227,6 +227,12 @@ async function main() {
       path.join(OUT, 'scan-report.json'),
       '--sarif-file',
       path.join(OUT, 'scan.sarif'),
+      // a reviewed exception (CIS 1.1.2: /tmp is a tmpfs on this single-volume image) ...
+      '--waivers',
+      `${EX}/compliance/waivers.yml`,
+      // ... and ComplianceAsCode's fixes for the failing controls no script implements
+      '--suggest-file',
+      path.join(OUT, 'suggested-hardening.sh'),
     ];
     // The default gate (fail-on: implemented) fails: offline, the scripts' package installs are
     // skipped, so controls they claim (sudo, chrony, rsyslog, ...) fail. That is the demo's point:
@@ -274,6 +280,35 @@ async function main() {
   );
 }
 
+/** The page's account of the waiver that applied and of one suggested fix. */
+function waiverAndFix(read: (f: string) => string): string[] {
+  const report = JSON.parse(read('scan-report.json') || '{"findings":[]}') as {
+    findings: Array<{
+      cisIds: string[];
+      title: string;
+      waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+    }>;
+  };
+  const waived = report.findings.filter((f) => f.waiver);
+  const suggested = read('suggested-hardening.sh');
+  const first = suggested.split(/\n(?=# CIS )/).find((x) => x.startsWith('# CIS ')) ?? '';
+  return [
+    `## A waiver and a suggested fix`,
+    '',
+    ...waived.map(
+      (f) =>
+        `- **Waived** CIS ${f.cisIds[0]} ${f.title}: waived until ${f.waiver!.expires} by ${f.waiver!.owner}: ${f.waiver!.reason} (\`${f.waiver!.file}:${f.waiver!.line}\`). It fails, and is counted neither passed nor failed.`,
+    ),
+    waived.length ? '' : '- No waiver applied.',
+    `- **Suggested fixes:** \`suggested-hardening.sh\` holds ${(suggested.match(/^# CIS /gm) ?? []).length} remediation(s) for failing controls no script implements. The first one:`,
+    '',
+    '```sh',
+    first.trim(),
+    '```',
+    '',
+  ];
+}
+
 function writePage(runs: Record<string, StageRun>, simulated: string[], amiId: string) {
   const read = (f: string) =>
     fs.existsSync(path.join(OUT, f)) ? fs.readFileSync(path.join(OUT, f), 'utf8') : '';
@@ -318,6 +353,7 @@ function writePage(runs: Record<string, StageRun>, simulated: string[], amiId: s
     annotations.length > 200 ? `… ${annotations.length - 200} more in annotations.txt` : '',
     '```',
     '',
+    ...waiverAndFix(read),
     '## Job summaries',
     '',
     ...['bake', 'verify', 'scan', 'promote'].flatMap((s) => [read(`summary-${s}.md`), '']),
@@ -325,7 +361,8 @@ function writePage(runs: Record<string, StageRun>, simulated: string[], amiId: s
     '',
     "- `summary-<stage>.md` — each stage's job summary; `log-<stage>.txt` — its log",
     '- `annotations.txt` — the annotations as printed by the CLI; `scan.sarif` — for code scanning',
-    "- `scan-report.json` — the scan report (a later run's `baseline`); `cis-manifest.json` — the CIS changes the image carries",
+    "- `scan-report.json` — the scan report (a later run's `baseline`); `scan-report.html` — the same for people (open it in a browser: no network needed); `cis-manifest.json` — the CIS changes the image carries",
+    '- `suggested-hardening.sh` — the fixes for controls no script implements, each under its `# CIS` marker',
     '',
   ].join('\n');
   fs.writeFileSync(path.join(OUT, 'index.md'), page);

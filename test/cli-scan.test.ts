@@ -312,6 +312,14 @@ describe('bad input exits 2 with a message naming the input and the fix', () => 
       ['--results', ARF_FIXTURE, '--baseline', '/nonexistent/report.json'],
       /Input "baseline": "\/nonexistent\/report\.json" cannot be read/,
     ],
+    [
+      ['--results', ARF_FIXTURE, '--history', 'test/fixtures/oscap/*.nothing'],
+      /Input "history": "test\/fixtures\/oscap\/\*\.nothing" matches no file/,
+    ],
+    [
+      ['--results', ARF_FIXTURE, '--history', 'package.json'],
+      /Input "history": package\.json: .*give only JSON reports written by ami-bakery scan/,
+    ],
   ])('%j', async (args, message) => {
     const withScripts = args.includes('--hardening-scripts')
       ? args

@@ -23,6 +23,13 @@ describe('npm run demo', () => {
     expect(page).toMatch(/\| promote \| ❌ exit 1 /);
     expect(page).toContain('the scan gate failed, so promote refused it');
     expect(page).toContain('**Simulated:**');
+    // a reviewed waiver applied (out of the score), a suggested fix written, the HTML report beside the JSON one
+    expect(page).toMatch(
+      /\*\*Waived\*\* CIS 1\.1\.2 .*waived until \d{4}-\d\d-\d\d by platform-team@example\.com/,
+    );
+    expect(page).toMatch(/`suggested-hardening\.sh` holds [1-9]\d* remediation\(s\)/);
+    expect(page).toMatch(/```sh\n# CIS [\d.]+ /);
+    expect(fs.readFileSync(path.join(out, 'scan-report.html'), 'utf8')).toContain('data-status="waived"');
     // annotations land on the example's hardening-script lines, by CIS ID
     const annotations = fs.readFileSync(path.join(out, 'annotations.txt'), 'utf8');
     const m =

@@ -1,6 +1,8 @@
 /** action-scan's ami-id tagging through the real AWS SDK against the local EC2 sandbox. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARF_FIXTURE, runCli } from './helpers.js';
+import { ARF_FIXTURE, runCli, tmpDir } from './helpers.js';
 import { type Credentials, Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 
 const HARDENING = 'test/fixtures/hardening/**';
@@ -36,6 +38,52 @@ const scan = (amiId: string, extra: string[] = [], region = 'eu-west-1') =>
       env: sandbox.env(creds, region),
     },
   );
+
+describe('scan --ami-id: the score trend of the image family', () => {
+  it('earlier golden images of the family with a score of this profile are the trend, in the summary and the HTML report', async () => {
+    const T = 'packer/ubuntu-22.04.pkr.hcl';
+    const golden = (date: string, tags: Record<string, string>) =>
+      sandbox.putImage('111111111111', 'eu-west-1', {
+        creationDate: date,
+        tags: {
+          'ami-bakery:template': T,
+          'ami-bakery:status': 'golden',
+          'ami-bakery:cis-profile': 'cis_level1_server',
+          ...tags,
+        },
+      });
+    golden('2026-08-01T00:00:00.000Z', { 'ami-bakery:cis-score': '61.5' });
+    golden('2026-09-01T00:00:00.000Z', { 'ami-bakery:cis-score': '70' });
+    golden('2026-09-15T00:00:00.000Z', { 'ami-bakery:cis-score': '99', 'ami-bakery:cis-profile': 'stig' });
+    golden('2026-09-20T00:00:00.000Z', {
+      'ami-bakery:cis-score': '88',
+      'ami-bakery:template': 'other.pkr.hcl',
+    });
+    golden('2026-09-25T00:00:00.000Z', { 'ami-bakery:cis-score': '77', 'ami-bakery:status': 'candidate' });
+    const img = sandbox.putImage('111111111111', 'eu-west-1', { tags: { 'ami-bakery:template': T } });
+    const dir = tmpDir();
+    const summary = path.join(dir, 'summary.md');
+    fs.writeFileSync(summary, '');
+    const r = await runCli(
+      ['scan', '--results', ARF_FIXTURE, '--hardening-scripts', HARDENING, '--ami-id', img.imageId].concat([
+        '--report-file',
+        path.join(dir, 'r.json'),
+        '--sarif-file',
+        '',
+        '--fail-on',
+        'none',
+      ]),
+      { env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_STEP_SUMMARY: summary } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Trend: 2 earlier golden image\(s\) of ami-bakery:template=packer\/ubuntu-22\.04\.pkr\.hcl with a cis_level1_server score in eu-west-1/,
+    );
+    expect(fs.readFileSync(summary, 'utf8')).toContain(`line [61.5, 70, ${r.outputs.score}]`);
+    const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
+    expect(html.match(/<circle /g)).toHaveLength(3);
+  });
+});
 
 describe('scan --ami-id tags the image with its result', () => {
   it('tags score, profile and scan=passed', async () => {

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   familyGoldenImages: () => (/* binding */ familyGoldenImages),
 /* harmony export */   findImagesInUse: () => (/* binding */ findImagesInUse)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5193);
@@ -60,6 +61,25 @@ async function findImagesInUse(client, region) {
             known: Boolean(img),
         };
     });
+}
+/**
+ * The family's earlier golden images in this account and region, for the score trend: the scanned
+ * image's `ami-bakery:family` tag (a promoted copy), else its `ami-bakery:template` (a baked image).
+ */
+async function familyGoldenImages(client, amiId) {
+    const r = await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .DescribeImagesCommand */ .ji5({ ImageIds: [amiId] }));
+    const tags = (0,_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .imageTags */ .rK)(r.Images?.[0]);
+    const key = tags[_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG */ .Dk.family] ? _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG */ .Dk.family : tags[_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG */ .Dk.template] ? _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG */ .Dk.template : undefined;
+    if (!key)
+        return { images: [] };
+    const found = await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .DescribeImagesCommand */ .ji5({
+        Owners: ['self'],
+        Filters: [
+            { Name: `tag:${_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG */ .Dk.status}`, Values: ['golden'] },
+            { Name: `tag:${key}`, Values: [tags[key]] },
+        ],
+    }));
+    return { family: `${key}=${tags[key]}`, images: found.Images ?? [] };
 }
 
 

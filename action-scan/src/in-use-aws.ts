@@ -5,7 +5,7 @@ import {
   type Image,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import { imageTags, isAwsError } from '../../shared/src/aws/tags.js';
+import { imageTags, isAwsError, TAG } from '../../shared/src/aws/tags.js';
 import type { InUseImage } from './in-use.js';
 
 export async function findImagesInUse(client: EC2Client, region: string): Promise<InUseImage[]> {
@@ -50,4 +50,28 @@ export async function findImagesInUse(client: EC2Client, region: string): Promis
       known: Boolean(img),
     };
   });
+}
+
+/**
+ * The family's earlier golden images in this account and region, for the score trend: the scanned
+ * image's `ami-bakery:family` tag (a promoted copy), else its `ami-bakery:template` (a baked image).
+ */
+export async function familyGoldenImages(
+  client: EC2Client,
+  amiId: string,
+): Promise<{ family?: string; images: Image[] }> {
+  const r = await client.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
+  const tags = imageTags(r.Images?.[0]);
+  const key = tags[TAG.family] ? TAG.family : tags[TAG.template] ? TAG.template : undefined;
+  if (!key) return { images: [] };
+  const found = await client.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [
+        { Name: `tag:${TAG.status}`, Values: ['golden'] },
+        { Name: `tag:${key}`, Values: [tags[key]] },
+      ],
+    }),
+  );
+  return { family: `${key}=${tags[key]}`, images: found.Images ?? [] };
 }

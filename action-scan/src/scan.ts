@@ -32,10 +32,12 @@ import { chooseInUseImage, type InUseImage, inUseTable, isGolden, vulnerableImag
 import { type PlannedAnnotation, parseChangedLines, planAnnotations } from './report/annotations.js';
 import {
   CHECK_SUMMARY_LIMIT,
+  type CheckRunTarget,
   checkTargetFromEnv,
   type DeliveryResult,
   deliverAnnotations,
 } from './report/checks.js';
+import { buildHtmlReport, htmlReportPath } from './report/html.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -44,8 +46,17 @@ import {
   toReportFinding,
   validateReport,
 } from './report/report.js';
+import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { buildSarif } from './report/sarif.js';
+import { planSuggestions } from './report/suggestions.js';
 import { buildSummary } from './report/summary.js';
+import {
+  mergeTrend,
+  mermaidTrend,
+  type TrendPoint,
+  trendFromImages,
+  trendFromReports,
+} from './report/trend.js';
 import { parseTarget, runOscapLocal, runOscapSsh, type Target } from './targets.js';
 import { VERSION } from './version.js';
 import {
@@ -97,6 +108,12 @@ export interface ScanConfig {
   inspecWaiverFile: string;
   /** write a hardening script of suggested fixes for controls not implemented here ('' = none) */
   suggestFile: string;
+  /** on a pull request, offer one-line fixes as suggested changes (a review) */
+  suggest: boolean;
+  /** the HTML report's path ('' = none) */
+  reportHtml: string;
+  /** earlier JSON reports for the score trend (files or globs) */
+  history: string[];
 }
 
 /** Read and validate every input before anything runs. */
@@ -177,6 +194,7 @@ export function readConfig(io: Io): ScanConfig {
     waivers,
     waiverWarnDays,
     suggestFile: inp.string('suggest-file'),
+    suggest: inp.boolean('suggest'),
     inspecWaiverFile: inp.string('inspec-waiver-file'),
     waiveMode,
     template,
@@ -185,6 +203,8 @@ export function readConfig(io: Io): ScanConfig {
     timeoutMs: timeoutMin * 60_000,
     sarifFile: inp.string('sarif-file'),
     reportFile: inp.string('report-file'),
+    reportHtml: htmlReportPath(inp.string('report-html'), inp.string('report-file')),
+    history: inp.list('history'),
     baseline: inp.string('baseline'),
     minScore,
     failOn,
@@ -203,6 +223,36 @@ export function readConfig(io: Io): ScanConfig {
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
   };
+}
+
+/** history: the earlier JSON reports, read and validated before anything runs. */
+async function loadHistory(patterns: string[]): Promise<ScanReport[]> {
+  const out: ScanReport[] = [];
+  for (const p of patterns) {
+    const files = fs.existsSync(p)
+      ? [p]
+      : fg.isDynamicPattern(p)
+        ? (await fg(p, { onlyFiles: true })).sort()
+        : [];
+    if (!files.length)
+      throw new InputError(
+        'history',
+        `"${p}" matches no file (relative paths are from ${process.cwd()}).`,
+        'give the report-file of earlier runs (files or globs), or leave history empty.',
+      );
+    for (const f of files) {
+      try {
+        out.push(validateReport(JSON.parse(fs.readFileSync(f, 'utf8')), f));
+      } catch (e) {
+        throw new InputError(
+          'history',
+          `${f}: ${messageOf(e)}`,
+          'give only JSON reports written by ami-bakery scan (report-file).',
+        );
+      }
+    }
+  }
+  return out;
 }
 
 async function expandResults(patterns: string[]): Promise<string[]> {
@@ -553,6 +603,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     );
     return undefined;
   }
+  const history = await loadHistory(cfg.history);
   if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
     const m = await loadChangeMap(cfg.hardeningScripts, { root: cfg.root, cwd: process.cwd() });
@@ -573,7 +624,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   };
   try {
     const collected = await collectResults(io, cfg, work, signal);
-    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages);
+    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages, history);
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -643,6 +694,7 @@ interface Analysis {
   annotations: PlannedAnnotation[];
   report: ScanReport;
   diff?: BaselineDiff;
+  baseline?: ScanReport;
   gate: GateResult;
   waiverOutcome: WaiverOutcome;
 }
@@ -724,6 +776,7 @@ async function analyse(
     annotations,
     report,
     diff,
+    baseline,
     gate,
     waiverOutcome,
   };
@@ -736,8 +789,11 @@ async function scanWith(
   changeMap: ChangeMap,
   collected: Collected,
   inUseImages: InUseImage[] | undefined,
+  history: ScanReport[],
 ): Promise<ScanOutcome> {
   const a = await analyse(io, cfg, subject, changeMap, collected);
+  const trend = await loadTrend(io, subject, a, history);
+  const chart = mermaidTrend(trend, `${a.label} score by image`);
   const { score, weightedScore, counts, annotations, gate, diff } = a;
   const { sets } = collected;
   const native = sets.map((s) => s.nativeScore).filter((n) => n !== undefined);
@@ -755,6 +811,7 @@ async function scanWith(
         diff,
         delivery,
         extra: [
+          ...(chart ? [chart] : []),
           ...waiverLines(a.waiverOutcome),
           ...native.map((n) => `${n.name}: **${n.value}** (the engine's own score, next to ours).`),
           ...sets.flatMap((s) => s.notes ?? []).map((n) => `${n} (not counted).`),
@@ -762,10 +819,16 @@ async function scanWith(
       },
       limit,
     );
+  let changed: Promise<Map<string, Set<number>>> | undefined;
+  const changedLines = () => {
+    changed ??= changedLinesFromGit(io.env, cfg.root);
+    return changed;
+  };
+  const checkTarget = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
   const delivery = await io.group(`Annotations (${annotations.length})`, () =>
     deliverAnnotations(
       io,
-      checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName),
+      checkTarget,
       annotations,
       {
         title: `${a.label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`,
@@ -777,12 +840,20 @@ async function scanWith(
               ? 'success'
               : 'neutral',
       },
-      () => changedLinesFromGit(io.env, cfg.root),
+      changedLines,
     ),
   );
+  const suggested = cfg.suggest ? await deliverSuggestions(io, cfg, a, checkTarget, changedLines) : undefined;
   await writeReports(io, cfg, a);
+  if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
-  await io.appendSummary(summaryFor(deliveryNote(delivery, annotations.length, cfg.checkName)));
+  await io.appendSummary(
+    summaryFor(
+      [deliveryNote(delivery, annotations.length, cfg.checkName), suggested?.note]
+        .filter(Boolean)
+        .join('\n\n'),
+    ),
+  );
   await tagScanned(io, subject, a);
   if (inUseImages && subject.amiId) await reportInUse(io, subject.amiId, inUseImages, a);
 
@@ -834,6 +905,70 @@ async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<void>
     fs.writeFileSync(cfg.reportFile, JSON.stringify(a.report, null, 2));
     if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
   }
+}
+
+/** The score trend: earlier reports (history, the baseline), the family's golden images, this scan. */
+async function loadTrend(
+  io: Io,
+  subject: ScanSubject,
+  a: Analysis,
+  history: ScanReport[],
+): Promise<TrendPoint[]> {
+  const earlier = trendFromReports([...history, ...(a.baseline ? [a.baseline] : [])]);
+  if (subject.amiId && subject.region) {
+    try {
+      const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+      const { familyGoldenImages } = await import('./in-use-aws.js');
+      const { family, images } = await familyGoldenImages(ec2Client(subject.region), subject.amiId);
+      const points = trendFromImages(images, a.profileKey);
+      earlier.push(...points);
+      io.info(
+        family
+          ? `Trend: ${points.length} earlier golden image(s) of ${family} with a ${a.profileKey} score in ${subject.region}`
+          : `Trend: ${subject.amiId} has no ${TAG.family} or ${TAG.template} tag; no earlier golden images to compare.`,
+      );
+    } catch (e) {
+      io.warning(
+        `Trend: could not read the earlier golden images (${messageOf(e)}); the trend has reports only.`,
+      );
+    }
+  }
+  return mergeTrend(earlier, {
+    date: a.report.generatedAt,
+    score: a.score,
+    source: 'this scan',
+    ...(subject.amiId ? { amiId: subject.amiId } : {}),
+  });
+}
+
+/** report-html: the self-contained HTML report, with the hardening files it points into. */
+function writeHtmlReport(
+  io: Io,
+  cfg: ScanConfig,
+  a: Analysis,
+  changeMap: ChangeMap,
+  trend: TrendPoint[],
+): void {
+  const files = changeMap.files.map((f) => ({
+    path: f,
+    text: fs.readFileSync(path.join(cfg.root, f), 'utf8'),
+  }));
+  const html = buildHtmlReport({
+    title: `ami-bakery scan: ${a.label}`,
+    report: a.report,
+    gate: { verdict: a.gate.verdict, reasons: a.gate.verdict === 'failed' ? a.gate.reasons : a.gate.checked },
+    annotations: a.annotations,
+    diff: a.diff,
+    trend: trend.length > 1 ? trend : [],
+    files,
+    notes: a.waiverOutcome.problems.map(
+      (p) => `Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}.`,
+    ),
+  });
+  fs.mkdirSync(path.dirname(path.resolve(cfg.reportHtml)), { recursive: true });
+  fs.writeFileSync(cfg.reportHtml, html);
+  io.info(`HTML report: ${cfg.reportHtml} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
+  io.setOutput('report-html', cfg.reportHtml);
 }
 
 /** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */
@@ -922,6 +1057,70 @@ async function attachSuggestedFixes(
         `${attachFixes(set.findings, fixes)} failing rule(s) have a suggested fix (oscap xccdf generate fix)`,
       );
   }
+}
+
+/** The pull request's number, from the event file (pull_request events). */
+function pullNumberOf(env: NodeJS.ProcessEnv): number | undefined {
+  try {
+    const n = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.pull_request?.number;
+    return typeof n === 'number' ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** suggest: one-line fixes on lines the pull request changed, as suggested changes in one review. */
+async function deliverSuggestions(
+  io: Io,
+  cfg: ScanConfig,
+  a: Analysis,
+  checkTarget: CheckRunTarget | undefined,
+  changedLines: () => Promise<Map<string, Set<number>>>,
+): Promise<{ posted: number; note: string }> {
+  return io.group('Suggested changes', async () => {
+    const pr = pullNumberOf(io.env);
+    const target = reviewTargetFromEnv(checkTarget, pr);
+    const say = (posted: number, note: string) => {
+      io.info(note);
+      io.setOutput('suggestions', posted);
+      return { posted, note };
+    };
+    if (!target)
+      return say(
+        0,
+        pr
+          ? 'suggest: no GitHub token or repository in the environment; no suggested changes posted.'
+          : 'suggest: this run is not for a pull request; no suggested changes posted.',
+      );
+    let changed = new Map<string, Set<number>>();
+    try {
+      changed = await changedLines();
+    } catch (e) {
+      io.info(`suggest: cannot read the pull request's diff (${messageOf(e)}).`);
+    }
+    const files = new Map<string, string>();
+    for (const f of new Set(a.annotations.map((x) => x.file).filter((x): x is string => !!x))) {
+      try {
+        files.set(f, fs.readFileSync(path.join(cfg.root, f), 'utf8'));
+      } catch {
+        // a file the scan names but the checkout lacks: nothing to suggest on it
+      }
+    }
+    const planned = planSuggestions(a.annotations, files, changed);
+    if (!planned.length)
+      return say(
+        0,
+        'suggest: no failing control on a line this pull request changed has a one-line fix; no suggested changes posted.',
+      );
+    const r = await postSuggestions(io, target, planned);
+    const already = r.existing ? ` (${r.existing} already there from an earlier run)` : '';
+    return say(
+      r.posted,
+      r.reason && r.posted + r.existing < planned.length
+        ? `Suggested changes: ${r.posted} of ${planned.length} posted on pull request #${target.pullNumber}${already}; not posted: ${r.reason}.`
+        : `Suggested changes: ${r.posted} posted on pull request #${target.pullNumber}${already}: ${planned.map((p) => `${p.control} at \`${p.file}:${p.line}\``).join(', ')}.`,
+    );
+  });
 }
 
 /** suggest-file: the fixes of failing controls that no hardening script implements, under their markers. */
