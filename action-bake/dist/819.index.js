@@ -7,10 +7,12 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
+/* harmony export */   ssmClient: () => (/* binding */ ssmClient),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
-/* unused harmony exports ssmClient, stsClient */
+/* unused harmony export stsClient */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
 /**
@@ -31,7 +33,7 @@ function ec2Client(region, opts) {
     return new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5(config(region, opts));
 }
 function ssmClient(region, opts) {
-    return new SSMClient(config(region, opts));
+    return new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .SSMClient */ .jBj(config(region, opts));
 }
 function stsClient(region, opts) {
     return new STSClient(config(region, opts));

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Image } from '@aws-sdk/client-ec2';
 import { TAG } from '../../shared/src/aws/tags.js';
-import { regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
+import { hasAwsCredentials, regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
@@ -16,6 +17,7 @@ import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
+import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
 import {
   type Artifact,
   ArtifactCollector,
@@ -26,6 +28,7 @@ import {
 } from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 import { analyseFailure } from './packer-failure.js';
+import { computeFingerprint, type Fingerprint, findUnchanged } from './unchanged.js';
 
 export const PACKER_PGID_KEY = 'packer-pgid';
 export const PACKER_LOG_KEY = 'packer-log';
@@ -92,6 +95,10 @@ export interface BakeConfig {
   awsRegion?: string;
   /** the template builds AMIs (an amazon-* builder): a build that yields none is a failure */
   expectsAmi: boolean;
+  /** reuse the golden image of the same fingerprint instead of building */
+  skipUnchanged: boolean;
+  /** input source-ami: the base image, resolved before the build and passed as variable source_ami */
+  sourceAmi?: SourceSpec;
 }
 
 /** Build names as -only/-except see them: HCL `type.name` of each source, JSON builder names. */
@@ -205,6 +212,20 @@ export function readConfig(io: Io): BakeConfig {
   const awsRegion = inp.string('aws-region')
     ? validateRegion('aws-region', inp.string('aws-region'))
     : undefined;
+  const sourceAmiRaw = inp.string('source-ami');
+  const sourceAmi = parseSourceAmiInput(sourceAmiRaw);
+  if (sourceAmiRaw && !sourceAmi)
+    throw new InputError(
+      'source-ami',
+      `"${sourceAmiRaw}" is not an AMI id or an SSM parameter.`,
+      'give ami-0123456789abcdef0, or ssm:/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id.',
+    );
+  if (sourceAmi && !declaresVariable(kind, templateFiles, 'source_ami'))
+    throw new InputError(
+      'source-ami',
+      'the template declares no variable "source_ami" to take the resolved base image.',
+      'add variable "source_ami" and use it as the builder\'s source_ami, or leave source-ami empty.',
+    );
   return {
     workingDirectory,
     template,
@@ -220,7 +241,19 @@ export function readConfig(io: Io): BakeConfig {
     cisManifestFile,
     awsRegion,
     expectsAmi: names.some((n) => /^amazon-(ebs|chroot|ebssurrogate|ebsvolume|instance)\b/.test(n)),
+    skipUnchanged: inp.boolean('skip-unchanged'),
+    sourceAmi,
   };
+}
+
+/** Whether the template declares a variable (HCL `variable "x"`, JSON `variables.x`). */
+function declaresVariable(kind: 'hcl' | 'json', files: string[], name: string): boolean {
+  return files.some((f) => {
+    const text = fs.readFileSync(f, 'utf8');
+    return kind === 'json'
+      ? Object.hasOwn(JSON.parse(text).variables ?? {}, name)
+      : new RegExp(`^\\s*variable\\s+"${name}"`, 'm').test(text);
+  });
 }
 
 function commonArgs(cfg: BakeConfig): string[] {
@@ -267,21 +300,11 @@ async function validate(io: Io, packer: PackerBinary, cfg: BakeConfig): Promise<
 
 /** Variable values for simple interpolation: template defaults, overridden by the vars input. */
 function variableValues(cfg: Pick<BakeConfig, 'kind' | 'templateFiles' | 'vars'>): Map<string, string> {
-  const values = new Map<string, string>();
-  if (cfg.kind === 'json') {
-    const doc = JSON.parse(fs.readFileSync(cfg.templateFiles[0], 'utf8'));
-    for (const [k, v] of Object.entries(doc.variables ?? {})) if (typeof v === 'string') values.set(k, v);
-  } else {
-    for (const f of cfg.templateFiles) {
-      const text = fs.readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/variable\s+"([\w-]+)"\s*\{([^}]*)\}/g)) {
-        const d = /^\s*default\s*=\s*"([^"]*)"/m.exec(m[2]);
-        if (d) values.set(m[1], d[1]);
-      }
-    }
-  }
-  for (const v of cfg.vars) values.set(v.key, v.value);
-  return values;
+  return variableDefaults(
+    cfg.kind,
+    cfg.templateFiles.map((f) => fs.readFileSync(f, 'utf8')),
+    cfg.vars,
+  );
 }
 
 /** Where the manifest post-processor writes, if the template has one (`${var.x}` / {{user `x`}} resolved). */
@@ -434,16 +457,6 @@ export function provenanceTags(
   };
 }
 
-function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(
-    env.AWS_ACCESS_KEY_ID ||
-      env.AWS_WEB_IDENTITY_TOKEN_FILE ||
-      env.AWS_PROFILE ||
-      env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
-      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
-  );
-}
-
 /** Tag each baked AMI in its own region. */
 export async function tagAmis(
   io: Io,
@@ -486,12 +499,23 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
     `CIS change map: ${map.changes.length} change(s) for ${map.byId.size} control(s) in ${map.files.length} file(s)`,
   );
   const packer = await resolvePacker(io, cfg.packerVersion);
+  // before validate: input source-ami becomes the variable source_ami
+  const fp = await computeFingerprint(io, cfg, map, packer.version);
   const env = { ...process.env };
   if (cfg.kind === 'hcl')
     await initPlugins(io, packer, cfg.template, cfg.templateFiles, cfg.workingDirectory, env);
   await validate(io, packer, cfg);
   const manifest = manifestOutput(cfg);
   if (manifest) checkWritableFile('template', manifest);
+  let changes: string[] = [];
+  if (cfg.skipUnchanged && fp) {
+    const u = await io.group('Unchanged since the last golden image?', () =>
+      findUnchanged(io, rel(cfg.template), fp),
+    );
+    if (u.skip) return reportSkipped(io, cfg, map, fp, u.image, u.reason);
+    changes = u.changes;
+    io.info(`Baking: ${changes.join('; ')}`);
+  }
   const started = Date.now();
 
   const run = await build(io, packer, cfg, signal);
@@ -546,7 +570,14 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   if (regions.length) {
     if (hasAwsCredentials(io.env)) {
       await io.group(`Tagging ${regions.length} AMI(s)`, () =>
-        tagAmis(io, amis, provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi)),
+        tagAmis(io, amis, {
+          ...provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi),
+          [TAG.packerVersion]: packer.version,
+          // the fingerprint holds only if Packer started from the AMI it was computed with
+          ...(fp && (!fp.sourceAmi || !run.sourceAmi || fp.sourceAmi === run.sourceAmi)
+            ? { [TAG.fingerprint]: fp.value }
+            : {}),
+        }),
       );
     } else io.info('No AWS credentials in the environment: AMIs were not tagged with their provenance.');
   }
@@ -558,6 +589,13 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   io.setOutput('cis-manifest', cfg.cisManifestFile);
   io.setOutput('cis-changes', map.changes.length);
   io.setOutput('packer-version', packer.version);
+  io.setOutput('skipped', 'false');
+  io.setOutput('fingerprint', fp?.value ?? '');
+  io.setOutput('changes', changes.join('\n'));
+  if (fp?.sourceAmi && run.sourceAmi && fp.sourceAmi !== run.sourceAmi)
+    io.warning(
+      `Packer started from ${run.sourceAmi}, not ${fp.sourceAmi} the fingerprint resolved (a newer base image appeared meanwhile?): the AMI is not tagged with a fingerprint, so skip-unchanged will not reuse it.`,
+    );
   await io.appendSummary(
     [
       '## ami-bakery bake',
@@ -569,6 +607,42 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
         : `Artifacts: ${run.artifacts.map((a) => `\`${a.id}\``).join(', ') || 'none'}`,
       '',
       `CIS changes carried: ${map.changes.length} for ${map.byId.size} control(s) (${cfg.cisManifestFile}).`,
+      '',
+      ...(changes.length ? ['Baked because:', '', ...changes.map((c) => `- ${c}`), ''] : []),
+    ].join('\n'),
+  );
+}
+
+/** skip-unchanged found the golden image of this fingerprint: no Packer, that image is the output. */
+async function reportSkipped(
+  io: Io,
+  cfg: BakeConfig,
+  map: ChangeMap,
+  fp: Fingerprint,
+  image: Image,
+  reason: string,
+): Promise<void> {
+  const amiId = image.ImageId ?? '';
+  io.info(`Not baking: ${reason}.`);
+  writeCisManifest(cfg.cisManifestFile, rel(cfg.template), map);
+  io.setOutput('ami-id', amiId);
+  io.setOutput('amis', JSON.stringify({ [fp.region!]: amiId }));
+  io.setOutput('artifact-ids', '[]');
+  io.setOutput('manifest-file', '');
+  io.setOutput('build-time', 0);
+  io.setOutput('cis-manifest', cfg.cisManifestFile);
+  io.setOutput('cis-changes', map.changes.length);
+  io.setOutput('skipped', 'true');
+  io.setOutput('skip-reason', reason);
+  io.setOutput('fingerprint', fp.value);
+  io.setOutput('changes', '');
+  await io.appendSummary(
+    [
+      '## ami-bakery bake: skipped, nothing changed',
+      '',
+      `Packer did not run: ${reason}.`,
+      '',
+      `Output \`ami-id\` is that golden image, \`${amiId}\` in ${fp.region}; \`skipped\` is true.`,
       '',
     ].join('\n'),
   );

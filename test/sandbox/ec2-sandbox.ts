@@ -312,6 +312,13 @@ export class Ec2Sandbox {
     return ltId;
   }
 
+  /** A public parameter (/aws/service/...), readable by every account, e.g. Canonical's current Ubuntu AMI. */
+  putPublicParameter(region: string, name: string, value: string): void {
+    const key = `public/${region}/${name}`;
+    const version = (this.parameters.get(key)?.version ?? 0) + 1;
+    this.parameters.set(key, { value, dataType: 'aws:ec2:image', version });
+  }
+
   parameter(accountId: string, region: string, name: string) {
     return this.parameters.get(`${accountId}/${region}/${name}`);
   }
@@ -527,7 +534,12 @@ export class Ec2Sandbox {
       this.parameters.set(key, { value: input.Value, dataType: input.DataType ?? 'text', version });
       out = { Version: version, Tier: 'Standard' };
     } else if (action === 'GetParameter') {
-      const p = this.parameters.get(key);
+      // public parameters (/aws/service/...) are the same for every account, as in AWS
+      const p =
+        this.parameters.get(key) ??
+        (String(input.Name).startsWith('/aws/service/')
+          ? this.parameters.get(`public/${region}/${input.Name}`)
+          : undefined);
       if (!p) throw new SandboxError('ParameterNotFound', `Parameter ${input.Name} not found.`);
       out = {
         Parameter: {
@@ -549,7 +561,9 @@ export class Ec2Sandbox {
     return [...this.images.values()].filter(
       (i) =>
         i.region === c.region &&
-        (i.ownerId === c.accountId || i.launchPermissions.has(c.accountId)) &&
+        (i.ownerId === c.accountId ||
+          i.launchPermissions.has(c.accountId) ||
+          i.launchPermissions.has('all')) &&
         this.stateOf(i) !== 'deregistered',
     );
   }

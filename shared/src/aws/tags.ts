@@ -15,6 +15,9 @@ export const TAG = {
   /** bake: how many CIS changes the hardening files carry, and their hash. */
   cisChanges: 'ami-bakery:cis-changes',
   hardeningSha: 'ami-bakery:hardening-sha',
+  /** bake: the input fingerprint (source AMI, Packer version, vars, every file the build reads) and the Packer version. */
+  fingerprint: 'ami-bakery:fingerprint',
+  packerVersion: 'ami-bakery:packer-version',
   /**
    * The image this one came from. On a baked AMI: the base (source) AMI Packer started from.
    * On a promoted copy: the baked AMI it was copied from (promote finds its copies by it).

@@ -57,3 +57,14 @@ export function resolveRegion(input: string, value: string, env: NodeJS.ProcessE
   }
   return validateRegion(input, r);
 }
+
+/** Whether the environment names AWS credentials (keys, web identity, a profile, container credentials). */
+export function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env.AWS_ACCESS_KEY_ID ||
+      env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+      env.AWS_PROFILE ||
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * Bake only when something changed: the fingerprint of this bake's inputs, and (skip-unchanged) the
+ * golden image of the template that has the same one. When there is none, what changed since the
+ * newest golden image: its base AMI, its Packer version, the files (git diff against its commit).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Image } from '@aws-sdk/client-ec2';
+import { imageTags, TAG } from '../../shared/src/aws/tags.js';
+import { hasAwsCredentials, regionFromEnv } from '../../shared/src/aws/validate.js';
+import type { ChangeMap } from '../../shared/src/cis-map.js';
+import { InputError } from '../../shared/src/errors.js';
+import { exec } from '../../shared/src/exec.js';
+import type { Io } from '../../shared/src/io.js';
+import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
+import {
+  fingerprintOf,
+  provisionerPaths,
+  type SourceSpec,
+  sha256,
+  sourceSpecOf,
+  variableDefaults,
+  whatChanged,
+} from './fingerprint.js';
+
+/** What of the bake's configuration the fingerprint reads (bake.ts's BakeConfig has it). */
+export interface FingerprintConfig {
+  template: string;
+  templateFiles: string[];
+  kind: 'hcl' | 'json';
+  workingDirectory: string;
+  varFiles: string[];
+  /** input source-ami's resolved id is added here as variable source_ami */
+  vars: Array<{ key: string; value: string }>;
+  only: string[];
+  except: string[];
+  awsRegion?: string;
+  skipUnchanged: boolean;
+  sourceAmi?: SourceSpec;
+}
+
+export interface Fingerprint {
+  value: string;
+  sourceAmi: string;
+  packerVersion: string;
+  spec?: SourceSpec;
+  /** repository path → sha256 */
+  files: Map<string, string>;
+  region?: string;
+}
+
+/** Files of a path: itself, or every file under a directory. */
+function filesUnder(p: string): string[] {
+  if (!fs.existsSync(p)) return [];
+  if (!fs.statSync(p).isDirectory()) return [p];
+  return fs
+    .readdirSync(p, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(p, f))
+    .filter((f) => fs.statSync(f).isFile());
+}
+
+/** Every file the build reads, by repository path (absolute outside it), with its sha256. */
+function hashInputs(cfg: FingerprintConfig, map: ChangeMap, root: string): Map<string, string> {
+  const texts = cfg.templateFiles.map((f) => fs.readFileSync(f, 'utf8'));
+  const provisioners = provisionerPaths(texts, path.dirname(cfg.template)).map((p) =>
+    path.resolve(cfg.workingDirectory, p),
+  );
+  const all = [
+    ...cfg.templateFiles,
+    ...cfg.varFiles,
+    ...map.files.map((f) => path.join(root, f)),
+    ...provisioners.flatMap(filesUnder),
+  ];
+  const out = new Map<string, string>();
+  for (const f of all) {
+    const abs = path.resolve(f);
+    out.set(insideRoot(root, abs) ?? abs, sha256(fs.readFileSync(abs)));
+  }
+  return out;
+}
+
+/**
+ * The fingerprint, with the source AMI resolved through the SDK (and, from input source-ami, handed
+ * to Packer as variable source_ami). Undefined when the base image cannot be resolved (no AWS
+ * credentials) and skip-unchanged does not need it.
+ */
+export async function computeFingerprint(
+  io: Io,
+  cfg: FingerprintConfig,
+  map: ChangeMap,
+  packerVersion: string,
+): Promise<Fingerprint | undefined> {
+  const root = repoRoot(io.env);
+  const texts = cfg.templateFiles.map((f) => fs.readFileSync(f, 'utf8'));
+  const spec = cfg.sourceAmi ?? sourceSpecOf(cfg.kind, texts, variableDefaults(cfg.kind, texts, cfg.vars));
+  const region = regionFromEnv(cfg.awsRegion, io.env);
+  if (cfg.skipUnchanged && (!hasAwsCredentials(io.env) || !region))
+    throw new InputError(
+      'skip-unchanged',
+      `looking for a golden image with the same fingerprint needs AWS credentials and a region (${region ? 'no credentials' : 'no aws-region'}).`,
+      'run aws-actions/configure-aws-credentials first and set aws-region, or set skip-unchanged: false.',
+    );
+  let sourceAmi = '';
+  if (spec) {
+    if (!hasAwsCredentials(io.env) || !region) {
+      if (cfg.skipUnchanged || cfg.sourceAmi)
+        throw new InputError(
+          cfg.sourceAmi ? 'source-ami' : 'skip-unchanged',
+          `resolving the source AMI (${spec.from}) needs AWS credentials and a region (${region ? 'no credentials' : 'no aws-region'}).`,
+          'run aws-actions/configure-aws-credentials first and set aws-region.',
+        );
+      io.info('Fingerprint not computed: no AWS credentials to resolve the source AMI with.');
+      return undefined;
+    }
+    const { ec2Client, ssmClient } = await import('../../shared/src/aws/ec2.js');
+    const { resolveSourceAmi } = await import('./fingerprint-aws.js');
+    sourceAmi = await resolveSourceAmi(ec2Client(region), ssmClient(region), spec);
+    io.info(
+      `Source AMI: ${sourceAmi} (${spec.kind === 'ssm' ? `SSM ${spec.name}` : spec.kind === 'filter' ? 'newest match of source_ami_filter' : spec.from})`,
+    );
+    if (cfg.sourceAmi) cfg.vars.push({ key: 'source_ami', value: sourceAmi });
+  }
+  const files = hashInputs(cfg, map, root);
+  const value = fingerprintOf({
+    sourceAmi,
+    packerVersion,
+    vars: cfg.vars,
+    only: cfg.only,
+    except: cfg.except,
+    files,
+  });
+  io.info(
+    `Fingerprint ${value.slice(0, 16)}… over the source AMI, Packer ${packerVersion}, the variables and ${files.size} file(s)`,
+  );
+  return { value, sourceAmi, packerVersion, spec, files, region };
+}
+
+export type UnchangedResult =
+  | { skip: true; image: Image; reason: string }
+  | { skip: false; changes: string[] };
+
+/** The golden image with this fingerprint, or what changed since the newest golden image. */
+export async function findUnchanged(io: Io, template: string, fp: Fingerprint): Promise<UnchangedResult> {
+  if (!fp.region)
+    throw new InputError('aws-region', 'skip-unchanged needs the region to look in.', 'set aws-region.');
+  const { ec2Client } = await import('../../shared/src/aws/ec2.js');
+  const { goldenImagesOf } = await import('./fingerprint-aws.js');
+  const golden = await goldenImagesOf(ec2Client(fp.region), template);
+  const same = golden.find((i) => imageTags(i)[TAG.fingerprint] === fp.value);
+  if (same)
+    return {
+      skip: true,
+      image: same,
+      reason: `golden image ${same.ImageId} (${same.Name ?? ''}, ${same.CreationDate?.slice(0, 10) ?? ''}) has the same fingerprint: same base AMI ${fp.sourceAmi || '(none)'}, same files and Packer version`,
+    };
+  const newest = golden[0];
+  const tags = imageTags(newest);
+  const files = newest ? await changedSince(io, tags[TAG.commit], [...fp.files.keys()]) : undefined;
+  return {
+    skip: false,
+    changes: whatChanged(
+      newest
+        ? {
+            imageId: newest.ImageId,
+            sourceAmi: tags[TAG.sourceAmi],
+            packerVersion: tags[TAG.packerVersion],
+            fingerprint: tags[TAG.fingerprint],
+          }
+        : undefined,
+      { sourceAmi: fp.sourceAmi, packerVersion: fp.packerVersion },
+      files,
+    ).map((c) =>
+      c === 'the build variables or filters changed' && files === undefined
+        ? `the inputs changed (commit ${tags[TAG.commit] ?? '?'} of ${newest?.ImageId} is not in this clone to name the files)`
+        : c,
+    ),
+  };
+}
+
+/** The build's files that differ from a commit (working tree included); undefined without that commit. */
+async function changedSince(
+  io: Io,
+  commit: string | undefined,
+  files: string[],
+): Promise<string[] | undefined> {
+  if (!commit || !/^[0-9a-f]{7,40}$/.test(commit)) return undefined;
+  const root = repoRoot(io.env);
+  const rel = files.filter((f) => !path.isAbsolute(f));
+  const diff = () =>
+    exec('git', ['diff', '--name-only', commit, '--', ...rel], { cwd: root, maxBuffer: 4 * 1024 * 1024 });
+  let r = await diff().catch(() => undefined);
+  if (r && r.code !== 0) {
+    await exec('git', ['fetch', '--no-tags', '--depth=1', 'origin', commit], {
+      cwd: root,
+      timeoutMs: 60_000,
+    }).catch(() => undefined);
+    r = await diff().catch(() => undefined);
+  }
+  return r?.code === 0 ? r.stdout.split('\n').filter(Boolean) : undefined;
+}
