@@ -42,3 +42,25 @@ describe('golden-ami.yml: copies overlap verify and scan', () => {
       expect(promoteStep(job)?.with?.[k]).toBe(promoteStep(wf.jobs.stage)?.with?.[k]);
   });
 });
+
+describe('golden-ami.yml: the scheduled rebake', () => {
+  const bakeStep = wf.jobs.bake.steps.find((s) => s.uses?.includes('action-bake'));
+  it('bakes with skip-unchanged on scheduled runs (and when asked)', () => {
+    expect(bakeStep?.with?.['skip-unchanged']).toBe(
+      "${{ inputs.skip-unchanged || github.event_name == 'schedule' }}",
+    );
+  });
+  it('a skipped bake stops the run: nothing to verify, scan, stage, publish or discard', () => {
+    expect(wf.jobs['verify-and-scan'].if).toMatch(/needs\.bake\.outputs\.skipped != 'true'/);
+    expect(wf.jobs.stage.if).toMatch(/needs\.bake\.outputs\.skipped != 'true'/);
+    // publish needs a successful verify-and-scan, discard a stage that ran
+    expect(wf.jobs.promote.if).toMatch(/needs\.verify-and-scan\.result == 'success'/);
+    expect(wf.jobs.discard.if).toMatch(/needs\.stage\.result != 'skipped'/);
+  });
+  it('the example consumer rebakes daily and re-scans weekly', () => {
+    const ex = parse(fs.readFileSync(path.join(ROOT, 'examples/workflows/golden-ami.yml'), 'utf8'));
+    const crons = ex.on.schedule.map((s: { cron: string }) => s.cron);
+    expect(crons).toHaveLength(2);
+    expect(ex.jobs.golden.with.rescan).toBe(`\${{ github.event.schedule == '${crons[1]}' }}`);
+  });
+});
