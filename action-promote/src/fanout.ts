@@ -19,10 +19,12 @@ import {
   nameFamily,
   type PromoteConfig,
   type PromoteMode,
+  quarantineRoot,
   renderName,
   staleCandidates,
 } from './plan.js';
 import { closeBuildAmi, publishAll } from './publish.js';
+import { type QuarantineResult, quarantineCopies } from './quarantine.js';
 
 export type { DestResult } from './copy.js';
 
@@ -44,6 +46,8 @@ export interface PromoteResult {
   swept: number;
   /** discard only: per destination */
   discarded: DiscardResult[];
+  /** quarantine only: per destination */
+  quarantined: QuarantineResult[];
   plan: Destination[];
   dryRun: boolean;
   /** one per destination, sorted by account and region; empty for a dry run */
@@ -69,11 +73,29 @@ async function promote(
 ): Promise<PromoteResult> {
   const sts = clients.sts(cfg.sourceRegion);
   const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-  const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
+  const empty = { swept: 0, discarded: [], quarantined: [], results: [], buildRetired: 0, plan: [] };
   if (cfg.mode === 'discard') {
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
     return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+  }
+  if (cfg.mode === 'quarantine') {
+    const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
+    if (!given)
+      throw new InputError(
+        'ami-id',
+        `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
+        'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.',
+      );
+    const root = quarantineRoot(cfg.amiId, cfg.sourceRegion, imageTags(given));
+    if (root.amiId !== cfg.amiId)
+      io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
+    const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+    const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
+      ...root,
+      account: sourceAccount.id,
+    });
+    return { ...empty, mode: cfg.mode, name: '', dryRun: false, quarantined };
   }
   // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
   // Nothing has changed yet.

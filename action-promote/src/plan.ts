@@ -3,7 +3,7 @@
  * the tags copies carry, and which old images retention may retire. No AWS calls here.
  */
 import { createHash } from 'node:crypto';
-import { TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
+import { imageTags, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
 import { validateRegion } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 
@@ -268,7 +268,7 @@ export function retirementCandidates(images: GoldenImage[], retain: number, keep
  * gate. `publish`: the gate, then wait for (or make) the copies and publish them (`all` after a
  * stage). `discard`: remove every candidate copy of the source.
  */
-export const PROMOTE_MODES = ['all', 'stage', 'publish', 'discard'] as const;
+export const PROMOTE_MODES = ['all', 'stage', 'publish', 'discard', 'quarantine'] as const;
 export type PromoteMode = (typeof PROMOTE_MODES)[number];
 
 export interface PromoteConfig {
@@ -358,4 +358,40 @@ export function staleCandidates<
       nowMs - created > ttlMs
     );
   });
+}
+
+/**
+ * Where quarantine points an SSM parameter back to: the newest available golden image of the family
+ * that passed its last scan, is not marked vulnerable, and is not one being quarantined.
+ */
+export function rollbackTarget<
+  T extends {
+    ImageId?: string;
+    CreationDate?: string;
+    State?: string;
+    Tags?: Array<{ Key?: string; Value?: string }>;
+  },
+>(golden: readonly T[], quarantined: ReadonlySet<string>): T | undefined {
+  return golden
+    .filter((i) => (i.State === undefined || i.State === 'available') && !quarantined.has(i.ImageId ?? ''))
+    .filter((i) => {
+      const t = imageTags(i);
+      return t[TAG.status] === 'golden' && t[TAG.scan] === 'passed' && t[TAG.vulnerable] !== 'true';
+    })
+    .sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
+}
+
+/**
+ * The image quarantine starts from: given a golden (or already quarantined) copy, the build AMI it
+ * was copied from and that AMI's region; given the build AMI, itself.
+ */
+export function quarantineRoot(
+  amiId: string,
+  region: string,
+  tags: Record<string, string>,
+): { amiId: string; region: string } {
+  const copy = tags[TAG.status] === 'golden' || tags[TAG.status] === 'quarantined';
+  return copy && tags[TAG.sourceAmi]
+    ? { amiId: tags[TAG.sourceAmi], region: tags[TAG.sourceRegion] ?? region }
+    : { amiId, region };
 }

@@ -6,6 +6,7 @@
  * This module validates the inputs (no AWS SDK loaded, so bad input fails fast), fanout.ts does the
  * work and returns typed results, and this module turns them into outputs and the summary.
  */
+import { TAG } from '../../shared/src/aws/tags.js';
 import { regionFromEnv, validateAmiId } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 import { Inputs } from '../../shared/src/inputs.js';
@@ -98,7 +99,7 @@ export function readConfig(io: Io): PromoteConfig {
     throw new InputError(
       'mode',
       `"${modeRaw}" is not one of ${PROMOTE_MODES.join(', ')}.`,
-      'use all (default), stage (start copies after bake), publish (after the gate) or discard (remove candidates).',
+      'use all (default), stage (start copies after bake), publish (after the gate), discard (remove candidates) or quarantine (take a failed golden image out of use).',
     );
   const candidateTtlMs = parseAge(inp.string('candidate-ttl') || '24h', 'candidate-ttl') ?? 86_400_000;
   // The name template is rendered now, with a stand-in source name, so a bad one fails before any call.
@@ -136,6 +137,7 @@ export async function runPromote(io: Io, signal?: AbortSignal): Promise<void> {
 /** Outputs and the job summary, counted from the typed results; a failed destination fails the step. */
 async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
   if (r.mode === 'discard') return reportDiscard(io, cfg, r);
+  if (r.mode === 'quarantine') return reportQuarantine(io, cfg, r);
   io.setOutput('stale-removed', r.swept);
   if (r.dryRun) {
     const have = r.plan.filter((d) => d.state === 'exists' || d.state === 'source');
@@ -232,6 +234,35 @@ async function reportStage(io: Io, cfg: PromoteConfig, r: PromoteResult): Promis
 }
 
 /** discard: what was removed, and what was left alone because it is not a candidate. */
+/** Per destination: what was quarantined now or before, the launch permissions removed, the SSM parameter. */
+async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
+  const q = r.quarantined;
+  const now = q.reduce((n, d) => n + d.quarantined.length, 0);
+  const before = q.reduce((n, d) => n + d.already.length, 0);
+  io.setOutput('quarantined', JSON.stringify(q));
+  io.setOutput('amis', '{}');
+  io.setOutput('failed', 0);
+  const left = q.filter((d) => d.ssm?.action === 'left');
+  await io.appendSummary(
+    [
+      '## ami-bakery promote (quarantine)',
+      '',
+      `Copies of \`${cfg.amiId}\` taken out of use: **${now}** now, ${before} by an earlier run (deprecated, launch permissions removed, tagged ${TAG.status}=quarantined).`,
+      '',
+      '| account | region | quarantined now | already | launch permissions removed | SSM parameter |',
+      '|---|---|---|---|---|---|',
+      ...q.map(
+        (d) =>
+          `| ${d.account} | ${d.region} | ${d.quarantined.map((i) => `\`${i}\``).join(' ') || '—'} | ${d.already.map((i) => `\`${i}\``).join(' ') || '—'} | ${d.unshared.join(', ') || '—'} | ${d.ssm ? `${d.ssm.action === 'left' ? '⚠️ ' : ''}${d.ssm.note}` : '—'} |`,
+      ),
+      '',
+      left.length
+        ? `⚠️ **${left.length} parameter(s) still name a quarantined image**: no golden image of the family passed its last scan there. Publish a fixed image.`
+        : '',
+    ].join('\n'),
+  );
+}
+
 async function reportDiscard(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
   const removed = r.discarded.reduce((n, d) => n + d.removed.length, 0);
   const kept = r.discarded.flatMap((d) => d.kept.map((k) => `${d.account}/${d.region} ${k}`));

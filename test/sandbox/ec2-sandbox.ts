@@ -202,6 +202,7 @@ export class Ec2Sandbox {
       CopyImage: (c) => this.copyImage(c),
       DescribeSnapshots: (c) => this.describeSnapshots(c),
       ModifyImageAttribute: (c) => this.modifyImageAttribute(c),
+      DescribeImageAttribute: (c) => this.describeImageAttribute(c),
       ModifySnapshotAttribute: (c) => this.modifySnapshotAttribute(c),
       EnableImageDeprecation: (c) => this.enableImageDeprecation(c),
       DeregisterImage: (c) => this.deregisterImage(c),
@@ -855,6 +856,26 @@ export class Ec2Sandbox {
     }
     for (const u of indexed(c.params, 'UserId')) img.launchPermissions.add(u);
     return { return: true };
+  }
+
+  private describeImageAttribute(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    const attribute = c.params.get('Attribute');
+    if (attribute !== 'launchPermission')
+      throw new SandboxError(
+        'InvalidParameterValue',
+        `The sandbox describes only launchPermission, not ${attribute}.`,
+      );
+    const item = [...img.launchPermissions].map((w) =>
+      w === 'all'
+        ? { group: 'all' }
+        : /^arn:aws:organizations::[^:]*:organization\//.test(w)
+          ? { organizationArn: w }
+          : /^arn:aws:organizations::[^:]*:ou\//.test(w)
+            ? { organizationalUnitArn: w }
+            : { userId: w },
+    );
+    return { imageId: img.imageId, launchPermission: { item } };
   }
 
   private modifySnapshotAttribute(c: Ctx) {

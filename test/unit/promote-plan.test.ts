@@ -9,7 +9,9 @@ import {
   kmsKeyFor,
   parseKmsKeys,
   parseRequire,
+  quarantineRoot,
   retirementCandidates,
+  rollbackTarget,
   staleCandidates,
 } from '../../action-promote/src/plan.js';
 import { promoteSummary } from '../../action-promote/src/promote.js';
@@ -176,5 +178,40 @@ describe('stale candidates', () => {
     expect(staleCandidates(found, 'ami-this', now, 24 * 3_600_000).map((i) => i.ImageId)).toEqual([
       'ami-crashed',
     ]);
+  });
+});
+
+describe('quarantine', () => {
+  const img = (id: string, date: string, tags: Record<string, string>, State = 'available') => ({
+    ImageId: id,
+    CreationDate: date,
+    State,
+    Tags: Object.entries({ 'ami-bakery:status': 'golden', ...tags }).map(([Key, Value]) => ({ Key, Value })),
+  });
+  it('rolls back to the newest golden image that passed its scan and is neither vulnerable nor quarantined', () => {
+    const golden = [
+      img('ami-01', '2026-08-01', { 'ami-bakery:scan': 'passed' }),
+      img('ami-02', '2026-09-01', { 'ami-bakery:scan': 'passed' }),
+      img('ami-03', '2026-10-01', { 'ami-bakery:scan': 'failed' }),
+      img('ami-04', '2026-10-15', { 'ami-bakery:scan': 'passed', 'ami-bakery:vulnerable': 'true' }),
+      img('ami-05', '2026-11-01', { 'ami-bakery:scan': 'passed' }),
+      img('ami-06', '2026-11-02', { 'ami-bakery:scan': 'passed' }, 'deregistered'),
+    ];
+    expect(rollbackTarget(golden, new Set(['ami-05']))?.ImageId).toBe('ami-02');
+    expect(rollbackTarget(golden.slice(2, 4), new Set())).toBeUndefined();
+  });
+  it('starts from the build AMI a golden copy was made from', () => {
+    expect(
+      quarantineRoot('ami-0copy', 'eu-west-1', {
+        'ami-bakery:status': 'golden',
+        'ami-bakery:source-ami': 'ami-0build',
+        'ami-bakery:source-region': 'us-east-1',
+      }),
+    ).toEqual({ amiId: 'ami-0build', region: 'us-east-1' });
+    // a baked image's source-ami is its base image: it is its own root
+    expect(quarantineRoot('ami-0build', 'us-east-1', { 'ami-bakery:source-ami': 'ami-0canonical' })).toEqual({
+      amiId: 'ami-0build',
+      region: 'us-east-1',
+    });
   });
 });

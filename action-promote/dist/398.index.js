@@ -1,8 +1,8 @@
-export const id = 778;
-export const ids = [778];
+export const id = 398;
+export const ids = [398];
 export const modules = {
 
-/***/ 3778:
+/***/ 9398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -335,7 +335,7 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
     let fallback = 250;
     let lastProgress = '';
     for (;;) {
-        const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+        const img = (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
         if (img?.State === 'available') {
             io.info(`${label}: ${imageId} available`);
             return;
@@ -412,7 +412,7 @@ async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, f
 }
 /** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
 async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
-    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+    const img = (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
     const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
     await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
     const s = cfg.share;
@@ -456,7 +456,7 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
 async function retire(io, ec2, label, family, retain, current, status = 'golden') {
-    const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
+    const imgs = (await ec2.send(new dist_cjs.DescribeImagesCommand({
         Owners: ['self'],
         Filters: [
             { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: [status] },
@@ -510,12 +510,156 @@ async function retire(io, ec2, label, family, retain, current, status = 'golden'
     return n;
 }
 
+;// CONCATENATED MODULE: ./action-promote/src/quarantine.ts
+/**
+ * mode: quarantine — a golden image whose re-scan failed is taken out of use in every account and
+ * region promote copied it to: each copy (found by its ami-bakery:source-ami tag, like discard) is
+ * deprecated now, loses the launch permissions it granted, and is tagged quarantined; the SSM
+ * parameter that names it is pointed back at the newest golden image of the family that passed its
+ * last scan (none: it is left, and the step says so loudly). Idempotent: a re-run finds everything
+ * done and changes nothing.
+ */
+
+
+
+
+/** The quarantined copies of `amiId` in one account and region (the source itself where it lives). */
+async function lineage(ec2, amiId, withSource) {
+    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
+    const copies = await ec2.send(new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [{ Name: `tag:${aws_tags/* TAG */.Dk.sourceAmi}`, Values: [amiId] }],
+    }));
+    const out = (copies.Images ?? []).filter((i) => i.State !== 'deregistered' && i.ImageId !== amiId);
+    if (withSource) {
+        try {
+            const src = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
+            out.push(...(src.Images ?? []));
+        }
+        catch (e) {
+            if (!(0,aws_tags/* isAwsError */.m_)(e, /^InvalidAMIID/))
+                throw e;
+        }
+    }
+    return out;
+}
+/** Take one image out of use: deprecated now, no launch permissions, tagged quarantined. */
+async function quarantineImage(ec2, img, reason) {
+    const id = img.ImageId;
+    const attr = await ec2.send(new dist_cjs/* DescribeImageAttributeCommand */.OkE({ ImageId: id, Attribute: 'launchPermission' }));
+    const perms = attr.LaunchPermissions ?? [];
+    const tags = (0,aws_tags/* imageTags */.rK)(img);
+    const deprecated = img.DeprecationTime && Date.parse(img.DeprecationTime) <= Date.now() + 5 * 60_000;
+    if (tags[aws_tags/* TAG */.Dk.status] === 'quarantined' && deprecated && !perms.length)
+        return { done: false, unshared: [] };
+    if (perms.length)
+        await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({ ImageId: id, LaunchPermission: { Remove: perms } }));
+    if (!deprecated)
+        await ec2.send(
+        // EC2 takes the minute; a time a little ahead is never "in the past" by the time it arrives
+        new dist_cjs/* EnableImageDeprecationCommand */.cJk({ ImageId: id, DeprecateAt: new Date(Date.now() + 60_000) }));
+    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({
+        Resources: [id],
+        Tags: (0,aws_tags/* toAwsTags */.Ez)({
+            [aws_tags/* TAG */.Dk.status]: 'quarantined',
+            [aws_tags/* TAG */.Dk.vulnerable]: 'true',
+            [aws_tags/* TAG */.Dk.vulnerableSince]: tags[aws_tags/* TAG */.Dk.vulnerableSince] ?? new Date().toISOString().slice(0, 10),
+            [aws_tags/* TAG */.Dk.vulnerableReason]: (tags[aws_tags/* TAG */.Dk.vulnerableReason] ?? reason).slice(0, 255),
+        }),
+    }));
+    return {
+        done: true,
+        unshared: perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?'),
+    };
+}
+/** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
+async function rollBackParameter(io, label, ec2, ssm, name, quarantined, family) {
+    let current;
+    try {
+        current = (await ssm.send(new client_ssm_dist_cjs/* GetParameterCommand */.lhy({ Name: name }))).Parameter?.Value;
+    }
+    catch (e) {
+        if (!(0,aws_tags/* isAwsError */.m_)(e, 'ParameterNotFound'))
+            throw e;
+        return { name, action: 'absent', note: `${name} does not exist here` };
+    }
+    if (!current || !quarantined.has(current))
+        return {
+            name,
+            action: 'unchanged',
+            from: current,
+            note: `${name} names ${current}, not a quarantined image`,
+        };
+    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
+    const golden = family
+        ? ((await ec2.send(new DescribeImagesCommand({
+            Owners: ['self'],
+            Filters: [
+                { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: ['golden'] },
+                { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
+            ],
+        }))).Images ?? [])
+        : [];
+    const target = (0,src_plan/* rollbackTarget */.es)(golden, quarantined);
+    if (!target) {
+        io.warning(`${label}: ${name} still names the quarantined image ${current}: no golden image of family ${family ?? '(none)'} passed its last scan here to roll back to. Launches from it use a vulnerable image until a new golden image is published.`);
+        return {
+            name,
+            action: 'left',
+            from: current,
+            note: `left at ${current}: no passing golden image to roll back to`,
+        };
+    }
+    await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
+        Name: name,
+        Value: target.ImageId,
+        Type: 'String',
+        DataType: 'aws:ec2:image',
+        Overwrite: true,
+    }));
+    return {
+        name,
+        action: 'rolled-back',
+        from: current,
+        to: target.ImageId,
+        note: `rolled back from ${current} to ${target.ImageId} (${target.Name ?? ''})`,
+    };
+}
+/**
+ * Every copy of `buildAmi` (the image bake made; the copies name it in ami-bakery:source-ami) in every
+ * account and region, and the build AMI itself in `buildRegion`.
+ */
+async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
+    const reason = `quarantined by ami-bakery promote on ${new Date().toISOString().slice(0, 10)}: a re-scan failed its gate`;
+    const results = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
+        const label = `${a}/${region}`;
+        const ec2 = clients.ec2(accounts.get(a), region);
+        const images = await lineage(ec2, build.amiId, a === build.account && region === build.region);
+        const out = { account: a, region, quarantined: [], already: [], unshared: [] };
+        for (const img of images) {
+            const r = await quarantineImage(ec2, img, reason);
+            (r.done ? out.quarantined : out.already).push(img.ImageId);
+            out.unshared.push(...r.unshared);
+            io.info(`${label}: ${img.ImageId} ${r.done ? `quarantined (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`);
+        }
+        if (cfg.ssmParameter) {
+            const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
+            const ids = new Set(images.map((i) => i.ImageId));
+            out.ssm = await rollBackParameter(io, label, ec2, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family);
+            io.info(`${label}: ${out.ssm.note}`);
+        }
+        return out;
+    })));
+    return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+}
+
 ;// CONCATENATED MODULE: ./action-promote/src/fanout.ts
 /**
  * action-promote's AWS work (loaded after the inputs are validated), as steps that return typed
  * results: the accounts, the source and its gate, the destination plan, the copy fan-out, publishing.
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
+
 
 
 
@@ -536,11 +680,25 @@ async function promoteWith(io, cfg, signal) {
 async function promote(io, cfg, clients, signal) {
     const sts = clients.sts(cfg.sourceRegion);
     const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-    const empty = { swept: 0, discarded: [], results: [], buildRetired: 0, plan: [] };
+    const empty = { swept: 0, discarded: [], quarantined: [], results: [], buildRetired: 0, plan: [] };
     if (cfg.mode === 'discard') {
         const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
         const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
         return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+    }
+    if (cfg.mode === 'quarantine') {
+        const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
+        if (!given)
+            throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.');
+        const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, (0,aws_tags/* imageTags */.rK)(given));
+        if (root.amiId !== cfg.amiId)
+            io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
+        const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+        const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
+            ...root,
+            account: sourceAccount.id,
+        });
+        return { ...empty, mode: cfg.mode, name: '', dryRun: false, quarantined };
     }
     // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
     // Nothing has changed yet.
@@ -700,7 +858,7 @@ async function shareForCopying(io, srcEc2, amiId, source, sourceSnapshots, copie
 /** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
 async function describeImage(ec2, imageId) {
     try {
-        return (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+        return (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
     }
     catch (e) {
         if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
@@ -710,7 +868,7 @@ async function describeImage(ec2, imageId) {
 }
 /** This account's images (`Owners: self`, not deregistered) with the given tags. */
 async function describeOwn(ec2, filters) {
-    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
+    const r = await ec2.send(new dist_cjs.DescribeImagesCommand({
         Owners: ['self'],
         Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
     }));
