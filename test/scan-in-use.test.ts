@@ -3,6 +3,8 @@
  * the local EC2 sandbox; real oscap results).
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,5 +162,151 @@ describe('scan --in-use', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/Input "regions": "mars-2" is not an AWS region name/);
     expect(sandbox.calls).toHaveLength(0);
+  });
+});
+
+describe('scan --in-use --issue (a local GitHub-like API)', () => {
+  type Issue = {
+    number: number;
+    title: string;
+    body: string;
+    state: string;
+    labels: string[];
+    html_url: string;
+    comments: string[];
+  };
+  let issues: Issue[];
+  let requests: string[];
+  let api: http.Server;
+  let apiUrl: string;
+
+  beforeEach(async () => {
+    issues = [];
+    requests = [];
+    api = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        const url = new URL(req.url ?? '', 'http://x');
+        const body = JSON.parse(raw || '{}');
+        requests.push(`${req.method} ${url.pathname}`);
+        const send = (status: number, data: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+        if (url.pathname.includes('/check-runs'))
+          return send(201, { id: 1, html_url: 'http://github.local/c/1' });
+        if (url.pathname === '/repos/acme/images/issues' && req.method === 'GET')
+          return send(
+            200,
+            issues.filter(
+              (i) =>
+                i.state === url.searchParams.get('state') &&
+                i.labels.includes(url.searchParams.get('labels') ?? ''),
+            ),
+          );
+        if (url.pathname === '/repos/acme/images/issues' && req.method === 'POST') {
+          const i = {
+            number: issues.length + 1,
+            title: body.title,
+            body: body.body,
+            state: 'open',
+            labels: body.labels,
+            comments: [] as string[],
+            html_url: `http://github.local/acme/images/issues/${issues.length + 1}`,
+          };
+          issues.push(i);
+          return send(201, i);
+        }
+        const m = /^\/repos\/acme\/images\/issues\/(\d+)(\/comments)?$/.exec(url.pathname);
+        const issue = m && issues.find((i) => i.number === Number(m[1]));
+        if (issue && m?.[2] && req.method === 'POST') {
+          issue.comments.push(body.body);
+          return send(201, { id: 1 });
+        }
+        if (issue && req.method === 'PATCH') {
+          Object.assign(issue, body.body ? { body: body.body } : {}, body.state ? { state: body.state } : {});
+          return send(200, issue);
+        }
+        send(404, { message: 'Not Found' });
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => api.close(() => r())));
+
+  const rescan = (minScore: string) =>
+    runCli(
+      [
+        'scan',
+        '--in-use',
+        'true',
+        '--regions',
+        'eu-west-1,us-east-1',
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+        '--fail-on',
+        'none',
+        '--hardening-scripts',
+        'test/fixtures/hardening/**',
+        '--results',
+        ARF_FIXTURE,
+        '--min-score',
+        minScore,
+        '--issue',
+        'true',
+        '--github-token',
+        'ghs_issue_token',
+      ],
+      {
+        env: {
+          ...sandbox.env(creds, 'eu-west-1'),
+          GITHUB_STEP_SUMMARY: summary,
+          GITHUB_REPOSITORY: 'acme/images',
+          GITHUB_SHA: 'deadbeef',
+          GITHUB_API_URL: apiUrl,
+          GITHUB_RUN_ID: '77',
+        },
+      },
+    );
+
+  it('a failed re-scan opens one issue (image, controls, instances); failing again updates it; a passing one closes it', async () => {
+    const r1 = await rescan('95');
+    expect(r1.code).toBe(1);
+    expect(issues).toHaveLength(1);
+    const [issue] = issues;
+    expect(issue.title).toBe(
+      `Golden image golden-ubuntu-22.04-2026-06-01 (${imgs.newest.imageId}) failed its re-scan`,
+    );
+    expect(issue.labels).toEqual(['ami-bakery']);
+    expect(issue.body).toContain('**failed its gate**');
+    expect(issue.body).toMatch(/### Failing controls \(\d+\)/);
+    expect(issue.body).toContain(
+      '| CIS 5.2.6 | Set SSH authentication attempt limit | medium | `test/fixtures/hardening/scripts/20-ssh.sh:22` |',
+    );
+    // the instances of the scanned image, of its copy and of the older golden image it makes vulnerable
+    const rows = issue.body.split('\n').filter((l) => /^\| 111111111111 \| [\w-]+ \| `i-/.test(l));
+    expect(rows).toHaveLength(4);
+    expect(rows.join('\n')).toMatch(
+      /\| 111111111111 \| us-east-1 \| `i-\w+` \| web-\d+ \| \d{4}-\d\d-\d\d \d\d:\d\d \|/,
+    );
+    expect(r1.outputs['issue-url']).toBe(issue.html_url);
+
+    const r2 = await rescan('95');
+    expect(r2.code).toBe(1);
+    expect(issues).toHaveLength(1);
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]).toMatch(
+      /^Failed again on \d{4}-\d\d-\d\d: score [\d.]+%\. .*\/actions\/runs\/77$/,
+    );
+
+    const r3 = await rescan('10');
+    expect(r3.code, r3.stderr).toBe(0);
+    expect(issue.state).toBe('closed');
+    expect(issue.comments.at(-1)).toMatch(new RegExp(`A re-scan of ${imgs.newest.imageId} passed its gate`));
+    expect(requests.filter((q) => q === 'POST /repos/acme/images/issues')).toHaveLength(1);
   });
 });

@@ -16,11 +16,23 @@ export const modules = {
 
 async function findImagesInUse(client, region) {
     const counts = new Map();
+    const running = new Map();
     for await (const page of (0,_aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeInstances */ .H0T)({ client }, { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] })) {
         for (const r of page.Reservations ?? [])
-            for (const i of r.Instances ?? [])
-                if (i.ImageId)
-                    counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+            for (const i of r.Instances ?? []) {
+                if (!i.ImageId)
+                    continue;
+                counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+                const list = running.get(i.ImageId) ?? [];
+                list.push({
+                    account: r.OwnerId,
+                    region,
+                    instanceId: i.InstanceId ?? '',
+                    name: i.Tags?.find((t) => t.Key === 'Name')?.Value,
+                    launchTime: i.LaunchTime?.toISOString(),
+                });
+                running.set(i.ImageId, list);
+            }
     }
     const ids = [...counts.keys()].sort();
     const described = new Map();
@@ -58,6 +70,7 @@ async function findImagesInUse(client, region) {
             creationDate: img?.CreationDate,
             tags: (0,_shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .imageTags */ .rK)(img),
             instances: counts.get(imageId) ?? 0,
+            instanceList: running.get(imageId) ?? [],
             known: Boolean(img),
         };
     });

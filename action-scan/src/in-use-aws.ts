@@ -6,17 +6,29 @@ import {
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import { imageTags, isAwsError, TAG } from '../../shared/src/aws/tags.js';
-import type { InUseImage } from './in-use.js';
+import type { InUseImage, RunningInstance } from './in-use.js';
 
 export async function findImagesInUse(client: EC2Client, region: string): Promise<InUseImage[]> {
   const counts = new Map<string, number>();
+  const running = new Map<string, RunningInstance[]>();
   for await (const page of paginateDescribeInstances(
     { client },
     { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] },
   )) {
     for (const r of page.Reservations ?? [])
-      for (const i of r.Instances ?? [])
-        if (i.ImageId) counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+      for (const i of r.Instances ?? []) {
+        if (!i.ImageId) continue;
+        counts.set(i.ImageId, (counts.get(i.ImageId) ?? 0) + 1);
+        const list = running.get(i.ImageId) ?? [];
+        list.push({
+          account: r.OwnerId,
+          region,
+          instanceId: i.InstanceId ?? '',
+          name: i.Tags?.find((t) => t.Key === 'Name')?.Value,
+          launchTime: i.LaunchTime?.toISOString(),
+        });
+        running.set(i.ImageId, list);
+      }
   }
   const ids = [...counts.keys()].sort();
   const described = new Map<string, Image>();
@@ -47,6 +59,7 @@ export async function findImagesInUse(client: EC2Client, region: string): Promis
       creationDate: img?.CreationDate,
       tags: imageTags(img),
       instances: counts.get(imageId) ?? 0,
+      instanceList: running.get(imageId) ?? [],
       known: Boolean(img),
     };
   });

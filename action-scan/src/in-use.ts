@@ -13,8 +13,18 @@ export interface InUseImage {
   tags: Record<string, string>;
   /** running instances using it */
   instances: number;
+  /** those instances (for the issue a failed re-scan opens) */
+  instanceList?: RunningInstance[];
   /** false when DescribeImages no longer knows it (deregistered, or another account's private image) */
   known: boolean;
+}
+
+export interface RunningInstance {
+  account?: string;
+  region: string;
+  instanceId: string;
+  name?: string;
+  launchTime?: string;
 }
 
 export const isGolden = (i: InUseImage): boolean => i.tags[TAG.status] === 'golden';

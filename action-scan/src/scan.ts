@@ -38,6 +38,7 @@ import {
   deliverAnnotations,
 } from './report/checks.js';
 import { buildHtmlReport, htmlReportPath } from './report/html.js';
+import { syncIssues } from './report/issue.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -114,6 +115,8 @@ export interface ScanConfig {
   reportHtml: string;
   /** earlier JSON reports for the score trend (files or globs) */
   history: string[];
+  /** in-use: open, update and close a GitHub issue per image whose re-scan failed */
+  issue: boolean;
 }
 
 /** Read and validate every input before anything runs. */
@@ -205,6 +208,7 @@ export function readConfig(io: Io): ScanConfig {
     reportFile: inp.string('report-file'),
     reportHtml: htmlReportPath(inp.string('report-html'), inp.string('report-file')),
     history: inp.list('history'),
+    issue: inp.boolean('issue'),
     baseline: inp.string('baseline'),
     minScore,
     failOn,
@@ -585,7 +589,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
         io.info(`Newest golden image in use: ${chosen.imageId} (${chosen.name ?? ''}, ${chosen.region})`);
       } else io.warning(`No golden image (tag ${TAG.status}=golden) is used by a running instance.`);
     }
-    io.setOutput('in-use-amis', JSON.stringify(inUseImages));
+    io.setOutput('in-use-amis', JSON.stringify(inUseImages.map(({ instanceList: _, ...i }) => i)));
     io.setOutput('ami-id', subject.amiId ?? '');
   }
   if (cfg.target.kind === 'none') {
@@ -855,7 +859,7 @@ async function scanWith(
     ),
   );
   await tagScanned(io, subject, a);
-  if (inUseImages && subject.amiId) await reportInUse(io, subject.amiId, inUseImages, a);
+  if (inUseImages && subject.amiId) await reportInUse(io, cfg, subject.amiId, inUseImages, a);
 
   io.info(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
@@ -992,9 +996,16 @@ async function tagScanned(io: Io, subject: ScanSubject, a: Analysis): Promise<vo
 }
 
 /** in-use: a failed re-scan tags the vulnerable images in use; the table shows them all. */
-async function reportInUse(io: Io, scanned: string, images: InUseImage[], a: Analysis): Promise<void> {
+async function reportInUse(
+  io: Io,
+  cfg: ScanConfig,
+  scanned: string,
+  images: InUseImage[],
+  a: Analysis,
+): Promise<void> {
   const vulnerable =
     a.gate.verdict === 'failed' ? await tagVulnerable(io, scanned, images, a.score, a.gate.reasons) : [];
+  const issue = cfg.issue ? await syncInUseIssue(io, cfg, scanned, images, vulnerable, a) : undefined;
   io.setOutput(
     'vulnerable',
     JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
@@ -1005,8 +1016,55 @@ async function reportInUse(io: Io, scanned: string, images: InUseImage[], a: Ana
       '',
       inUseTable(images, scanned, new Set(vulnerable.map((v) => v.imageId))),
       '',
+      issue ?? '',
     ].join('\n'),
   );
+}
+
+/** issue: the failed re-scan's issue opened or updated, issues of passing or unused images closed. */
+async function syncInUseIssue(
+  io: Io,
+  cfg: ScanConfig,
+  scanned: string,
+  images: InUseImage[],
+  vulnerable: InUseImage[],
+  a: Analysis,
+): Promise<string> {
+  const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
+  if (!target) {
+    io.warning('issue: no GitHub token or repository in the environment; no issue opened or closed.');
+    return 'Issue: not managed (no GitHub token or repository).';
+  }
+  const image = images.find((i) => i.imageId === scanned);
+  const failed = a.gate.verdict === 'failed' && image;
+  const env = io.env;
+  const r = await io.group('GitHub issue', () =>
+    syncIssues(io, target, {
+      failed: failed
+        ? {
+            image,
+            score: a.score,
+            reasons: a.gate.reasons,
+            annotations: a.annotations,
+            instances: (vulnerable.length ? vulnerable : [image]).flatMap((v) => v.instanceList ?? []),
+            runUrl:
+              env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+                ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+                : undefined,
+          }
+        : undefined,
+      passed: a.gate.verdict === 'passed' ? scanned : undefined,
+      inUse: new Set(images.map((i) => i.imageId)),
+    }),
+  );
+  io.setOutput('issue-url', r.opened ?? r.updated ?? '');
+  return [
+    r.opened ? `Issue opened: ${r.opened}` : r.updated ? `Issue updated: ${r.updated}` : '',
+    r.closed.length ? `Issue(s) closed: ${r.closed.join(', ')}` : '',
+    r.problem ? `Issue: not managed: ${r.problem}.` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** What the summary says of the annotations: exactly what reached the reader. */

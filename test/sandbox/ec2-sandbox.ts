@@ -63,6 +63,8 @@ export interface SandboxInstance {
   okAt: number;
   /** ...and after how many more DescribeInstanceStatus answers (deterministic under load). */
   pollsUntilOk: number;
+  launchTime: string;
+  tags: Map<string, string>;
 }
 
 export interface Credentials {
@@ -302,6 +304,8 @@ export class Ec2Sandbox {
       state,
       okAt: Date.now() + okAfterMs,
       pollsUntilOk: okAfterPolls,
+      launchTime: new Date().toISOString(),
+      tags: new Map([['Name', `web-${this.instances.size + 1}`]]),
     };
     this.instances.set(`${region}/${inst.instanceId}`, inst);
     return inst;
@@ -951,6 +955,8 @@ export class Ec2Sandbox {
                 instanceId: i.instanceId,
                 imageId: i.imageId,
                 instanceState: { code: codes[i.state], name: i.state },
+                launchTime: i.launchTime,
+                tagSet: tagXml(i.tags),
               },
             ],
           },
