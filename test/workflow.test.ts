@@ -64,3 +64,16 @@ describe('golden-ami.yml: the scheduled rebake', () => {
     expect(ex.jobs.golden.with.rescan).toBe(`\${{ github.event.schedule == '${crons[1]}' }}`);
   });
 });
+
+describe('golden-ami.yml: quarantine after a failed re-scan', () => {
+  it('runs promote mode quarantine on the image in use when the re-scan gate (not the infrastructure) failed', () => {
+    const job = wf.jobs.quarantine;
+    expect(job.needs).toEqual(['find-in-use', 'verify-and-scan']);
+    expect(job.if).toMatch(/inputs\.rescan && inputs\.quarantine/);
+    expect(job.if).toMatch(/needs\.verify-and-scan\.outputs\.gate == 'failed'/);
+    const step = promoteStep(job);
+    expect(step?.with?.mode).toBe('quarantine');
+    expect(step?.with?.['ami-id']).toBe('${{ needs.find-in-use.outputs.ami-id }}');
+    expect(step?.with?.['ssm-parameter']).toBe('${{ inputs.ssm-parameter }}');
+  });
+});
