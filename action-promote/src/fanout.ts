@@ -16,6 +16,7 @@ import {
   destinationTags,
   evaluateGate,
   kmsKeyFor,
+  launchTemplateProblems,
   nameFamily,
   type PromoteConfig,
   type PromoteMode,
@@ -25,6 +26,7 @@ import {
 } from './plan.js';
 import { closeBuildAmi, publishAll } from './publish.js';
 import { type QuarantineResult, quarantineCopies } from './quarantine.js';
+import { checkLaunchTemplates, type RolloutResult, rollOutAll } from './rollout.js';
 
 export type { DestResult } from './copy.js';
 
@@ -48,6 +50,8 @@ export interface PromoteResult {
   discarded: DiscardResult[];
   /** quarantine only: per destination */
   quarantined: QuarantineResult[];
+  /** launch templates given a version with the golden copy (or, in quarantine, the rollback image) */
+  rollout: RolloutResult[];
   plan: Destination[];
   dryRun: boolean;
   /** one per destination, sorted by account and region; empty for a dry run */
@@ -73,29 +77,23 @@ async function promote(
 ): Promise<PromoteResult> {
   const sts = clients.sts(cfg.sourceRegion);
   const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-  const empty = { swept: 0, discarded: [], quarantined: [], results: [], buildRetired: 0, plan: [] };
+  const empty = {
+    swept: 0,
+    discarded: [],
+    quarantined: [],
+    rollout: [],
+    results: [],
+    buildRetired: 0,
+    plan: [],
+  };
   if (cfg.mode === 'discard') {
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
     return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
   }
   if (cfg.mode === 'quarantine') {
-    const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
-    if (!given)
-      throw new InputError(
-        'ami-id',
-        `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
-        'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.',
-      );
-    const root = quarantineRoot(cfg.amiId, cfg.sourceRegion, imageTags(given));
-    if (root.amiId !== cfg.amiId)
-      io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-    const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
-      ...root,
-      account: sourceAccount.id,
-    });
-    return { ...empty, mode: cfg.mode, name: '', dryRun: false, quarantined };
+    return { ...empty, ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)) };
   }
   // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
   // Nothing has changed yet.
@@ -105,6 +103,7 @@ async function promote(
   const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
   const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
 
+  await checkRollout(cfg, clients, accounts, accountIds);
   const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
   logPlan(io, cfg.amiId, name, plan, broken);
   io.setOutput('plan', JSON.stringify(plan));
@@ -155,9 +154,14 @@ async function promote(
   if (cfg.mode === 'stage') return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
 
   let buildRetired = 0;
+  let rollout: RolloutResult[] = [];
   if (!results.some((r) => r.outcome === 'failed')) {
     // Every destination is available: now, and only now, the copies become golden.
     await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [TAG.status]: 'golden' });
+    if (!results.some((r) => r.outcome === 'failed')) {
+      const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId!]));
+      rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
+    }
     if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
       const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
       const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
@@ -166,7 +170,63 @@ async function promote(
       else buildRetired = n;
     }
   }
-  return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept };
+  return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept, rollout };
+}
+
+/** mode quarantine: from the image given to its build AMI, then every copy of that; launch templates back. */
+async function quarantineMode(
+  io: Io,
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+  sourceAccount: Account,
+): Promise<Pick<PromoteResult, 'mode' | 'name' | 'dryRun' | 'quarantined' | 'rollout'>> {
+  const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
+  if (!given)
+    throw new InputError(
+      'ami-id',
+      `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
+      'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.',
+    );
+  const root = quarantineRoot(cfg.amiId, cfg.sourceRegion, imageTags(given));
+  if (root.amiId !== cfg.amiId)
+    io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
+  await checkRollout(cfg, clients, accounts, accountIds);
+  const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
+    ...root,
+    account: sourceAccount.id,
+  });
+  const back = new Map(
+    quarantined.filter((q) => q.rollbackTo).map((q) => [`${q.account}/${q.region}`, q.rollbackTo!]),
+  );
+  const rollout = await rollOutAll(
+    io,
+    cfg,
+    clients,
+    accounts,
+    back,
+    `ami-bakery quarantine of ${cfg.amiId}: rolled back`,
+  );
+  return { mode: cfg.mode, name: '', dryRun: false, quarantined, rollout };
+}
+
+/** The launch templates are destinations of this promote, and exist: checked before anything changes. */
+async function checkRollout(
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+): Promise<void> {
+  if (!cfg.launchTemplates.length) return;
+  const problems = launchTemplateProblems(cfg.launchTemplates, accountIds, cfg.regions);
+  if (problems.length)
+    throw new InputError(
+      'launch-templates',
+      problems.join('; '),
+      'list launch templates in the accounts and regions promote copies to.',
+    );
+  await checkLaunchTemplates(clients, accounts, cfg.launchTemplates);
 }
 
 /** The source image, available and not a candidate copy, with its provenance gate passed. */

@@ -294,6 +294,59 @@ export interface PromoteConfig {
   dryRun: boolean;
   /** the whole run's time limit: after it, promote stops waiting and says what is done */
   deadlineMs: number;
+  /** launch templates that get a new version with the golden copy of their account and region */
+  launchTemplates: LaunchTemplateRef[];
+  /** make that version the default */
+  launchTemplateDefault: boolean;
+  /** EC2 deregistration protection on the golden copies (lifted, with its cooldown, before retiring) */
+  deregistrationProtection: boolean;
+}
+
+/** `account:region:lt-id` or `account:region:name`. */
+export interface LaunchTemplateRef {
+  account: string;
+  region: string;
+  id?: string;
+  name?: string;
+  raw: string;
+}
+
+export function parseLaunchTemplates(list: string[], input = 'launch-templates'): LaunchTemplateRef[] {
+  return list.map((raw) => {
+    const m = /^(\d{12}):([a-z0-9-]+):(.+)$/.exec(raw.trim());
+    if (!m)
+      throw new InputError(
+        input,
+        `"${raw}" is not account:region:launch-template.`,
+        'e.g. 123456789012:us-east-1:lt-0123456789abcdef0 or 123456789012:us-east-1:web-servers',
+      );
+    validateRegion(input, m[2]);
+    const ref = m[3];
+    if (/^lt-[0-9a-f]{17}$/.test(ref)) return { account: m[1], region: m[2], id: ref, raw };
+    if (/^[\w().\-/]{3,128}$/.test(ref) && !ref.startsWith('lt-'))
+      return { account: m[1], region: m[2], name: ref, raw };
+    throw new InputError(
+      input,
+      `"${ref}" in "${raw}" is not a launch template id (lt-…, 17 hex digits) or name.`,
+      "check the id, or give the template's name.",
+    );
+  });
+}
+
+/** Launch templates outside this promote's destinations: each one an error, before anything changes. */
+export function launchTemplateProblems(
+  refs: readonly LaunchTemplateRef[],
+  accountIds: readonly string[],
+  regions: readonly string[],
+): string[] {
+  return refs.flatMap((r) => [
+    ...(accountIds.includes(r.account)
+      ? []
+      : [`${r.raw}: account ${r.account} is not a destination (accounts: ${accountIds.join(', ')})`]),
+    ...(regions.includes(r.region)
+      ? []
+      : [`${r.raw}: region ${r.region} is not a destination (regions: ${regions.join(', ')})`]),
+  ]);
 }
 
 /**

@@ -22,11 +22,13 @@ import {
   parseAccounts,
   parseAge,
   parseKmsKeys,
+  parseLaunchTemplates,
   parseRegions,
   parseRequire,
   parseShareWith,
   renderName,
 } from './plan.js';
+import type { RolloutResult } from './rollout.js';
 
 export function readConfig(io: Io): PromoteConfig {
   const inp = new Inputs(io);
@@ -124,6 +126,9 @@ export function readConfig(io: Io): PromoteConfig {
     require: parseRequire(inp.string('require')),
     dryRun: inp.boolean('dry-run'),
     deadlineMs: (inp.number('deadline', 1, 7 * 24 * 60) ?? 180) * 60_000,
+    launchTemplates: parseLaunchTemplates(inp.list('launch-templates')),
+    launchTemplateDefault: inp.boolean('launch-template-default'),
+    deregistrationProtection: inp.boolean('deregistration-protection'),
   };
 }
 
@@ -160,10 +165,38 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
     results.reduce((n, x) => n + x.retired, r.buildRetired),
   );
   io.setOutput('failed', failed.length);
-  await io.appendSummary(promoteSummary(cfg, r));
+  io.setOutput('launch-template-versions', JSON.stringify(r.rollout));
+  await io.appendSummary(`${promoteSummary(cfg, r)}${rolloutSummary(r.rollout)}`);
   if (failed.length)
     throw new Error(
       `${failed.length} of ${r.plan.length} destination(s) failed (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). Nothing was tagged golden. Done: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
+    );
+  failRollout(r.rollout);
+}
+
+/** The launch templates' new versions, for the summary. */
+export function rolloutSummary(rollout: readonly RolloutResult[]): string {
+  if (!rollout.length) return '';
+  return [
+    '',
+    '### Launch templates',
+    '',
+    '| account | region | launch template | version | image | default |',
+    '|---|---|---|---:|---|---|',
+    ...rollout.map(
+      (x) =>
+        `| ${x.account} | ${x.region} | ${x.launchTemplate} | ${x.error ? `❌ ${x.error}` : `${x.version}${x.created ? ' (new)' : ' (already)'}`} | \`${x.imageId}\` | ${x.isDefault ? 'yes' : 'no'} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+/** A launch template that could not be updated fails the step (the images themselves are done). */
+function failRollout(rollout: readonly RolloutResult[]): void {
+  const bad = rollout.filter((x) => x.error);
+  if (bad.length)
+    throw new Error(
+      `${bad.length} launch template(s) not updated: ${bad.map((x) => `${x.account}/${x.region} ${x.launchTemplate}: ${x.error}`).join('; ')}. The golden images are published; re-run promote to update them (versions already made are reused).`,
     );
 }
 
@@ -243,6 +276,7 @@ async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): P
   io.setOutput('amis', '{}');
   io.setOutput('failed', 0);
   const left = q.filter((d) => d.ssm?.action === 'left');
+  io.setOutput('launch-template-versions', JSON.stringify(r.rollout));
   await io.appendSummary(
     [
       '## ami-bakery promote (quarantine)',
@@ -259,8 +293,10 @@ async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): P
       left.length
         ? `⚠️ **${left.length} parameter(s) still name a quarantined image**: no golden image of the family passed its last scan there. Publish a fixed image.`
         : '',
+      rolloutSummary(r.rollout),
     ].join('\n'),
   );
+  failRollout(r.rollout);
 }
 
 async function reportDiscard(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {

@@ -11,8 +11,10 @@ import {
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  DisableImageDeregistrationProtectionCommand,
   type EC2Client,
   EnableImageDeprecationCommand,
+  EnableImageDeregistrationProtectionCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
@@ -120,6 +122,8 @@ async function finish(
         );
     }
   }
+  if (cfg.deregistrationProtection && !img?.DeregistrationProtection?.startsWith('enabled'))
+    await ec2.send(new EnableImageDeregistrationProtectionCommand({ ImageId: imageId, WithCooldown: true }));
   if (cfg.deprecateAfterMs) {
     await ec2.send(
       new EnableImageDeprecationCommand({
@@ -140,8 +144,23 @@ async function finish(
     );
   }
   io.info(
-    `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`,
+    `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}${cfg.deregistrationProtection ? ', deregistration protection on' : ''}`,
   );
+}
+
+/**
+ * Deregistration protection before retiring: lifted when on; with its cooldown, the image stays
+ * protected for 24 hours more, so the reason to wait is returned (a later run retires it).
+ */
+async function liftProtection(ec2: EC2Client, imageId: string, state: string): Promise<string | undefined> {
+  const until = /^disabled-until (.+)$/.exec(state)?.[1];
+  if (until)
+    return Date.parse(until) > Date.now() ? `its deregistration protection ends at ${until}` : undefined;
+  if (!state.startsWith('enabled')) return undefined;
+  const r = await ec2.send(new DisableImageDeregistrationProtectionCommand({ ImageId: imageId }));
+  if (state === 'enabled-with-cooldown')
+    return `deregistration protection lifted (${r.Return ?? 'disabled'}); its 24-hour cooldown runs, a later run retires it`;
+  return undefined;
 }
 
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
@@ -204,6 +223,12 @@ async function retire(
       io.info(
         `${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`,
       );
+      continue;
+    }
+    const protection = imgs.find((i) => i.ImageId === c.imageId)?.DeregistrationProtection ?? 'disabled';
+    const wait = await liftProtection(ec2, c.imageId, protection);
+    if (wait) {
+      io.info(`${label}: not retiring ${c.imageId} (${c.name}) yet: ${wait}`);
       continue;
     }
     await ec2.send(new DeregisterImageCommand({ ImageId: c.imageId }));

@@ -29,6 +29,8 @@ export interface QuarantineResult {
   already: string[];
   /** launch permissions removed (accounts, organisations, public) */
   unshared: string[];
+  /** the newest golden image of the family that passed its scan here (SSM and launch templates go back to it) */
+  rollbackTo?: string;
   ssm?: {
     name: string;
     action: 'rolled-back' | 'left' | 'unchanged' | 'absent';
@@ -97,15 +99,31 @@ async function quarantineImage(
   };
 }
 
+/** The family's golden images in one account and region. */
+async function familyGolden(ec2: EC2Client, family: string | undefined): Promise<Image[]> {
+  if (!family) return [];
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
+  const r = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [
+        { Name: `tag:${TAG.status}`, Values: ['golden'] },
+        { Name: `tag:${TAG.family}`, Values: [family] },
+      ],
+    }),
+  );
+  return r.Images ?? [];
+}
+
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
 async function rollBackParameter(
   io: Io,
   label: string,
-  ec2: EC2Client,
   ssm: SSMClient,
   name: string,
   quarantined: ReadonlySet<string>,
   family: string | undefined,
+  target: Image | undefined,
 ): Promise<NonNullable<QuarantineResult['ssm']>> {
   let current: string | undefined;
   try {
@@ -121,21 +139,6 @@ async function rollBackParameter(
       from: current,
       note: `${name} names ${current}, not a quarantined image`,
     };
-  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
-  const golden = family
-    ? ((
-        await ec2.send(
-          new DescribeImagesCommand({
-            Owners: ['self'],
-            Filters: [
-              { Name: `tag:${TAG.status}`, Values: ['golden'] },
-              { Name: `tag:${TAG.family}`, Values: [family] },
-            ],
-          }),
-        )
-      ).Images ?? [])
-    : [];
-  const target = rollbackTarget(golden, quarantined);
   if (!target) {
     io.warning(
       `${label}: ${name} still names the quarantined image ${current}: no golden image of family ${family ?? '(none)'} passed its last scan here to roll back to. Launches from it use a vulnerable image until a new golden image is published.`,
@@ -193,17 +196,19 @@ export async function quarantineCopies(
             `${label}: ${img.ImageId} ${r.done ? `quarantined (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`,
           );
         }
+        const family = images.map((i) => imageTags(i)[TAG.family]).find(Boolean);
+        const ids = new Set(images.map((i) => i.ImageId!));
+        const target = rollbackTarget(await familyGolden(ec2, family), ids);
+        if (target?.ImageId) out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
-          const family = images.map((i) => imageTags(i)[TAG.family]).find(Boolean);
-          const ids = new Set(images.map((i) => i.ImageId!));
           out.ssm = await rollBackParameter(
             io,
             label,
-            ec2,
             clients.ssm(accounts.get(a)!, region),
             cfg.ssmParameter,
             ids,
             family,
+            target,
           );
           io.info(`${label}: ${out.ssm.note}`);
         }

@@ -34,6 +34,8 @@ export interface SandboxImage {
   kmsKeyId?: string;
   launchPermissions: Set<string>;
   deprecationTime?: string;
+  /** 'disabled', 'enabled', 'enabled-with-cooldown', or 'disabled-until <ISO time>' */
+  deregistrationProtection?: string;
   /** copies: pending until then (ms since epoch) */
   availableAt: number;
   /** copies: end `failed` instead of `available` */
@@ -65,6 +67,16 @@ export interface SandboxInstance {
   pollsUntilOk: number;
   launchTime: string;
   tags: Map<string, string>;
+}
+
+export interface SandboxLaunchTemplate {
+  id: string;
+  name: string;
+  ownerId: string;
+  region: string;
+  /** version n is versions[n - 1] */
+  versions: Array<{ imageId: string; description?: string }>;
+  defaultVersion: number;
 }
 
 export interface Credentials {
@@ -150,10 +162,7 @@ export class Ec2Sandbox {
   readonly images = new Map<string, SandboxImage>();
   readonly snapshots = new Map<string, SandboxSnapshot>();
   readonly instances = new Map<string, SandboxInstance>();
-  readonly launchTemplates = new Map<
-    string,
-    { id: string; ownerId: string; region: string; defaultImageId: string }
-  >();
+  readonly launchTemplates = new Map<string, SandboxLaunchTemplate>();
   readonly parameters = new Map<string, { value: string; dataType: string; version: number }>();
   /** Every call received, in order: service action, account, region. */
   readonly calls: Array<{
@@ -208,10 +217,14 @@ export class Ec2Sandbox {
       ModifySnapshotAttribute: (c) => this.modifySnapshotAttribute(c),
       EnableImageDeprecation: (c) => this.enableImageDeprecation(c),
       DeregisterImage: (c) => this.deregisterImage(c),
+      EnableImageDeregistrationProtection: (c) => this.enableImageDeregistrationProtection(c),
+      DisableImageDeregistrationProtection: (c) => this.disableImageDeregistrationProtection(c),
       DeleteSnapshot: (c) => this.deleteSnapshot(c),
       DescribeInstances: (c) => this.describeInstances(c),
       DescribeLaunchTemplates: (c) => this.describeLaunchTemplates(c),
       DescribeLaunchTemplateVersions: (c) => this.describeLaunchTemplateVersions(c),
+      CreateLaunchTemplateVersion: (c) => this.createLaunchTemplateVersion(c),
+      ModifyLaunchTemplate: (c) => this.modifyLaunchTemplate(c),
     };
     for (const [k, v] of Object.entries(h)) this.ec2.set(k, v);
   }
@@ -311,10 +324,21 @@ export class Ec2Sandbox {
     return inst;
   }
 
-  putLaunchTemplate(accountId: string, region: string, defaultImageId: string): string {
+  putLaunchTemplate(accountId: string, region: string, defaultImageId: string, name?: string): string {
     const ltId = id('lt');
-    this.launchTemplates.set(`${region}/${ltId}`, { id: ltId, ownerId: accountId, region, defaultImageId });
+    this.launchTemplates.set(`${region}/${ltId}`, {
+      id: ltId,
+      name: name ?? ltId,
+      ownerId: accountId,
+      region,
+      versions: [{ imageId: defaultImageId }],
+      defaultVersion: 1,
+    });
     return ltId;
+  }
+
+  launchTemplate(region: string, ltId: string): SandboxLaunchTemplate | undefined {
+    return this.launchTemplates.get(`${region}/${ltId}`);
   }
 
   /** A public parameter (/aws/service/...), readable by every account, e.g. Canonical's current Ubuntu AMI. */
@@ -590,6 +614,7 @@ export class Ec2Sandbox {
       creationDate: i.creationDate,
       ...(i.description ? { description: i.description } : {}),
       ...(i.deprecationTime ? { deprecationTime: i.deprecationTime } : {}),
+      deregistrationProtection: i.deregistrationProtection ?? 'disabled',
       isPublic: false,
       architecture: 'x86_64',
       imageType: 'machine',
@@ -907,8 +932,31 @@ export class Ec2Sandbox {
     return { return: true };
   }
 
+  private enableImageDeregistrationProtection(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    img.deregistrationProtection =
+      c.params.get('WithCooldown') === 'true' ? 'enabled-with-cooldown' : 'enabled';
+    return { return: 'enabled' };
+  }
+
+  private disableImageDeregistrationProtection(c: Ctx) {
+    const img = this.ownImage(c, c.params.get('ImageId'));
+    img.deregistrationProtection =
+      img.deregistrationProtection === 'enabled-with-cooldown'
+        ? `disabled-until ${new Date(Date.now() + 86_400_000).toISOString()}`
+        : 'disabled';
+    return { return: img.deregistrationProtection };
+  }
+
   private deregisterImage(c: Ctx) {
     const img = this.ownImage(c, c.params.get('ImageId'));
+    const p = img.deregistrationProtection ?? 'disabled';
+    const until = /^disabled-until (.+)$/.exec(p)?.[1];
+    if (p.startsWith('enabled') || (until && Date.parse(until) > Date.now()))
+      throw new SandboxError(
+        'InvalidParameterValue',
+        `Image ${img.imageId} has deregistration protection (${p}).`,
+      );
     img.state = 'deregistered';
     return { return: true };
   }
@@ -965,37 +1013,105 @@ export class Ec2Sandbox {
     };
   }
 
-  private describeLaunchTemplates(c: Ctx) {
-    const list = [...this.launchTemplates.values()].filter(
-      (t) => t.region === c.region && t.ownerId === c.accountId,
+  /** The launch template a call names (LaunchTemplateId or LaunchTemplateName), or NotFound. */
+  private namedTemplate(c: Ctx): SandboxLaunchTemplate {
+    const ltId = c.params.get('LaunchTemplateId');
+    const name = c.params.get('LaunchTemplateName');
+    const t = [...this.launchTemplates.values()].find(
+      (x) => x.region === c.region && x.ownerId === c.accountId && (ltId ? x.id === ltId : x.name === name),
     );
+    if (!t)
+      throw ltId
+        ? new SandboxError('InvalidLaunchTemplateId.NotFound', `Launch template ${ltId} does not exist.`)
+        : new SandboxError(
+            'InvalidLaunchTemplateName.NotFoundException',
+            `Launch template ${name} does not exist.`,
+          );
+    return t;
+  }
+
+  private versionXml(t: SandboxLaunchTemplate, n: number) {
+    return {
+      launchTemplateId: t.id,
+      launchTemplateName: t.name,
+      versionNumber: n,
+      defaultVersion: n === t.defaultVersion,
+      ...(t.versions[n - 1].description ? { versionDescription: t.versions[n - 1].description } : {}),
+      launchTemplateData: { imageId: t.versions[n - 1].imageId },
+    };
+  }
+
+  private describeLaunchTemplates(c: Ctx) {
+    const ids = indexed(c.params, 'LaunchTemplateId');
+    const names = indexed(c.params, 'LaunchTemplateName');
+    const list = [...this.launchTemplates.values()].filter(
+      (t) =>
+        t.region === c.region &&
+        t.ownerId === c.accountId &&
+        (!ids.length || ids.includes(t.id)) &&
+        (!names.length || names.includes(t.name)),
+    );
+    if ((ids.length || names.length) && !list.length)
+      throw new SandboxError(
+        'InvalidLaunchTemplateId.NotFound',
+        `Launch template ${[...ids, ...names].join(', ')} does not exist.`,
+      );
     return {
       launchTemplates: {
         item: list.map((t) => ({
           launchTemplateId: t.id,
-          launchTemplateName: t.id,
-          defaultVersionNumber: 1,
-          latestVersionNumber: 1,
+          launchTemplateName: t.name,
+          defaultVersionNumber: t.defaultVersion,
+          latestVersionNumber: t.versions.length,
         })),
       },
     };
   }
 
   private describeLaunchTemplateVersions(c: Ctx) {
-    const ltId = c.params.get('LaunchTemplateId');
-    const list = [...this.launchTemplates.values()].filter(
-      (t) => t.region === c.region && t.ownerId === c.accountId && (!ltId || t.id === ltId),
-    );
-    if (ltId && !list.length)
-      throw new SandboxError('InvalidLaunchTemplateId.NotFound', `Launch template ${ltId} does not exist.`);
+    const named = c.params.has('LaunchTemplateId') || c.params.has('LaunchTemplateName');
+    const templates = named
+      ? [this.namedTemplate(c)]
+      : [...this.launchTemplates.values()].filter((t) => t.region === c.region && t.ownerId === c.accountId);
+    const wanted = indexed(c.params, 'LaunchTemplateVersion');
+    const item = templates.flatMap((t) => {
+      const numbers = wanted.length
+        ? wanted.map((v) =>
+            v === '$Default' ? t.defaultVersion : v === '$Latest' ? t.versions.length : Number(v),
+          )
+        : t.versions.map((_, i) => i + 1);
+      return numbers.filter((n) => n >= 1 && n <= t.versions.length).map((n) => this.versionXml(t, n));
+    });
+    return { launchTemplateVersionSet: { item } };
+  }
+
+  private createLaunchTemplateVersion(c: Ctx) {
+    const t = this.namedTemplate(c);
+    const src = c.params.get('SourceVersion');
+    const from =
+      src === '$Default' ? t.defaultVersion : src === '$Latest' || !src ? t.versions.length : Number(src);
+    if (!(from >= 1 && from <= t.versions.length))
+      throw new SandboxError('InvalidLaunchTemplateVersion.NotFound', `Version ${src} does not exist.`);
+    const imageId = c.params.get('LaunchTemplateData.ImageId') ?? t.versions[from - 1].imageId;
+    t.versions.push({ imageId, description: c.params.get('VersionDescription') });
+    return { launchTemplateVersion: this.versionXml(t, t.versions.length) };
+  }
+
+  private modifyLaunchTemplate(c: Ctx) {
+    const t = this.namedTemplate(c);
+    const v = c.params.get('SetDefaultVersion');
+    if (v) {
+      const n = Number(v);
+      if (!(n >= 1 && n <= t.versions.length))
+        throw new SandboxError('InvalidLaunchTemplateVersion.NotFound', `Version ${v} does not exist.`);
+      t.defaultVersion = n;
+    }
     return {
-      launchTemplateVersionSet: {
-        item: list.map((t) => ({
-          launchTemplateId: t.id,
-          versionNumber: 1,
-          defaultVersion: true,
-          launchTemplateData: { imageId: t.defaultImageId },
-        })),
+      launchTemplate: {
+        launchTemplateId: t.id,
+        launchTemplateName: t.name,
+        defaultVersionNumber: t.defaultVersion,
+        latestVersionNumber: t.versions.length,
       },
     };
   }

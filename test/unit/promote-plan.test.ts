@@ -7,7 +7,9 @@ import {
   destinationTags,
   evaluateGate,
   kmsKeyFor,
+  launchTemplateProblems,
   parseKmsKeys,
+  parseLaunchTemplates,
   parseRequire,
   quarantineRoot,
   retirementCandidates,
@@ -213,5 +215,33 @@ describe('quarantine', () => {
       amiId: 'ami-0build',
       region: 'us-east-1',
     });
+  });
+});
+
+describe('launch-templates', () => {
+  it('parses account:region:id or name, and names what is not a destination', () => {
+    const refs = parseLaunchTemplates([
+      '111111111111:us-east-1:lt-0123456789abcdef0',
+      '222222222222:eu-west-1:web-servers',
+    ]);
+    expect(refs).toEqual([
+      {
+        account: '111111111111',
+        region: 'us-east-1',
+        id: 'lt-0123456789abcdef0',
+        raw: '111111111111:us-east-1:lt-0123456789abcdef0',
+      },
+      {
+        account: '222222222222',
+        region: 'eu-west-1',
+        name: 'web-servers',
+        raw: '222222222222:eu-west-1:web-servers',
+      },
+    ]);
+    expect(launchTemplateProblems(refs, ['111111111111'], ['us-east-1', 'eu-west-1'])).toEqual([
+      '222222222222:eu-west-1:web-servers: account 222222222222 is not a destination (accounts: 111111111111)',
+    ]);
+    expect(() => parseLaunchTemplates(['111111111111:us-east-1:lt-123'])).toThrow(/not a launch template id/);
+    expect(() => parseLaunchTemplates(['111111111111:moon-1:web'])).toThrow(/"moon-1" is not an AWS region/);
   });
 });

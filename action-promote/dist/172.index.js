@@ -1,8 +1,8 @@
-export const id = 398;
-export const ids = [398];
+export const id = 172;
+export const ids = [172];
 export const modules = {
 
-/***/ 9398:
+/***/ 6172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -437,6 +437,8 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
                 }));
         }
     }
+    if (cfg.deregistrationProtection && !img?.DeregistrationProtection?.startsWith('enabled'))
+        await ec2.send(new dist_cjs/* EnableImageDeregistrationProtectionCommand */.BxO({ ImageId: imageId, WithCooldown: true }));
     if (cfg.deprecateAfterMs) {
         await ec2.send(new dist_cjs/* EnableImageDeprecationCommand */.cJk({
             ImageId: imageId,
@@ -452,7 +454,22 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
             Overwrite: true,
         }));
     }
-    io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}`);
+    io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}${cfg.deregistrationProtection ? ', deregistration protection on' : ''}`);
+}
+/**
+ * Deregistration protection before retiring: lifted when on; with its cooldown, the image stays
+ * protected for 24 hours more, so the reason to wait is returned (a later run retires it).
+ */
+async function liftProtection(ec2, imageId, state) {
+    const until = /^disabled-until (.+)$/.exec(state)?.[1];
+    if (until)
+        return Date.parse(until) > Date.now() ? `its deregistration protection ends at ${until}` : undefined;
+    if (!state.startsWith('enabled'))
+        return undefined;
+    const r = await ec2.send(new dist_cjs/* DisableImageDeregistrationProtectionCommand */.kUM({ ImageId: imageId }));
+    if (state === 'enabled-with-cooldown')
+        return `deregistration protection lifted (${r.Return ?? 'disabled'}); its 24-hour cooldown runs, a later run retires it`;
+    return undefined;
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
 async function retire(io, ec2, label, family, retain, current, status = 'golden') {
@@ -499,6 +516,12 @@ async function retire(io, ec2, label, family, retain, current, status = 'golden'
     for (const c of candidates) {
         if (inUse.has(c.imageId)) {
             io.info(`${label}: keeping ${c.imageId} (${c.name}): in use by an instance or a launch template's default version`);
+            continue;
+        }
+        const protection = imgs.find((i) => i.ImageId === c.imageId)?.DeregistrationProtection ?? 'disabled';
+        const wait = await liftProtection(ec2, c.imageId, protection);
+        if (wait) {
+            io.info(`${label}: not retiring ${c.imageId} (${c.name}) yet: ${wait}`);
             continue;
         }
         await ec2.send(new dist_cjs/* DeregisterImageCommand */.x2c({ ImageId: c.imageId }));
@@ -572,8 +595,22 @@ async function quarantineImage(ec2, img, reason) {
         unshared: perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?'),
     };
 }
+/** The family's golden images in one account and region. */
+async function familyGolden(ec2, family) {
+    if (!family)
+        return [];
+    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
+    const r = await ec2.send(new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [
+            { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: ['golden'] },
+            { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
+        ],
+    }));
+    return r.Images ?? [];
+}
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
-async function rollBackParameter(io, label, ec2, ssm, name, quarantined, family) {
+async function rollBackParameter(io, label, ssm, name, quarantined, family, target) {
     let current;
     try {
         current = (await ssm.send(new client_ssm_dist_cjs/* GetParameterCommand */.lhy({ Name: name }))).Parameter?.Value;
@@ -590,17 +627,6 @@ async function rollBackParameter(io, label, ec2, ssm, name, quarantined, family)
             from: current,
             note: `${name} names ${current}, not a quarantined image`,
         };
-    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
-    const golden = family
-        ? ((await ec2.send(new DescribeImagesCommand({
-            Owners: ['self'],
-            Filters: [
-                { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: ['golden'] },
-                { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
-            ],
-        }))).Images ?? [])
-        : [];
-    const target = (0,src_plan/* rollbackTarget */.es)(golden, quarantined);
     if (!target) {
         io.warning(`${label}: ${name} still names the quarantined image ${current}: no golden image of family ${family ?? '(none)'} passed its last scan here to roll back to. Launches from it use a vulnerable image until a new golden image is published.`);
         return {
@@ -642,15 +668,108 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
             out.unshared.push(...r.unshared);
             io.info(`${label}: ${img.ImageId} ${r.done ? `quarantined (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`);
         }
+        const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
+        const ids = new Set(images.map((i) => i.ImageId));
+        const target = (0,src_plan/* rollbackTarget */.es)(await familyGolden(ec2, family), ids);
+        if (target?.ImageId)
+            out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
-            const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
-            const ids = new Set(images.map((i) => i.ImageId));
-            out.ssm = await rollBackParameter(io, label, ec2, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family);
+            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family, target);
             io.info(`${label}: ${out.ssm.note}`);
         }
         return out;
     })));
     return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+}
+
+;// CONCATENATED MODULE: ./action-promote/src/rollout.ts
+/**
+ * Roll out: each launch template named in `launch-templates` gets a new version whose ImageId is the
+ * golden copy of its account and region (source version: the default), made the default version
+ * when `launch-template-default` says so. Quarantine's rollback uses the same step with the image
+ * it rolls back to. Idempotent: a template whose latest (or, with default, default) version already
+ * launches that image gets no new version.
+ */
+
+
+
+const which = (ref) => ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name };
+/** Every launch template exists (read-only, before any change): a missing one is bad input. */
+async function checkLaunchTemplates(clients, accounts, refs) {
+    for (const ref of refs) {
+        try {
+            await clients
+                .ec2(accounts.get(ref.account), ref.region)
+                .send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({ ...which(ref), Versions: ['$Default'] }));
+        }
+        catch (e) {
+            if ((0,aws_tags/* isAwsError */.m_)(e, /^InvalidLaunchTemplate(Id|Name)\.NotFound/))
+                throw new errors/* InputError */.dz('launch-templates', `${ref.raw}: no such launch template in ${ref.account}/${ref.region}.`, 'check the id or name, the account and the region.');
+            throw e;
+        }
+    }
+}
+async function rollOut(ec2, ref, imageId, setDefault, description) {
+    const v = await ec2.send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({ ...which(ref), Versions: ['$Latest', '$Default'] }));
+    const versions = v.LaunchTemplateVersions ?? [];
+    const def = versions.find((x) => x.DefaultVersion);
+    const latest = [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
+    const reuse = setDefault
+        ? def?.LaunchTemplateData?.ImageId === imageId
+            ? def
+            : latest?.LaunchTemplateData?.ImageId === imageId
+                ? latest
+                : undefined
+        : latest?.LaunchTemplateData?.ImageId === imageId
+            ? latest
+            : undefined;
+    let version = reuse?.VersionNumber;
+    let created = false;
+    if (!version) {
+        const r = await ec2.send(new dist_cjs/* CreateLaunchTemplateVersionCommand */.B_$({
+            ...which(ref),
+            SourceVersion: '$Default',
+            VersionDescription: description.slice(0, 255),
+            LaunchTemplateData: { ImageId: imageId },
+        }));
+        version = r.LaunchTemplateVersion?.VersionNumber ?? 0;
+        created = true;
+    }
+    let isDefault = def?.VersionNumber === version;
+    if (setDefault && !isDefault) {
+        await ec2.send(new dist_cjs/* ModifyLaunchTemplateCommand */.ddr({ ...which(ref), DefaultVersion: String(version) }));
+        isDefault = true;
+    }
+    return { version, created, isDefault };
+}
+/** Each launch template to the image of its account and region (`images`: "account/region" → AMI id). */
+async function rollOutAll(io, cfg, clients, accounts, images, description) {
+    const out = [];
+    for (const ref of cfg.launchTemplates) {
+        const label = `${ref.account}/${ref.region}`;
+        const imageId = images.get(label);
+        const base = {
+            account: ref.account,
+            region: ref.region,
+            launchTemplate: ref.id ?? ref.name ?? ref.raw,
+            imageId: imageId ?? '',
+        };
+        if (!imageId) {
+            io.warning(`${label}: ${ref.raw} not updated: there is no image to roll out there.`);
+            out.push({ ...base, created: false, isDefault: false, error: 'no image in this account and region' });
+            continue;
+        }
+        try {
+            const r = await rollOut(clients.ec2(accounts.get(ref.account), ref.region), ref, imageId, cfg.launchTemplateDefault, description);
+            out.push({ ...base, ...r });
+            io.info(`${label}: launch template ${base.launchTemplate} version ${r.version} ${r.created ? 'created' : 'already'} launches ${imageId}${r.isDefault ? ' (default)' : ''}`);
+        }
+        catch (e) {
+            out.push({ ...base, created: false, isDefault: false, error: (0,errors/* messageOf */.bD)(e) });
+            io.warning(`${label}: launch template ${base.launchTemplate} not updated: ${(0,errors/* messageOf */.bD)(e)}`);
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./action-promote/src/fanout.ts
@@ -659,6 +778,7 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
  * results: the accounts, the source and its gate, the destination plan, the copy fan-out, publishing.
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
+
 
 
 
@@ -680,25 +800,23 @@ async function promoteWith(io, cfg, signal) {
 async function promote(io, cfg, clients, signal) {
     const sts = clients.sts(cfg.sourceRegion);
     const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-    const empty = { swept: 0, discarded: [], quarantined: [], results: [], buildRetired: 0, plan: [] };
+    const empty = {
+        swept: 0,
+        discarded: [],
+        quarantined: [],
+        rollout: [],
+        results: [],
+        buildRetired: 0,
+        plan: [],
+    };
     if (cfg.mode === 'discard') {
         const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
         const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
         return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
     }
     if (cfg.mode === 'quarantine') {
-        const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
-        if (!given)
-            throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.');
-        const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, (0,aws_tags/* imageTags */.rK)(given));
-        if (root.amiId !== cfg.amiId)
-            io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
         const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-        const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
-            ...root,
-            account: sourceAccount.id,
-        });
-        return { ...empty, mode: cfg.mode, name: '', dryRun: false, quarantined };
+        return { ...empty, ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)) };
     }
     // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
     // Nothing has changed yet.
@@ -707,6 +825,7 @@ async function promote(io, cfg, clients, signal) {
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+    await checkRollout(cfg, clients, accounts, accountIds);
     const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
     logPlan(io, cfg.amiId, name, plan, broken);
     io.setOutput('plan', JSON.stringify(plan));
@@ -744,9 +863,14 @@ async function promote(io, cfg, clients, signal) {
     if (cfg.mode === 'stage')
         return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
     let buildRetired = 0;
+    let rollout = [];
     if (!results.some((r) => r.outcome === 'failed')) {
         // Every destination is available: now, and only now, the copies become golden.
         await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [aws_tags/* TAG */.Dk.status]: 'golden' });
+        if (!results.some((r) => r.outcome === 'failed')) {
+            const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId]));
+            rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
+        }
         if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
             const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
             const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
@@ -757,7 +881,33 @@ async function promote(io, cfg, clients, signal) {
                 buildRetired = n;
         }
     }
-    return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept };
+    return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept, rollout };
+}
+/** mode quarantine: from the image given to its build AMI, then every copy of that; launch templates back. */
+async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount) {
+    const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
+    if (!given)
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.');
+    const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, (0,aws_tags/* imageTags */.rK)(given));
+    if (root.amiId !== cfg.amiId)
+        io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
+    await checkRollout(cfg, clients, accounts, accountIds);
+    const quarantined = await quarantineCopies(io, cfg, clients, accounts, accountIds, {
+        ...root,
+        account: sourceAccount.id,
+    });
+    const back = new Map(quarantined.filter((q) => q.rollbackTo).map((q) => [`${q.account}/${q.region}`, q.rollbackTo]));
+    const rollout = await rollOutAll(io, cfg, clients, accounts, back, `ami-bakery quarantine of ${cfg.amiId}: rolled back`);
+    return { mode: cfg.mode, name: '', dryRun: false, quarantined, rollout };
+}
+/** The launch templates are destinations of this promote, and exist: checked before anything changes. */
+async function checkRollout(cfg, clients, accounts, accountIds) {
+    if (!cfg.launchTemplates.length)
+        return;
+    const problems = (0,src_plan/* launchTemplateProblems */.OM)(cfg.launchTemplates, accountIds, cfg.regions);
+    if (problems.length)
+        throw new errors/* InputError */.dz('launch-templates', problems.join('; '), 'list launch templates in the accounts and regions promote copies to.');
+    await checkLaunchTemplates(clients, accounts, cfg.launchTemplates);
 }
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
 async function loadSource(io, cfg, srcEc2, account) {

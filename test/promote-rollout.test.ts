@@ -1,0 +1,145 @@
+/**
+ * Roll out and protection rails through the CLI and the real AWS SDK against the EC2/STS/SSM
+ * sandbox: launch templates get a version with the golden copy of their account and region (the
+ * default with launch-template-default; once, however often promote runs), quarantine rolls them
+ * back, a launch template outside the destinations is refused before anything changes, and
+ * deregistration protection holds a golden image until retention has lifted it and its cooldown ran.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+import type { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
+import { B, baseArgs, mutations, SRC, stopWorld, world } from './support/promote-world.js';
+
+afterEach(stopWorld);
+
+const REGIONS = ['us-east-1', 'eu-west-1'];
+const args = (ami: string, over: Record<string, string> = {}) =>
+  baseArgs(ami, { regions: REGIONS.join(','), accounts: `${SRC}\n${B}`, 'kms-key-ids': '', ...over });
+const goldenCopy = (sb: Ec2Sandbox, source: string, account: string, region: string) =>
+  sb
+    .imagesOf(account, region)
+    .find(
+      (i) => i.tags.get('ami-bakery:source-ami') === source && i.tags.get('ami-bakery:status') === 'golden',
+    )!;
+
+describe('promote launch-templates', () => {
+  it('each template gets a default version with the golden copy of its account and region; a re-run makes none', async () => {
+    const { sb, env, source } = await world();
+    const base = sb.putImage(SRC, 'us-east-1', { name: 'base' });
+    const web = sb.putLaunchTemplate(SRC, 'us-east-1', base.imageId, 'web-servers');
+    const workers = sb.putLaunchTemplate(B, 'eu-west-1', 'ami-0aaaaaaaaaaaaaaaa');
+    const lts = `${SRC}:us-east-1:web-servers\n${B}:eu-west-1:${workers}`;
+    const r = await runCli(
+      args(source.imageId, { 'launch-templates': lts, 'launch-template-default': 'true' }),
+      { env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const east = goldenCopy(sb, source.imageId, SRC, 'us-east-1');
+    const west = goldenCopy(sb, source.imageId, B, 'eu-west-1');
+    expect(sb.launchTemplate('us-east-1', web)).toMatchObject({ defaultVersion: 2 });
+    expect(sb.launchTemplate('us-east-1', web)?.versions.map((v) => v.imageId)).toEqual([
+      base.imageId,
+      east.imageId,
+    ]);
+    expect(sb.launchTemplate('eu-west-1', workers)?.versions[1].imageId).toBe(west.imageId);
+    expect(JSON.parse(r.outputs['launch-template-versions'])).toEqual([
+      expect.objectContaining({
+        account: SRC,
+        region: 'us-east-1',
+        launchTemplate: 'web-servers',
+        version: 2,
+        imageId: east.imageId,
+        isDefault: true,
+        created: true,
+      }),
+      expect.objectContaining({
+        account: B,
+        region: 'eu-west-1',
+        launchTemplate: workers,
+        version: 2,
+        imageId: west.imageId,
+        isDefault: true,
+        created: true,
+      }),
+    ]);
+
+    const again = await runCli(
+      args(source.imageId, { 'launch-templates': lts, 'launch-template-default': 'true' }),
+      { env },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(sb.launchTemplate('us-east-1', web)?.versions).toHaveLength(2);
+    expect(
+      JSON.parse(again.outputs['launch-template-versions']).map((x: { created: boolean }) => x.created),
+    ).toEqual([false, false]);
+  }, 60_000);
+
+  it('a template outside the destinations, or one that does not exist, is refused before anything changes', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(args(source.imageId, { 'launch-templates': `${SRC}:ap-southeast-2:web` }), {
+      env,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "launch-templates": .*region ap-southeast-2 is not a destination/);
+    const r2 = await runCli(args(source.imageId, { 'launch-templates': `${SRC}:us-east-1:nothing-here` }), {
+      env,
+    });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(
+      /Input "launch-templates": .*nothing-here: no such launch template in 111111111111\/us-east-1/,
+    );
+    const r3 = await runCli(args(source.imageId, { 'launch-templates': 'us-east-1:lt-1' }), { env });
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/is not account:region:launch-template/);
+    expect(mutations(sb)).toEqual([]);
+  });
+
+  it('quarantine rolls the launch templates back to the last golden image that passed its scan', async () => {
+    const { sb, env, source: older } = await world();
+    expect((await runCli(args(older.imageId), { env })).code).toBe(0);
+    const lt = sb.putLaunchTemplate(SRC, 'us-east-1', 'ami-0aaaaaaaaaaaaaaaa', 'web');
+    const newer = sb.putImage(SRC, 'us-east-1', {
+      name: 'build-43',
+      tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed', 'ami-bakery:commit': 'beefcafe99' },
+    });
+    const lts = { 'launch-templates': `${SRC}:us-east-1:web`, 'launch-template-default': 'true' };
+    expect((await runCli(args(newer.imageId, lts), { env })).code).toBe(0);
+    expect(sb.launchTemplate('us-east-1', lt)?.versions.at(-1)?.imageId).toBe(
+      goldenCopy(sb, newer.imageId, SRC, 'us-east-1').imageId,
+    );
+    const q = await runCli(args(newer.imageId, { ...lts, mode: 'quarantine' }), { env });
+    expect(q.code, q.stderr).toBe(0);
+    const t = sb.launchTemplate('us-east-1', lt)!;
+    expect(t.versions[t.defaultVersion - 1].imageId).toBe(
+      goldenCopy(sb, older.imageId, SRC, 'us-east-1').imageId,
+    );
+  }, 60_000);
+});
+
+describe('promote deregistration-protection', () => {
+  it('protects the golden copies; retention lifts the protection and retires the image only after the cooldown', async () => {
+    const { sb, env, source: first } = await world();
+    const one = { regions: 'us-east-1', accounts: SRC, 'deregistration-protection': 'true', retain: '1' };
+    expect((await runCli(args(first.imageId, one), { env })).code).toBe(0);
+    const old = goldenCopy(sb, first.imageId, SRC, 'us-east-1');
+    expect(old.deregistrationProtection).toBe('enabled-with-cooldown');
+    const second = sb.putImage(SRC, 'us-east-1', {
+      name: 'build-43',
+      tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed', 'ami-bakery:commit': 'beefcafe99' },
+    });
+    const r = await runCli(args(second.imageId, one), { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`not retiring ${old.imageId} .*yet: deregistration protection lifted .*cooldown`),
+    );
+    expect(sb.stateOf(old)).toBe('available');
+    // a day later the cooldown is over: the next run retires it
+    old.deregistrationProtection = `disabled-until ${new Date(Date.now() - 1000).toISOString()}`;
+    const later = await runCli(args(second.imageId, one), { env });
+    expect(later.code, later.stderr).toBe(0);
+    expect(sb.stateOf(old)).toBe('deregistered');
+    expect(goldenCopy(sb, second.imageId, SRC, 'us-east-1').deregistrationProtection).toBe(
+      'enabled-with-cooldown',
+    );
+  }, 60_000);
+});
