@@ -116,6 +116,36 @@ describe('promote launch-templates', () => {
   }, 60_000);
 });
 
+describe('promote instance-refresh', () => {
+  it('refreshes the Auto Scaling groups that launch from the template (a pinned one to the new version), once', async () => {
+    const { sb, env, source } = await world();
+    const lt = sb.putLaunchTemplate(SRC, 'us-east-1', 'ami-0aaaaaaaaaaaaaaaa', 'web');
+    const other = sb.putLaunchTemplate(SRC, 'us-east-1', 'ami-0aaaaaaaaaaaaaaaa', 'batch');
+    const follows = sb.putAutoScalingGroup(SRC, 'us-east-1', 'web-asg', lt);
+    const pinned = sb.putAutoScalingGroup(SRC, 'us-east-1', 'web-canary', lt, '1');
+    const unrelated = sb.putAutoScalingGroup(SRC, 'us-east-1', 'batch-asg', other);
+    const opts = {
+      regions: 'us-east-1',
+      accounts: SRC,
+      'launch-templates': `${SRC}:us-east-1:web`,
+      'instance-refresh': 'true',
+      'instance-refresh-min-healthy': '75',
+    };
+    const r = await runCli(args(source.imageId, opts), { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(follows.refreshes).toEqual([{ id: expect.any(String), minHealthy: 75 }]);
+    expect(pinned.refreshes).toEqual([{ id: expect.any(String), minHealthy: 75, desiredVersion: '2' }]);
+    expect(unrelated.refreshes).toEqual([]);
+    const [rolled] = JSON.parse(r.outputs['launch-template-versions']);
+    expect(rolled.refreshes.map((x: { group: string }) => x.group).sort()).toEqual(['web-asg', 'web-canary']);
+
+    const again = await runCli(args(source.imageId, opts), { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(follows.refreshes).toHaveLength(1);
+    expect(again.stdout).toMatch(/Auto Scaling group web-asg: a refresh is already in progress/);
+  }, 60_000);
+});
+
 describe('promote deregistration-protection', () => {
   it('protects the golden copies; retention lifts the protection and retires the image only after the cooldown', async () => {
     const { sb, env, source: first } = await world();

@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   ssmClient: () => (/* binding */ ssmClient),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
-/* unused harmony export stsClient */
+/* unused harmony exports autoScalingClient, stsClient */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
@@ -25,6 +25,7 @@ export const modules = {
 
 
 
+
 function config(region, opts = {}) {
     const retry = opts.retry === 'fanout' ? { retryMode: 'adaptive', maxAttempts: 20 } : { maxAttempts: 5 };
     return { region, ...(opts.credentials ? { credentials: opts.credentials } : {}), ...retry };
@@ -34,6 +35,9 @@ function ec2Client(region, opts) {
 }
 function ssmClient(region, opts) {
     return new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .SSMClient */ .jBj(config(region, opts));
+}
+function autoScalingClient(region, opts) {
+    return new AutoScalingClient(config(region, opts));
 }
 function stsClient(region, opts) {
     return new STSClient(config(region, opts));

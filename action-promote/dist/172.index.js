@@ -21,6 +21,8 @@ var aws_tags = __webpack_require__(9072);
 var errors = __webpack_require__(3904);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
+var client_auto_scaling_dist_cjs = __webpack_require__(8932);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(4736);
 ;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
@@ -29,6 +31,7 @@ var client_ssm_dist_cjs = __webpack_require__(4736);
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
  * tests reach the local sandbox.
  */
+
 
 
 
@@ -43,6 +46,9 @@ function ec2Client(region, opts) {
 }
 function ssmClient(region, opts) {
     return new client_ssm_dist_cjs/* SSMClient */.jBj(config(region, opts));
+}
+function autoScalingClient(region, opts) {
+    return new client_auto_scaling_dist_cjs/* AutoScalingClient */.yis(config(region, opts));
 }
 function stsClient(region, opts) {
     return new client_sts_dist_cjs/* STSClient */.iM(config(region, opts));
@@ -73,10 +79,6 @@ async function tagImages(client, ids, tags, opts = {}) {
 }
 
 ;// CONCATENATED MODULE: ./action-promote/src/aws.ts
-/**
- * Promote's AWS building blocks: one client per account and region, the accounts it acts in
- * (the caller's, and the others through AssumeRole), and the image operations the steps share.
- */
 
 
 
@@ -87,6 +89,7 @@ class Clients {
     ec2s = new Map();
     ssms = new Map();
     stss = new Map();
+    asgs = new Map();
     static get(cache, a, region, make) {
         const k = `${a.id}/${region}`;
         let c = cache.get(k);
@@ -102,12 +105,20 @@ class Clients {
     ssm(a, region) {
         return Clients.get(this.ssms, a, region, () => ssmClient(region, { credentials: a.credentials, retry: 'fanout' }));
     }
+    autoScaling(a, region) {
+        return Clients.get(this.asgs, a, region, () => autoScalingClient(region, { credentials: a.credentials, retry: 'fanout' }));
+    }
     /** STS with the default credentials (the caller's account). */
     sts(region) {
         return Clients.get(this.stss, { id: 'caller' }, region, () => stsClient(region, { retry: 'fanout' }));
     }
     destroy() {
-        for (const c of [...this.ec2s.values(), ...this.ssms.values(), ...this.stss.values()])
+        for (const c of [
+            ...this.ec2s.values(),
+            ...this.ssms.values(),
+            ...this.stss.values(),
+            ...this.asgs.values(),
+        ])
             c.destroy();
     }
 }
@@ -693,6 +704,7 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
 
 
 
+
 const which = (ref) => ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name };
 /** Every launch template exists (read-only, before any change): a missing one is bad input. */
 async function checkLaunchTemplates(clients, accounts, refs) {
@@ -740,7 +752,47 @@ async function rollOut(ec2, ref, imageId, setDefault, description) {
         await ec2.send(new dist_cjs/* ModifyLaunchTemplateCommand */.ddr({ ...which(ref), DefaultVersion: String(version) }));
         isDefault = true;
     }
-    return { version, created, isDefault };
+    return { version, created, isDefault, ltId: (def ?? latest)?.LaunchTemplateId };
+}
+/**
+ * Instance refresh of every Auto Scaling group that launches from the template: a group that follows
+ * $Default or $Latest is refreshed as it is; one pinned to a version number is refreshed to the new
+ * version (its desired configuration). A refresh already running is left to finish.
+ */
+async function refreshGroups(asg, ltId, version, minHealthy) {
+    const out = [];
+    for await (const page of (0,client_auto_scaling_dist_cjs/* paginateDescribeAutoScalingGroups */.ZJr)({ client: asg }, {})) {
+        for (const g of page.AutoScalingGroups ?? []) {
+            const spec = g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+            if (!spec || spec.LaunchTemplateId !== ltId)
+                continue;
+            const pinned = spec.Version && /^\d+$/.test(spec.Version);
+            try {
+                const r = await asg.send(new client_auto_scaling_dist_cjs/* StartInstanceRefreshCommand */.Wkp({
+                    AutoScalingGroupName: g.AutoScalingGroupName,
+                    Preferences: { MinHealthyPercentage: minHealthy },
+                    ...(pinned
+                        ? {
+                            DesiredConfiguration: {
+                                LaunchTemplate: { LaunchTemplateId: ltId, Version: String(version) },
+                            },
+                        }
+                        : {}),
+                }));
+                out.push({
+                    group: g.AutoScalingGroupName,
+                    id: r.InstanceRefreshId,
+                    note: `refresh ${r.InstanceRefreshId} started`,
+                });
+            }
+            catch (e) {
+                if (!(0,aws_tags/* isAwsError */.m_)(e, /^InstanceRefreshInProgress/))
+                    throw e;
+                out.push({ group: g.AutoScalingGroupName, note: 'a refresh is already in progress' });
+            }
+        }
+    }
+    return out;
 }
 /** Each launch template to the image of its account and region (`images`: "account/region" → AMI id). */
 async function rollOutAll(io, cfg, clients, accounts, images, description) {
@@ -760,8 +812,15 @@ async function rollOutAll(io, cfg, clients, accounts, images, description) {
             continue;
         }
         try {
-            const r = await rollOut(clients.ec2(accounts.get(ref.account), ref.region), ref, imageId, cfg.launchTemplateDefault, description);
-            out.push({ ...base, ...r });
+            const { ltId, ...r } = await rollOut(clients.ec2(accounts.get(ref.account), ref.region), ref, imageId, cfg.launchTemplateDefault, description);
+            const refreshes = cfg.instanceRefresh && ltId
+                ? await refreshGroups(clients.autoScaling(accounts.get(ref.account), ref.region), ltId, r.version, cfg.minHealthyPercentage)
+                : undefined;
+            out.push({ ...base, ...r, ...(refreshes ? { refreshes } : {}) });
+            for (const f of refreshes ?? [])
+                io.info(`${label}: Auto Scaling group ${f.group}: ${f.note}`);
+            if (refreshes && !refreshes.length)
+                io.info(`${label}: no Auto Scaling group launches from ${base.launchTemplate}`);
             io.info(`${label}: launch template ${base.launchTemplate} version ${r.version} ${r.created ? 'created' : 'already'} launches ${imageId}${r.isDefault ? ' (default)' : ''}`);
         }
         catch (e) {

@@ -2,6 +2,7 @@
  * Promote's AWS building blocks: one client per account and region, the accounts it acts in
  * (the caller's, and the others through AssumeRole), and the image operations the steps share.
  */
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
@@ -18,7 +19,7 @@ import {
   type STSClient,
 } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ec2Client, ssmClient, stsClient } from '../../shared/src/aws/ec2.js';
+import { autoScalingClient, ec2Client, ssmClient, stsClient } from '../../shared/src/aws/ec2.js';
 import { awsErrorName, isAwsError, snapshotIdsOf } from '../../shared/src/aws/tags.js';
 import { InputError, messageOf } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
@@ -33,6 +34,7 @@ export class Clients {
   private ec2s = new Map<string, EC2Client>();
   private ssms = new Map<string, SSMClient>();
   private stss = new Map<string, STSClient>();
+  private asgs = new Map<string, AutoScalingClient>();
   private static get<C>(cache: Map<string, C>, a: Account, region: string, make: () => C): C {
     const k = `${a.id}/${region}`;
     let c = cache.get(k);
@@ -52,12 +54,23 @@ export class Clients {
       ssmClient(region, { credentials: a.credentials, retry: 'fanout' }),
     );
   }
+  autoScaling(a: Account, region: string): AutoScalingClient {
+    return Clients.get(this.asgs, a, region, () =>
+      autoScalingClient(region, { credentials: a.credentials, retry: 'fanout' }),
+    );
+  }
   /** STS with the default credentials (the caller's account). */
   sts(region: string): STSClient {
     return Clients.get(this.stss, { id: 'caller' }, region, () => stsClient(region, { retry: 'fanout' }));
   }
   destroy(): void {
-    for (const c of [...this.ec2s.values(), ...this.ssms.values(), ...this.stss.values()]) c.destroy();
+    for (const c of [
+      ...this.ec2s.values(),
+      ...this.ssms.values(),
+      ...this.stss.values(),
+      ...this.asgs.values(),
+    ])
+      c.destroy();
   }
 }
 

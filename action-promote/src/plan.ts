@@ -298,6 +298,9 @@ export interface PromoteConfig {
   launchTemplates: LaunchTemplateRef[];
   /** make that version the default */
   launchTemplateDefault: boolean;
+  /** start an instance refresh of the Auto Scaling groups that use those templates */
+  instanceRefresh: boolean;
+  minHealthyPercentage: number;
   /** EC2 deregistration protection on the golden copies (lifted, with its cooldown, before retiring) */
   deregistrationProtection: boolean;
 }

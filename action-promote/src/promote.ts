@@ -128,6 +128,8 @@ export function readConfig(io: Io): PromoteConfig {
     deadlineMs: (inp.number('deadline', 1, 7 * 24 * 60) ?? 180) * 60_000,
     launchTemplates: parseLaunchTemplates(inp.list('launch-templates')),
     launchTemplateDefault: inp.boolean('launch-template-default'),
+    instanceRefresh: inp.boolean('instance-refresh'),
+    minHealthyPercentage: inp.number('instance-refresh-min-healthy', 0, 100) ?? 90,
     deregistrationProtection: inp.boolean('deregistration-protection'),
   };
 }

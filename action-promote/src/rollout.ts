@@ -6,6 +6,11 @@
  * launches that image gets no new version.
  */
 import {
+  type AutoScalingClient,
+  paginateDescribeAutoScalingGroups,
+  StartInstanceRefreshCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
   CreateLaunchTemplateVersionCommand,
   DescribeLaunchTemplateVersionsCommand,
   type EC2Client,
@@ -26,6 +31,8 @@ export interface RolloutResult {
   /** false: an earlier run's version already launches the image */
   created: boolean;
   isDefault: boolean;
+  /** instance-refresh: the Auto Scaling groups using the template, and their refresh */
+  refreshes?: Array<{ group: string; id?: string; note: string }>;
   error?: string;
 }
 
@@ -61,7 +68,7 @@ async function rollOut(
   imageId: string,
   setDefault: boolean,
   description: string,
-): Promise<{ version: number; created: boolean; isDefault: boolean }> {
+): Promise<{ version: number; created: boolean; isDefault: boolean; ltId?: string }> {
   const v = await ec2.send(
     new DescribeLaunchTemplateVersionsCommand({ ...which(ref), Versions: ['$Latest', '$Default'] }),
   );
@@ -96,13 +103,63 @@ async function rollOut(
     await ec2.send(new ModifyLaunchTemplateCommand({ ...which(ref), DefaultVersion: String(version) }));
     isDefault = true;
   }
-  return { version, created, isDefault };
+  return { version, created, isDefault, ltId: (def ?? latest)?.LaunchTemplateId };
+}
+
+/**
+ * Instance refresh of every Auto Scaling group that launches from the template: a group that follows
+ * $Default or $Latest is refreshed as it is; one pinned to a version number is refreshed to the new
+ * version (its desired configuration). A refresh already running is left to finish.
+ */
+async function refreshGroups(
+  asg: AutoScalingClient,
+  ltId: string,
+  version: number,
+  minHealthy: number,
+): Promise<Array<{ group: string; id?: string; note: string }>> {
+  const out: Array<{ group: string; id?: string; note: string }> = [];
+  for await (const page of paginateDescribeAutoScalingGroups({ client: asg }, {})) {
+    for (const g of page.AutoScalingGroups ?? []) {
+      const spec = g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+      if (!spec || spec.LaunchTemplateId !== ltId) continue;
+      const pinned = spec.Version && /^\d+$/.test(spec.Version);
+      try {
+        const r = await asg.send(
+          new StartInstanceRefreshCommand({
+            AutoScalingGroupName: g.AutoScalingGroupName,
+            Preferences: { MinHealthyPercentage: minHealthy },
+            ...(pinned
+              ? {
+                  DesiredConfiguration: {
+                    LaunchTemplate: { LaunchTemplateId: ltId, Version: String(version) },
+                  },
+                }
+              : {}),
+          }),
+        );
+        out.push({
+          group: g.AutoScalingGroupName!,
+          id: r.InstanceRefreshId,
+          note: `refresh ${r.InstanceRefreshId} started`,
+        });
+      } catch (e) {
+        if (!isAwsError(e, /^InstanceRefreshInProgress/)) throw e;
+        out.push({ group: g.AutoScalingGroupName!, note: 'a refresh is already in progress' });
+      }
+    }
+  }
+  return out;
 }
 
 /** Each launch template to the image of its account and region (`images`: "account/region" → AMI id). */
 export async function rollOutAll(
   io: Io,
-  cfg: { launchTemplates: LaunchTemplateRef[]; launchTemplateDefault: boolean },
+  cfg: {
+    launchTemplates: LaunchTemplateRef[];
+    launchTemplateDefault: boolean;
+    instanceRefresh: boolean;
+    minHealthyPercentage: number;
+  },
   clients: Clients,
   accounts: Map<string, Account>,
   images: ReadonlyMap<string, string>,
@@ -124,14 +181,26 @@ export async function rollOutAll(
       continue;
     }
     try {
-      const r = await rollOut(
+      const { ltId, ...r } = await rollOut(
         clients.ec2(accounts.get(ref.account)!, ref.region),
         ref,
         imageId,
         cfg.launchTemplateDefault,
         description,
       );
-      out.push({ ...base, ...r });
+      const refreshes =
+        cfg.instanceRefresh && ltId
+          ? await refreshGroups(
+              clients.autoScaling(accounts.get(ref.account)!, ref.region),
+              ltId,
+              r.version,
+              cfg.minHealthyPercentage,
+            )
+          : undefined;
+      out.push({ ...base, ...r, ...(refreshes ? { refreshes } : {}) });
+      for (const f of refreshes ?? []) io.info(`${label}: Auto Scaling group ${f.group}: ${f.note}`);
+      if (refreshes && !refreshes.length)
+        io.info(`${label}: no Auto Scaling group launches from ${base.launchTemplate}`);
       io.info(
         `${label}: launch template ${base.launchTemplate} version ${r.version} ${r.created ? 'created' : 'already'} launches ${imageId}${r.isDefault ? ' (default)' : ''}`,
       );

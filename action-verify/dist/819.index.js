@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
-/* unused harmony exports ssmClient, stsClient */
+/* unused harmony exports ssmClient, autoScalingClient, stsClient */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
@@ -18,6 +18,7 @@ export const modules = {
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
  * tests reach the local sandbox.
  */
+
 
 
 
@@ -32,6 +33,9 @@ function ec2Client(region, opts) {
 }
 function ssmClient(region, opts) {
     return new SSMClient(config(region, opts));
+}
+function autoScalingClient(region, opts) {
+    return new AutoScalingClient(config(region, opts));
 }
 function stsClient(region, opts) {
     return new STSClient(config(region, opts));

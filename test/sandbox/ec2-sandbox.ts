@@ -19,6 +19,17 @@ import { XMLBuilder } from 'fast-xml-parser';
 
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const ASG_NS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
+
+export interface SandboxAutoScalingGroup {
+  name: string;
+  ownerId: string;
+  region: string;
+  launchTemplateId: string;
+  /** $Default, $Latest or a version number */
+  version: string;
+  refreshes: Array<{ id: string; minHealthy?: number; desiredVersion?: string }>;
+}
 
 export interface SandboxImage {
   imageId: string;
@@ -163,6 +174,7 @@ export class Ec2Sandbox {
   readonly snapshots = new Map<string, SandboxSnapshot>();
   readonly instances = new Map<string, SandboxInstance>();
   readonly launchTemplates = new Map<string, SandboxLaunchTemplate>();
+  readonly autoScalingGroups = new Map<string, SandboxAutoScalingGroup>();
   readonly parameters = new Map<string, { value: string; dataType: string; version: number }>();
   /** Every call received, in order: service action, account, region. */
   readonly calls: Array<{
@@ -337,6 +349,74 @@ export class Ec2Sandbox {
     return ltId;
   }
 
+  /** An Auto Scaling group launching from a launch template (`version`: $Default, $Latest or a number). */
+  putAutoScalingGroup(
+    accountId: string,
+    region: string,
+    name: string,
+    launchTemplateId: string,
+    version = '$Default',
+  ) {
+    const g: SandboxAutoScalingGroup = {
+      name,
+      ownerId: accountId,
+      region,
+      launchTemplateId,
+      version,
+      refreshes: [],
+    };
+    this.autoScalingGroups.set(`${accountId}/${region}/${name}`, g);
+    return g;
+  }
+
+  /** Auto Scaling: DescribeAutoScalingGroups and StartInstanceRefresh (a refresh stays in progress). */
+  private autoScaling(action: string, c: Ctx): Record<string, unknown> {
+    const mine = [...this.autoScalingGroups.values()].filter(
+      (g) => g.ownerId === c.accountId && g.region === c.region,
+    );
+    if (action === 'DescribeAutoScalingGroups')
+      return {
+        AutoScalingGroups: {
+          member: mine.map((g) => ({
+            AutoScalingGroupName: g.name,
+            AutoScalingGroupARN: `arn:aws:autoscaling:${g.region}:${g.ownerId}:autoScalingGroup:x:autoScalingGroupName/${g.name}`,
+            LaunchTemplate: { LaunchTemplateId: g.launchTemplateId, Version: g.version },
+            MinSize: 1,
+            MaxSize: 4,
+            DesiredCapacity: 2,
+            DefaultCooldown: 300,
+            AvailabilityZones: { member: [`${g.region}a`] },
+            HealthCheckType: 'EC2',
+            CreatedTime: new Date(0).toISOString(),
+          })),
+        },
+      };
+    if (action === 'StartInstanceRefresh') {
+      const g = mine.find((x) => x.name === c.params.get('AutoScalingGroupName'));
+      if (!g)
+        throw new SandboxError(
+          'ValidationError',
+          `AutoScalingGroup name not found - ${c.params.get('AutoScalingGroupName')}`,
+        );
+      if (g.refreshes.length)
+        throw new SandboxError(
+          'InstanceRefreshInProgress',
+          `An Instance Refresh is already in progress for ${g.name}.`,
+        );
+      const id = randomBytes(16).toString('hex');
+      const min = c.params.get('Preferences.MinHealthyPercentage');
+      g.refreshes.push({
+        id,
+        ...(min ? { minHealthy: Number(min) } : {}),
+        ...(c.params.get('DesiredConfiguration.LaunchTemplate.Version')
+          ? { desiredVersion: c.params.get('DesiredConfiguration.LaunchTemplate.Version') }
+          : {}),
+      });
+      return { InstanceRefreshId: id };
+    }
+    throw new SandboxError('InvalidAction', `The sandbox does not implement Auto Scaling ${action}.`);
+  }
+
   launchTemplate(region: string, ltId: string): SandboxLaunchTemplate | undefined {
     return this.launchTemplates.get(`${region}/${ltId}`);
   }
@@ -433,11 +513,11 @@ export class Ec2Sandbox {
           throw new SandboxError(failure.code, `injected failure of ${action}`);
         }
         const ctx: Ctx = { accountId: creds.accountId, region, params, creds };
-        if (service === 'sts') {
-          const payload = this.sts(action, ctx);
+        if (service === 'sts' || service === 'autoscaling') {
+          const payload = service === 'sts' ? this.sts(action, ctx) : this.autoScaling(action, ctx);
           this.send(res, 200, {
             [`${action}Response`]: {
-              '@_xmlns': STS_NS,
+              '@_xmlns': service === 'sts' ? STS_NS : ASG_NS,
               [`${action}Result`]: payload,
               ResponseMetadata: { RequestId: requestId },
             },
@@ -460,7 +540,7 @@ export class Ec2Sandbox {
       } catch (e) {
         const err =
           e instanceof SandboxError ? e : new SandboxError('InternalError', (e as Error).message, 500);
-        if (service === 'sts') {
+        if (service === 'sts' || service === 'autoscaling') {
           this.send(res, err.status, {
             ErrorResponse: {
               Error: { Type: 'Sender', Code: err.code, Message: err.message },

@@ -3,6 +3,7 @@
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
  * tests reach the local sandbox.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -31,6 +32,10 @@ export function ec2Client(region: string, opts?: ClientOptions): EC2Client {
 
 export function ssmClient(region: string, opts?: ClientOptions): SSMClient {
   return new SSMClient(config(region, opts));
+}
+
+export function autoScalingClient(region: string, opts?: ClientOptions): AutoScalingClient {
+  return new AutoScalingClient(config(region, opts));
 }
 
 export function stsClient(region: string, opts?: ClientOptions): STSClient {
