@@ -173,3 +173,25 @@ describe('promote deregistration-protection', () => {
     );
   }, 60_000);
 });
+
+describe('promote share-with all (public)', () => {
+  it('is refused before anything changes where AMI Block Public Access blocks new public sharing', async () => {
+    const { sb, env, source } = await world();
+    sb.imageBlockPublicAccess.set(`${B}/eu-west-1`, 'block-new-sharing');
+    const r = await runCli(args(source.imageId, { 'share-with': 'all' }), { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "share-with": "all" shares the golden image publicly, and AMI Block Public Access blocks new public sharing in 222222222222\/eu-west-1/,
+    );
+    expect(mutations(sb)).toEqual([]);
+  });
+  it('where it is allowed, the golden copies are public', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(
+      args(source.imageId, { 'share-with': 'all', regions: 'us-east-1', accounts: SRC }),
+      { env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect([...goldenCopy(sb, source.imageId, SRC, 'us-east-1').launchPermissions]).toEqual(['all']);
+  });
+});

@@ -427,11 +427,12 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
     const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
     await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
     const s = cfg.share;
-    if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+    if (s.public || s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
         await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
             ImageId: imageId,
             LaunchPermission: {
                 Add: [
+                    ...(s.public ? [{ Group: 'all' }] : []),
                     ...s.accounts.map((UserId) => ({ UserId })),
                     ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
                     ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),
@@ -884,6 +885,8 @@ async function promote(io, cfg, clients, signal) {
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+    if (cfg.share.public)
+        await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
     await checkRollout(cfg, clients, accounts, accountIds);
     const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
     logPlan(io, cfg.amiId, name, plan, broken);
@@ -958,6 +961,23 @@ async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAcco
     const back = new Map(quarantined.filter((q) => q.rollbackTo).map((q) => [`${q.account}/${q.region}`, q.rollbackTo]));
     const rollout = await rollOutAll(io, cfg, clients, accounts, back, `ami-bakery quarantine of ${cfg.amiId}: rolled back`);
     return { mode: cfg.mode, name: '', dryRun: false, quarantined, rollout };
+}
+/**
+ * share-with all: every destination account and region must allow new public sharing (AMI Block Public
+ * Access off); one that blocks it is refused before anything is copied, not found out halfway.
+ */
+async function checkBlockPublicAccess(cfg, clients, accounts, accountIds) {
+    const blocked = [];
+    for (const a of accountIds)
+        for (const region of cfg.regions) {
+            const r = await clients
+                .ec2(accounts.get(a), region)
+                .send(new dist_cjs/* GetImageBlockPublicAccessStateCommand */.QRd({}));
+            if (r.ImageBlockPublicAccessState === 'block-new-sharing')
+                blocked.push(`${a}/${region}`);
+        }
+    if (blocked.length)
+        throw new errors/* InputError */.dz('share-with', `"all" shares the golden image publicly, and AMI Block Public Access blocks new public sharing in ${blocked.join(', ')}.`, 'share with accounts or your organisation instead; or, if the image must be public, disable image block public access in those accounts and regions first.');
 }
 /** The launch templates are destinations of this promote, and exist: checked before anything changes. */
 async function checkRollout(cfg, clients, accounts, accountIds) {

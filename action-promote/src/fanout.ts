@@ -4,7 +4,12 @@
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  type EC2Client,
+  GetImageBlockPublicAccessStateCommand,
+  type Image,
+} from '@aws-sdk/client-ec2';
 import { imageTags, isAwsError, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
@@ -103,6 +108,7 @@ async function promote(
   const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
   const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
 
+  if (cfg.share.public) await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
   await checkRollout(cfg, clients, accounts, accountIds);
   const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
   logPlan(io, cfg.amiId, name, plan, broken);
@@ -209,6 +215,32 @@ async function quarantineMode(
     `ami-bakery quarantine of ${cfg.amiId}: rolled back`,
   );
   return { mode: cfg.mode, name: '', dryRun: false, quarantined, rollout };
+}
+
+/**
+ * share-with all: every destination account and region must allow new public sharing (AMI Block Public
+ * Access off); one that blocks it is refused before anything is copied, not found out halfway.
+ */
+async function checkBlockPublicAccess(
+  cfg: PromoteConfig,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+): Promise<void> {
+  const blocked: string[] = [];
+  for (const a of accountIds)
+    for (const region of cfg.regions) {
+      const r = await clients
+        .ec2(accounts.get(a)!, region)
+        .send(new GetImageBlockPublicAccessStateCommand({}));
+      if (r.ImageBlockPublicAccessState === 'block-new-sharing') blocked.push(`${a}/${region}`);
+    }
+  if (blocked.length)
+    throw new InputError(
+      'share-with',
+      `"all" shares the golden image publicly, and AMI Block Public Access blocks new public sharing in ${blocked.join(', ')}.`,
+      'share with accounts or your organisation instead; or, if the image must be public, disable image block public access in those accounts and regions first.',
+    );
 }
 
 /** The launch templates are destinations of this promote, and exist: checked before anything changes. */

@@ -89,12 +89,15 @@ export interface ShareTargets {
   accounts: string[];
   organizations: string[];
   organizationalUnits: string[];
+  /** `all`: public (refused where the account's AMI Block Public Access blocks new public sharing) */
+  public?: boolean;
 }
 
 export function parseShareWith(list: string[], input = 'share-with'): ShareTargets {
   const out: ShareTargets = { accounts: [], organizations: [], organizationalUnits: [] };
   for (const v of list) {
-    if (/^\d{12}$/.test(v)) out.accounts.push(v);
+    if (v === 'all') out.public = true;
+    else if (/^\d{12}$/.test(v)) out.accounts.push(v);
     else if (/^arn:aws[\w-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/.test(v))
       out.organizations.push(v);
     else if (

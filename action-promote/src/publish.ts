@@ -97,12 +97,13 @@ async function finish(
   const snaps = snapshotIdsOf(img);
   await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snaps], Tags: toAwsTags(tags) }));
   const s = cfg.share;
-  if (s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
+  if (s.public || s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
     await ec2.send(
       new ModifyImageAttributeCommand({
         ImageId: imageId,
         LaunchPermission: {
           Add: [
+            ...(s.public ? [{ Group: 'all' as const }] : []),
             ...s.accounts.map((UserId) => ({ UserId })),
             ...s.organizations.map((OrganizationArn) => ({ OrganizationArn })),
             ...s.organizationalUnits.map((OrganizationalUnitArn) => ({ OrganizationalUnitArn })),

@@ -175,6 +175,8 @@ export class Ec2Sandbox {
   readonly instances = new Map<string, SandboxInstance>();
   readonly launchTemplates = new Map<string, SandboxLaunchTemplate>();
   readonly autoScalingGroups = new Map<string, SandboxAutoScalingGroup>();
+  /** account/region → AMI Block Public Access state ('unblocked' when absent) */
+  readonly imageBlockPublicAccess = new Map<string, 'unblocked' | 'block-new-sharing'>();
   readonly parameters = new Map<string, { value: string; dataType: string; version: number }>();
   /** Every call received, in order: service action, account, region. */
   readonly calls: Array<{
@@ -229,6 +231,10 @@ export class Ec2Sandbox {
       ModifySnapshotAttribute: (c) => this.modifySnapshotAttribute(c),
       EnableImageDeprecation: (c) => this.enableImageDeprecation(c),
       DeregisterImage: (c) => this.deregisterImage(c),
+      GetImageBlockPublicAccessState: (c) => ({
+        imageBlockPublicAccessState:
+          this.imageBlockPublicAccess.get(`${c.accountId}/${c.region}`) ?? 'unblocked',
+      }),
       EnableImageDeregistrationProtection: (c) => this.enableImageDeregistrationProtection(c),
       DisableImageDeregistrationProtection: (c) => this.disableImageDeregistrationProtection(c),
       DeleteSnapshot: (c) => this.deleteSnapshot(c),
@@ -959,6 +965,15 @@ export class Ec2Sandbox {
           c.params.get(`${p}OrganizationalUnitArn`) ??
           c.params.get(`${p}Group`);
         if (!who) break;
+        if (
+          op === 'Add' &&
+          who === 'all' &&
+          this.imageBlockPublicAccess.get(`${c.accountId}/${c.region}`) === 'block-new-sharing'
+        )
+          throw new SandboxError(
+            'OperationNotPermitted',
+            'Image block public access is enabled: the image cannot be made public.',
+          );
         if (op === 'Add') img.launchPermissions.add(who);
         else img.launchPermissions.delete(who);
       }
