@@ -11,6 +11,8 @@
  *   scan     real OpenSCAP (ComplianceAsCode CIS Level 1 Server) on the hardened filesystem with
  *            oscap-chroot; annotations on the hardening-script lines; tags the AMI.
  *   promote  sandbox: 3 regions × 2 accounts, encrypted copies, SSM parameters.
+ *   lifecycle an earlier golden image of the same inputs makes a second bake skip; a newer golden
+ *            image in use fails its re-scan and is quarantined (SSM and launch template rolled back).
  *
  * Writes demo-output/: index.md (the page to open), each stage's job summary, the annotations,
  * SARIF and JSON report. Needs root and the Debian packages of .ci/run for the real filesystem
@@ -45,8 +47,8 @@ const t0 = Date.now();
 const say = (s: string) => console.log(`\n\x1b[1m▶ ${s}\x1b[0m`);
 const has = (cmd: string, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
-function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv): Promise<StageRun> {
-  const summary = path.join(OUT, `summary-${stage}.md`);
+function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv, label = stage): Promise<StageRun> {
+  const summary = path.join(OUT, `summary-${label}.md`);
   fs.writeFileSync(summary, '');
   const start = Date.now();
   return new Promise((resolve, reject) => {
@@ -69,7 +71,7 @@ function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv): Promis
     child.on('close', (code) => {
       const outputs = parseCliOutputs(log);
       fs.writeFileSync(
-        path.join(OUT, `log-${stage}.txt`),
+        path.join(OUT, `log-${label}.txt`),
         log + (errors ? `\n--- stderr ---\n${errors}` : ''),
       );
       resolve({ stage, args, code, outputs, seconds: (Date.now() - start) / 1000, log, errors });
@@ -145,25 +147,21 @@ async function main() {
     simulated.push(
       'Packer\'s null builder makes no AMI: the demo registered the hardened root filesystem in the sandbox as the AMI, and launched a sandbox "instance" from it for the status checks.',
     );
-    const bake = must(
-      await runStage(
-        'bake',
-        [
-          '--working-directory',
-          EX,
-          '--template',
-          'local/local.pkr.hcl',
-          '--vars',
-          `image_dir=${imageDir}\nmanifest=${path.join(OUT, 'packer-manifest.json')}`,
-          '--hardening-scripts',
-          `${EX}/scripts/**`,
-          '--cis-manifest-file',
-          path.join(OUT, 'cis-manifest.json'),
-        ],
-        env,
-      ),
-      'Packer build',
-    );
+    const bakeArgs = [
+      '--working-directory',
+      EX,
+      '--template',
+      'local/local.pkr.hcl',
+      '--vars',
+      `image_dir=${imageDir}\nmanifest=${path.join(OUT, 'packer-manifest.json')}`,
+      '--hardening-scripts',
+      `${EX}/scripts/**`,
+      '--cis-manifest-file',
+      path.join(OUT, 'cis-manifest.json'),
+      '--aws-region',
+      'us-east-1',
+    ];
+    const bake = must(await runStage('bake', bakeArgs, env), 'Packer build');
     // the fields bake's writeCisManifest writes
     const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'cis-manifest.json'), 'utf8')) as {
       template: string;
@@ -227,6 +225,8 @@ async function main() {
       path.join(OUT, 'scan-report.json'),
       '--sarif-file',
       path.join(OUT, 'scan.sarif'),
+      '--results-file',
+      path.join(OUT, 'scan-results-arf.xml'),
       // a reviewed exception (CIS 1.1.2: /tmp is a tmpfs on this single-volume image) ...
       '--waivers',
       `${EX}/compliance/waivers.yml`,
@@ -271,7 +271,8 @@ async function main() {
       'promote must refuse an image whose scan failed',
     );
 
-    writePage({ bake, verify, scan, promote }, simulated, golden.imageId);
+    const lifecycle = await lifecycleDemo(sandbox, env, bakeArgs, bake, manifest.template, simulated);
+    writePage({ bake, verify, scan, promote }, simulated, golden.imageId, lifecycle);
   } finally {
     await sandbox.stop();
   }
@@ -309,9 +310,138 @@ function waiverAndFix(read: (f: string) => string): string[] {
   ];
 }
 
-function writePage(runs: Record<string, StageRun>, simulated: string[], amiId: string) {
-  const read = (f: string) =>
-    fs.existsSync(path.join(OUT, f)) ? fs.readFileSync(path.join(OUT, f), 'utf8') : '';
+/**
+ * The image lifecycle on the sandbox: an earlier golden image made from the same inputs makes the
+ * second bake skip; a newer golden image in use fails its re-scan and is quarantined, its SSM
+ * parameter and launch template rolled back to the earlier one.
+ */
+async function lifecycleDemo(
+  sandbox: Ec2Sandbox,
+  env: NodeJS.ProcessEnv,
+  bakeArgs: string[],
+  bake: StageRun,
+  template: string,
+  simulated: string[],
+): Promise<string[]> {
+  const passed = (commit: string, extra: Record<string, string> = {}) => ({
+    'ami-bakery:verify': 'passed',
+    'ami-bakery:scan': 'passed',
+    'ami-bakery:cis-score': '88.4',
+    'ami-bakery:cis-profile': 'cis_level1_server',
+    'ami-bakery:template': template,
+    'ami-bakery:commit': commit,
+    ...extra,
+  });
+  const two = ['us-east-1', 'eu-west-1'];
+  const promoteArgs = (ami: string, extra: string[] = []) => [
+    '--ami-id',
+    ami,
+    '--source-region',
+    'us-east-1',
+    '--regions',
+    two.join(','),
+    '--accounts',
+    `${BUILD},${PROD}`,
+    '--role-name',
+    'ami-promoter',
+    '--name',
+    'golden-ubuntu-22.04-cis-{sha}',
+    '--ssm-parameter',
+    '/golden/ubuntu-22.04-cis/latest',
+    '--launch-templates',
+    `${BUILD}:us-east-1:web-servers`,
+    '--launch-template-default',
+    'true',
+    ...extra,
+  ];
+  simulated.push(
+    "Lifecycle: the two earlier builds that passed their gates (last month, last week) were registered directly in the sandbox with passing verify/scan tags; the one of last month carries the fingerprint of this run's bake (the same inputs). The re-scan of the image in use reads this run's OpenSCAP results (it stands for a scan of the instance).",
+  );
+  say(
+    "lifecycle: last month's build (same inputs as today) is promoted to 2 regions × 2 accounts, launch template rolled out",
+  );
+  const lastMonth = sandbox.putImage(BUILD, 'us-east-1', {
+    name: 'ubuntu-22.04-cis-build-1',
+    tags: passed('aaaaaaa1111', { 'ami-bakery:fingerprint': bake.outputs.fingerprint ?? '' }),
+  });
+  sandbox.putLaunchTemplate(BUILD, 'us-east-1', lastMonth.imageId, 'web-servers');
+  must(
+    await runStage('promote', promoteArgs(lastMonth.imageId), env, 'promote-last-month'),
+    "promote of last month's build",
+  );
+
+  say('lifecycle: bake again with skip-unchanged: nothing changed, Packer does not run');
+  const again = must(
+    await runStage('bake', [...bakeArgs, '--skip-unchanged', 'true'], env, 'bake-again'),
+    'second bake',
+  );
+
+  say("lifecycle: last week's build is promoted; an instance runs it; its re-scan fails; quarantine");
+  const lastWeek = sandbox.putImage(BUILD, 'us-east-1', {
+    name: 'ubuntu-22.04-cis-build-2',
+    tags: passed('bbbbbbb2222'),
+  });
+  const lw = must(
+    await runStage('promote', promoteArgs(lastWeek.imageId), env, 'promote-last-week'),
+    "promote of last week's build",
+  );
+  const inUse = JSON.parse(lw.outputs.amis)[BUILD]['us-east-1'] as string;
+  sandbox.putInstance(BUILD, 'us-east-1', inUse);
+  const rescan = mustRefuse(
+    await runStage(
+      'scan',
+      [
+        '--in-use',
+        'true',
+        '--regions',
+        two.join(','),
+        '--results',
+        fs.existsSync(path.join(OUT, 'scan-results-arf.xml'))
+          ? path.join(OUT, 'scan-results-arf.xml')
+          : 'test/fixtures/oscap/ubuntu2204-cis-l1-arf.xml.gz',
+        '--hardening-scripts',
+        `${EX}/scripts/**`,
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+        '--waivers',
+        `${EX}/compliance/waivers.yml`,
+      ],
+      env,
+      'rescan',
+    ),
+    'the re-scan of the image in use fails its gate',
+  );
+  const quarantine = must(
+    await runStage('promote', promoteArgs(inUse, ['--mode', 'quarantine']), env, 'quarantine'),
+    'quarantine',
+  );
+  const lt = [...sandbox.launchTemplates.values()].find((t) => t.name === 'web-servers')!;
+  const param = sandbox.parameter(BUILD, 'us-east-1', '/golden/ubuntu-22.04-cis/latest')?.value;
+  return [
+    '## The image lifecycle',
+    '',
+    `1. **Last month's build** (the same inputs as today's bake) was promoted: golden copies in ${two.join(', ')} × ${BUILD}, ${PROD}; the launch template \`web-servers\` rolled out to it.`,
+    `2. **Bake again with \`skip-unchanged\`:** ${again.outputs.skipped === 'true' ? `skipped, Packer did not run: ${again.outputs['skip-reason']}.` : `baked: ${again.outputs.changes}`}`,
+    `3. **Last week's build** was promoted, and an instance runs its copy \`${inUse}\`.`,
+    `4. **The weekly re-scan** of that image in use failed its gate (exit ${rescan.code}): it is tagged vulnerable (${rescan.outputs.vulnerable ?? ''}).`,
+    `5. **Quarantine** took it out of use everywhere promote copied it: ${JSON.parse(quarantine.outputs.quarantined ?? '[]').reduce((n: number, d: { quarantined: string[] }) => n + d.quarantined.length, 0)} image(s) deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\` (last month's golden copy) and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
+    '',
+    read('summary-quarantine.md'),
+    '',
+  ];
+}
+
+const read = (f: string) =>
+  fs.existsSync(path.join(OUT, f)) ? fs.readFileSync(path.join(OUT, f), 'utf8') : '';
+
+function writePage(
+  runs: Record<string, StageRun>,
+  simulated: string[],
+  amiId: string,
+  lifecycle: string[] = [],
+) {
   const annotations = read('annotations.txt')
     .split('\n')
     .filter((l) => /^(error|warning|notice): /.test(l));
@@ -354,6 +484,7 @@ function writePage(runs: Record<string, StageRun>, simulated: string[], amiId: s
     '```',
     '',
     ...waiverAndFix(read),
+    ...lifecycle,
     '## Job summaries',
     '',
     ...['bake', 'verify', 'scan', 'promote'].flatMap((s) => [read(`summary-${s}.md`), '']),

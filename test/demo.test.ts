@@ -30,6 +30,22 @@ describe('npm run demo', () => {
     expect(page).toMatch(/`suggested-hardening\.sh` holds [1-9]\d* remediation\(s\)/);
     expect(page).toMatch(/```sh\n# CIS [\d.]+ /);
     expect(fs.readFileSync(path.join(out, 'scan-report.html'), 'utf8')).toContain('data-status="waived"');
+    // the lifecycle: the second bake skips; the failed re-scan quarantines and rolls back
+    expect(page).toMatch(
+      /2\. \*\*Bake again with `skip-unchanged`:\*\* skipped, Packer did not run: golden image ami-\w+ .*has the same fingerprint/,
+    );
+    expect(page).toMatch(/4\. \*\*The weekly re-scan\*\* of that image in use failed its gate \(exit 1\)/);
+    const rolled =
+      /now names `(ami-\w+)` \(last month's golden copy\) and `web-servers` launches `(ami-\w+)`/.exec(page);
+    expect(
+      rolled,
+      page.slice(page.indexOf('## The image lifecycle'), page.indexOf('## Job summaries')),
+    ).not.toBeNull();
+    expect(rolled![2]).toBe(rolled![1]);
+    expect(page).toMatch(
+      /\| 111111111111 \| us-east-1 \| `ami-\w+` `ami-\w+` \| — \| — \| rolled back from ami-\w+ to ami-\w+/,
+    );
+    expect(fs.readFileSync(path.join(out, 'log-bake-again.txt'), 'utf8')).not.toContain('packer build');
     // annotations land on the example's hardening-script lines, by CIS ID
     const annotations = fs.readFileSync(path.join(out, 'annotations.txt'), 'utf8');
     const m =

@@ -151,7 +151,7 @@ export async function findUnchanged(io: Io, template: string, fp: Fingerprint): 
     return {
       skip: true,
       image: same,
-      reason: `golden image ${same.ImageId} (${same.Name ?? ''}, ${same.CreationDate?.slice(0, 10) ?? ''}) has the same fingerprint: same base AMI ${fp.sourceAmi || '(none)'}, same files and Packer version`,
+      reason: `golden image ${same.ImageId} (${same.Name ?? ''}, ${same.CreationDate?.slice(0, 10) ?? ''}) has the same fingerprint: ${fp.sourceAmi ? `same base AMI ${fp.sourceAmi}` : 'no base AMI in the template'}, same files, variables and Packer version`,
     };
   const newest = golden[0];
   const tags = imageTags(newest);
