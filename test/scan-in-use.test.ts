@@ -66,7 +66,7 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.stop());
 
-const scan = (args: string[]) =>
+const scan = (args: string[], extraEnv: Record<string, string> = {}) =>
   runCli(
     [
       'scan',
@@ -85,7 +85,7 @@ const scan = (args: string[]) =>
       'test/fixtures/hardening/**',
       ...args,
     ],
-    { env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_STEP_SUMMARY: summary } },
+    { env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_STEP_SUMMARY: summary, ...extraEnv } },
   );
 const tagsOf = (i: SandboxImage) => Object.fromEntries(i.tags);
 
@@ -237,21 +237,8 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
   afterEach(() => new Promise<void>((r) => api.close(() => r())));
 
   const rescan = (minScore: string) =>
-    runCli(
+    scan(
       [
-        'scan',
-        '--in-use',
-        'true',
-        '--regions',
-        'eu-west-1,us-east-1',
-        '--report-file',
-        '',
-        '--sarif-file',
-        '',
-        '--fail-on',
-        'none',
-        '--hardening-scripts',
-        'test/fixtures/hardening/**',
         '--results',
         ARF_FIXTURE,
         '--min-score',
@@ -262,14 +249,10 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
         'ghs_issue_token',
       ],
       {
-        env: {
-          ...sandbox.env(creds, 'eu-west-1'),
-          GITHUB_STEP_SUMMARY: summary,
-          GITHUB_REPOSITORY: 'acme/images',
-          GITHUB_SHA: 'deadbeef',
-          GITHUB_API_URL: apiUrl,
-          GITHUB_RUN_ID: '77',
-        },
+        GITHUB_REPOSITORY: 'acme/images',
+        GITHUB_SHA: 'deadbeef',
+        GITHUB_API_URL: apiUrl,
+        GITHUB_RUN_ID: '77',
       },
     );
 
@@ -308,5 +291,22 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
     expect(issue.state).toBe('closed');
     expect(issue.comments.at(-1)).toMatch(new RegExp(`A re-scan of ${imgs.newest.imageId} passed its gate`));
     expect(requests.filter((q) => q === 'POST /repos/acme/images/issues')).toHaveLength(1);
+  });
+
+  it('an image no longer in use gets its issue closed', async () => {
+    expect((await rescan('95')).code).toBe(1);
+    const [first] = issues;
+    // the instances of the failing image are replaced: nothing runs it any more
+    for (const i of sandbox.instances.values()) if (i.imageId === imgs.newest.imageId) i.state = 'terminated';
+    const r = await rescan('95');
+    expect(r.code).toBe(1);
+    expect(first.state).toBe('closed');
+    expect(first.comments.at(-1)).toMatch(
+      new RegExp(`No running instance uses ${imgs.newest.imageId} any more`),
+    );
+    // the newest golden image still in use in the scan's region (the older one) failed now: its own issue
+    expect(issues).toHaveLength(2);
+    expect(issues[1].title).toContain(imgs.old.imageId);
+    expect(issues[1].state).toBe('open');
   });
 });

@@ -955,7 +955,7 @@ function writeHtmlReport(
 ): void {
   const files = changeMap.files.map((f) => ({
     path: f,
-    text: fs.readFileSync(path.join(cfg.root, f), 'utf8'),
+    text: fs.readFileSync(path.isAbsolute(f) ? f : path.join(cfg.root, f), 'utf8'),
   }));
   const html = buildHtmlReport({
     title: `ami-bakery scan: ${a.label}`,

@@ -59,6 +59,16 @@ export function checkTargetFromEnv(
   return { token, owner, repo, sha, name, baseUrl: env.GITHUB_API_URL };
 }
 
+/** The GitHub API client of a target (GITHUB_API_URL honoured); retries are ours (withRetry), not Octokit's. */
+export async function octokitFor(target: { token: string; baseUrl?: string }) {
+  const github = await import('@actions/github');
+  return github.getOctokit(target.token, {
+    ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
+    retry: { enabled: false },
+    request: { retries: 0 },
+  });
+}
+
 function toCheckAnnotation(a: PlannedAnnotation) {
   return {
     path: a.file ?? '',
@@ -140,12 +150,7 @@ export async function publishCheckRun(
   io: Pick<Io, 'info' | 'warning'>,
   retry: RetryOptions = {},
 ): Promise<CheckRunOutcome> {
-  const github = await import('@actions/github');
-  const octokit = github.getOctokit(target.token, {
-    ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
-    retry: { enabled: false },
-    request: { retries: 0 },
-  });
+  const octokit = await octokitFor(target);
   const summary = output.summary.slice(0, CHECK_SUMMARY_LIMIT);
   const batches: PlannedAnnotation[][] = [];
   for (let i = 0; i < annotations.length; i += CHECKS_BATCH)

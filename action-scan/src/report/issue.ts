@@ -12,6 +12,7 @@ import {
   type CheckRunTarget,
   describeHttpError,
   httpStatus,
+  octokitFor,
   type RetryOptions,
   withRetry,
 } from './checks.js';
@@ -87,8 +88,6 @@ export interface IssueOutcome {
   problem?: string;
 }
 
-type Octokit = ReturnType<typeof import('@actions/github').getOctokit>;
-
 /**
  * Open or update the issue of `failed` (when the re-scan failed); close the issues of `passed` (its
  * re-scan passed) and of images no longer in use (`inUse`: every image id running instances use).
@@ -99,12 +98,7 @@ export async function syncIssues(
   change: { failed?: FailedRescan; passed?: string; inUse: ReadonlySet<string> },
   retry: RetryOptions = {},
 ): Promise<IssueOutcome> {
-  const github = await import('@actions/github');
-  const octokit: Octokit = github.getOctokit(target.token, {
-    ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
-    retry: { enabled: false },
-    request: { retries: 0 },
-  });
+  const octokit = await octokitFor(target);
   const repo = { owner: target.owner, repo: target.repo };
   const out: IssueOutcome = { closed: [] };
   try {

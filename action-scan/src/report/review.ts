@@ -9,6 +9,7 @@ import {
   type CheckRunTarget,
   describeHttpError,
   httpStatus,
+  octokitFor,
   type RetryOptions,
   withRetry,
 } from './checks.js';
@@ -33,12 +34,7 @@ export async function postSuggestions(
   suggestions: readonly PlannedSuggestion[],
   retry: RetryOptions = {},
 ): Promise<ReviewOutcome> {
-  const github = await import('@actions/github');
-  const octokit = github.getOctokit(target.token, {
-    ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
-    retry: { enabled: false },
-    request: { retries: 0 },
-  });
+  const octokit = await octokitFor(target);
   const where = { owner: target.owner, repo: target.repo, pull_number: target.pullNumber };
   const fail = (what: string, e: unknown, posted = 0, existing = 0): ReviewOutcome => {
     const status = httpStatus(e);
