@@ -109,7 +109,9 @@ async function promoted(r: BundleResult, base: string): Promise<string> {
       'ami-bakery:template': 'packer/ubuntu.pkr.hcl',
       'ami-bakery:fingerprint': outputValue(r.outputs, 'fingerprint')!,
       'ami-bakery:commit': commit,
-      'ami-bakery:source-ami': base,
+      // on a promoted copy source-ami is the build AMI; base-ami keeps the base image
+      'ami-bakery:source-ami': 'ami-0b0b0b0b0b0b0b0b0',
+      'ami-bakery:base-ami': base,
       'ami-bakery:packer-version': outputValue(r.outputs, 'packer-version')!,
     },
   }).imageId;

@@ -573,6 +573,7 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
         tagAmis(io, amis, {
           ...provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi),
           [TAG.packerVersion]: packer.version,
+          ...(run.sourceAmi || fp?.sourceAmi ? { [TAG.baseAmi]: (run.sourceAmi || fp?.sourceAmi)! } : {}),
           // the fingerprint holds only if Packer started from the AMI it was computed with
           ...(fp && (!fp.sourceAmi || !run.sourceAmi || fp.sourceAmi === run.sourceAmi)
             ? { [TAG.fingerprint]: fp.value }

@@ -162,7 +162,7 @@ export async function findUnchanged(io: Io, template: string, fp: Fingerprint): 
       newest
         ? {
             imageId: newest.ImageId,
-            sourceAmi: tags[TAG.sourceAmi],
+            sourceAmi: tags[TAG.baseAmi],
             packerVersion: tags[TAG.packerVersion],
             fingerprint: tags[TAG.fingerprint],
           }

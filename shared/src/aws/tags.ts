@@ -19,6 +19,11 @@ export const TAG = {
   fingerprint: 'ami-bakery:fingerprint',
   packerVersion: 'ami-bakery:packer-version',
   /**
+   * bake: the base image Packer started from. Unlike source-ami it keeps that meaning on promoted
+   * copies (promote copies it with the provenance), so skip-unchanged can say "new base AMI".
+   */
+  baseAmi: 'ami-bakery:base-ami',
+  /**
    * The image this one came from. On a baked AMI: the base (source) AMI Packer started from.
    * On a promoted copy: the baked AMI it was copied from (promote finds its copies by it).
    */
