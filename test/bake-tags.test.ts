@@ -1,6 +1,6 @@
 /** Provenance tags on baked AMIs, each in its own region, via the real AWS SDK and the EC2 sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provenanceTags, tagAmis } from '../action-bake/src/bake.js';
+import { inputTags, provenanceTags, tagAmis } from '../action-bake/src/bake.js';
 import { buildChangeMap } from '../shared/src/cis-map.js';
 import { CliIo } from '../shared/src/io.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
@@ -48,5 +48,25 @@ describe('bake provenance tags', () => {
         .map((c) => c.region)
         .sort(),
     ).toEqual(['eu-west-1', 'us-east-1']);
+  });
+});
+
+describe('bake input tags', () => {
+  it('tag the fingerprint only when Packer started from the base image it was computed with', () => {
+    expect(
+      inputTags('1.6.6', 'ami-0aaaaaaaaaaaaaaaa', { value: 'f1', sourceAmi: 'ami-0aaaaaaaaaaaaaaaa' }),
+    ).toEqual({
+      'ami-bakery:packer-version': '1.6.6',
+      'ami-bakery:base-ami': 'ami-0aaaaaaaaaaaaaaaa',
+      'ami-bakery:fingerprint': 'f1',
+    });
+    // a newer base image appeared between the fingerprint and the build: no fingerprint, the real base
+    expect(
+      inputTags('1.6.6', 'ami-0bbbbbbbbbbbbbbbb', { value: 'f1', sourceAmi: 'ami-0aaaaaaaaaaaaaaaa' }),
+    ).toEqual({
+      'ami-bakery:packer-version': '1.6.6',
+      'ami-bakery:base-ami': 'ami-0bbbbbbbbbbbbbbbb',
+    });
+    expect(inputTags('1.6.6', undefined, undefined)).toEqual({ 'ami-bakery:packer-version': '1.6.6' });
   });
 });

@@ -572,12 +572,7 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
       await io.group(`Tagging ${regions.length} AMI(s)`, () =>
         tagAmis(io, amis, {
           ...provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi),
-          [TAG.packerVersion]: packer.version,
-          ...(run.sourceAmi || fp?.sourceAmi ? { [TAG.baseAmi]: (run.sourceAmi || fp?.sourceAmi)! } : {}),
-          // the fingerprint holds only if Packer started from the AMI it was computed with
-          ...(fp && (!fp.sourceAmi || !run.sourceAmi || fp.sourceAmi === run.sourceAmi)
-            ? { [TAG.fingerprint]: fp.value }
-            : {}),
+          ...inputTags(packer.version, run.sourceAmi, fp),
         }),
       );
     } else io.info('No AWS credentials in the environment: AMIs were not tagged with their provenance.');
@@ -612,6 +607,21 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
       ...(changes.length ? ['Baked because:', '', ...changes.map((c) => `- ${c}`), ''] : []),
     ].join('\n'),
   );
+}
+
+/** What the image was made from: Packer's version, the base image, the fingerprint (when it holds). */
+export function inputTags(
+  packerVersion: string,
+  started: string | undefined,
+  fp: Pick<Fingerprint, 'value' | 'sourceAmi'> | undefined,
+): Record<string, string> {
+  const base = started || fp?.sourceAmi;
+  return {
+    [TAG.packerVersion]: packerVersion,
+    ...(base ? { [TAG.baseAmi]: base } : {}),
+    // the fingerprint holds only if Packer started from the AMI it was computed with
+    ...(fp && (!fp.sourceAmi || !started || fp.sourceAmi === started) ? { [TAG.fingerprint]: fp.value } : {}),
+  };
 }
 
 /** skip-unchanged found the golden image of this fingerprint: no Packer, that image is the output. */
