@@ -6,7 +6,9 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cp: () => (/* binding */ describeOwnImages),
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
+/* harmony export */   hu: () => (/* binding */ describeImage),
 /* harmony export */   ssmClient: () => (/* binding */ ssmClient),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
@@ -65,6 +67,25 @@ async function tagImages(client, ids, tags, opts = {}) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${ids[0]} was not found in this account/region.`, hint);
     }
     await client.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .CreateTagsCommand */ .RmG({ Resources: ids, Tags: (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .toAwsTags */ .Ez)(tags) }));
+}
+/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
+async function describeImage(ec2, imageId) {
+    try {
+        return (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isAwsError */ .m_)(e, /InvalidAMIID/))
+            throw e;
+        return undefined;
+    }
+}
+/** This account's images (`Owners: self`, not deregistered) with the given tags. */
+async function describeOwnImages(ec2, filters) {
+    const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({
+        Owners: ['self'],
+        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    }));
+    return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
 }
 
 

@@ -13,6 +13,7 @@ import { hasAwsCredentials, regionFromEnv, validateRegion } from '../../shared/s
 import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
+import { runUrl } from '../../shared/src/github-env.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { parseVars } from '../../shared/src/vars.js';
@@ -435,12 +436,6 @@ function gitCommit(env: NodeJS.ProcessEnv): string {
   }
 }
 
-function runUrl(env: NodeJS.ProcessEnv): string {
-  return env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-    ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-    : 'local';
-}
-
 export function provenanceTags(
   env: NodeJS.ProcessEnv,
   template: string,
@@ -449,7 +444,7 @@ export function provenanceTags(
 ): Record<string, string> {
   return {
     [TAG.commit]: gitCommit(env),
-    [TAG.runUrl]: runUrl(env).slice(0, 256),
+    [TAG.runUrl]: (runUrl(env) ?? 'local').slice(0, 256),
     [TAG.template]: template.slice(0, 256),
     [TAG.cisChanges]: String(map.changes.length),
     [TAG.hardeningSha]: map.sha256,

@@ -4,6 +4,7 @@
  */
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { isAwsError, TAG } from '../../shared/src/aws/tags.js';
 import { InputError, messageOf } from '../../shared/src/errors.js';
 import type { SourceSpec } from './fingerprint.js';
@@ -34,12 +35,7 @@ export async function resolveSourceAmi(ec2: EC2Client, ssm: SSMClient, spec: Sou
     }
   }
   if (spec.kind === 'id') {
-    try {
-      const r = await ec2.send(new DescribeImagesCommand({ ImageIds: [spec.id] }));
-      if (r.Images?.length) return spec.id;
-    } catch (e) {
-      if (!isAwsError(e, /^InvalidAMIID/)) throw e;
-    }
+    if (await describeImage(ec2, spec.id)) return spec.id;
     throw new InputError(
       inputOf(spec),
       `source AMI ${spec.id} (${spec.from}) does not exist or is not visible to this account here.`,
@@ -66,15 +62,8 @@ export async function resolveSourceAmi(ec2: EC2Client, ssm: SSMClient, spec: Sou
 
 /** Available golden images of a template (tag ami-bakery:template), newest first. */
 export async function goldenImagesOf(ec2: EC2Client, template: string): Promise<Image[]> {
-  const r = await ec2.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [
-        { Name: `tag:${TAG.status}`, Values: ['golden'] },
-        { Name: `tag:${TAG.template}`, Values: [template] },
-        { Name: 'state', Values: ['available'] },
-      ],
-    }),
-  );
-  return (r.Images ?? []).sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
+  const golden = await describeOwnImages(ec2, { [TAG.status]: 'golden', [TAG.template]: template });
+  return golden
+    .filter((i) => i.State === 'available')
+    .sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
 }

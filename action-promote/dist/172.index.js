@@ -15,16 +15,16 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
 var dist_cjs = __webpack_require__(5193);
-// EXTERNAL MODULE: ./shared/src/aws/tags.ts
-var aws_tags = __webpack_require__(9072);
-// EXTERNAL MODULE: ./shared/src/errors.ts
-var errors = __webpack_require__(3904);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(1695);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
 var client_auto_scaling_dist_cjs = __webpack_require__(8932);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(4736);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./shared/src/errors.ts
+var errors = __webpack_require__(3904);
+// EXTERNAL MODULE: ./shared/src/aws/tags.ts
+var aws_tags = __webpack_require__(9072);
 ;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
 /**
  * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
@@ -76,6 +76,25 @@ async function tagImages(client, ids, tags, opts = {}) {
             throw new InputError(input, `${ids[0]} was not found in this account/region.`, hint);
     }
     await client.send(new CreateTagsCommand({ Resources: ids, Tags: toAwsTags(tags) }));
+}
+/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
+async function describeImage(ec2, imageId) {
+    try {
+        return (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+    }
+    catch (e) {
+        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
+            throw e;
+        return undefined;
+    }
+}
+/** This account's images (`Owners: self`, not deregistered) with the given tags. */
+async function describeOwnImages(ec2, filters) {
+    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
+        Owners: ['self'],
+        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    }));
+    return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
 }
 
 ;// CONCATENATED MODULE: ./action-promote/src/aws.ts
@@ -346,7 +365,7 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
     let fallback = 250;
     let lastProgress = '';
     for (;;) {
-        const img = (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+        const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
         if (img?.State === 'available') {
             io.info(`${label}: ${imageId} available`);
             return;
@@ -423,7 +442,7 @@ async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, f
 }
 /** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
 async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
-    const img = (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
     const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
     await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
     const s = cfg.share;
@@ -485,7 +504,7 @@ async function liftProtection(ec2, imageId, state) {
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
 async function retire(io, ec2, label, family, retain, current, status = 'golden') {
-    const imgs = (await ec2.send(new dist_cjs.DescribeImagesCommand({
+    const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
         Filters: [
             { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: [status] },
@@ -558,25 +577,12 @@ async function retire(io, ec2, label, family, retain, current, status = 'golden'
 
 
 
+
 /** The quarantined copies of `amiId` in one account and region (the source itself where it lives). */
 async function lineage(ec2, amiId, withSource) {
-    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
-    const copies = await ec2.send(new DescribeImagesCommand({
-        Owners: ['self'],
-        Filters: [{ Name: `tag:${aws_tags/* TAG */.Dk.sourceAmi}`, Values: [amiId] }],
-    }));
-    const out = (copies.Images ?? []).filter((i) => i.State !== 'deregistered' && i.ImageId !== amiId);
-    if (withSource) {
-        try {
-            const src = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
-            out.push(...(src.Images ?? []));
-        }
-        catch (e) {
-            if (!(0,aws_tags/* isAwsError */.m_)(e, /^InvalidAMIID/))
-                throw e;
-        }
-    }
-    return out;
+    const out = (await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.sourceAmi]: amiId })).filter((i) => i.ImageId !== amiId);
+    const source = withSource ? await describeImage(ec2, amiId) : undefined;
+    return source ? [...out, source] : out;
 }
 /** Take one image out of use: deprecated now, no launch permissions, tagged quarantined. */
 async function quarantineImage(ec2, img, reason) {
@@ -609,17 +615,7 @@ async function quarantineImage(ec2, img, reason) {
 }
 /** The family's golden images in one account and region. */
 async function familyGolden(ec2, family) {
-    if (!family)
-        return [];
-    const { DescribeImagesCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
-    const r = await ec2.send(new DescribeImagesCommand({
-        Owners: ['self'],
-        Filters: [
-            { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: ['golden'] },
-            { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
-        ],
-    }));
-    return r.Images ?? [];
+    return family ? describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'golden', [aws_tags/* TAG */.Dk.family]: family }) : [];
 }
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
 async function rollBackParameter(io, label, ssm, name, quarantined, family, target) {
@@ -727,15 +723,9 @@ async function rollOut(ec2, ref, imageId, setDefault, description) {
     const versions = v.LaunchTemplateVersions ?? [];
     const def = versions.find((x) => x.DefaultVersion);
     const latest = [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
-    const reuse = setDefault
-        ? def?.LaunchTemplateData?.ImageId === imageId
-            ? def
-            : latest?.LaunchTemplateData?.ImageId === imageId
-                ? latest
-                : undefined
-        : latest?.LaunchTemplateData?.ImageId === imageId
-            ? latest
-            : undefined;
+    // a version that already launches the image: the default one first when it is to be the default
+    const launching = (v) => (v?.LaunchTemplateData?.ImageId === imageId ? v : undefined);
+    const reuse = (setDefault ? launching(def) : undefined) ?? launching(latest);
     let version = reuse?.VersionNumber;
     let created = false;
     if (!version) {
@@ -838,6 +828,7 @@ async function rollOutAll(io, cfg, clients, accounts, images, description) {
  * results: the accounts, the source and its gate, the destination plan, the copy fan-out, publishing.
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
+
 
 
 
@@ -1047,7 +1038,7 @@ async function planDestinations(cfg, clients, accounts, accountIds, sourceAccoun
             plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
             return;
         }
-        const found = await describeOwn(clients.ec2(accounts.get(a), region), {
+        const found = await describeOwnImages(clients.ec2(accounts.get(a), region), {
             [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId,
         });
         const { usable, broken: bad } = (0,src_plan/* classifyCopies */.Q0)(found, cfg.amiId);
@@ -1084,31 +1075,12 @@ async function shareForCopying(io, srcEc2, amiId, source, sourceSnapshots, copie
         io.info('Note: the source is encrypted with a customer managed KMS key: its key policy (or a grant) must let the destination accounts use it, or their copies fail.');
     }
 }
-/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
-async function describeImage(ec2, imageId) {
-    try {
-        return (await ec2.send(new dist_cjs.DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-    }
-    catch (e) {
-        if (!(0,aws_tags/* isAwsError */.m_)(e, /InvalidAMIID/))
-            throw e;
-        return undefined;
-    }
-}
-/** This account's images (`Owners: self`, not deregistered) with the given tags. */
-async function describeOwn(ec2, filters) {
-    const r = await ec2.send(new dist_cjs.DescribeImagesCommand({
-        Owners: ['self'],
-        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
-    }));
-    return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
-}
 /** A crashed run's candidates (same family, another source, older than candidate-ttl): removed. */
 async function sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family) {
     const now = Date.now();
     const counts = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const ec2 = clients.ec2(accounts.get(a), region);
-        const found = await describeOwn(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family });
+        const found = await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family });
         const stale = (0,src_plan/* staleCandidates */.yU)(found, cfg.amiId, now, cfg.candidateTtlMs);
         for (const img of stale) {
             await removeImage(ec2, img);
@@ -1126,7 +1098,7 @@ async function sweepStaleCandidates(io, cfg, clients, accounts, accountIds, fami
 async function discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount) {
     const results = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const ec2 = clients.ec2(accounts.get(a), region);
-        const copies = (await describeOwn(ec2, { [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId })).filter((i) => i.ImageId !== cfg.amiId);
+        const copies = (await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId })).filter((i) => i.ImageId !== cfg.amiId);
         const out = { account: a, region, removed: [], kept: [] };
         for (const img of copies) {
             const status = (0,aws_tags/* imageTags */.rK)(img)[aws_tags/* TAG */.Dk.status];

@@ -4,13 +4,9 @@
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeImagesCommand,
-  type EC2Client,
-  GetImageBlockPublicAccessStateCommand,
-  type Image,
-} from '@aws-sdk/client-ec2';
-import { imageTags, isAwsError, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
+import { type EC2Client, GetImageBlockPublicAccessStateCommand, type Image } from '@aws-sdk/client-ec2';
+import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
+import { imageTags, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
@@ -358,7 +354,7 @@ async function planDestinations(
           plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
           return;
         }
-        const found = await describeOwn(clients.ec2(accounts.get(a)!, region), {
+        const found = await describeOwnImages(clients.ec2(accounts.get(a)!, region), {
           [TAG.sourceAmi]: cfg.amiId,
         });
         const { usable, broken: bad } = classifyCopies(found, cfg.amiId);
@@ -420,27 +416,6 @@ async function shareForCopying(
   }
 }
 
-/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
-async function describeImage(ec2: EC2Client, imageId: string): Promise<Image | undefined> {
-  try {
-    return (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-  } catch (e) {
-    if (!isAwsError(e, /InvalidAMIID/)) throw e;
-    return undefined;
-  }
-}
-
-/** This account's images (`Owners: self`, not deregistered) with the given tags. */
-async function describeOwn(ec2: EC2Client, filters: Record<string, string>): Promise<Image[]> {
-  const r = await ec2.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
-    }),
-  );
-  return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
-}
-
 /** A crashed run's candidates (same family, another source, older than candidate-ttl): removed. */
 async function sweepStaleCandidates(
   io: Io,
@@ -455,7 +430,7 @@ async function sweepStaleCandidates(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region) => {
         const ec2 = clients.ec2(accounts.get(a)!, region);
-        const found = await describeOwn(ec2, { [TAG.status]: 'candidate', [TAG.family]: family });
+        const found = await describeOwnImages(ec2, { [TAG.status]: 'candidate', [TAG.family]: family });
         const stale = staleCandidates(found, cfg.amiId, now, cfg.candidateTtlMs);
         for (const img of stale) {
           await removeImage(ec2, img);
@@ -487,7 +462,7 @@ async function discardCandidates(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region): Promise<DiscardResult> => {
         const ec2 = clients.ec2(accounts.get(a)!, region);
-        const copies = (await describeOwn(ec2, { [TAG.sourceAmi]: cfg.amiId })).filter(
+        const copies = (await describeOwnImages(ec2, { [TAG.sourceAmi]: cfg.amiId })).filter(
           (i) => i.ImageId !== cfg.amiId,
         );
         const out: DiscardResult = { account: a, region, removed: [], kept: [] };

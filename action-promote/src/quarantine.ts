@@ -15,6 +15,7 @@ import {
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, isAwsError, TAG, toAwsTags } from '../../shared/src/aws/tags.js';
 import type { Io } from '../../shared/src/io.js';
 import type { Account, Clients } from './aws.js';
@@ -42,23 +43,9 @@ export interface QuarantineResult {
 
 /** The quarantined copies of `amiId` in one account and region (the source itself where it lives). */
 async function lineage(ec2: EC2Client, amiId: string, withSource: boolean): Promise<Image[]> {
-  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
-  const copies = await ec2.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [{ Name: `tag:${TAG.sourceAmi}`, Values: [amiId] }],
-    }),
-  );
-  const out = (copies.Images ?? []).filter((i) => i.State !== 'deregistered' && i.ImageId !== amiId);
-  if (withSource) {
-    try {
-      const src = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId] }));
-      out.push(...(src.Images ?? []));
-    } catch (e) {
-      if (!isAwsError(e, /^InvalidAMIID/)) throw e;
-    }
-  }
-  return out;
+  const out = (await describeOwnImages(ec2, { [TAG.sourceAmi]: amiId })).filter((i) => i.ImageId !== amiId);
+  const source = withSource ? await describeImage(ec2, amiId) : undefined;
+  return source ? [...out, source] : out;
 }
 
 /** Take one image out of use: deprecated now, no launch permissions, tagged quarantined. */
@@ -101,18 +88,7 @@ async function quarantineImage(
 
 /** The family's golden images in one account and region. */
 async function familyGolden(ec2: EC2Client, family: string | undefined): Promise<Image[]> {
-  if (!family) return [];
-  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
-  const r = await ec2.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [
-        { Name: `tag:${TAG.status}`, Values: ['golden'] },
-        { Name: `tag:${TAG.family}`, Values: [family] },
-      ],
-    }),
-  );
-  return r.Images ?? [];
+  return family ? describeOwnImages(ec2, { [TAG.status]: 'golden', [TAG.family]: family }) : [];
 }
 
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */

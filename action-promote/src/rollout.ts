@@ -75,15 +75,9 @@ async function rollOut(
   const versions = v.LaunchTemplateVersions ?? [];
   const def = versions.find((x) => x.DefaultVersion);
   const latest = [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
-  const reuse = setDefault
-    ? def?.LaunchTemplateData?.ImageId === imageId
-      ? def
-      : latest?.LaunchTemplateData?.ImageId === imageId
-        ? latest
-        : undefined
-    : latest?.LaunchTemplateData?.ImageId === imageId
-      ? latest
-      : undefined;
+  // a version that already launches the image: the default one first when it is to be the default
+  const launching = (v: typeof def) => (v?.LaunchTemplateData?.ImageId === imageId ? v : undefined);
+  const reuse = (setDefault ? launching(def) : undefined) ?? launching(latest);
   let version = reuse?.VersionNumber;
   let created = false;
   if (!version) {

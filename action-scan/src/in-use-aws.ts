@@ -5,6 +5,7 @@ import {
   type Image,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
+import { describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, isAwsError, TAG } from '../../shared/src/aws/tags.js';
 import type { InUseImage, RunningInstance } from './in-use.js';
 
@@ -77,14 +78,6 @@ export async function familyGoldenImages(
   const tags = imageTags(r.Images?.[0]);
   const key = tags[TAG.family] ? TAG.family : tags[TAG.template] ? TAG.template : undefined;
   if (!key) return { images: [] };
-  const found = await client.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [
-        { Name: `tag:${TAG.status}`, Values: ['golden'] },
-        { Name: `tag:${key}`, Values: [tags[key]] },
-      ],
-    }),
-  );
-  return { family: `${key}=${tags[key]}`, images: found.Images ?? [] };
+  const images = await describeOwnImages(client, { [TAG.status]: 'golden', [key]: tags[key] });
+  return { family: `${key}=${tags[key]}`, images };
 }

@@ -11,6 +11,7 @@ import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/a
 import { type ChangeMap, loadChangeMap, type MarkerScheme } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
+import { eventPayload, runUrl } from '../../shared/src/github-env.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
@@ -438,13 +439,7 @@ async function restoreBaselineCache(io: Io, profileKey: string): Promise<string 
 
 async function saveBaselineCache(io: Io, report: string, profileKey: string): Promise<void> {
   const env = io.env;
-  let defaultBranch: string | undefined;
-  try {
-    defaultBranch = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.repository
-      ?.default_branch;
-  } catch {
-    defaultBranch = undefined;
-  }
+  const defaultBranch: string | undefined = eventPayload(env)?.repository?.default_branch;
   if (!defaultBranch || env.GITHUB_REF !== `refs/heads/${defaultBranch}`) return;
   const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) return;
@@ -464,12 +459,7 @@ async function saveBaselineCache(io: Io, report: string, profileKey: string): Pr
  * (fetched with depth 1 when actions/checkout's shallow clone lacks it).
  */
 async function changedLinesFromGit(env: NodeJS.ProcessEnv, root: string): Promise<Map<string, Set<number>>> {
-  let base: string | undefined;
-  try {
-    base = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.pull_request?.base?.sha;
-  } catch {
-    base = undefined;
-  }
+  const base: string | undefined = eventPayload(env)?.pull_request?.base?.sha;
   const ref = base ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
   if (!ref) return new Map();
   const diff = () =>
@@ -1037,7 +1027,6 @@ async function syncInUseIssue(
   }
   const image = images.find((i) => i.imageId === scanned);
   const failed = a.gate.verdict === 'failed' && image;
-  const env = io.env;
   const r = await io.group('GitHub issue', () =>
     syncIssues(io, target, {
       failed: failed
@@ -1047,10 +1036,7 @@ async function syncInUseIssue(
             reasons: a.gate.reasons,
             annotations: a.annotations,
             instances: (vulnerable.length ? vulnerable : [image]).flatMap((v) => v.instanceList ?? []),
-            runUrl:
-              env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-                ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-                : undefined,
+            runUrl: runUrl(io.env),
           }
         : undefined,
       passed: a.gate.verdict === 'passed' ? scanned : undefined,
@@ -1119,12 +1105,8 @@ async function attachSuggestedFixes(
 
 /** The pull request's number, from the event file (pull_request events). */
 function pullNumberOf(env: NodeJS.ProcessEnv): number | undefined {
-  try {
-    const n = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))?.pull_request?.number;
-    return typeof n === 'number' ? n : undefined;
-  } catch {
-    return undefined;
-  }
+  const n = eventPayload(env)?.pull_request?.number;
+  return typeof n === 'number' ? n : undefined;
 }
 
 /** suggest: one-line fixes on lines the pull request changed, as suggested changes in one review. */

@@ -5,7 +5,7 @@
  *    annotations, which GitHub caps at 10 errors / 10 warnings per step. The ones on lines the PR
  *    changed go first, the rest are printed to the log, and the log says how many were not shown.
  */
-import * as fs from 'node:fs';
+import { eventPayload } from '../../../shared/src/github-env.js';
 import type { AnnotationLevel, Io } from '../../../shared/src/io.js';
 import { type PlannedAnnotation, prioritise } from './annotations.js';
 
@@ -44,16 +44,8 @@ export function checkTargetFromEnv(
 ): CheckRunTarget | undefined {
   const repoFull = env.GITHUB_REPOSITORY;
   if (!token || !repoFull || !repoFull.includes('/')) return undefined;
-  let sha = env.GITHUB_SHA ?? '';
   // On pull_request events GITHUB_SHA is the merge commit; annotate the PR head instead.
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      const ev = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
-      sha = ev?.pull_request?.head?.sha ?? sha;
-    } catch {
-      // no event payload: keep GITHUB_SHA
-    }
-  }
+  const sha: string = eventPayload(env)?.pull_request?.head?.sha ?? env.GITHUB_SHA ?? '';
   if (!sha) return undefined;
   const [owner, repo] = repoFull.split('/');
   return { token, owner, repo, sha, name, baseUrl: env.GITHUB_API_URL };

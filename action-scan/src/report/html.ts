@@ -7,7 +7,7 @@
  */
 import type { PlannedAnnotation } from './annotations.js';
 import type { BaselineDiff, ReportFinding, ScanReport } from './report.js';
-import { type TrendPoint, trendSvg } from './trend.js';
+import { esc, type TrendPoint, trendSvg } from './trend.js';
 
 export interface HtmlReportInput {
   title: string;
@@ -29,9 +29,6 @@ interface Row {
   finding: ReportFinding;
   fix?: string;
 }
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const controlOf = (f: ReportFinding) =>
   f.cisIds.length ? `CIS ${f.cisIds.join(', ')}` : f.ruleId.replace(/^xccdf_[^_]+_rule_/, '');

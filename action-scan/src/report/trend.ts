@@ -88,7 +88,8 @@ export function mermaidTrend(points: readonly TrendPoint[], title = 'Score by im
   ].join('\n');
 }
 
-const esc = (s: string) =>
+/** Text for HTML (and inline SVG): the five characters that could end an element or attribute escaped. */
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** An inline SVG line chart of the scores (0–100 %), each point titled with its image and date. */

@@ -4,7 +4,7 @@
  * tests reach the local sandbox.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CreateTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -70,4 +70,25 @@ export async function tagImages(
     if (!found) throw new InputError(input, `${ids[0]} was not found in this account/region.`, hint);
   }
   await client.send(new CreateTagsCommand({ Resources: ids, Tags: toAwsTags(tags) }));
+}
+
+/** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
+export async function describeImage(ec2: EC2Client, imageId: string): Promise<Image | undefined> {
+  try {
+    return (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  } catch (e) {
+    if (!isAwsError(e, /InvalidAMIID/)) throw e;
+    return undefined;
+  }
+}
+
+/** This account's images (`Owners: self`, not deregistered) with the given tags. */
+export async function describeOwnImages(ec2: EC2Client, filters: Record<string, string>): Promise<Image[]> {
+  const r = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    }),
+  );
+  return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
 }
