@@ -21,7 +21,11 @@ if (!repo) {
 }
 const out = new URL('../action-scan/data/cis-crosswalk.json', import.meta.url);
 const git = (...args) =>
-  execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  execFileSync('git', ['-C', repo, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 
 /** product key → the control file paths it has had (renames included). */
 const CONTROL_FILES = {
@@ -42,11 +46,17 @@ const CONTROL_FILES = {
  * Versions a control file once carried that are not that product's benchmark: controls/cis_sle_15.yml
  * began (2021-09) as a copy of the SLE 12 v3.0.0 file, header included; SLE 15 had no v3.0.0 then.
  */
-const SKIP = { sle15: { '3.0.0': 'a copy of the SLE 12 v3.0.0 control file (controls/cis_sle_15.yml, 2021)' } };
+const SKIP = {
+  sle15: { '3.0.0': 'a copy of the SLE 12 v3.0.0 control file (controls/cis_sle_15.yml, 2021)' },
+};
 /** product → the release whose rule.yml `cis@<product>` references are the mapping. */
 const REFERENCE_PRODUCTS = { ubuntu2004: 'v0.1.77' };
 
-const normVersion = (v) => String(v).trim().replace(/^["']|["']$/g, '').replace(/^v/i, '');
+const normVersion = (v) =>
+  String(v)
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/^v/i, '');
 const releases = git('tag', '--list', 'v0.1.*', '--sort=creatordate').split('\n').filter(Boolean);
 
 function firstRelease(commit) {
@@ -61,7 +71,8 @@ function controlsOf(doc) {
     for (const c of list ?? []) {
       const id = String(c.id ?? '');
       const rules = (c.rules ?? []).filter((r) => typeof r === 'string' && !r.includes('='));
-      if (/^\d+(\.\d+)*$/.test(id) && rules.length) map[id] = [...new Set([...(map[id] ?? []), ...rules])].sort();
+      if (/^\d+(\.\d+)*$/.test(id) && rules.length)
+        map[id] = [...new Set([...(map[id] ?? []), ...rules])].sort();
       walk(c.controls);
     }
   };
@@ -71,7 +82,9 @@ function controlsOf(doc) {
 
 const benchmarks = {};
 for (const [product, paths] of Object.entries(CONTROL_FILES)) {
-  const log = git('log', '--format=%H %cs', 'HEAD', '--', ...paths).split('\n').filter(Boolean);
+  const log = git('log', '--format=%H %cs', 'HEAD', '--', ...paths)
+    .split('\n')
+    .filter(Boolean);
   // newest first: the first commit seen at a version is its newest; the last seen is its oldest
   const seen = new Map();
   for (const line of log) {
@@ -131,7 +144,9 @@ for (const [product, tag] of Object.entries(REFERENCE_PRODUCTS)) {
   };
 }
 
-const sorted = Object.fromEntries(Object.entries(benchmarks).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+const sorted = Object.fromEntries(
+  Object.entries(benchmarks).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })),
+);
 const head = git('rev-parse', 'HEAD').trim();
 fs.mkdirSync(new URL('.', out), { recursive: true });
 fs.writeFileSync(
@@ -147,6 +162,10 @@ fs.writeFileSync(
     0,
   )}\n`,
 );
+// the project's formatter lays it out (one id a line), so a rerun's diff shows each mapping that moved
+execFileSync(process.execPath, [new URL('../node_modules/@biomejs/biome/bin/biome', import.meta.url).pathname, 'format', '--write', new URL(out).pathname], { stdio: 'ignore' });
 for (const [k, b] of Object.entries(sorted))
-  console.log(`${k.padEnd(18)} ${String(Object.keys(b.controls).length).padStart(4)} recommendations  ${b.source.path}@${b.source.commit.slice(0, 10)}  first release ${b.firstRelease ?? '-'}`);
+  console.log(
+    `${k.padEnd(18)} ${String(Object.keys(b.controls).length).padStart(4)} recommendations  ${b.source.path}@${b.source.commit.slice(0, 10)}  first release ${b.firstRelease ?? '-'}`,
+  );
 console.log(`wrote ${new URL(out).pathname} (${fs.statSync(out).size} bytes)`);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeScore, type ResultSet } from '../action-scan/src/findings.js';
-import { detectFormat, loadDatastreamRules, parseResultsFile } from '../action-scan/src/formats/index.js';
+import { detectFormat, loadDatastreamContent, parseResultsFile } from '../action-scan/src/formats/index.js';
 import { InputError } from '../shared/src/errors.js';
 import {
   ARF_FIXTURE,
@@ -61,7 +61,7 @@ describe('OpenSCAP ARF (recorded from a real oscap-chroot run)', () => {
 
   it('reads a bare TestResult file with rule metadata from the data stream', async () => {
     const bare = await parseResultsFile(TESTRESULT_FIXTURE, {
-      datastreamRules: () => loadDatastreamRules(UBUNTU2204_DS),
+      datastreamContent: () => loadDatastreamContent(UBUNTU2204_DS),
     });
     const hand = handCount(fs.readFileSync(TESTRESULT_FIXTURE, 'utf8'));
     expect(computeScore(bare.findings).counts.failed).toBe(hand.fail);

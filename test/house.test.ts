@@ -35,7 +35,17 @@ function sources(): string[] {
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
-  return specs.map((s) => path.normalize(path.join(path.dirname(file), s)).replace(/\.js$/, '.ts'));
+  return specs
+    .filter((s) => !s.endsWith('.json')) // data (checked below: it must exist), not a module
+    .map((s) => path.normalize(path.join(path.dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+/** JSON data a source imports, as repository paths. */
+function dataImportsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/from\s*'(\.{1,2}\/[^']+\.json)'/g)].map((m) =>
+    path.normalize(path.join(path.dirname(file), m[1])),
+  );
 }
 
 const area = (file: string) => file.split('/')[0];
@@ -44,10 +54,12 @@ describe('the house', () => {
   const files = sources();
   const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
-  it('every relative import resolves to a source file', () => {
+  it('every relative import resolves to a source file (or a data file that exists)', () => {
     const missing = [...graph].flatMap(([f, deps]) =>
       deps.filter((d) => !graph.has(d)).map((d) => `${f} → ${d}`),
     );
+    for (const f of files)
+      for (const d of dataImportsOf(f)) if (!fs.existsSync(path.join(ROOT, d))) missing.push(`${f} → ${d}`);
     expect(missing).toEqual([]);
   });
 

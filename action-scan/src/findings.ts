@@ -9,6 +9,8 @@
  *   weighted     = 100 × Σ w(pass) / Σ w(pass + fail), weights by severity:
  *                  high 10, medium 5, low 2, info/unknown 1 (critical — InSpec impact ≥ 0.9 — 15).
  */
+import type { ContentNumbering } from './numbering.js';
+
 export type Status =
   | 'pass'
   | 'fail'
@@ -56,6 +58,8 @@ export interface ResultSet {
   nativeScore?: { name: string; value: number };
   /** What the engine said about itself (not about the system), e.g. "this Lynis release is old". */
   notes?: string[];
+  /** The CIS benchmark the content numbers its references by (OpenSCAP: from the profile text). */
+  numbering?: ContentNumbering;
 }
 
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {

@@ -40,13 +40,26 @@ export interface GateResult {
   checked: string[];
 }
 
+/** The distinct controls of failing annotations, named once each. */
 function list(as: readonly PlannedAnnotation[], n = 8): string {
-  const names = as.map((a) => a.control ?? a.ruleId);
+  const names = [...new Set(as.map((a) => a.control ?? a.ruleId))];
   return `${names.slice(0, n).join(', ')}${names.length > n ? `, … (${names.length - n} more)` : ''}`;
 }
 
+/** "18 rules in 11 controls", or "3 controls" when each rule is its own control. */
+function count(as: readonly PlannedAnnotation[]): string {
+  const controls = new Set(as.map((a) => a.control ?? a.ruleId)).size;
+  return as.length === controls ? `${controls} control(s)` : `${as.length} rules in ${controls} control(s)`;
+}
+
 export function evaluateScanGate(
-  input: { score: number; annotations: readonly PlannedAnnotation[]; diff?: BaselineDiff },
+  input: {
+    score: number;
+    annotations: readonly PlannedAnnotation[];
+    diff?: BaselineDiff;
+    /** Markers of a benchmark that cannot be compared with the content (numbering.ts): each a reason. */
+    uncompared?: readonly string[];
+  },
   cfg: GateConfig,
 ): GateResult {
   const reasons: string[] = [];
@@ -59,13 +72,17 @@ export function evaluateScanGate(
     );
   if (cfg.failOn === 'implemented') {
     const claimed = failing.filter((a) => a.implemented);
+    // Markers it cannot compare with the content leave it unable to judge: it fails closed, and says why.
+    for (const u of input.uncompared ?? [])
+      reasons.push(`${u} (fail-on: implemented cannot judge markers it cannot compare)`);
     if (claimed.length)
       reasons.push(
-        `${claimed.length} control(s) the hardening code claims to implement fail: ${list(claimed)} (fail-on: implemented)`,
+        `${count(claimed)} the hardening code claims to implement fail: ${list(claimed)} (fail-on: implemented)`,
       );
-    else checked.push('every control the hardening code claims to implement passes (fail-on: implemented)');
+    else if (!input.uncompared?.length)
+      checked.push('every control the hardening code claims to implement passes (fail-on: implemented)');
   } else if (cfg.failOn === 'any') {
-    if (failing.length) reasons.push(`${failing.length} control(s) fail: ${list(failing)} (fail-on: any)`);
+    if (failing.length) reasons.push(`${count(failing)} fail: ${list(failing)} (fail-on: any)`);
     else checked.push('no control fails (fail-on: any)');
   }
   if (cfg.failOn === 'new' || cfg.failOnNewFailures) {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import fg from 'fast-glob';
 import { TAG } from '../../shared/src/aws/tags.js';
 import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
+import type { Benchmark } from '../../shared/src/benchmark.js';
 import { type ChangeMap, loadChangeMap, type MarkerScheme } from '../../shared/src/cis-map.js';
 import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -26,10 +27,17 @@ import {
 } from './content.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { attachFixes, generateFixes, suggestScript } from './fixes.js';
-import { loadDatastreamRules, parseResultsFile } from './formats/index.js';
-import type { RuleInfo } from './formats/xccdf.js';
+import { loadDatastreamContent, loadDatastreamRules, parseResultsFile } from './formats/index.js';
+import type { DatastreamContent } from './formats/xccdf.js';
 import { evaluateScanGate, type FailOn, type GateResult, parseFailOn } from './gate.js';
 import { chooseInUseImage, type InUseImage, inUseTable, isGolden, vulnerableImages } from './in-use.js';
+import {
+  type ContentNumbering,
+  numberingNotes,
+  parseBenchmarkInput,
+  planNumbering,
+  reportBenchmarks,
+} from './numbering.js';
 import { type PlannedAnnotation, parseChangedLines, planAnnotations } from './report/annotations.js';
 import {
   CHECK_SUMMARY_LIMIT,
@@ -51,7 +59,7 @@ import {
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { buildSarif } from './report/sarif.js';
 import { planSuggestions } from './report/suggestions.js';
-import { buildSummary } from './report/summary.js';
+import { buildSummary, escapeMarkdown } from './report/summary.js';
 import {
   mergeTrend,
   mermaidTrend,
@@ -81,6 +89,8 @@ export interface ScanConfig {
   profile: string;
   contentVersion: string;
   hardeningScripts: string[];
+  /** the CIS benchmark markers number by when neither they, their file nor their role says (input benchmark) */
+  benchmark?: Benchmark;
   template?: string;
   sshKey: string;
   sshKnownHosts: string;
@@ -185,6 +195,7 @@ export function readConfig(io: Io): ScanConfig {
   if (sshKey) io.setSecret(sshKey);
   const token = inp.string('github-token');
   if (token) io.setSecret(token);
+  const benchmark = parseBenchmarkInput(inp.string('benchmark'));
   return {
     target,
     results,
@@ -195,6 +206,7 @@ export function readConfig(io: Io): ScanConfig {
         : normaliseProfile(inp.string('profile') || 'cis_level1_server'),
     contentVersion: inp.string('content-version'),
     hardeningScripts: inp.list('hardening-scripts'),
+    ...(benchmark ? { benchmark } : {}),
     waivers,
     waiverWarnDays,
     suggestFile: inp.string('suggest-file'),
@@ -475,11 +487,17 @@ async function changedLinesFromGit(env: NodeJS.ProcessEnv, root: string): Promis
   return r.code === 0 ? parseChangedLines(r.stdout) : new Map();
 }
 
-function mergeResultSets(sets: ResultSet[]): { findings: Finding[]; profile?: string; target?: string } {
+function mergeResultSets(sets: ResultSet[]): {
+  findings: Finding[];
+  profile?: string;
+  target?: string;
+  numbering: ContentNumbering;
+} {
   const findings = sets.flatMap((s) => s.findings);
   const profile = sets.map((s) => s.profile).find(Boolean);
   const target = sets.map((s) => s.target).find(Boolean);
-  return { findings, profile, target };
+  const numbering = sets.map((s) => s.numbering).find((n) => n?.numbersBy) ?? {};
+  return { findings, profile, target, numbering };
 }
 
 export interface ScanOutcome {
@@ -600,7 +618,12 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   const history = await loadHistory(cfg.history);
   if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
-    const m = await loadChangeMap(cfg.hardeningScripts, { root: cfg.root, cwd: process.cwd() });
+    const m = await loadChangeMap(
+      cfg.hardeningScripts,
+      { root: cfg.root, cwd: process.cwd() },
+      'hardening-scripts',
+      cfg.benchmark,
+    );
     io.info(
       `${m.changes.length} marker(s) for ${m.byId.size} control(s) in ${m.files.length} file(s) (sha256 ${m.sha256.slice(0, 12)})`,
     );
@@ -640,8 +663,8 @@ async function collectResults(
 ): Promise<Collected> {
   const engine = await runEngine(io, cfg, work, signal);
   const datastream = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
-  let dsRules: Map<string, RuleInfo> | undefined;
-  const datastreamRules = async () => {
+  let dsContent: DatastreamContent | undefined;
+  const datastreamContent = async () => {
     if (!datastream) {
       throw new InputError(
         'datastream',
@@ -649,14 +672,14 @@ async function collectResults(
         'give the data stream the scan used, e.g. datastream: /usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml, or scan with --results-arf.',
       );
     }
-    dsRules ??= await loadDatastreamRules(datastream);
-    return dsRules;
+    dsContent ??= await loadDatastreamContent(datastream);
+    return dsContent;
   };
   const sets: ResultSet[] = [];
   await io.group('Parsing results', async () => {
     for (const f of engine.files) {
       const t0 = Date.now();
-      const rs = await parseResultsFile(f, { datastreamRules, datastream });
+      const rs = await parseResultsFile(f, { datastreamContent, datastream });
       const shown = insideRoot(cfg.root, path.resolve(f)) ?? f;
       io.info(`${shown}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
       for (const n of rs.notes ?? []) io.info(`${n} (not counted: it is about the scanner, not the image)`);
@@ -691,6 +714,8 @@ interface Analysis {
   baseline?: ScanReport;
   gate: GateResult;
   waiverOutcome: WaiverOutcome;
+  /** What cannot be compared between the code's benchmarks and the content's, and what was. */
+  numberingSaid: { problems: string[]; notes: string[] };
 }
 
 async function analyse(
@@ -733,8 +758,14 @@ async function analyse(
   // file, else the workflow file (all repository paths).
   const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
   const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
+  const cac = merged.findings.some(
+    (f) => f.engine === 'openscap' && /^xccdf_org\.ssgproject\./.test(f.ruleId),
+  );
+  const numbering = planNumbering(changeMap, merged.numbering, cac);
+  const numberingSaid = numberingNotes(numbering);
+  for (const n of [...numberingSaid.problems, ...numberingSaid.notes]) io.info(n);
   const annotations = annotateWaivers(
-    planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme }),
+    planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme, numbering }),
     waiverOutcome,
   );
   const locationOf = new Map(
@@ -754,12 +785,13 @@ async function analyse(
     counts,
     hardeningSha: changeMap.sha256,
     amiId: subject.amiId,
+    benchmarks: reportBenchmarks(numbering),
     findings: merged.findings
       .filter((f) => f.status !== 'notselected')
       .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
   };
   const diff = baseline ? compareReports(report, baseline) : undefined;
-  const gate = evaluateScanGate({ score, annotations, diff }, cfg);
+  const gate = evaluateScanGate({ score, annotations, diff, uncompared: numberingSaid.problems }, cfg);
   return {
     merged,
     score,
@@ -773,6 +805,7 @@ async function analyse(
     baseline,
     gate,
     waiverOutcome,
+    numberingSaid,
   };
 }
 
@@ -806,6 +839,8 @@ async function scanWith(
         delivery,
         extra: [
           ...(chart ? [chart] : []),
+          ...a.numberingSaid.problems.map((p) => `**Not compared:** ${escapeMarkdown(p)}`),
+          ...a.numberingSaid.notes.map((n) => `Benchmarks: ${escapeMarkdown(n)}`),
           ...waiverLines(a.waiverOutcome),
           ...native.map((n) => `${n.name}: **${n.value}** (the engine's own score, next to ours).`),
           ...sets.flatMap((s) => s.notes ?? []).map((n) => `${n} (not counted).`),
@@ -890,7 +925,11 @@ async function scanWith(
 /** The SARIF file and the JSON report (and the baseline cache from it). */
 async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<void> {
   if (cfg.sarifFile) {
-    const sarif = buildSarif(a.annotations, { toolVersion: VERSION, category: a.profileKey });
+    const sarif = buildSarif(a.annotations, {
+      toolVersion: VERSION,
+      category: a.profileKey,
+      ...(a.report.benchmarks ? { benchmarks: a.report.benchmarks } : {}),
+    });
     fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
     fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
   }

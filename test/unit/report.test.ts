@@ -96,12 +96,15 @@ describe('SARIF', () => {
     runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, any>> }>;
   };
 
-  it('has one rule per CIS control and results at the script line', () => {
+  it('has one rule per scanner rule, named by its CIS control, and results at the script line', () => {
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(['CIS-5.2.6', 'lynis/lynis-x']);
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual([
+      'CIS-5.2.6/sshd_set_max_auth_tries',
+      'lynis/lynis-x',
+    ]);
     const r = run.results[0];
-    expect(r.ruleId).toBe('CIS-5.2.6');
+    expect(r.ruleId).toBe('CIS-5.2.6/sshd_set_max_auth_tries');
     expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe('scripts/ssh.sh');
     expect(r.locations[0].physicalLocation.region.startLine).toBe(2);
     expect(r.partialFingerprints['amiBakeryFinding/v1']).toMatch(/^[0-9a-f]{64}$/);

@@ -6,7 +6,13 @@ import { parseInspecJson } from './inspec.js';
 import { looksLikeInspector2, parseInspector2Json } from './inspector2.js';
 import { FormatError, parseLynisReport } from './lynis.js';
 import { isGzip, readHead } from './stream.js';
-import { parseXccdfFile, type RuleInfo, XmlParseError, xccdfToResultSet } from './xccdf.js';
+import {
+  type DatastreamContent,
+  parseXccdfFile,
+  type RuleInfo,
+  XmlParseError,
+  xccdfToResultSet,
+} from './xccdf.js';
 
 export type Format = 'arf' | 'xccdf' | 'datastream' | 'inspec' | 'inspector2' | 'lynis' | 'unknown';
 
@@ -39,7 +45,7 @@ export async function parseResultsFile(
   file: string,
   opts: {
     inputName?: string;
-    datastreamRules?: () => Promise<Map<string, RuleInfo>>;
+    datastreamContent?: () => Promise<DatastreamContent>;
     /** The data stream the results are read with (its Benchmark must be the one the results are for). */
     datastream?: string;
   } = {},
@@ -67,10 +73,10 @@ export async function parseResultsFile(
       case 'xccdf': {
         const parsed = await parseXccdfFile(file);
         if (opts.datastream) await checkSameBenchmark(parsed, file, opts.datastream, input);
-        let extra: Map<string, RuleInfo> | undefined;
+        let extra: DatastreamContent | undefined;
         const hasResults = parsed.testResults.some((t) => t.ruleResults.length > 0);
-        if (parsed.rules.size === 0 && hasResults && opts.datastreamRules)
-          extra = await opts.datastreamRules();
+        if (parsed.rules.size === 0 && hasResults && opts.datastreamContent)
+          extra = await opts.datastreamContent();
         return xccdfToResultSet(parsed, file, extra);
       }
       case 'inspec':
@@ -144,12 +150,17 @@ export async function loadDatastreamRules(
   file: string,
   input = 'datastream',
 ): Promise<Map<string, RuleInfo>> {
+  return (await loadDatastreamContent(file, input)).rules;
+}
+
+/** A data stream's rules, profiles and release. */
+export async function loadDatastreamContent(file: string, input = 'datastream'): Promise<DatastreamContent> {
   try {
     const parsed = await parseXccdfFile(file);
     if (parsed.rules.size === 0) {
       throw new InputError(input, `"${file}" contains no XCCDF rules.`, 'give an ssg-*-ds.xml data stream.');
     }
-    return parsed.rules;
+    return parsed;
   } catch (e) {
     if (e instanceof XmlParseError)
       throw new InputError(input, e.message, 'give a complete ssg-*-ds.xml file.');

@@ -9,6 +9,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import { type Finding, normaliseSeverity, type ResultSet, xccdfStatus } from '../findings.js';
+import { contentNumbering } from '../numbering.js';
 import { openStream } from './stream.js';
 
 export interface RuleInfo {
@@ -62,6 +63,10 @@ export interface XccdfParseResult {
   kind: 'arf' | 'xccdf' | 'datastream';
   /** The id of the (first) XCCDF Benchmark in the file: it names the product, e.g. ..._benchmark_UBUNTU_22-04. */
   benchmarkId?: string;
+  /** The (first) Benchmark's version: the content release, e.g. 0.1.65. */
+  benchmarkVersion?: string;
+  /** Profile id → its title and description (which name the benchmark the profile follows). */
+  profiles: Map<string, { title: string; description: string }>;
   rules: Map<string, RuleInfo>;
   testResults: TestResultData[];
   oval: Map<string, OvalReport>;
@@ -114,12 +119,20 @@ function newOvalReport(): OvalReport {
  * what the findings need (rules, rule results, and the OVAL evidence of failing tests).
  */
 class XccdfReader {
-  readonly res: XccdfParseResult = { kind: 'xccdf', rules: new Map(), testResults: [], oval: new Map() };
+  readonly res: XccdfParseResult = {
+    kind: 'xccdf',
+    profiles: new Map(),
+    rules: new Map(),
+    testResults: [],
+    oval: new Map(),
+  };
   rootSeen = false;
   private stack: string[] = [];
   // current contexts
   private rule: RuleInfo | undefined;
   private ruleDepth = -1;
+  private benchmarkDepth = -1;
+  private profile: { id: string; title: string; description: string; depth: number } | undefined;
   private tr: TestResultData | undefined;
   private rr: RuleResult | undefined;
   private report: string | undefined; // ARF report id
@@ -172,6 +185,7 @@ class XccdfReader {
     }
     if (this.capture) return; // nested markup inside captured text (e.g. html in a title)
     if (this.openContext(name, attrs, depth)) return;
+    if (this.openInBenchmark(name, depth)) return;
     if (this.rule && depth === this.ruleDepth + 1) this.openInRule(this.rule, name, attrs);
     else if (this.rr) this.openInRuleResult(this.rr, name, attrs);
     else if (this.tr) this.openInTestResult(this.tr, name, attrs);
@@ -185,7 +199,12 @@ class XccdfReader {
   private openContext(name: string, attrs: Record<string, string>, depth: number): boolean {
     switch (name) {
       case 'Benchmark':
+        if (this.res.benchmarkId === undefined) this.benchmarkDepth = depth;
         this.res.benchmarkId ??= attrs.id;
+        return true;
+      case 'Profile':
+        if (depth === this.benchmarkDepth + 1)
+          this.profile = { id: attrs.id, title: '', description: '', depth };
         return true;
       case 'report':
         if (attrs.id !== undefined && depth <= 4) {
@@ -215,6 +234,24 @@ class XccdfReader {
             messages: [],
           };
         return true;
+    }
+    return false;
+  }
+
+  /** The first Benchmark's version and its profiles' titles and descriptions. */
+  private openInBenchmark(name: string, depth: number): boolean {
+    if (depth === this.benchmarkDepth + 1 && name === 'version' && this.res.benchmarkVersion === undefined) {
+      this.startCapture((t) => {
+        this.res.benchmarkVersion = short(t, 40);
+      });
+      return true;
+    }
+    const p = this.profile;
+    if (p && depth === p.depth + 1 && (name === 'title' || name === 'description')) {
+      this.startCapture((t) => {
+        p[name] = short(t, 1000);
+      });
+      return true;
     }
     return false;
   }
@@ -333,7 +370,11 @@ class XccdfReader {
       this.captured = '';
     }
     if (this.capture) return;
-    if (this.rule && depth === this.ruleDepth && name === 'Rule') {
+    if (this.profile && depth === this.profile.depth && name === 'Profile') {
+      const { id, title, description } = this.profile;
+      this.res.profiles.set(id, { title, description });
+      this.profile = undefined;
+    } else if (this.rule && depth === this.ruleDepth && name === 'Rule') {
       this.res.rules.set(this.rule.id, this.rule);
       this.rule = undefined;
       this.ruleDepth = -1;
@@ -500,17 +541,36 @@ function evidence(
   return { expected: expected.join('; '), found: found.join('; ') };
 }
 
+/** What a data stream adds to a bare result file: rule metadata, profiles, the content release. */
+export type DatastreamContent = Pick<XccdfParseResult, 'rules' | 'profiles' | 'benchmarkVersion'>;
+
 /**
- * Turn a parsed XCCDF/ARF into findings. `extraRules` (from a datastream) fill in titles and CIS
+ * The text of the CIS profile whose benchmark the content's CIS references number by: the scanned
+ * profile when it is a CIS one, else the content's first CIS profile (references are per product).
+ */
+function cisProfileText(
+  profiles: DatastreamContent['profiles'],
+  scanned: string | undefined,
+): string | undefined {
+  const isCis = (p?: { title: string }) => !!p && /\bCIS\b/.test(p.title);
+  const own = scanned ? profiles.get(scanned) : undefined;
+  const p = isCis(own) ? own : [...profiles.values()].find(isCis);
+  return p ? `${p.title} ${p.description}` : undefined;
+}
+
+/**
+ * Turn a parsed XCCDF/ARF into findings. `content` (from a datastream) fills in titles and CIS
  * references that a bare result file lacks. The last TestResult in the file is used.
  */
 export function xccdfToResultSet(
   res: XccdfParseResult,
   source: string,
-  extraRules?: Map<string, RuleInfo>,
+  content?: DatastreamContent,
 ): ResultSet {
   const tr = res.testResults[res.testResults.length - 1];
   if (!tr) return { engine: 'openscap', source, findings: [] };
+  const extraRules = content?.rules;
+  const meta = res.profiles.size ? res : (content ?? res);
   const findings: Finding[] = tr.ruleResults.map((rr) => {
     const info = res.rules.get(rr.idref) ?? extraRules?.get(rr.idref);
     const status = xccdfStatus(rr.result) ?? 'unknown';
@@ -534,5 +594,6 @@ export function xccdfToResultSet(
     target: tr.target,
     source,
     findings,
+    numbering: contentNumbering(cisProfileText(meta.profiles, tr.profile), meta.benchmarkVersion),
   };
 }

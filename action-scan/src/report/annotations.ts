@@ -2,6 +2,8 @@
  * Failing findings → annotations at the hardening-script line that implements each CIS control.
  * Pure: no I/O. Delivery (Checks API or workflow commands) is in github/checks.ts.
  */
+
+import { type Benchmark, benchmarkLabel } from '../../../shared/src/benchmark.js';
 import {
   type ChangeMap,
   type CisChange,
@@ -12,6 +14,7 @@ import {
   shortRuleId,
 } from '../../../shared/src/cis-map.js';
 import type { Finding } from '../findings.js';
+import { contentLabel, type NumberingPlan, translateRule } from '../numbering.js';
 
 export interface PlannedAnnotation {
   /** error: a control the hardening code claims fails; warning/notice: not implemented (notice: an engine's own suggestion). */
@@ -38,6 +41,8 @@ export interface PlannedAnnotation {
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
   waiverProblem?: boolean;
+  /** The code numbers this control otherwise than the content: the content's id, translated to the code's. */
+  translated?: { from: string; fromBenchmark?: Benchmark; to: string; toBenchmark: Benchmark };
 }
 
 export function describeFinding(f: Finding): string {
@@ -48,13 +53,45 @@ export function describeFinding(f: Finding): string {
   return lines.join('\n');
 }
 
-type Hit = { change: CisChange; exact: boolean; all: CisChange[]; scheme: MarkerScheme; id: string };
+type Hit = {
+  change: CisChange;
+  exact: boolean;
+  all: CisChange[];
+  scheme: MarkerScheme;
+  id: string;
+  translated?: PlannedAnnotation['translated'];
+};
 
-/** The change that implements a finding: its CIS ids (or their sections), other benchmarks' ids, its rule id. */
-export function locateFinding(map: ChangeMap, f: Finding): Hit | undefined {
-  for (const id of f.cisIds) {
-    const hit = locate(map, id);
-    if (hit) return { ...hit, scheme: 'cis', id };
+/**
+ * The change that implements a finding: its CIS ids (or their sections) among markers that declare
+ * no benchmark or the content's own; among markers of another declared benchmark, the ids its rule
+ * has there (the crosswalk), never its bare number; then other benchmarks' ids, its rule id.
+ */
+export function locateFinding(map: ChangeMap, f: Finding, numbering?: NumberingPlan): Hit | undefined {
+  const same = numbering?.declared.filter((d) => d.how === 'same').map((d) => d.benchmark) ?? [];
+  for (const bench of [undefined, ...same]) {
+    for (const id of f.cisIds) {
+      const hit = locate(map, id, bench);
+      if (hit) return { ...hit, scheme: 'cis', id };
+    }
+  }
+  for (const d of numbering?.declared ?? []) {
+    if (d.how !== 'translated') continue;
+    for (const to of translateRule(d.translation!, f.ruleId)) {
+      const hit = locate(map, to, d.benchmark);
+      if (hit)
+        return {
+          ...hit,
+          scheme: 'cis',
+          id: to,
+          translated: {
+            from: f.cisIds[0] ?? shortRuleId(f.ruleId),
+            ...(numbering!.content.numbersBy ? { fromBenchmark: numbering!.content.numbersBy } : {}),
+            to,
+            toBenchmark: d.benchmark,
+          },
+        };
+    }
   }
   const exact = (scheme: MarkerScheme, id: string): Hit | undefined => {
     const all = map.byId.get(refKey(scheme, id));
@@ -66,6 +103,28 @@ export function locateFinding(map: ChangeMap, f: Finding): Hit | undefined {
   }
   if (f.engine === 'lynis') return exact('lynis', f.ruleId);
   return exact('rule', f.ruleId);
+}
+
+/** "CIS 5.2.4 in the scan's Ubuntu 20.04 v1.0.0 numbering is 5.1.14 in your Ubuntu 22.04 v2.0.0 code." */
+function translationLine(t: NonNullable<Hit['translated']>, numbering: NumberingPlan): string {
+  const from = t.fromBenchmark ? `in the scan's ${benchmarkLabel(t.fromBenchmark)} numbering` : `in the scan`;
+  const via = numbering.declared.find((d) => d.benchmark === t.toBenchmark)?.translation?.source;
+  return `CIS ${t.from} ${from} is ${t.to} in your ${benchmarkLabel(t.toBenchmark)} code${via ? ` (through the rule ids of ${via})` : ''}.`;
+}
+
+/** Where a not-implemented control would be in code of a declared benchmark: `5.1.14 in Ubuntu 22.04 v2.0.0`. */
+function elsewhere(f: Finding, numbering?: NumberingPlan): string[] {
+  const out: string[] = [];
+  for (const d of numbering?.declared ?? []) {
+    if (d.how !== 'translated') continue;
+    const ids = translateRule(d.translation!, f.ruleId);
+    out.push(
+      ids.length
+        ? `${ids.join(', ')} in ${benchmarkLabel(d.benchmark)}`
+        : `no recommendation of ${benchmarkLabel(d.benchmark)} is checked by this rule`,
+    );
+  }
+  return out;
 }
 
 /** The control a finding is about, as people name it (its first CIS id, else another benchmark's id). */
@@ -88,6 +147,8 @@ export interface PlanOptions {
   fallbackFile?: string;
   /** The benchmark the profile is for (a STIG profile names STIG ids first). */
   profileScheme?: MarkerScheme;
+  /** Which CIS benchmark each side numbers by, and how they compare. */
+  numbering?: NumberingPlan;
 }
 
 /**
@@ -99,7 +160,8 @@ export function planAnnotations(
   map: ChangeMap,
   opts: PlanOptions | string = {},
 ): PlannedAnnotation[] {
-  const { fallbackFile, profileScheme } = typeof opts === 'string' ? { fallbackFile: opts } : opts;
+  const { fallbackFile, profileScheme, numbering } = typeof opts === 'string' ? { fallbackFile: opts } : opts;
+  const uncompared = numbering?.declared.filter((d) => d.how === 'none') ?? [];
   const located: PlannedAnnotation[] = [];
   const unplaced: PlannedAnnotation[] = [];
   for (const f of findings) {
@@ -111,13 +173,17 @@ export function planAnnotations(
       status: f.status,
       ...(f.fix ? { fix: f.fix } : {}),
     };
-    const hit = locateFinding(map, f);
+    const hit = locateFinding(map, f, numbering);
     if (hit) {
       const others = hit.all.slice(1).map((c) => `${c.file}:${c.line}`);
-      const label = refLabel(hit.scheme, hit.id);
-      const prefix = hit.exact
-        ? ''
-        : `No change carries ${label} itself; annotated on the change for section CIS ${hit.change.cisId}.\n`;
+      const label = hit.translated
+        ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
+        : refLabel(hit.scheme, hit.id);
+      const prefix = `${hit.translated ? `${translationLine(hit.translated, numbering!)}\n` : ''}${
+        hit.exact
+          ? ''
+          : `No change carries ${label} itself; annotated on the change for section CIS ${hit.change.cisId}.\n`
+      }`;
       located.push({
         ...base,
         level: 'error',
@@ -127,11 +193,16 @@ export function planAnnotations(
         title: `${label}: ${f.title}`,
         message: `${prefix}${describeFinding(f)}${others.length ? `\nAlso changed at: ${others.join(', ')}` : ''}`,
         ...(hit.scheme === 'cis' ? { cisId: hit.id } : {}),
+        ...(hit.translated ? { translated: hit.translated } : {}),
         control: label,
         implemented: true,
       });
       continue;
     }
+    const there = elsewhere(f, numbering);
+    const unknown = uncompared.length
+      ? `\nIt may be implemented in markers that could not be compared with this content (${uncompared.map((d) => benchmarkLabel(d.benchmark)).join(', ')}).`
+      : '';
     const control = controlOf(f, profileScheme);
     const label = control ? refLabel(control.scheme, control.id) : undefined;
     const where = { file: fallbackFile, line: fallbackFile ? 1 : undefined };
@@ -148,7 +219,11 @@ export function planAnnotations(
       ...where,
       level,
       title: `${label ?? `${f.engine} ${shortRuleId(f.ruleId)}`}: ${f.title} (not implemented)`,
-      message: `No change in the hardening code is marked for this control (add a "${marker}" comment where you implement it).\n${describeFinding(f)}`,
+      message: `No change in the hardening code is marked for this control (add a "${marker}" comment where you implement it${
+        numbering?.content.numbersBy && control?.scheme === 'cis'
+          ? `; ${control.id} is in the content's ${contentLabel(numbering.content)} numbering`
+          : ''
+      }${there.length ? `; in your code's numbering: ${there.join('; ')}` : ''}).${unknown}\n${describeFinding(f)}`,
       ...(control?.scheme === 'cis' ? { cisId: control.id } : {}),
       ...(label ? { control: label } : {}),
       implemented: false,

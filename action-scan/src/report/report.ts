@@ -2,7 +2,9 @@
  * The JSON scan report (input `report-file`): everything needed to compare a later run with this
  * one (input `baseline`), plus the comparison itself.
  */
+
 import type { Counts, Finding } from '../findings.js';
+import type { ReportBenchmarks } from '../numbering.js';
 
 export const REPORT_SCHEMA = 'ami-bakery/scan-report@1';
 
@@ -31,6 +33,8 @@ export interface ScanReport {
   counts: Counts;
   hardeningSha?: string;
   amiId?: string;
+  /** Which CIS benchmark each side numbers by: the content's, and each one the code's markers declare. */
+  benchmarks?: ReportBenchmarks;
   findings: ReportFinding[];
 }
 

@@ -1,10 +1,13 @@
 /**
- * SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per CIS control (`CIS-5.2.5`; checks
- * without a CIS ID get `<engine>/<rule>`), each result located at the hardening-script line, with a
- * partialFingerprint that is stable across runs (it does not include the line number).
+ * SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per scanner rule, named by its control
+ * (`CIS-5.3.1/accounts_password_pam_minlen`; checks without a CIS ID get `<engine>/<rule>`), so that
+ * the rules of one control keep their own title and help; each result located at the hardening-script
+ * line, with a partialFingerprint that is stable across runs (it does not include the line number).
+ * The run's properties say which benchmark each side numbers by.
  */
 import { createHash } from 'node:crypto';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
+import type { ReportBenchmarks } from '../numbering.js';
 import type { PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {
@@ -20,12 +23,15 @@ export interface SarifOptions {
   toolVersion: string;
   /** Distinguishes this analysis from others in code scanning, e.g. the profile. */
   category: string;
+  /** The content's benchmark and the code's, as the JSON report has them. */
+  benchmarks?: ReportBenchmarks;
 }
 
 function ruleIdOf(a: PlannedAnnotation): string {
-  if (a.cisId) return `CIS-${a.cisId}`;
-  if (a.control && /^(ANSSI|STIG) /.test(a.control)) return a.control.replace(/\s+/g, '-');
-  return `${a.engine}/${shortRuleId(a.ruleId)}`;
+  const rule = shortRuleId(a.ruleId);
+  if (a.cisId) return `CIS-${a.cisId}/${rule}`;
+  if (a.control && /^(ANSSI|STIG) /.test(a.control)) return `${a.control.replace(/\s+/g, '-')}/${rule}`;
+  return `${a.engine}/${rule}`;
 }
 
 const sarifLevel = (a: PlannedAnnotation) => (a.level === 'notice' ? 'note' : a.level);
@@ -50,7 +56,9 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
           name: id.replace(/[^A-Za-z0-9]/g, ''),
           shortDescription: { text: a.control ? `${a.control}: ${name}` : name },
           fullDescription: {
-            text: a.cisId ? `CIS benchmark recommendation ${a.cisId}.` : `${a.engine} check ${a.ruleId}.`,
+            text: a.cisId
+              ? `CIS benchmark recommendation ${a.cisId}${a.translated ? ` of ${a.control?.replace(/^CIS \S+ \((.*)\)$/, '$1')} (${a.translated.from} in the scan content's numbering)` : ''}, checked by ${a.engine} rule ${a.ruleId}.`
+              : `${a.engine} check ${a.ruleId}.`,
           },
           help: {
             text: `${a.message}${a.fix ? `\nSuggested fix:\n${a.fix}` : ''}`,
@@ -141,6 +149,7 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
           },
         },
         automationDetails: { id: `ami-bakery/scan/${opts.category}/` },
+        ...(opts.benchmarks ? { properties: { benchmarks: opts.benchmarks } } : {}),
         results,
       },
     ],

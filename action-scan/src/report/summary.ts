@@ -20,6 +20,18 @@ export interface SummaryInput {
   extra?: string[];
 }
 
+/**
+ * Text from markers, results or content as Markdown shows it, never as Markdown: punctuation that
+ * opens emphasis, code, links, images, HTML, tables or headings is escaped, line breaks folded, and
+ * @mentions defused (a zero-width space after the @).
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\\`*_[\]<>|~#!{}]/g, '\\$&')
+    .replace(/@(?=\w)/g, '@\u200b');
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
