@@ -163,7 +163,16 @@ fs.writeFileSync(
   )}\n`,
 );
 // the project's formatter lays it out (one id a line), so a rerun's diff shows each mapping that moved
-execFileSync(process.execPath, [new URL('../node_modules/@biomejs/biome/bin/biome', import.meta.url).pathname, 'format', '--write', new URL(out).pathname], { stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  [
+    new URL('../node_modules/@biomejs/biome/bin/biome', import.meta.url).pathname,
+    'format',
+    '--write',
+    new URL(out).pathname,
+  ],
+  { stdio: 'ignore' },
+);
 for (const [k, b] of Object.entries(sorted))
   console.log(
     `${k.padEnd(18)} ${String(Object.keys(b.controls).length).padStart(4)} recommendations  ${b.source.path}@${b.source.commit.slice(0, 10)}  first release ${b.firstRelease ?? '-'}`,
