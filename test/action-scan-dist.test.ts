@@ -103,7 +103,7 @@ describe('action-scan dist bundle (runner-faithful)', () => {
     // the fixture's scripts claim controls that fail: the default gate fails the step
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(
-      /::error::Scan gate failed: \d+ control\(s\) the hardening code claims to implement fail/,
+      /::error::Scan gate failed: (\d+ rules in )?\d+ control\(s\) the hardening code claims to implement fail/,
     );
     expect(outputValue(r.outputs, 'failed')).toBe('71');
     expect(outputValue(r.outputs, 'annotations-delivered')).toBe('71');

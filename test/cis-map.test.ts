@@ -1,5 +1,14 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildChangeMap, compareCisIds, locate, parseCisReferences } from '../shared/src/cis-map.js';
+import {
+  buildChangeMap,
+  compareCisIds,
+  loadChangeMap,
+  locate,
+  parseCisReferences,
+} from '../shared/src/cis-map.js';
+import { tmpDir } from './helpers.js';
 
 const ids = (text: string) => parseCisReferences(text, 'x.sh').map((r) => `${r.line}:${r.cisId}`);
 
@@ -99,5 +108,50 @@ describe('CIS change map parsing', () => {
 
   it('orders IDs numerically', () => {
     expect(['1.1.10', '1.2', '1.1.2'].sort(compareCisIds)).toEqual(['1.1.2', '1.1.10', '1.2']);
+  });
+});
+
+describe('default hardening globs and role declarations (files on disk)', () => {
+  it('find a role at the repository root and roles at any depth, each with the benchmark its defaults declare', async () => {
+    const root = tmpDir();
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    write('defaults/main.yml', "benchmark: UBUNTU22-CIS\nbenchmark_version: 'v2.0.0'\n");
+    write(
+      'tasks/section_5/cis_5.1.x.yml',
+      '- name: "5.1.16 | PATCH | Ensure sshd MaxAuthTries is configured"\n',
+    );
+    write(
+      'ansible/roles/base/roles/al/defaults/main.yml',
+      'benchmark: AMAZON2023-CIS\nbenchmark_version: v1.0.0\n',
+    );
+    write(
+      'ansible/roles/base/roles/al/tasks/section_4/deep/cis_4.2.x.yml',
+      '- name: 4.2.16 | PATCH | Ensure SSH MaxAuthTries\n',
+    );
+    write('ansible/roles/plain/tasks/main.yml', '- name: "5.2.6 | PATCH | Ensure SSH MaxAuthTries"\n');
+    const map = await loadChangeMap([], { root, cwd: root });
+    const got = map.changes.map(
+      (c) =>
+        `${c.file} ${c.cisId} ${c.benchmark ? `${c.benchmark.product} ${c.benchmark.version} ${c.declaredBy}` : '-'}`,
+    );
+    expect(got.sort()).toEqual([
+      'ansible/roles/base/roles/al/tasks/section_4/deep/cis_4.2.x.yml 4.2.16 al2023 1.0.0 role',
+      // a role of its own that declares nothing: not its parent's declaration
+      'ansible/roles/plain/tasks/main.yml 5.2.6 -',
+      'tasks/section_5/cis_5.1.x.yml 5.1.16 ubuntu2204 2.0.0 role',
+    ]);
+    // the scan's benchmark input declares what nothing else does; a role's own declaration wins
+    const withInput = await loadChangeMap([], { root, cwd: root }, 'hardening-scripts', {
+      product: 'ubuntu2004',
+      version: '1.0.0',
+    });
+    expect(withInput.changes.find((c) => c.cisId === '5.2.6')).toMatchObject({
+      declaredBy: 'input',
+      benchmark: { product: 'ubuntu2004' },
+    });
+    expect(withInput.changes.find((c) => c.cisId === '5.1.16')).toMatchObject({ declaredBy: 'role' });
   });
 });

@@ -10,7 +10,14 @@ import * as path from 'node:path';
 import type { Image } from '@aws-sdk/client-ec2';
 import { TAG } from '../../shared/src/aws/tags.js';
 import { hasAwsCredentials, regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
-import { type ChangeMap, compareCisIds, loadChangeMap } from '../../shared/src/cis-map.js';
+import { benchmarkLabel, sameBenchmark } from '../../shared/src/benchmark.js';
+import {
+  type ChangeMap,
+  compareCisIds,
+  declaredBenchmarks,
+  loadChangeMap,
+  refKey,
+} from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { runUrl } from '../../shared/src/github-env.js';
@@ -471,8 +478,17 @@ export async function tagAmis(
 }
 
 export function writeCisManifest(file: string, template: string, map: ChangeMap): void {
-  const controls = [...new Set(map.changes.filter((c) => !c.scheme).map((c) => c.cisId))].sort(compareCisIds);
-  const otherControls = [...map.byId.keys()].filter((k) => k.includes(':')).sort();
+  const cis = map.changes.filter((c) => !c.scheme);
+  const idsOf = (cs: typeof cis) => [...new Set(cs.map((c) => c.cisId))].sort(compareCisIds);
+  // CIS ids that declare no benchmark (the scan reads them in its content's numbering), and per
+  // declared benchmark its own: numbers of two benchmark versions are never listed as one.
+  const controls = idsOf(cis.filter((c) => !c.benchmark));
+  const byBenchmark: Record<string, string[]> = {};
+  for (const b of declaredBenchmarks(map))
+    byBenchmark[benchmarkLabel(b)] = idsOf(cis.filter((c) => c.benchmark && sameBenchmark(c.benchmark, b)));
+  const otherControls = [
+    ...new Set(map.changes.filter((c) => c.scheme).map((c) => refKey(c.scheme!, c.cisId))),
+  ].sort();
   const doc = {
     schema: 'ami-bakery/cis-manifest@1',
     generatedAt: new Date().toISOString(),
@@ -480,6 +496,7 @@ export function writeCisManifest(file: string, template: string, map: ChangeMap)
     hardeningSha256: map.sha256,
     files: map.files,
     controls,
+    ...(Object.keys(byBenchmark).length ? { benchmarks: byBenchmark } : {}),
     ...(otherControls.length ? { otherControls } : {}),
     changes: map.changes,
   };

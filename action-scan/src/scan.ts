@@ -873,7 +873,7 @@ async function scanWith(
     ),
   );
   const suggested = cfg.suggest ? await deliverSuggestions(io, cfg, a, checkTarget, changedLines) : undefined;
-  await writeReports(io, cfg, a);
+  const { sarifWritten } = await writeReports(io, cfg, a);
   if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
   await io.appendSummary(
@@ -903,7 +903,7 @@ async function scanWith(
   io.setOutput('fixed', diff ? diff.fixed.length : 0);
   io.setOutput('gate', gate.verdict);
   io.setOutput('report-file', cfg.reportFile);
-  io.setOutput('sarif-file', cfg.sarifFile);
+  io.setOutput('sarif-file', sarifWritten ? cfg.sarifFile : '');
   io.setOutput('results-file', collected.kept.join('\n'));
   io.setOutput('annotations', annotations.length);
   io.setOutput('annotations-delivered', delivery.shown);
@@ -923,8 +923,18 @@ async function scanWith(
 }
 
 /** The SARIF file and the JSON report (and the baseline cache from it). */
-async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<void> {
-  if (cfg.sarifFile) {
+/** The SARIF and JSON reports; `sarifWritten` is false where an empty SARIF was refused. */
+async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<{ sarifWritten: boolean }> {
+  const failing = a.annotations.filter((x) => x.status === 'fail' || x.status === 'error');
+  let sarifWritten = false;
+  if (cfg.sarifFile && failing.length && failing.every((x) => !x.file)) {
+    // An upload with no results closes every open code-scanning alert of this category; a stale file
+    // of an earlier run at that path would be uploaded as this one's.
+    fs.rmSync(cfg.sarifFile, { force: true });
+    io.warning(
+      `SARIF not written: ${failing.length} failing result(s) have no repository file to sit on (no template, hardening file, results file inside the repository or workflow file), and an empty SARIF upload would close existing code-scanning alerts. Set template (or hardening-scripts) to a file of the repository.`,
+    );
+  } else if (cfg.sarifFile) {
     const sarif = buildSarif(a.annotations, {
       toolVersion: VERSION,
       category: a.profileKey,
@@ -932,12 +942,14 @@ async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<void>
     });
     fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
     fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
+    sarifWritten = true;
   }
   if (cfg.reportFile) {
     fs.mkdirSync(path.dirname(path.resolve(cfg.reportFile)), { recursive: true });
     fs.writeFileSync(cfg.reportFile, JSON.stringify(a.report, null, 2));
     if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
   }
+  return { sarifWritten };
 }
 
 /** The score trend: earlier reports (history, the baseline), the family's golden images, this scan. */
@@ -994,9 +1006,13 @@ function writeHtmlReport(
     diff: a.diff,
     trend: trend.length > 1 ? trend : [],
     files,
-    notes: a.waiverOutcome.problems.map(
-      (p) => `Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}.`,
-    ),
+    notes: [
+      ...a.numberingSaid.problems.map((p) => `Not compared: ${p}`),
+      ...a.numberingSaid.notes.map((n) => `Benchmarks: ${n}`),
+      ...a.waiverOutcome.problems.map(
+        (p) => `Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}.`,
+      ),
+    ],
   });
   fs.mkdirSync(path.dirname(path.resolve(cfg.reportHtml)), { recursive: true });
   fs.writeFileSync(cfg.reportHtml, html);

@@ -486,9 +486,10 @@ export const DEFAULT_HARDENING_GLOBS = [
 ];
 
 /**
- * The benchmark an Ansible role declares for a file under it: the nearest folder above the file
- * (inside the repository) with a defaults/main.yml that sets `benchmark_version` (and, as
- * ansible-lockdown roles do, `benchmark: UBUNTU22-CIS`). Read as text: defaults hold Jinja.
+ * The benchmark an Ansible role declares for a file under it: the file's role is the nearest folder
+ * above it (inside the repository) that has tasks/; its defaults/main.yml may set
+ * `benchmark_version` (and, as ansible-lockdown roles do, `benchmark: UBUNTU22-CIS`). Read as text:
+ * defaults hold Jinja.
  */
 export function roleBenchmark(
   root: string,
@@ -516,7 +517,8 @@ export function roleBenchmark(
       cache.set(dir, found);
     }
     if (found) return found;
-    if (dir === '.' || dir === '') return undefined;
+    // the nearest folder with tasks/ is the file's role: a role that declares nothing ends the search
+    if (dir === '.' || dir === '' || fs.existsSync(path.join(root, dir, 'tasks'))) return undefined;
     dir = path.posix.dirname(dir);
   }
 }
