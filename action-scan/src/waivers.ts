@@ -14,7 +14,16 @@
  * A waiver that has expired, or has no reason or owner, is not applied and fails the gate: it is
  * annotated on its own line. One expiring within `warnDays` is a warning.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type YAMLMap,
+  type Node as YamlNode,
+} from 'yaml';
 import { shortRuleId } from '../../shared/src/cis-map.js';
 import type { Finding } from './findings.js';
 import type { PlannedAnnotation } from './report/annotations.js';
@@ -49,6 +58,20 @@ export class WaiverFileError extends Error {
 
 const FIELDS = ['id', 'reason', 'owner', 'expires', 'profiles', 'images'];
 
+/** A real calendar day YYYY-MM-DD (2027-02-30 is not one: Date would roll it over to March). */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * Each field is read from its YAML node, never from a converted value: a field is a plain scalar of
+ * the documented type or the file is bad input naming the line. So an alias, a mapping, a list, a
+ * boolean or a number is refused where a string is documented (`String()` would have made
+ * "[object Object]" a reason), an unquoted `id: 1.10` (the YAML float 1.1) is refused with the advice
+ * to quote it, and `expires` is read from its source text whatever the YAML version.
+ */
 export function parseWaivers(text: string, file: string): Waiver[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -69,31 +92,73 @@ export function parseWaivers(text: string, file: string): Waiver[] {
     if (!isMap(item))
       throw new WaiverFileError(file, line, 'each waiver is a mapping (id, reason, owner, expires)');
     const map = item as YAMLMap;
-    const v = map.toJSON() as Record<string, unknown>;
-    const at = (k: string) => lineOf(map.get(k, true) as YamlNode | undefined, line);
-    for (const k of Object.keys(v))
-      if (!FIELDS.includes(k))
-        throw new WaiverFileError(file, at(k), `"${k}" is not a waiver field (${FIELDS.join(', ')})`);
-    const text = (k: string) => (v[k] === undefined || v[k] === null ? '' : String(v[k]).trim());
-    const id = text('id');
+    const nodes = new Map<string, YamlNode | null>();
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (typeof key !== 'string' || !FIELDS.includes(key))
+        throw new WaiverFileError(
+          file,
+          lineOf(pair.key as YamlNode, line),
+          `"${String(key).slice(0, 40)}" is not a waiver field (${FIELDS.join(', ')})`,
+        );
+      nodes.set(key, (pair.value as YamlNode | null) ?? null);
+    }
+    const at = (k: string) => lineOf(nodes.get(k), line);
+    /** A field that is a string: its text, '' when absent or empty. */
+    const str = (k: string, what: string): string => {
+      const n = nodes.get(k);
+      if (n === undefined || n === null || (isScalar(n) && n.value === null)) return '';
+      if (isScalar(n) && typeof n.value === 'string') return n.value.trim();
+      const kind = isAlias(n)
+        ? 'an alias'
+        : isMap(n)
+          ? 'a mapping'
+          : isSeq(n)
+            ? 'a list'
+            : `a ${typeof (n as { value?: unknown }).value}`;
+      const hint =
+        k === 'id' && isScalar(n) && typeof n.value === 'number'
+          ? ` (unquoted, ${JSON.stringify(text.slice(n.range![0], n.range![1]))} is the YAML number ${n.value}): quote it, id: "${text.slice(n.range![0], n.range![1])}"`
+          : '';
+      throw new WaiverFileError(file, at(k), `"${k}" must be ${what}, not ${kind}${hint}`);
+    };
+    const id = str('id', 'a string such as "1.1.2.1" or a rule id');
     if (!id)
       throw new WaiverFileError(file, line, 'a waiver has no "id" (a CIS id such as 1.1.2.1, or a rule id)');
-    const expiresRaw = v.expires instanceof Date ? v.expires.toISOString().slice(0, 10) : text('expires');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresRaw) || Number.isNaN(Date.parse(`${expiresRaw}T00:00:00Z`)))
+    // expires: the text as written (a YAML 1.1 timestamp would already be a rolled-over Date)
+    const en = nodes.get('expires');
+    const expiresRaw =
+      en && isScalar(en) && en.range
+        ? text
+            .slice(en.range[0], en.range[1])
+            .trim()
+            .replace(/^(["'])(.*)\1$/, '$2')
+        : '';
+    if (en && !isScalar(en))
+      throw new WaiverFileError(file, at('expires'), `"expires" of ${id} must be a date YYYY-MM-DD`);
+    if (!isCalendarDate(expiresRaw))
       throw new WaiverFileError(
         file,
         at('expires'),
-        `"expires" of ${id} must be a date YYYY-MM-DD, not "${expiresRaw}"`,
+        `"expires" of ${id} must be a date YYYY-MM-DD (a real calendar day), not "${expiresRaw.slice(0, 40)}"`,
       );
     const listOf = (k: string) => {
-      if (v[k] === undefined) return undefined;
-      if (!Array.isArray(v[k])) throw new WaiverFileError(file, at(k), `"${k}" of ${id} must be a list`);
-      return (v[k] as unknown[]).map(String);
+      const n = nodes.get(k);
+      if (n === undefined) return undefined;
+      if (!isSeq(n)) throw new WaiverFileError(file, at(k), `"${k}" of ${id} must be a list`);
+      return (n.items as YamlNode[]).map((x) => {
+        if (isScalar(x) && typeof x.value === 'string' && x.value.trim()) return x.value.trim();
+        throw new WaiverFileError(
+          file,
+          lineOf(x, at(k)),
+          `each of "${k}" of ${id} must be a non-empty string`,
+        );
+      });
     };
     return {
       id,
-      reason: text('reason'),
-      owner: text('owner'),
+      reason: str('reason', 'a string'),
+      owner: str('owner', 'a string'),
       expires: expiresRaw,
       profiles: listOf('profiles'),
       images: listOf('images'),

@@ -39,6 +39,13 @@ const finding = (ruleId: string, cis: string, status: Finding['status']): Findin
 });
 
 describe('waivers file', () => {
+  it('a real date under %YAML 1.1 (a timestamp there) reads as written', () => {
+    const [w] = parseWaivers(
+      '%YAML 1.1\n---\nwaivers:\n  - id: "1.1"\n    reason: x\n    owner: me\n    expires: 2027-03-31\n',
+      FILE,
+    );
+    expect(w.expires).toBe('2027-03-31');
+  });
   it('reads ids, dates and scopes, each with its line', () => {
     const ws = parseWaivers(YAML, FILE);
     expect(ws.map((w) => [w.id, w.expires, w.line])).toEqual([
@@ -60,6 +67,47 @@ describe('waivers file', () => {
     ],
     ['waivers: [\n', /waivers\.yml:\d+: not valid YAML/],
     ['- id: 1\n', /waivers\.yml:1: expected a mapping with a "waivers" list/],
+    // fields are scalars of their documented type, read from the YAML node (issue 22: 3-5)
+    [
+      'x: &who {a: 1}\nwaivers:\n  - id: "1.1"\n    reason: *who\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:4: "reason" must be a string, not an alias/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: {why: x}\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:3: "reason" must be a string, not a mapping/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: x\n    owner: [me]\n    expires: 2027-01-01\n',
+      /waivers\.yml:4: "owner" must be a string, not a list/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: true\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:3: "reason" must be a string, not a boolean/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: 42\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:3: "reason" must be a string, not a number/,
+    ],
+    [
+      'waivers:\n  - id: ["5.2.6"]\n    reason: x\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:2: "id" must be a string .*, not a list/,
+    ],
+    [
+      'waivers:\n  - id: 1.10\n    reason: x\n    owner: me\n    expires: 2027-01-01\n',
+      /waivers\.yml:2: "id" must be a string .* \(unquoted, "1\.10" is the YAML number 1\.1\): quote it, id: "1\.10"/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: x\n    owner: me\n    expires: 2027-02-30\n',
+      /waivers\.yml:5: "expires" of 1\.1 must be a date YYYY-MM-DD \(a real calendar day\), not "2027-02-30"/,
+    ],
+    [
+      '%YAML 1.1\n---\nwaivers:\n  - id: "1.1"\n    reason: x\n    owner: me\n    expires: 2027-02-30\n',
+      /waivers\.yml:7: "expires" of 1\.1 must be a date YYYY-MM-DD \(a real calendar day\), not "2027-02-30"/,
+    ],
+    [
+      'waivers:\n  - id: "1.1"\n    reason: x\n    owner: me\n    expires: 2027-01-01\n    images: [1, ""]\n',
+      /waivers\.yml:6: each of "images" of 1\.1 must be a non-empty string/,
+    ],
   ])('bad input names the file and line: %j', (text, why) => {
     expect(() => parseWaivers(text, FILE)).toThrow(why);
     expect(() => parseWaivers(text, FILE)).toThrow(/Input "waivers"/);
