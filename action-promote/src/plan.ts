@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { imageTags, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
 import { validateRegion } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
+import { parseDecimal } from '../../shared/src/inputs.js';
 
 export function parseAccounts(list: string[], input = 'accounts'): string[] {
   for (const a of list) {
@@ -175,29 +176,36 @@ export const DEFAULT_REQUIRE = 'verify=passed,scan=passed';
 export function parseRequire(raw: string): Requirement[] {
   const text = raw.trim() || DEFAULT_REQUIRE;
   if (text.toLowerCase() === 'none') return [];
-  return text
+  const items = text
     .split(/[,\n]/)
     .map((s) => s.trim())
-    .filter(Boolean)
-    .map((r) => {
-      if (r.toLowerCase() === 'none')
-        throw new InputError(
-          'require',
-          '"none" turns the gate off and stands alone.',
-          'use require: none alone, or list the requirements.',
-        );
-      const m = /^([\w:-]+)\s*(>=|=)\s*([^=<>!\s][^=<>!]*)$/.exec(r);
-      if (!m)
-        throw new InputError(
-          'require',
-          `"${r}" is not key=value or key>=number.`,
-          'e.g. verify=passed,scan=passed,score>=80',
-        );
-      const key = m[1].includes(':') ? m[1] : m[1] === 'score' ? TAG.cisScore : `${TAG_PREFIX}${m[1]}`;
-      if (m[2] === '>=' && !Number.isFinite(Number(m[3])))
-        throw new InputError('require', `"${r}": ${m[3]} is not a number.`, 'e.g. score>=80');
-      return { key, op: m[2] as '=' | '>=', value: m[3].trim(), raw: r };
-    });
+    .filter(Boolean);
+  // "," or " , \n , " is not blank and names no requirement: never the same as none.
+  if (!items.length)
+    throw new InputError(
+      'require',
+      `${JSON.stringify(raw.slice(0, 40))} names no requirement.`,
+      'list requirements (e.g. verify=passed,scan=passed,score>=80), leave it empty for the default, or write none to turn the gate off.',
+    );
+  return items.map((r) => {
+    if (r.toLowerCase() === 'none')
+      throw new InputError(
+        'require',
+        '"none" turns the gate off and stands alone.',
+        'use require: none alone, or list the requirements.',
+      );
+    const m = /^([\w:-]+)\s*(>=|=)\s*([^=<>!\s][^=<>!]*)$/.exec(r);
+    if (!m)
+      throw new InputError(
+        'require',
+        `"${r}" is not key=value or key>=number.`,
+        'e.g. verify=passed,scan=passed,score>=80',
+      );
+    const key = m[1].includes(':') ? m[1] : m[1] === 'score' ? TAG.cisScore : `${TAG_PREFIX}${m[1]}`;
+    if (m[2] === '>=' && parseDecimal(m[3]) === undefined)
+      throw new InputError('require', `"${r}": ${m[3]} is not a plain decimal number.`, 'e.g. score>=80');
+    return { key, op: m[2] as '=' | '>=', value: m[3].trim(), raw: r };
+  });
 }
 
 /** Which stage writes each provenance tag, for the gate's message. */
@@ -214,8 +222,12 @@ export function evaluateGate(reqs: Requirement[], tags: Record<string, string>):
     if (have === undefined)
       problems.push(`${r.raw}: the AMI has no ${r.key} tag${SET_BY[r.key] ? ` (${SET_BY[r.key]})` : ''}`);
     else if (r.op === '=' && have !== r.value) problems.push(`${r.raw}: ${r.key} is "${have}"`);
-    else if (r.op === '>=' && !(Number(have) >= Number(r.value)))
-      problems.push(`${r.raw}: ${r.key} is ${have}`);
+    else if (r.op === '>=' && !((parseDecimal(have) ?? Number.NaN) >= parseDecimal(r.value)!))
+      problems.push(
+        parseDecimal(have) === undefined
+          ? `${r.raw}: ${r.key} is ${JSON.stringify(have.slice(0, 40))}, not a number`
+          : `${r.raw}: ${r.key} is ${have}`,
+      );
   }
   return problems;
 }

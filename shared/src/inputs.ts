@@ -30,8 +30,7 @@ export class Inputs {
   number(name: string, min: number, max: number): number | undefined {
     const raw = this.io.getInput(name);
     if (raw === '') return undefined;
-    // Plain decimals only: Number() would also take 0x10, 1e3 or "Infinity".
-    const n = /^-?\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    const n = parseDecimal(raw) ?? Number.NaN;
     if (!Number.isFinite(n) || n < min || n > max) {
       throw new InputError(name, `"${raw}" is not a number from ${min} to ${max}.`, `e.g. ${name}: ${max}`);
     }
@@ -88,4 +87,20 @@ export function splitList(raw: string): string[] {
     .flatMap((line) => (line.trim().startsWith('#') ? [] : line.split(',')))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/**
+ * The one reading of a number from text (inputs, spec files, tag values): a plain decimal, `80` or
+ * `-1.5`. Number() would also take `0x50`, `1e2`, `Infinity`, `''` (0) and `' '` (0); here those are
+ * not numbers (undefined).
+ */
+export function parseDecimal(text: string): number | undefined {
+  const t = text.trim();
+  return /^-?\d+(?:\.\d+)?$/.test(t) ? Number(t) : undefined;
+}
+
+/** A whole number from text, or undefined: `3`, not `3.0`, `0x3` or `3e0`. */
+export function parseWholeNumber(text: string): number | undefined {
+  const t = text.trim();
+  return /^-?\d+$/.test(t) ? Number(t) : undefined;
 }

@@ -49,6 +49,23 @@ describe('the provenance gate', () => {
     expect(parseRequire('none')).toEqual([]);
     expect(() => parseRequire('none,verify=passed')).toThrow(/stands alone/);
   });
+  it('a require that names nothing is refused, never read as none (issue 22: 1)', () => {
+    for (const raw of [',', ' , \n , ', ',,,'])
+      expect(() => parseRequire(raw), JSON.stringify(raw)).toThrow(
+        /Input "require": .* names no requirement/,
+      );
+  });
+  it('thresholds and tag values are plain decimals (issue 22: 7)', () => {
+    for (const raw of ['score>=0x50', 'score>=1e2', 'score>=Infinity', 'score>=8 0'])
+      expect(() => parseRequire(raw), raw).toThrow(/Input "require"/);
+    const reqs = parseRequire('score>=80');
+    expect(evaluateGate(reqs, { 'ami-bakery:cis-score': '0x64' })).toEqual([
+      'score>=80: ami-bakery:cis-score is "0x64", not a number',
+    ]);
+    expect(evaluateGate(parseRequire('score>=0'), { 'ami-bakery:cis-score': '' })).toHaveLength(1);
+    expect(evaluateGate(parseRequire('score>=0'), { 'ami-bakery:cis-score': ' ' })).toHaveLength(1);
+    expect(evaluateGate(reqs, { 'ami-bakery:cis-score': '80.0' })).toEqual([]);
+  });
   it('names what is missing, who writes it, and what differs', () => {
     const reqs = parseRequire('verify=passed,scan=passed,score>=80');
     const problems = evaluateGate(reqs, {
