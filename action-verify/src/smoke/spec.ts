@@ -20,6 +20,7 @@
  *       command: sshd -T | grep -i '^maxauthtries 4$'
  */
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap, type Node as YamlNode } from 'yaml';
+import { parseWholeNumber } from '../../../shared/src/inputs.js';
 
 export type CheckKind = 'tcp' | 'http' | 'command';
 
@@ -87,9 +88,20 @@ const KNOWN: Record<CheckKind, string[]> = {
 };
 const COMMON = ['name', 'kind', 'retries', 'within'];
 
-/** "90s", "2m", "1m30s", "500ms", or a number of seconds. */
+/** The longest a check may wait: a day. */
+const MAX_WITHIN_MS = 24 * 3_600_000;
+
+/**
+ * "90s", "2m", "1m30s", "500ms", or a number of seconds: more than zero and at most a day (`.inf`,
+ * `0` and negative numbers are not durations).
+ */
 export function parseDuration(v: unknown): number | undefined {
-  if (typeof v === 'number' && v >= 0) return v * 1000;
+  const ms = durationMs(v);
+  return ms !== undefined && ms > 0 && ms <= MAX_WITHIN_MS ? ms : undefined;
+}
+
+function durationMs(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v * 1000 : undefined;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
@@ -129,6 +141,15 @@ export function parseSpec(text: string, file: string): Check[] {
 }
 
 type LineOf = (node: YamlNode | null | undefined, fallback?: number) => number;
+
+/**
+ * A whole number as YAML or text writes it (`3`, `"3"`), else undefined: never `true`, `[]`, `'0x2'`
+ * or `3.5`, which Number() would turn into numbers.
+ */
+function wholeOf(x: unknown): number | undefined {
+  if (typeof x === 'number') return Number.isInteger(x) ? x : undefined;
+  return typeof x === 'string' ? parseWholeNumber(x) : undefined;
+}
 
 /** One check's fields, read and checked with errors at their own line. */
 class CheckFields {
@@ -186,10 +207,8 @@ class CheckFields {
   port(key: string, dflt?: string): string {
     const p = this.str(key) ?? dflt;
     if (p === undefined) this.fail(`${this.kind} check "${this.name}" is missing "${key}"`);
-    if (
-      !/^\$\{\{.*\}\}$/.test(p.trim()) &&
-      !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 65535)
-    )
+    const n = parseWholeNumber(p);
+    if (!/^\$\{\{.*\}\}$/.test(p.trim()) && !(n !== undefined && n >= 1 && n <= 65535))
       this.fail(`"${key}" must be a port from 1 to 65535 (or a \${{ outputs.x }} reference)`, key);
     return p;
   }
@@ -209,7 +228,9 @@ function parseCheck(f: CheckFields, defaults: Record<string, unknown>, names: Se
   const { v, line } = f;
   const kind = v.kind as CheckKind;
   if (!kind) f.fail('check has no "kind" (tcp, http or command)');
-  if (!(kind in KNOWN)) f.fail(`unknown kind "${String(kind)}": use tcp, http or command`, 'kind');
+  // own keys only: `constructor`, `__proto__` or `hasOwnProperty` are no kinds
+  if (typeof kind !== 'string' || !Object.hasOwn(KNOWN, kind))
+    f.fail(`unknown kind ${JSON.stringify(kind)?.slice(0, 40)}: use tcp, http or command`, 'kind');
   for (const key of Object.keys(v)) {
     if (!COMMON.includes(key) && !KNOWN[kind].includes(key)) {
       const pair = f.map.items.find((p) => (p.key as { value?: unknown })?.value === key);
@@ -224,17 +245,18 @@ function parseCheck(f: CheckFields, defaults: Record<string, unknown>, names: Se
   f.name = String(v.name ?? `${kind} check at line ${line}`);
   if (names.has(f.name)) f.fail(`two checks are named "${f.name}"`, 'name');
   names.add(f.name);
-  const retries = Number(v.retries ?? defaults.retries ?? 3);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 1000)
+  const retries = wholeOf(v.retries ?? defaults.retries ?? 3);
+  if (retries === undefined || retries < 0 || retries > 1000)
     f.fail('"retries" must be a whole number from 0 to 1000', 'retries');
   const withinMs = parseDuration(v.within ?? defaults.within ?? '60s');
-  if (withinMs === undefined) f.fail(`"within" must be a duration such as 30s, 2m or 1m30s`, 'within');
+  if (withinMs === undefined)
+    f.fail(`"within" must be a duration such as 30s, 2m or 1m30s (more than 0, at most 24h)`, 'within');
   const base = { name: f.name, line, retries, withinMs };
   if (kind === 'tcp') return { ...base, kind, host: f.host('host', true)!, port: f.port('port') };
   if (kind === 'http') {
-    const status = Number(v.status ?? 200);
-    if (!Number.isInteger(status) || status < 100 || status > 599)
-      f.fail('"status" must be an HTTP status code', 'status');
+    const status = wholeOf(v.status ?? 200);
+    if (status === undefined || status < 100 || status > 599)
+      f.fail('"status" must be an HTTP status code (a whole number from 100 to 599)', 'status');
     return {
       ...base,
       kind,
@@ -263,8 +285,9 @@ function commandCheck(
       'outputs are not substituted into a "command" line (that would be shell injection): use "argv" to pass them as arguments',
       'command',
     );
-  const exitCode = Number(v['exit-code'] ?? 0);
-  if (!Number.isInteger(exitCode)) f.fail('"exit-code" must be a whole number', 'exit-code');
+  const exitCode = wholeOf(v['exit-code'] ?? 0);
+  if (exitCode === undefined || exitCode < 0 || exitCode > 255)
+    f.fail('"exit-code" must be a whole number from 0 to 255', 'exit-code');
   const check: CommandCheck = {
     ...base,
     kind: 'command',
