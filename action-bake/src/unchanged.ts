@@ -139,6 +139,20 @@ export type UnchangedResult =
   | { skip: true; image: Image; reason: string }
   | { skip: false; changes: string[] };
 
+/**
+ * Why a golden image of the same inputs must not be reused (a later re-scan found it failing or
+ * vulnerable, it was quarantined or deprecated), or undefined when it may be: a rebuild is the fix.
+ */
+export function notReusable(image: Image, now: Date): string | undefined {
+  const t = imageTags(image);
+  if (t[TAG.status] !== 'golden') return `it is ${t[TAG.status] ?? 'untagged'}, not golden`;
+  if (t[TAG.vulnerable] === 'true') return `a re-scan marked it vulnerable (${TAG.vulnerable}=true)`;
+  if (t[TAG.scan] !== undefined && t[TAG.scan] !== 'passed') return `its scan is ${t[TAG.scan]}, not passed`;
+  if (image.DeprecationTime && Date.parse(image.DeprecationTime) <= now.getTime())
+    return `it is deprecated since ${image.DeprecationTime}`;
+  return undefined;
+}
+
 /** The golden image with this fingerprint, or what changed since the newest golden image. */
 export async function findUnchanged(io: Io, template: string, fp: Fingerprint): Promise<UnchangedResult> {
   if (!fp.region)
@@ -146,7 +160,11 @@ export async function findUnchanged(io: Io, template: string, fp: Fingerprint): 
   const { ec2Client } = await import('../../shared/src/aws/ec2.js');
   const { goldenImagesOf } = await import('./fingerprint-aws.js');
   const golden = await goldenImagesOf(ec2Client(fp.region), template);
-  const same = golden.find((i) => imageTags(i)[TAG.fingerprint] === fp.value);
+  const matching = golden.filter((i) => imageTags(i)[TAG.fingerprint] === fp.value);
+  const same = matching.find((i) => !notReusable(i, new Date()));
+  const refused = matching.filter((i) => i !== same);
+  for (const i of refused)
+    io.info(`Not reusing ${i.ImageId} (same fingerprint): ${notReusable(i, new Date())}; baking anew.`);
   if (same)
     return {
       skip: true,
@@ -158,22 +176,24 @@ export async function findUnchanged(io: Io, template: string, fp: Fingerprint): 
   const files = newest ? await changedSince(io, tags[TAG.commit], [...fp.files.keys()]) : undefined;
   return {
     skip: false,
-    changes: whatChanged(
-      newest
-        ? {
-            imageId: newest.ImageId,
-            sourceAmi: tags[TAG.baseAmi],
-            packerVersion: tags[TAG.packerVersion],
-            fingerprint: tags[TAG.fingerprint],
-          }
-        : undefined,
-      { sourceAmi: fp.sourceAmi, packerVersion: fp.packerVersion },
-      files,
-    ).map((c) =>
-      c === 'the build variables or filters changed' && files === undefined
-        ? `the inputs changed (commit ${tags[TAG.commit] ?? '?'} of ${newest?.ImageId} is not in this clone to name the files)`
-        : c,
-    ),
+    changes: refused.length
+      ? refused.map((i) => `golden image ${i.ImageId} has the same inputs but ${notReusable(i, new Date())}`)
+      : whatChanged(
+          newest
+            ? {
+                imageId: newest.ImageId,
+                sourceAmi: tags[TAG.baseAmi],
+                packerVersion: tags[TAG.packerVersion],
+                fingerprint: tags[TAG.fingerprint],
+              }
+            : undefined,
+          { sourceAmi: fp.sourceAmi, packerVersion: fp.packerVersion },
+          files,
+        ).map((c) =>
+          c === 'the build variables or filters changed' && files === undefined
+            ? `the inputs changed (commit ${tags[TAG.commit] ?? '?'} of ${newest?.ImageId} is not in this clone to name the files)`
+            : c,
+        ),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   sourceSpecOf,
   whatChanged,
 } from '../../action-bake/src/fingerprint.js';
+import { notReusable } from '../../action-bake/src/unchanged.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = fs.readFileSync(
@@ -128,5 +129,27 @@ describe('fingerprint', () => {
       'Packer 1.11.2 (was 1.6.6)',
       'changed file(s): hardening/x.sh',
     ]);
+  });
+});
+
+describe('skip-unchanged reuses only a golden image still fit to use (issue 22: 8)', () => {
+  const img = (tags: Record<string, string>, extra: Record<string, string> = {}) => ({
+    ImageId: 'ami-0123456789abcdef0',
+    Tags: Object.entries({ 'ami-bakery:status': 'golden', 'ami-bakery:scan': 'passed', ...tags }).map(
+      ([Key, Value]) => ({ Key, Value }),
+    ),
+    ...extra,
+  });
+  const now = new Date('2026-12-01T00:00:00Z');
+  it.each([
+    [{ 'ami-bakery:vulnerable': 'true' }, {}, /marked it vulnerable/],
+    [{ 'ami-bakery:scan': 'failed' }, {}, /its scan is failed/],
+    [{ 'ami-bakery:status': 'quarantined' }, {}, /it is quarantined, not golden/],
+    [{}, { DeprecationTime: '2026-11-30T00:00:00.000Z' }, /deprecated since 2026-11-30/],
+  ])('%j %j', (tags, extra, why) => {
+    expect(notReusable(img(tags, extra), now)).toMatch(why);
+  });
+  it('a golden, passed image deprecated only in the future is reusable', () => {
+    expect(notReusable(img({}, { DeprecationTime: '2027-06-01T00:00:00.000Z' }), now)).toBeUndefined();
   });
 });
