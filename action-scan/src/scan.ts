@@ -751,6 +751,23 @@ async function analyse(
       'scan the OS the profile is for (e.g. the ubuntu2204 data stream on an Ubuntu 22.04 image).',
     );
   }
+  // Nothing checked is not passed: a scan in which no rule passed or failed gates nothing.
+  if (counts.passed + counts.failed + (counts.waived ?? 0) === 0) {
+    const how = Object.entries({
+      'not checked or skipped': counts.notchecked,
+      'not applicable': counts.notapplicable,
+      'error or unknown': counts.errors,
+      informational: counts.informational,
+    })
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    throw new InputError(
+      cfg.target.kind === 'results' ? 'results' : 'target',
+      `evaluated nothing: none of ${counts.total} rule result(s) passed or failed (${how}).`,
+      'check that the scan ran its controls (InSpec: no skipped profile; OpenSCAP: the profile fits the platform); a scan that checked nothing is never a pass.',
+    );
+  }
   const baseline = await loadBaseline(io, cfg, profileKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
