@@ -57,3 +57,40 @@ describe('a scan that evaluated nothing is an error, never a pass (issue 22: 2)'
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 });
+
+describe('foreign text cannot forge workflow commands in the log (issue 22: 17)', () => {
+  it('a finding title and the check name holding "\\n::error …::" stay text', async () => {
+    const root = tmpDir();
+    const forged = 'Ensure x\n::error file=forged.sh,line=1::forged annotation\n::add-mask::x';
+    fs.writeFileSync(
+      path.join(root, 'inspec.json'),
+      inspecResults([
+        { id: forged, results: [{ status: 'failed' }] },
+        { id: 'ok', results: [{ status: 'passed' }] },
+      ]),
+    );
+    fs.writeFileSync(path.join(root, 'hardening.sh'), '# rule ok\ntrue\n');
+    const r = await runActionBundle(
+      'action-scan',
+      {
+        target: 'results',
+        results: path.join(root, 'inspec.json'),
+        'hardening-scripts': 'hardening.sh',
+        'report-file': '',
+        'sarif-file': '',
+        'report-html': 'none',
+        'fail-on': 'any',
+        'check-name': 'scan\n::error file=forged2.sh,line=2::forged by check-name',
+      },
+      { GITHUB_WORKSPACE: root },
+      { cwd: root },
+    );
+    expect(r.code, r.stdout).toBe(1);
+    const commands = r.stdout.split('\n').filter((l) => /^\s*::/.test(l));
+    expect(
+      commands.filter((l) => /forged/.test(l) && !/^::(error|warning|notice)[^:]*::.*%0A/.test(l)),
+    ).toEqual([]);
+    expect(r.stdout).not.toMatch(/^\s*::error file=forged/m);
+    expect(r.stdout).not.toMatch(/^\s*::add-mask::/m);
+  });
+});

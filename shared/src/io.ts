@@ -44,20 +44,31 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A log line the runner will not read as a workflow command: foreign text (a finding's title, a
+ * tool's output, a tag) that holds a line starting with `::` (`\n::error file=…::forged`) would
+ * otherwise forge annotations, masks or outputs. Such lines get a zero-width space between the two
+ * colons; the text reads the same.
+ */
+export function neutraliseCommands(text: string): string {
+  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+}
+
 export function actionsIo(env: NodeJS.ProcessEnv = process.env, opts: { postStep?: boolean } = {}): Io {
   // Every core.warning/error/notice is an annotation and counts against GitHub's cap of 10 per level.
   const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, String(value)),
-    info: (m) => core.info(m),
+    // warning/error/notice/group/setFailed escape their data (%, CR, LF) in @actions/core; info does not
+    info: (m) => core.info(neutraliseCommands(m)),
     warning: (m) => {
       used.warning++;
       core.warning(m);
     },
     annotationsUsed: () => ({ ...used }),
     postStep: opts.postStep === true,
-    debug: (m) => core.debug(m),
+    debug: (m) => core.debug(neutraliseCommands(m)),
     group: (name, fn) => core.group(name, fn),
     startGroup: (name) => core.startGroup(name),
     endGroup: () => core.endGroup(),
@@ -110,10 +121,11 @@ export class CliIo implements Io {
     this.err = opts.err ?? ((l) => process.stderr.write(`${l}\n`));
   }
 
+  /** Secrets masked; and, since the CLI may run in a job whose runner reads its output, no command lines. */
   private mask(text: string): string {
     let t = text;
     for (const s of this.secrets) t = t.split(s).join('***');
-    return t;
+    return neutraliseCommands(t);
   }
 
   getInput(name: string): string {
