@@ -3,6 +3,8 @@
  * one (input `baseline`), plus the comparison itself.
  */
 
+import { checkSchema } from '../../../shared/src/schema.js';
+import reportSchema from '../../data/scan-report.schema.json' with { type: 'json' };
 import type { Counts, Finding } from '../findings.js';
 import type { ReportBenchmarks } from '../numbering.js';
 
@@ -83,10 +85,10 @@ export function compareReports(current: ScanReport, baseline: ScanReport): Basel
   };
 }
 
+/** A report of an earlier run (baseline, history), checked against data/scan-report.schema.json. */
 export function validateReport(doc: unknown, source: string): ScanReport {
-  const d = doc as Partial<ScanReport> | null;
-  if (!d || d.schema !== REPORT_SCHEMA || !Array.isArray(d.findings) || typeof d.score !== 'number') {
+  const d = doc as { schema?: unknown } | null;
+  if (!d || typeof d !== 'object' || d.schema !== REPORT_SCHEMA)
     throw new Error(`${source} is not an ami-bakery scan report (expected "schema": "${REPORT_SCHEMA}")`);
-  }
-  return d as ScanReport;
+  return checkSchema<ScanReport>(reportSchema, doc, `${source} is not a valid ${REPORT_SCHEMA}`);
 }

@@ -3,7 +3,9 @@
  * earlier JSON reports (input `history`, and the baseline), and this scan. Drawn as an inline SVG for
  * the HTML report and as a Mermaid `xychart-beta` for the job summary. Pure.
  */
+
 import { imageTags, TAG } from '../../../shared/src/aws/tags.js';
+import { parseDecimal } from '../../../shared/src/inputs.js';
 import type { ScanReport } from './report.js';
 
 export interface TrendPoint {
@@ -42,8 +44,8 @@ export function trendFromImages(
     const tags = imageTags(img);
     // a score of another profile is not comparable
     if (profile && tags[TAG.cisProfile] && tags[TAG.cisProfile] !== profile) continue;
-    const score = Number(tags[TAG.cisScore]);
-    if (!tags[TAG.cisScore] || !Number.isFinite(score) || !img.CreationDate) continue;
+    const score = parseDecimal(tags[TAG.cisScore] ?? '');
+    if (score === undefined || score < 0 || score > 100 || !img.CreationDate) continue;
     out.push({
       date: img.CreationDate,
       score,
