@@ -5,6 +5,7 @@
  * controls inline at their lines, like a pull request's files view. Filters live in the URL's hash
  * (`#status=waived&q=ssh`), so a link opens the same view. Pure: everything comes in as data.
  */
+import { createHash } from 'node:crypto';
 import type { PlannedAnnotation } from './annotations.js';
 import type { BaselineDiff, ReportFinding, ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
@@ -61,7 +62,7 @@ function details(r: Row): string {
   const parts: string[] = [];
   if (f.waiver)
     parts.push(
-      `<p class="waiver">Waived until ${esc(f.waiver.expires)} by ${esc(f.waiver.owner)}: ${esc(f.waiver.reason)} <span class="where">(${esc(f.waiver.file)}:${f.waiver.line})</span></p>`,
+      `<p class="waiver">Waived until ${esc(f.waiver.expires)} by ${esc(f.waiver.owner)}: ${esc(f.waiver.reason)} <span class="where">(${esc(f.waiver.file)}:${esc(String(f.waiver.line))})</span></p>`,
     );
   if (f.expected) parts.push(`<p><b>Expected:</b> ${esc(f.expected)}</p>`);
   if (f.found) parts.push(`<p><b>Found:</b> ${esc(f.found)}</p>`);
@@ -83,7 +84,7 @@ function table(rows: readonly Row[]): string {
     .join('\n');
   const count = (s: RowStatus) => rows.filter((r) => r.status === s).length;
   return `<section id="controls"><h2>Controls</h2>
-<form id="filters" onsubmit="return false">
+<form id="filters">
 ${(['failing', 'waived', 'fixed'] as const)
   .map(
     (s) =>
@@ -166,9 +167,16 @@ function apply(write){var st=[];form.querySelectorAll('[name=status]:checked').f
   r.hidden=!ok;if(ok)n++;});
  document.getElementById('shown').textContent='showing '+n+' of '+rows.length;
  if(write){var h=new URLSearchParams();h.set('status',st.join(','));if(sev)h.set('severity',sev);if(q)h.set('q',q);if(impl)h.set('implemented','yes');history.replaceState(null,'','#'+h.toString());}}
+form.addEventListener('submit',function(e){e.preventDefault();});
 fromHash();apply(false);form.addEventListener('input',function(){apply(true);});window.addEventListener('hashchange',function(){fromHash();apply(false);});
 })();
 `;
+
+/**
+ * The CSP admits the report's own script by its hash, and nothing else: no inline handler, no
+ * injected <script>, even if foreign text were ever written unescaped.
+ */
+const SCRIPT_HASH = `sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`;
 
 /** report-html: the path given, else next to the JSON report; `none`: no HTML report. */
 export function htmlReportPath(given: string, reportFile: string): string {
@@ -198,7 +206,7 @@ ${(input.notes ?? []).map((n) => `<p>${esc(n)}</p>`).join('')}
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'; img-src data:">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(input.title)} — ${r.score}%</title><style>${STYLE}</style></head>
 <body>
