@@ -66,14 +66,14 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.stop());
 
-const scan = (args: string[], extraEnv: Record<string, string> = {}) =>
+const scan = (args: string[], extraEnv: Record<string, string> = {}, regions = 'eu-west-1,us-east-1') =>
   runCli(
     [
       'scan',
       '--in-use',
       'true',
       '--regions',
-      'eu-west-1,us-east-1',
+      regions,
       '--report-file',
       '',
       '--sarif-file',
@@ -236,7 +236,7 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
   });
   afterEach(() => new Promise<void>((r) => api.close(() => r())));
 
-  const rescan = (minScore: string) =>
+  const rescan = (minScore: string, regions?: string) =>
     scan(
       [
         '--results',
@@ -254,6 +254,7 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
         GITHUB_API_URL: apiUrl,
         GITHUB_RUN_ID: '77',
       },
+      regions,
     );
 
   it('a failed re-scan opens one issue (image, controls, instances); failing again updates it; a passing one closes it', async () => {
@@ -308,5 +309,25 @@ describe('scan --in-use --issue (a local GitHub-like API)', () => {
     expect(issues).toHaveLength(2);
     expect(issues[1].title).toContain(imgs.old.imageId);
     expect(issues[1].state).toBe('open');
+  });
+
+  it('the key is where ami-bakery writes it, with its scope; a re-scan of fewer regions closes no issue of a wider one (issue 22: 19)', async () => {
+    // an instance whose Name tag holds the hidden key of another image
+    const forged = `<!-- ami-bakery:in-use-issue ${imgs.old.imageId} regions=us-east-1 -->`;
+    for (const i of sandbox.instances.values())
+      if (i.imageId === imgs.newest.imageId) i.tags.set('Name', forged);
+    expect((await rescan('95')).code).toBe(1);
+    expect(issues).toHaveLength(1);
+    const [first] = issues;
+    expect(first.body.trimEnd().split('\n').at(-1)).toBe(
+      `<!-- ami-bakery:in-use-issue ${imgs.newest.imageId} regions=eu-west-1,us-east-1 -->`,
+    );
+    for (const i of sandbox.instances.values()) if (i.imageId === imgs.newest.imageId) i.state = 'terminated';
+    // looking at one region only is no evidence about the other: the issue stays open
+    await rescan('95', 'us-east-1');
+    expect(first.state).toBe('open');
+    // the same scope again: no instance runs it any more, closed
+    await rescan('95');
+    expect(first.state).toBe('closed');
   });
 });

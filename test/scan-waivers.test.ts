@@ -94,7 +94,7 @@ describe('waivers on a real scan', () => {
     expect(r.stderr).toMatch(/^error: scripts\/10-fs\.sh:2: CIS 1\.1\.2/m);
     expect(r.stderr).toMatch(/Scan gate failed: .*1 waiver\(s\) expired or incomplete/);
     expect(summary).toMatch(
-      /❌ Waiver 1\.1\.2 \(compliance\/waivers\.yml:2\) expired on .*: not applied, the gate fails\./,
+      /❌ Waiver 1\.1\.2 \(`compliance\/waivers\.yml:2`\) expired on .*: not applied, the gate fails\./,
     );
   });
 

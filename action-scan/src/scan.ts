@@ -48,6 +48,7 @@ import {
 } from './report/checks.js';
 import { buildHtmlReport, htmlReportPath } from './report/html.js';
 import { syncIssues } from './report/issue.js';
+import { codeSpan, escapeMarkdown } from './report/markdown.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -59,7 +60,7 @@ import {
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { buildSarif } from './report/sarif.js';
 import { planSuggestions } from './report/suggestions.js';
-import { buildSummary, escapeMarkdown } from './report/summary.js';
+import { buildSummary } from './report/summary.js';
 import {
   mergeTrend,
   mermaidTrend,
@@ -859,8 +860,10 @@ async function scanWith(
           ...a.numberingSaid.problems.map((p) => `**Not compared:** ${escapeMarkdown(p)}`),
           ...a.numberingSaid.notes.map((n) => `Benchmarks: ${escapeMarkdown(n)}`),
           ...waiverLines(a.waiverOutcome),
-          ...native.map((n) => `${n.name}: **${n.value}** (the engine's own score, next to ours).`),
-          ...sets.flatMap((s) => s.notes ?? []).map((n) => `${n} (not counted).`),
+          ...native.map(
+            (n) => `${escapeMarkdown(n.name)}: **${n.value}** (the engine's own score, next to ours).`,
+          ),
+          ...sets.flatMap((s) => s.notes ?? []).map((n) => `${escapeMarkdown(n)} (not counted).`),
         ],
       },
       limit,
@@ -1108,11 +1111,13 @@ async function syncInUseIssue(
             reasons: a.gate.reasons,
             annotations: a.annotations,
             instances: (vulnerable.length ? vulnerable : [image]).flatMap((v) => v.instanceList ?? []),
+            regions: cfg.inUse?.regions ?? [],
             runUrl: runUrl(io.env),
           }
         : undefined,
       passed: a.gate.verdict === 'passed' ? scanned : undefined,
       inUse: new Set(images.map((i) => i.imageId)),
+      regions: cfg.inUse?.regions ?? [],
     }),
   );
   io.setOutput('issue-url', r.opened ?? r.updated ?? '');
@@ -1143,16 +1148,18 @@ function waiverLines(o: WaiverOutcome): string[] {
       `**Waived** (${o.waived.length}, counted neither passed nor failed in the score):`,
       ...o.waived.map(
         ({ finding, waiver }) =>
-          `- ${finding.cisIds[0] ? `CIS ${finding.cisIds[0]}` : finding.ruleId} ${finding.title}: ${waivedText(waiver)} (${waiver.file}:${waiver.line})`,
+          `- ${escapeMarkdown(`${finding.cisIds[0] ? `CIS ${finding.cisIds[0]}` : finding.ruleId} ${finding.title}: ${waivedText(waiver)}`)} (${codeSpan(`${waiver.file}:${waiver.line}`)})`,
       ),
     );
   for (const p of o.problems)
     lines.push(
-      `${p.level === 'error' ? '❌' : '⚠️'} Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}${p.level === 'error' ? ': not applied, the gate fails' : ''}.`,
+      `${p.level === 'error' ? '❌' : '⚠️'} Waiver ${escapeMarkdown(p.waiver.id)} (${codeSpan(`${p.waiver.file}:${p.waiver.line}`)}) ${p.problem}${p.level === 'error' ? ': not applied, the gate fails' : ''}.`,
     );
   const unneeded = [...new Set(o.unneeded.map((u) => u.waiver))];
   for (const w of unneeded)
-    lines.push(`Waiver ${w.id} (${w.file}:${w.line}): no longer needed, the control passes.`);
+    lines.push(
+      `Waiver ${escapeMarkdown(w.id)} (${codeSpan(`${w.file}:${w.line}`)}): no longer needed, the control passes.`,
+    );
   return lines;
 }
 

@@ -16,10 +16,22 @@ import {
   type RetryOptions,
   withRetry,
 } from './checks.js';
+import { codeSpan, escapeMarkdown } from './markdown.js';
 
 export const ISSUE_LABEL = 'ami-bakery';
-const KEY = /<!-- ami-bakery:in-use-issue (ami-[0-9a-f]+) -->/;
-export const issueKeyOf = (body: string | undefined | null) => KEY.exec(body ?? '')?.[1];
+/**
+ * The hidden key, on the body's last line only: where this product writes it. The same text in an
+ * instance's Name tag sits in the table above (escaped), so it can neither take an issue over nor
+ * make a second one. The key carries the regions the re-scan looked at (`regions=…`).
+ */
+const KEY =
+  /^<!-- ami-bakery:in-use-issue (ami-[0-9a-f]{8,17})(?: regions=([a-z0-9-]+(?:,[a-z0-9-]+)*))? -->$/;
+function keyLine(body: string | undefined | null): RegExpExecArray | null {
+  return KEY.exec((body ?? '').trimEnd().split('\n').at(-1) ?? '');
+}
+export const issueKeyOf = (body: string | undefined | null) => keyLine(body)?.[1];
+/** The regions the issue's re-scan looked at; undefined for a key written before regions were kept. */
+export const issueRegionsOf = (body: string | undefined | null) => keyLine(body)?.[2]?.split(',');
 
 export interface FailedRescan {
   image: Pick<InUseImage, 'imageId' | 'region' | 'name' | 'tags'>;
@@ -28,10 +40,12 @@ export interface FailedRescan {
   annotations: readonly PlannedAnnotation[];
   /** every running instance of the image and of the images found vulnerable with it */
   instances: readonly RunningInstance[];
+  /** the regions the re-scan looked at for instances */
+  regions: readonly string[];
   runUrl?: string;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = escapeMarkdown;
 
 export function issueTitle(f: Pick<FailedRescan, 'image'>): string {
   return `Golden image ${f.image.name ?? f.image.imageId} (${f.image.imageId}) failed its re-scan`;
@@ -44,9 +58,9 @@ export function issueBody(f: FailedRescan, now = new Date()): string {
   ].sort();
   const shown = failing.slice(0, 100);
   return [
-    `The re-scan of \`${f.image.imageId}\` (${f.image.name ?? 'no name'}, ${f.image.region}) on ${now.toISOString().slice(0, 10)} **failed its gate**: score ${f.score}%.`,
+    `The re-scan of ${codeSpan(f.image.imageId)} (${cell(f.image.name ?? 'no name')}, ${cell(f.image.region)}) on ${now.toISOString().slice(0, 10)} **failed its gate**: score ${f.score}%.`,
     '',
-    ...f.reasons.map((r) => `- ${r}`),
+    ...f.reasons.map((r) => `- ${cell(r)}`),
     '',
     `### Running instances that use it (${f.instances.length})`,
     '',
@@ -56,13 +70,13 @@ export function issueBody(f: FailedRescan, now = new Date()): string {
       .slice(0, 200)
       .map(
         (i) =>
-          `| ${i.account ?? ''} | ${i.region} | \`${i.instanceId}\` | ${cell(i.name ?? '')} | ${(i.launchTime ?? '').slice(0, 16).replace('T', ' ')} |`,
+          `| ${cell(i.account ?? '')} | ${cell(i.region)} | ${codeSpan(i.instanceId)} | ${cell(i.name ?? '')} | ${cell((i.launchTime ?? '').slice(0, 16).replace('T', ' '))} |`,
       ),
     f.instances.length > 200 ? `…and ${f.instances.length - 200} more.` : '',
     '',
     `### CVEs (${cves.length})`,
     '',
-    cves.length ? cves.map((c) => `- ${c}`).join('\n') : 'None reported by this scan.',
+    cves.length ? cves.map((c) => `- ${cell(c)}`).join('\n') : 'None reported by this scan.',
     '',
     `### Failing controls (${failing.length})`,
     '',
@@ -70,14 +84,14 @@ export function issueBody(f: FailedRescan, now = new Date()): string {
     '|---|---|---|---|',
     ...shown.map(
       (a) =>
-        `| ${a.control ?? a.ruleId} | ${cell(a.title.replace(/^[^:]+: /, ''))} | ${a.severity} | ${a.implemented && a.file ? `\`${a.file}:${a.line}\`` : 'not implemented'} |`,
+        `| ${cell(a.control ?? a.ruleId)} | ${cell(a.title.replace(/^[^:]+: /, ''))} | ${a.severity} | ${a.implemented && a.file ? codeSpan(`${a.file}:${a.line}`) : 'not implemented'} |`,
     ),
     failing.length > shown.length ? `…and ${failing.length - shown.length} more (see the run).` : '',
     '',
     f.runUrl ? `Run: ${f.runUrl}` : '',
     '',
     'This issue is closed by ami-bakery when a later re-scan passes or no running instance uses the image.',
-    `<!-- ami-bakery:in-use-issue ${f.image.imageId} -->`,
+    `<!-- ami-bakery:in-use-issue ${f.image.imageId} regions=${[...f.regions].sort().join(',')} -->`,
   ].join('\n');
 }
 
@@ -95,7 +109,13 @@ export interface IssueOutcome {
 export async function syncIssues(
   io: Pick<Io, 'info' | 'warning'>,
   target: Omit<CheckRunTarget, 'name' | 'sha'>,
-  change: { failed?: FailedRescan; passed?: string; inUse: ReadonlySet<string> },
+  change: {
+    failed?: FailedRescan;
+    passed?: string;
+    inUse: ReadonlySet<string>;
+    /** the regions this re-scan looked at: "no longer in use" is evidence only for an issue of no wider scope */
+    regions: readonly string[];
+  },
   retry: RetryOptions = {},
 ): Promise<IssueOutcome> {
   const octokit = await octokitFor(target);
@@ -150,11 +170,13 @@ export async function syncIssues(
     }
     for (const i of ours) {
       const id = issueKeyOf(i.body)!;
+      const scope = issueRegionsOf(i.body);
+      const sameScope = !!scope && scope.every((r) => change.regions.includes(r));
       const why =
         id === change.passed
           ? `A re-scan of ${id} passed its gate on ${new Date().toISOString().slice(0, 10)}.`
-          : !change.inUse.has(id)
-            ? `No running instance uses ${id} any more (${new Date().toISOString().slice(0, 10)}).`
+          : !change.inUse.has(id) && sameScope
+            ? `No running instance uses ${id} any more in ${scope.join(', ')} (${new Date().toISOString().slice(0, 10)}).`
             : undefined;
       if (!why) continue;
       await withRetry(

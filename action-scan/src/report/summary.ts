@@ -1,6 +1,7 @@
 /** The job summary: score, gate result, counts, baseline changes, and a table of failed controls. */
 import type { Counts } from '../findings.js';
 import type { PlannedAnnotation } from './annotations.js';
+import { codeSpan, escapeMarkdown } from './markdown.js';
 import type { BaselineDiff } from './report.js';
 
 export const SUMMARY_LIMIT = 1024 * 1024 - 64 * 1024; // GitHub caps a step's summary at 1 MiB
@@ -20,21 +21,7 @@ export interface SummaryInput {
   extra?: string[];
 }
 
-/**
- * Text from markers, results or content as Markdown shows it, never as Markdown: punctuation that
- * opens emphasis, code, links, images, HTML, tables or headings is escaped, line breaks folded, and
- * @mentions defused (a zero-width space after the @).
- */
-export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_[\]<>|~#!{}]/g, '\\$&')
-    .replace(/@(?=\w)/g, '@\u200b');
-}
-
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+const cell = escapeMarkdown;
 
 export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   const out: string[] = [];
@@ -48,10 +35,11 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
           : '⚠️ no gate (ungated)'
     }`,
   );
-  for (const r of s.gate.reasons) out.push(`- ${r}`);
+  for (const r of s.gate.reasons) out.push(`- ${escapeMarkdown(r)}`);
   out.push('');
   for (const e of s.extra ?? []) out.push(e, '');
-  if (s.profile || s.target) out.push(`Profile \`${s.profile ?? '-'}\` on \`${s.target ?? '-'}\``, '');
+  if (s.profile || s.target)
+    out.push(`Profile ${codeSpan(s.profile ?? '-')} on ${codeSpan(s.target ?? '-')}`, '');
   const c = s.counts;
   out.push(
     '| passed | failed | errors | not applicable | not checked | total |',
@@ -102,8 +90,8 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
     out.push(...head);
     size += head.join('\n').length + 1;
     for (const a of rows) {
-      const row = `| ${a.control ?? '—'} | ${cell(a.title.replace(/^[^:]+: /, '').replace(/ \(not implemented\)$/, ''))} | ${a.severity} | ${
-        a.file ? `\`${a.file}${a.implemented && a.line ? `:${a.line}` : ''}\`` : '—'
+      const row = `| ${a.control ? cell(a.control) : '—'} | ${cell(a.title.replace(/^[^:]+: /, '').replace(/ \(not implemented\)$/, ''))} | ${a.severity} | ${
+        a.file ? codeSpan(`${a.file}${a.implemented && a.line ? `:${a.line}` : ''}`) : '—'
       } |`;
       if (left || size + row.length + 300 > limit) {
         left++;
