@@ -123,11 +123,16 @@ describe('scan --ami-id tags the image with its result', () => {
     expect(img.tags.get('ami-bakery:scan')).toBe('ungated');
   });
 
-  it('an AMI that does not exist is a clear input error and nothing is tagged', async () => {
+  it('an AMI that does not exist is a clear input error before the scan: nothing tagged, no report written (issue 22: 22)', async () => {
     const before = sandbox.calls.filter((c) => c.action === 'CreateTags').length;
     const r = await scan('ami-0123456789abcdef0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Input "ami-id": ami-0123456789abcdef0 does not exist in this account\/region/);
+    expect(r.stderr).toMatch(
+      /Input "ami-id": ami-0123456789abcdef0 does not exist in eu-west-1 for these credentials/,
+    );
+    // refused before the results were read: no annotation, no summary of a scan
+    expect(r.stderr).not.toMatch(/^(error|warning): [\w/.-]+:\d+: /m);
+    expect(r.stdout).not.toMatch(/^── Annotations/m);
     expect(sandbox.calls.filter((c) => c.action === 'CreateTags').length).toBe(before);
   });
 

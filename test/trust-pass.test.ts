@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { FIXTURES, outputValue, runActionBundle, tmpDir } from './helpers.js';
 
 /** InSpec JSON reporter output, written here in its shape: controls whose results are given. */
 function inspecResults(controls: Array<{ id: string; results: Array<{ status: string }> }>): string {
@@ -92,5 +92,87 @@ describe('foreign text cannot forge workflow commands in the log (issue 22: 17)'
     ).toEqual([]);
     expect(r.stdout).not.toMatch(/^\s*::error file=forged/m);
     expect(r.stdout).not.toMatch(/^\s*::add-mask::/m);
+  });
+});
+
+describe('outputs are never written through links or into directories (issue 22: 21, 22)', () => {
+  /** A workspace whose committed files include links planted by a pull request. */
+  function workspace(): { root: string; outside: string } {
+    const root = tmpDir('ami-bakery-links-');
+    const outside = tmpDir('ami-bakery-outside-');
+    fs.writeFileSync(path.join(outside, 'victim'), 'untouched');
+    fs.symlinkSync(path.join(outside, 'victim'), path.join(root, 'ami-bakery-scan.sarif'));
+    fs.symlinkSync(outside, path.join(root, 'out'));
+    fs.mkdirSync(path.join(root, 'adir'));
+    fs.writeFileSync(path.join(root, 'hardening.sh'), '# rule ok\ntrue\n');
+    fs.writeFileSync(
+      path.join(root, 'inspec.json'),
+      inspecResults([{ id: 'ok', results: [{ status: 'failed' }] }]),
+    );
+    return { root, outside };
+  }
+  const scanWith = (root: string, extra: Record<string, string>) =>
+    runActionBundle(
+      'action-scan',
+      {
+        target: 'results',
+        results: path.join(root, 'inspec.json'),
+        'hardening-scripts': 'hardening.sh',
+        'sarif-file': 'ok.sarif',
+        'report-file': 'ok.json',
+        'report-html': 'none',
+        'fail-on': 'any',
+        ...extra,
+      },
+      { GITHUB_WORKSPACE: root },
+      { cwd: root },
+    );
+
+  it.each([
+    ['sarif-file', 'ami-bakery-scan.sarif', /is a symbolic link/],
+    ['report-file', 'out/report.json', /would be written through out, a link that leaves the repository/],
+    [
+      'report-html',
+      'out/deep/er/report.html',
+      /would be written through out, a link that leaves the repository/,
+    ],
+    [
+      'inspec-waiver-file',
+      'out/waivers.yml',
+      /would be written through out, a link that leaves the repository/,
+    ],
+    ['suggest-file', 'adir', /is a directory/],
+    ['results-file', 'ami-bakery-scan.sarif', /is a symbolic link/],
+  ])('%s: %s is refused before the scan', async (input, file, why) => {
+    const { root, outside } = workspace();
+    const r = await scanWith(root, { [input]: file });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(
+      new RegExp(`^::error::Input "${input}": "${file.replace(/[./]/g, '\\$&')}" ${why.source}`, 'm'),
+    );
+    expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('untouched');
+    expect(fs.readdirSync(outside)).toEqual(['victim']);
+    expect(fs.existsSync(path.join(root, 'ok.sarif'))).toBe(false);
+  });
+
+  it('bake: a committed cis-manifest.json link is refused before Packer runs', async () => {
+    const { root, outside } = workspace();
+    fs.cpSync(path.join(FIXTURES, 'packer'), path.join(root, 'packer'), { recursive: true });
+    fs.symlinkSync(path.join(outside, 'victim'), path.join(root, 'cis-manifest.json'));
+    const r = await runActionBundle(
+      'action-bake',
+      {
+        template: 'packer/null-ok.pkr.hcl',
+        vars: `out_dir=${root}`,
+        'hardening-scripts': 'packer/scripts/*.sh',
+        timeout: '5',
+      },
+      { GITHUB_WORKSPACE: root },
+      { cwd: root },
+    );
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/^::error::Input "cis-manifest-file": "cis-manifest\.json" is a symbolic link/m);
+    expect(r.stdout).not.toMatch(/Running local shell script/);
+    expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('untouched');
   });
 });

@@ -23,6 +23,7 @@ import { exec, groupAlive, reapGroup } from '../../shared/src/exec.js';
 import { runUrl } from '../../shared/src/github-env.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
+import { checkOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
@@ -123,25 +124,6 @@ export function buildNames(kind: 'hcl' | 'json', files: string[]): string[] {
   return names;
 }
 
-/** A file this step will write: not a directory, and in a directory it may write to (checked before building). */
-export function checkWritableFile(input: string, file: string): void {
-  const abs = path.resolve(file);
-  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
-    throw new InputError(input, `"${file}" is a directory.`, 'give a file path, e.g. cis-manifest.json.');
-  let dir = path.dirname(abs);
-  while (!fs.existsSync(dir)) dir = path.dirname(dir);
-  try {
-    fs.accessSync(fs.existsSync(abs) ? abs : dir, fs.constants.W_OK);
-    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
-  } catch {
-    throw new InputError(
-      input,
-      `"${file}" cannot be written (${dir} is not writable).`,
-      'choose a path in a writable directory.',
-    );
-  }
-}
-
 function jsonError(file: string, text: string, e: Error): InputError {
   const pos = Number(/position (\d+)/.exec(e.message)?.[1]);
   let where = '';
@@ -199,7 +181,7 @@ export function readConfig(io: Io): BakeConfig {
     .map((f) => checkPath('var-files', path.resolve(workingDirectory, f), 'file'));
   const timeoutMin = inp.number('timeout', 0.05, 24 * 60) ?? 120;
   const cisManifestFile = inp.string('cis-manifest-file') || 'cis-manifest.json';
-  checkWritableFile('cis-manifest-file', cisManifestFile);
+  checkOutputFile('cis-manifest-file', cisManifestFile, repoRoot(io.env));
   const only = inp.list('only');
   const except = inp.list('except');
   const names = buildNames(kind, templateFiles);
@@ -500,8 +482,7 @@ export function writeCisManifest(file: string, template: string, map: ChangeMap)
     ...(otherControls.length ? { otherControls } : {}),
     changes: map.changes,
   };
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  writeOutputFile(file, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
@@ -518,7 +499,7 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
     await initPlugins(io, packer, cfg.template, cfg.templateFiles, cfg.workingDirectory, env);
   await validate(io, packer, cfg);
   const manifest = manifestOutput(cfg);
-  if (manifest) checkWritableFile('template', manifest);
+  if (manifest) checkOutputFile('template', manifest, repoRoot(io.env));
   let changes: string[] = [];
   if (cfg.skipUnchanged && fp) {
     const u = await io.group('Unchanged since the last golden image?', () =>

@@ -15,6 +15,7 @@ import { exec } from '../../shared/src/exec.js';
 import { eventPayload, runUrl } from '../../shared/src/github-env.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
+import { checkOutputFile, copyOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import {
@@ -197,6 +198,17 @@ export function readConfig(io: Io): ScanConfig {
   const token = inp.string('github-token');
   if (token) io.setSecret(token);
   const benchmark = parseBenchmarkInput(inp.string('benchmark'));
+  const reportFile = inp.string('report-file');
+  const outputs: Array<[string, string]> = [
+    ['sarif-file', inp.string('sarif-file')],
+    ['report-file', reportFile],
+    ['report-html', htmlReportPath(inp.string('report-html'), reportFile)],
+    ['results-file', inp.string('results-file')],
+    ['suggest-file', inp.string('suggest-file')],
+    ['inspec-waiver-file', inp.string('inspec-waiver-file')],
+  ];
+  // every file the scan writes is checked before anything runs: no directory, no link, writable
+  for (const [name, file] of outputs) if (file) checkOutputFile(name, file, root);
   return {
     target,
     results,
@@ -219,8 +231,8 @@ export function readConfig(io: Io): ScanConfig {
     sshKnownHosts: inp.string('ssh-known-hosts'),
     timeoutMs: timeoutMin * 60_000,
     sarifFile: inp.string('sarif-file'),
-    reportFile: inp.string('report-file'),
-    reportHtml: htmlReportPath(inp.string('report-html'), inp.string('report-file')),
+    reportFile,
+    reportHtml: htmlReportPath(inp.string('report-html'), reportFile),
     history: inp.list('history'),
     issue: inp.boolean('issue'),
     baseline: inp.string('baseline'),
@@ -456,8 +468,8 @@ async function saveBaselineCache(io: Io, report: string, profileKey: string): Pr
   if (!defaultBranch || env.GITHUB_REF !== `refs/heads/${defaultBranch}`) return;
   const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) return;
-  fs.mkdirSync(path.dirname(BASELINE_CACHE_PATH), { recursive: true });
-  fs.copyFileSync(report, BASELINE_CACHE_PATH);
+  checkOutputFile('baseline', BASELINE_CACHE_PATH, repoRoot(env));
+  copyOutputFile(report, BASELINE_CACHE_PATH);
   const key = `ami-bakery-scan-${profileKey}-${env.GITHUB_RUN_ID ?? Date.now()}-${env.GITHUB_RUN_ATTEMPT ?? 1}`;
   try {
     await cache.saveCache([BASELINE_CACHE_PATH], key);
@@ -617,7 +629,6 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     return undefined;
   }
   const history = await loadHistory(cfg.history);
-  if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   const changeMap: ChangeMap = await io.group('CIS change map', async () => {
     const m = await loadChangeMap(
       cfg.hardeningScripts,
@@ -635,6 +646,9 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       `fail-on: none and no min-score: this scan gates nothing. The AMI is tagged ${TAG.scan}=ungated, which promote does not accept as passed.`,
     );
 
+  if (cfg.amiId && subject.region) await checkAmiExists(cfg.amiId, subject.region);
+  // written once every input is known good: nothing is left behind by a refusal
+  if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   let dir: string | undefined;
   const work = () => {
     dir ??= workDir(io.env);
@@ -692,8 +706,7 @@ async function collectResults(
   let kept = cfg.target.kind === 'results' ? engine.files : [];
   if (cfg.target.kind !== 'results') {
     if (cfg.resultsFile) {
-      fs.mkdirSync(path.dirname(path.resolve(cfg.resultsFile)), { recursive: true });
-      fs.copyFileSync(engine.files[0], cfg.resultsFile);
+      copyOutputFile(engine.files[0], cfg.resultsFile);
       kept = [cfg.resultsFile];
       io.info(`Results kept at ${cfg.resultsFile}`);
     } else io.info('Raw results deleted after parsing (set results-file to keep them).');
@@ -960,13 +973,11 @@ async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<{ sar
       category: a.profileKey,
       ...(a.report.benchmarks ? { benchmarks: a.report.benchmarks } : {}),
     });
-    fs.mkdirSync(path.dirname(path.resolve(cfg.sarifFile)), { recursive: true });
-    fs.writeFileSync(cfg.sarifFile, JSON.stringify(sarif, null, 2));
+    writeOutputFile(cfg.sarifFile, JSON.stringify(sarif, null, 2));
     sarifWritten = true;
   }
   if (cfg.reportFile) {
-    fs.mkdirSync(path.dirname(path.resolve(cfg.reportFile)), { recursive: true });
-    fs.writeFileSync(cfg.reportFile, JSON.stringify(a.report, null, 2));
+    writeOutputFile(cfg.reportFile, JSON.stringify(a.report, null, 2));
     if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
   }
   return { sarifWritten };
@@ -1034,10 +1045,20 @@ function writeHtmlReport(
       ),
     ],
   });
-  fs.mkdirSync(path.dirname(path.resolve(cfg.reportHtml)), { recursive: true });
-  fs.writeFileSync(cfg.reportHtml, html);
+  writeOutputFile(cfg.reportHtml, html);
   io.info(`HTML report: ${cfg.reportHtml} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
   io.setOutput('report-html', cfg.reportHtml);
+}
+
+/** ami-id names an image EC2 knows, checked before the scan: not after the reports and the check run. */
+async function checkAmiExists(amiId: string, region: string): Promise<void> {
+  const { describeImage, ec2Client } = await import('../../shared/src/aws/ec2.js');
+  if (!(await describeImage(ec2Client(region), amiId)))
+    throw new InputError(
+      'ami-id',
+      `${amiId} does not exist in ${region} for these credentials.`,
+      'check ami-id and aws-region.',
+    );
 }
 
 /** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */
@@ -1258,8 +1279,7 @@ function writeSuggestions(io: Io, cfg: ScanConfig, a: Analysis): void {
     );
     return;
   }
-  fs.mkdirSync(path.dirname(path.resolve(cfg.suggestFile)), { recursive: true });
-  fs.writeFileSync(cfg.suggestFile, s.text, { mode: 0o755 });
+  writeOutputFile(cfg.suggestFile, s.text, 0o755);
   io.info(
     `suggest-file: ${s.rules.length} remediation(s) for controls not implemented, written to ${cfg.suggestFile}`,
   );
@@ -1301,8 +1321,7 @@ async function writeTailoring(
 /** inspec-waiver-file: the valid waivers in InSpec's format, for `inspec exec --waiver-file`. */
 function writeInspecWaivers(io: Io, cfg: ScanConfig): void {
   const text = inspecWaiverFile(cfg.waivers, todayUtc());
-  fs.mkdirSync(path.dirname(path.resolve(cfg.inspecWaiverFile)), { recursive: true });
-  fs.writeFileSync(cfg.inspecWaiverFile, text);
+  writeOutputFile(cfg.inspecWaiverFile, text);
   io.info(`inspec-waiver-file: ${cfg.inspecWaiverFile} (pass it to inspec exec --waiver-file)`);
   io.setOutput('inspec-waiver-file', cfg.inspecWaiverFile);
 }
