@@ -2,16 +2,16 @@ export const id = 15;
 export const ids = [15,819];
 export const modules = {
 
-/***/ 3015:
+/***/ 43015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   familyGoldenImages: () => (/* binding */ familyGoldenImages),
 /* harmony export */   findImagesInUse: () => (/* binding */ findImagesInUse)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
-/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9819);
-/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(35193);
+/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(39819);
+/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29072);
 /** EC2 side of the in-use re-scan: which AMIs running instances use, described with their tags. */
 
 
@@ -94,18 +94,19 @@ async function familyGoldenImages(client, amiId) {
 
 /***/ }),
 
-/***/ 9819:
+/***/ 39819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cp: () => (/* binding */ describeOwnImages),
+/* harmony export */   describeImage: () => (/* binding */ describeImage),
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
-/* unused harmony exports ssmClient, autoScalingClient, stsClient, describeImage */
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
+/* unused harmony exports ssmClient, autoScalingClient, stsClient */
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(35193);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33904);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29072);
 /**
  * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how
@@ -160,10 +161,10 @@ async function tagImages(client, ids, tags, opts = {}) {
 /** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
 async function describeImage(ec2, imageId) {
     try {
-        return (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+        return (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
     }
     catch (e) {
-        if (!isAwsError(e, /InvalidAMIID/))
+        if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isAwsError */ .m_)(e, /InvalidAMIID/))
             throw e;
         return undefined;
     }
