@@ -114,7 +114,7 @@ export async function copyAll(
       } catch (e) {
         const msg =
           stop.aborted && !cancel?.aborted && Date.now() >= job.deadline - 50
-            ? `the deadline (${Math.round(job.deadlineMs / 60_000)} min) ran out: ${messageOf(e)}`
+            ? `the deadline (${job.deadlineMs < 60_000 ? `${Math.round(job.deadlineMs / 1000)} s` : `${Math.round(job.deadlineMs / 60_000)} min`}) ran out: ${messageOf(e)}`
             : messageOf(e);
         io.warning(`${label}: ${msg}`);
         return result('failed', d.imageId, msg.slice(0, 300));

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type EC2Client, GetImageBlockPublicAccessStateCommand, type Image } from '@aws-sdk/client-ec2';
 import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
+import { deadlineSignal } from '../../shared/src/deadline.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
@@ -117,10 +118,8 @@ async function promote(
 
   // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
   const deadline = Date.now() + cfg.deadlineMs;
-  const stop = AbortSignal.any([
-    ...(signal ? [signal] : []),
-    AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
-  ]);
+  const timer = deadlineSignal(cfg.deadlineMs, signal);
+  const stop = timer.signal;
   const copiers = [
     ...new Set(
       plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account),
@@ -152,7 +151,7 @@ async function promote(
     },
     stop,
     signal,
-  );
+  ).finally(timer.clear);
   if (cfg.mode === 'stage') return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
 
   let buildRetired = 0;

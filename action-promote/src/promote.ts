@@ -125,7 +125,7 @@ export function readConfig(io: Io): PromoteConfig {
     maxConcurrency: Math.floor(maxConcurrency),
     require: parseRequire(inp.string('require')),
     dryRun: inp.boolean('dry-run'),
-    deadlineMs: (inp.number('deadline', 1, 7 * 24 * 60) ?? 180) * 60_000,
+    deadlineMs: Math.round((inp.number('deadline', 0.05, 7 * 24 * 60) ?? 180) * 60_000),
     launchTemplates: parseLaunchTemplates(inp.list('launch-templates')),
     launchTemplateDefault: inp.boolean('launch-template-default'),
     instanceRefresh: inp.boolean('instance-refresh'),

@@ -1,0 +1,23 @@
+/**
+ * A signal that aborts when `parent` does or when `ms` have passed. AbortSignal.timeout() holds its
+ * timer weakly: once nothing else references the timeout signal (AbortSignal.any keeps only a weak
+ * link to its sources), garbage collection can take it and the deadline never fires (seen on Node
+ * 20 with --expose-gc, and by chance on 24). Here the timer is an ordinary one, held until `clear()`.
+ */
+export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`the deadline of ${ms} ms passed`, 'TimeoutError')),
+    Math.max(1, ms),
+  );
+  const onParent = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}
