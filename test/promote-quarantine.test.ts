@@ -97,4 +97,47 @@ describe('promote mode quarantine', () => {
       /warning: .*still names the quarantined image .*no golden image of family golden-ubuntu-22\.04- passed its last scan/,
     );
   }, 60_000);
+
+  it('dry-run changes nothing and says what a real run would do; discard likewise (issue 22: 10)', async () => {
+    const { sb, env, source } = await world();
+    expect((await runCli(args(source.imageId), { env })).code).toBe(0);
+    const before = mutations(sb).length;
+    const q = await runCli(args(source.imageId, { mode: 'quarantine', 'dry-run': 'true' }), { env });
+    expect(q.code, q.stderr).toBe(0);
+    expect(mutations(sb).length).toBe(before);
+    expect(q.outputs.quarantined).toBe('[]');
+    const plan = JSON.parse(q.outputs.plan);
+    expect(plan.flatMap((d: { quarantined: string[] }) => d.quarantined)).toHaveLength(5); // 4 copies + the build AMI
+    expect(q.stdout).toMatch(/would be quarantined/);
+    expect(q.stdout).toContain('dry-run: nothing was changed.');
+    expect(copiesOf(sb, source.imageId).every((c) => c.tags.get('ami-bakery:status') === 'golden')).toBe(
+      true,
+    );
+
+    const staged = sb.putImage(SRC, 'us-east-1', {
+      name: 'build-44',
+      tags: { 'ami-bakery:commit': 'abc1234' },
+    });
+    expect((await runCli(args(staged.imageId, { mode: 'stage' }), { env })).code).toBe(0);
+    const afterStage = mutations(sb).length;
+    const d = await runCli(args(staged.imageId, { mode: 'discard', 'dry-run': 'true' }), { env });
+    expect(d.code, d.stderr).toBe(0);
+    expect(mutations(sb).length).toBe(afterStage);
+    expect(d.outputs.discarded).toBe('0');
+    expect(JSON.parse(d.outputs.plan).flatMap((x: { removed: string[] }) => x.removed)).toHaveLength(4);
+    expect(d.stdout).toMatch(/would discard candidate/);
+  });
+
+  it('an image ami-bakery neither baked nor promoted is left alone (issue 22: 14)', async () => {
+    const { sb, env } = await world();
+    const foreign = sb.putImage(SRC, 'us-east-1', { name: 'team-x-database', tags: { Owner: 'team-x' } });
+    const before = mutations(sb).length;
+    const r = await runCli(args(foreign.imageId, { mode: 'quarantine' }), { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`Input "ami-id": ${foreign.imageId} \\(team-x-database\\) carries no ami-bakery tags`),
+    );
+    expect(mutations(sb).length).toBe(before);
+    expect(sb.image('us-east-1', foreign.imageId)?.deprecationTime).toBeUndefined();
+  });
 });

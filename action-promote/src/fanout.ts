@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EC2Client, GetImageBlockPublicAccessStateCommand, type Image } from '@aws-sdk/client-ec2';
 import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
-import { imageTags, snapshotIdsOf, TAG } from '../../shared/src/aws/tags.js';
+import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
 import { deadlineSignal } from '../../shared/src/deadline.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
@@ -190,7 +190,15 @@ async function quarantineMode(
       `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`,
       'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.',
     );
-  const root = quarantineRoot(cfg.amiId, cfg.sourceRegion, imageTags(given));
+  const givenTags = imageTags(given);
+  // Only what ami-bakery baked or promoted: a typo in ami-id must not take an unrelated image out of use.
+  if (!Object.keys(givenTags).some((k) => k.startsWith(TAG_PREFIX)))
+    throw new InputError(
+      'ami-id',
+      `${cfg.amiId} (${given.Name ?? 'no name'}) carries no ami-bakery tags: ami-bakery neither baked nor promoted it, so quarantine leaves it alone.`,
+      'give the golden image (or its build AMI) whose re-scan failed; an image from elsewhere is deprecated by hand.',
+    );
+  const root = quarantineRoot(cfg.amiId, cfg.sourceRegion, givenTags);
   if (root.amiId !== cfg.amiId)
     io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
   await checkRollout(cfg, clients, accounts, accountIds);
@@ -201,6 +209,12 @@ async function quarantineMode(
   const back = new Map(
     quarantined.filter((q) => q.rollbackTo).map((q) => [`${q.account}/${q.region}`, q.rollbackTo!]),
   );
+  if (cfg.dryRun) {
+    for (const [where, to] of back)
+      if (cfg.launchTemplates.length) io.info(`dry-run: ${where}: launch templates would roll back to ${to}`);
+    io.info('dry-run: nothing was changed.');
+    return { mode: cfg.mode, name: '', dryRun: true, quarantined, rollout: [] };
+  }
   const rollout = await rollOutAll(
     io,
     cfg,
@@ -474,8 +488,12 @@ async function discardCandidates(
             );
             continue;
           }
-          await removeImage(ec2, img);
           out.removed.push(img.ImageId!);
+          if (cfg.dryRun) {
+            io.info(`dry-run: ${a}/${region}: would discard candidate ${img.ImageId} (${img.State}) and its snapshots`);
+            continue;
+          }
+          await removeImage(ec2, img);
           io.info(`${a}/${region}: discarded candidate ${img.ImageId} (${img.State}) and its snapshots`);
         }
         return out;
@@ -505,6 +523,10 @@ async function unshareUnpublishedSource(
   const source = await describeImage(srcEc2, cfg.amiId);
   const status = imageTags(source)[TAG.status];
   if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted') return;
+  if (cfg.dryRun) {
+    io.info(`dry-run: would remove the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
+    return;
+  }
   await shareSource(srcEc2, cfg.amiId, snapshotIdsOf(source), copiers, 'remove');
   io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
 }

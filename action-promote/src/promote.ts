@@ -274,18 +274,22 @@ async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): P
   const q = r.quarantined;
   const now = q.reduce((n, d) => n + d.quarantined.length, 0);
   const before = q.reduce((n, d) => n + d.already.length, 0);
-  io.setOutput('quarantined', JSON.stringify(q));
+  // a dry run changed nothing: its outputs say so, and the plan says what a real run would do
+  io.setOutput('quarantined', r.dryRun ? '[]' : JSON.stringify(q));
+  if (r.dryRun) io.setOutput('plan', JSON.stringify(q));
   io.setOutput('amis', '{}');
   io.setOutput('failed', 0);
   const left = q.filter((d) => d.ssm?.action === 'left');
   io.setOutput('launch-template-versions', JSON.stringify(r.rollout));
   await io.appendSummary(
     [
-      '## ami-bakery promote (quarantine)',
+      `## ami-bakery promote (quarantine${r.dryRun ? ', dry run: nothing was changed' : ''})`,
       '',
-      `Copies of \`${cfg.amiId}\` taken out of use: **${now}** now, ${before} by an earlier run (deprecated, launch permissions removed, tagged ${TAG.status}=quarantined).`,
+      r.dryRun
+        ? `Copies of \`${cfg.amiId}\` a real run would take out of use: **${now}**; ${before} already quarantined.`
+        : `Copies of \`${cfg.amiId}\` taken out of use: **${now}** now, ${before} by an earlier run (deprecated, launch permissions removed, tagged ${TAG.status}=quarantined).`,
       '',
-      '| account | region | quarantined now | already | launch permissions removed | SSM parameter |',
+      `| account | region | ${r.dryRun ? 'would quarantine' : 'quarantined now'} | already | launch permissions ${r.dryRun ? 'to remove' : 'removed'} | SSM parameter |`,
       '|---|---|---|---|---|---|',
       ...q.map(
         (d) =>
@@ -304,14 +308,15 @@ async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): P
 async function reportDiscard(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
   const removed = r.discarded.reduce((n, d) => n + d.removed.length, 0);
   const kept = r.discarded.flatMap((d) => d.kept.map((k) => `${d.account}/${d.region} ${k}`));
-  io.setOutput('discarded', removed);
+  io.setOutput('discarded', r.dryRun ? 0 : removed);
+  if (r.dryRun) io.setOutput('plan', JSON.stringify(r.discarded));
   io.setOutput('amis', '{}');
   io.setOutput('failed', 0);
   await io.appendSummary(
     [
-      '## ami-bakery promote (discard)',
+      `## ami-bakery promote (discard${r.dryRun ? ', dry run: nothing was changed' : ''})`,
       '',
-      `Candidate copies of \`${cfg.amiId}\` removed with their snapshots: **${removed}**${kept.length ? `; not candidates, left alone: ${kept.join(', ')}` : ''}.`,
+      `Candidate copies of \`${cfg.amiId}\` ${r.dryRun ? 'a real run would remove' : 'removed'} with their snapshots: **${removed}**${kept.length ? `; not candidates, left alone: ${kept.join(', ')}` : ''}.`,
       '',
     ].join('\n'),
   );

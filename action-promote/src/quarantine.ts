@@ -48,11 +48,15 @@ async function lineage(ec2: EC2Client, amiId: string, withSource: boolean): Prom
   return source ? [...out, source] : out;
 }
 
-/** Take one image out of use: deprecated now, no launch permissions, tagged quarantined. */
+/**
+ * Take one image out of use: deprecated now, no launch permissions, tagged quarantined. With
+ * `dryRun`, only what would be done: nothing is changed.
+ */
 async function quarantineImage(
   ec2: EC2Client,
   img: Image,
   reason: string,
+  dryRun: boolean,
 ): Promise<{ done: boolean; unshared: string[] }> {
   const id = img.ImageId!;
   const attr = await ec2.send(
@@ -62,6 +66,8 @@ async function quarantineImage(
   const tags = imageTags(img);
   const deprecated = img.DeprecationTime && Date.parse(img.DeprecationTime) <= Date.now() + 5 * 60_000;
   if (tags[TAG.status] === 'quarantined' && deprecated && !perms.length) return { done: false, unshared: [] };
+  const unshared = perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?');
+  if (dryRun) return { done: true, unshared };
   if (perms.length)
     await ec2.send(new ModifyImageAttributeCommand({ ImageId: id, LaunchPermission: { Remove: perms } }));
   if (!deprecated)
@@ -80,10 +86,7 @@ async function quarantineImage(
       }),
     }),
   );
-  return {
-    done: true,
-    unshared: perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?'),
-  };
+  return { done: true, unshared };
 }
 
 /** The family's golden images in one account and region. */
@@ -100,6 +103,7 @@ async function rollBackParameter(
   quarantined: ReadonlySet<string>,
   family: string | undefined,
   target: Image | undefined,
+  dryRun: boolean,
 ): Promise<NonNullable<QuarantineResult['ssm']>> {
   let current: string | undefined;
   try {
@@ -126,6 +130,14 @@ async function rollBackParameter(
       note: `left at ${current}: no passing golden image to roll back to`,
     };
   }
+  if (dryRun)
+    return {
+      name,
+      action: 'rolled-back',
+      from: current,
+      to: target.ImageId,
+      note: `dry-run: would roll back from ${current} to ${target.ImageId} (${target.Name ?? ''})`,
+    };
   await ssm.send(
     new PutParameterCommand({
       Name: name,
@@ -150,7 +162,7 @@ async function rollBackParameter(
  */
 export async function quarantineCopies(
   io: Io,
-  cfg: Pick<PromoteConfig, 'regions' | 'ssmParameter'>,
+  cfg: Pick<PromoteConfig, 'regions' | 'ssmParameter' | 'dryRun'>,
   clients: Clients,
   accounts: Map<string, Account>,
   accountIds: string[],
@@ -165,11 +177,12 @@ export async function quarantineCopies(
         const images = await lineage(ec2, build.amiId, a === build.account && region === build.region);
         const out: QuarantineResult = { account: a, region, quarantined: [], already: [], unshared: [] };
         for (const img of images) {
-          const r = await quarantineImage(ec2, img, reason);
+          const r = await quarantineImage(ec2, img, reason, cfg.dryRun);
           (r.done ? out.quarantined : out.already).push(img.ImageId!);
           out.unshared.push(...r.unshared);
+          const verb = cfg.dryRun ? 'would be quarantined' : 'quarantined';
           io.info(
-            `${label}: ${img.ImageId} ${r.done ? `quarantined (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`,
+            `${label}: ${img.ImageId} ${r.done ? `${verb} (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`,
           );
         }
         const family = images.map((i) => imageTags(i)[TAG.family]).find(Boolean);
@@ -185,6 +198,7 @@ export async function quarantineCopies(
             ids,
             family,
             target,
+            cfg.dryRun,
           );
           io.info(`${label}: ${out.ssm.note}`);
         }
