@@ -56,9 +56,17 @@ describe('promote modes', () => {
     expect(acts).not.toContain('PutParameter');
     expect(acts).not.toContain('EnableImageDeprecation');
 
+    // stage shared the build AMI for copying; publish copies nothing, and still ends every share (issue 22: 9)
+    const build = staged.sb.image('us-east-1', staged.source.imageId)!;
+    expect(build.launchPermissions.size).toBeGreaterThan(0);
     const publish = await runCli(baseArgs(staged.source.imageId, { mode: 'publish' }), { env: staged.env });
     expect(publish.code, publish.stderr).toBe(0);
     expect(publish.outputs).toMatchObject({ copied: '0', reused: '9', failed: '0' });
+    expect([...build.launchPermissions]).toEqual([]);
+    for (const id of build.snapshotIds)
+      expect([...(staged.sb.snapshots.get(`us-east-1/${id}`)?.createVolumePermissions ?? [])], id).toEqual(
+        [],
+      );
     const stagedSet = copiesOf(staged.sb, staged.source.imageId);
     const stagedAmis = JSON.parse(publish.outputs.amis);
     await stopWorld();

@@ -7,6 +7,7 @@ import {
   CreateTagsCommand,
   DeleteSnapshotCommand,
   DeregisterImageCommand,
+  DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -67,12 +68,25 @@ export async function closeBuildAmi(
   sourceSnapshots: string[],
   family: string,
 ): Promise<number> {
-  if (copiers.length) {
-    await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
-    io.info(
-      `Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`,
-    );
+  // Every launch permission the build AMI has, whichever run granted it (a stage run shares it for
+  // copying, the publish run may copy nothing): the unencrypted build AMI ends shared with nobody.
+  const attr = await srcEc2.send(
+    new DescribeImageAttributeCommand({ ImageId: cfg.amiId, Attribute: 'launchPermission' }),
+  );
+  const perms = attr.LaunchPermissions ?? [];
+  const accounts = [...new Set([...copiers, ...perms.flatMap((p) => (p.UserId ? [p.UserId] : []))])].sort();
+  if (accounts.length) {
+    await shareSource(srcEc2, cfg.amiId, sourceSnapshots, accounts, 'remove');
   }
+  const others = perms.filter((p) => !p.UserId);
+  if (others.length)
+    await srcEc2.send(
+      new ModifyImageAttributeCommand({ ImageId: cfg.amiId, LaunchPermission: { Remove: others } }),
+    );
+  if (accounts.length || others.length)
+    io.info(
+      `Removed the share of ${cfg.amiId} with ${[...accounts, ...others.map((p) => p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?')].join(', ')}: the build AMI is not shared.`,
+    );
   await srcEc2.send(
     new CreateTagsCommand({
       Resources: [cfg.amiId, ...sourceSnapshots],
