@@ -397,7 +397,7 @@ describe('promote: golden only when every destination is available (issue 15)', 
       /ended failed; it was deregistered with its snapshots, and a re-run copies again/,
     );
     expect(first.stderr).toMatch(
-      /1 of 4 destination\(s\) failed .*Nothing was tagged golden\. Done: .*Re-run promote to resume/,
+      /1 of 4 destination\(s\) failed .*Nothing was tagged golden\. Available: .*Re-run promote to resume/,
     );
     expect(first.outputs).toMatchObject({ failed: '1', amis: '{}' });
     const failedCopy = [...sb.images.values()].find((i) => i.willFail)!;
@@ -447,12 +447,40 @@ describe('promote: golden only when every destination is available (issue 15)', 
     const first = await runCli(args, { env });
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(
-      /1 of 4 destination\(s\) failed \(\d{12}\/[\w-]+: .*\)\. Nothing was tagged golden\. Done: (\d{12}\/[\w-]+, ){2}\d{12}\/[\w-]+\. Re-run promote to resume/,
+      /1 of 4 destination\(s\) failed \(\d{12}\/[\w-]+: .*\)\. Nothing was tagged golden\. Available: (\d{12}\/[\w-]+, ){2}\d{12}\/[\w-]+\. Re-run promote to resume/,
     );
     expect(first.outputs).toMatchObject({ failed: '1', copied: '3' });
     const again = await runCli(args, { env });
     expect(again.code, again.stderr).toBe(0);
     expect(again.outputs).toMatchObject({ failed: '0', copied: '1', reused: '3' });
+  });
+
+  it('publishing that fails part-way says exactly what is golden (issue 22: 12)', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 50 });
+    const args = baseArgs(source.imageId, { regions: 'us-east-1,eu-west-1', accounts: `${SRC},${B}` });
+    const golden = () =>
+      [SRC, B].flatMap((a) =>
+        ['us-east-1', 'eu-west-1'].flatMap((r) =>
+          sb.imagesOf(a, r).filter((i) => i.tags.get('ami-bakery:status') === 'golden'),
+        ),
+      );
+    // a step before "golden" fails in one destination: nothing is golden, no parameter names a copy
+    sb.failNext('EnableImageDeprecation', 'InvalidParameterValue', 1);
+    const first = await runCli(args, { env });
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toMatch(/1 of 4 destination\(s\) failed .*Nothing was tagged golden\./);
+    expect(golden()).toEqual([]);
+    expect(sb.calls.filter((c) => c.action === 'PutParameter')).toEqual([]);
+    // the parameter of one destination cannot be written: every copy is golden, and it says which
+    // three the parameter names
+    sb.failNext('PutParameter', 'ValidationException', 1);
+    const second = await runCli(args, { env });
+    expect(second.code).toBe(1);
+    expect(golden()).toHaveLength(4);
+    expect(second.stderr).toMatch(
+      /Tagged golden in 4 of 4: [\d/a-z, -]+; the SSM parameter names the copy in (\d{12}\/[\w-]+, ){2}\d{12}\/[\w-]+\./,
+    );
+    expect(second.stderr).not.toMatch(/Nothing was tagged golden/);
   });
 
   it('under 50% throttling every run finishes, or says which destinations are done and that a re-run resumes', async () => {
@@ -463,7 +491,7 @@ describe('promote: golden only when every destination is available (issue 15)', 
         { env },
       );
       expect(sb.throttled).toBeGreaterThan(0);
-      if (r.code !== 0) expect(r.stderr).toMatch(/Done: .*Re-run promote to resume/);
+      if (r.code !== 0) expect(r.stderr).toMatch(/Available: .*Re-run promote to resume/);
       else expect(r.outputs.failed).toBe('0');
       await stopWorld();
     }

@@ -21,6 +21,10 @@ export interface DestResult extends Destination {
   seconds: number;
   retired: number;
   error?: string;
+  /** publishing: tagged golden (true only once the tags were written) */
+  golden?: boolean;
+  /** publishing: the SSM parameter names this copy */
+  ssmUpdated?: boolean;
 }
 
 /** A counting semaphore per key (region). */

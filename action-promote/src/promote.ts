@@ -171,7 +171,7 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
   await io.appendSummary(`${promoteSummary(cfg, r)}${rolloutSummary(r.rollout)}`);
   if (failed.length)
     throw new Error(
-      `${failed.length} of ${r.plan.length} destination(s) failed (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). Nothing was tagged golden. Done: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
+      `${failed.length} of ${r.plan.length} destination(s) failed (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). ${whatIsGolden(results)} Available: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
     );
   failRollout(r.rollout);
 }
@@ -202,6 +202,15 @@ function failRollout(rollout: readonly RolloutResult[]): void {
     );
 }
 
+/** Exactly what is golden and which SSM parameters name a copy, when not every destination made it. */
+export function whatIsGolden(results: readonly DestResult[]): string {
+  const where = (xs: readonly DestResult[]) => xs.map((x) => `${x.account}/${x.region}`).join(', ');
+  const golden = results.filter((x) => x.golden);
+  const ssm = results.filter((x) => x.ssmUpdated);
+  if (!golden.length) return 'Nothing was tagged golden.';
+  return `Tagged golden in ${golden.length} of ${results.length}: ${where(golden)}${ssm.length ? `; the SSM parameter names the copy in ${where(ssm)}` : ''}.`;
+}
+
 /** The job summary's table: one row per destination, and what a re-run does when one failed. */
 export function promoteSummary(
   cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion' | 'require'>,
@@ -212,10 +221,10 @@ export function promoteSummary(
   const failed = results.filter((x) => x.outcome === 'failed');
   const status = (x: DestResult) =>
     x.outcome === 'failed'
-      ? `❌ ${x.error ?? 'failed'}`
-      : failed.length
-        ? 'available, not golden yet'
-        : 'golden';
+      ? `❌ ${x.golden ? 'golden, but ' : ''}${x.error ?? 'failed'}`
+      : x.golden
+        ? `golden${x.ssmUpdated ? ', SSM parameter updated' : ''}`
+        : 'available, not golden yet';
   return [
     '## ami-bakery promote',
     '',
@@ -229,7 +238,7 @@ export function promoteSummary(
     ),
     '',
     failed.length
-      ? `${failed.length} of ${results.length} destination(s) failed, so nothing was tagged golden. Done: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is available.`
+      ? `${failed.length} of ${results.length} destination(s) failed. ${whatIsGolden(results)} Available: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is ready.`
       : `All ${results.length} destination(s) are golden.`,
     '',
   ].join('\n');

@@ -27,7 +27,12 @@ import { type Account, type Clients, shareSource } from './aws.js';
 import type { DestResult } from './copy.js';
 import { type GoldenImage, type PromoteConfig, retirementCandidates } from './plan.js';
 
-/** Every result golden (tags, shares, deprecation, SSM) and retention per destination; failures are marked on the result. */
+/**
+ * Every destination published, in two rounds so that "golden" is true only where it was done: first
+ * each one's shares, deregistration protection and deprecation; only when all of those succeeded,
+ * each one's golden tags and then its SSM parameter (marked on the result as done), then retention.
+ * A failure is marked on its result with the step that failed.
+ */
 export async function publishAll(
   io: Io,
   cfg: PromoteConfig,
@@ -37,21 +42,27 @@ export async function publishAll(
   family: string,
   goldenTags: Record<string, string>,
 ): Promise<void> {
-  await Promise.all(
-    results.map(async (r) => {
-      const acct = accounts.get(r.account)!;
-      const ec2 = clients.ec2(acct, r.region);
-      const label = `${r.account}/${r.region}`;
-      try {
-        await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId!, goldenTags);
-        r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId!) : 0;
-      } catch (e) {
-        r.outcome = 'failed';
-        r.error = messageOf(e).slice(0, 300);
-        io.warning(`${label}: ${r.error}`);
-      }
-    }),
-  );
+  const each = (step: (r: DestResult, ec2: EC2Client, ssm: SSMClient, label: string) => Promise<void>) =>
+    Promise.all(
+      results.map(async (r) => {
+        if (r.outcome === 'failed') return;
+        const acct = accounts.get(r.account)!;
+        const label = `${r.account}/${r.region}`;
+        try {
+          await step(r, clients.ec2(acct, r.region), clients.ssm(acct, r.region), label);
+        } catch (e) {
+          r.outcome = 'failed';
+          r.error = messageOf(e).slice(0, 300);
+          io.warning(`${label}: ${r.error}`);
+        }
+      }),
+    );
+  await each((r, ec2) => prepare(cfg, ec2, r.imageId!));
+  if (results.some((r) => r.outcome === 'failed')) return;
+  await each(async (r, ec2, ssm, label) => {
+    await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
+    r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId!) : 0;
+  });
 }
 
 /**
@@ -97,19 +108,10 @@ export async function closeBuildAmi(
   return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
 }
 
-/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
-async function finish(
-  io: Io,
-  cfg: PromoteConfig,
-  ec2: EC2Client,
-  ssm: SSMClient,
-  label: string,
-  imageId: string,
-  tags: Record<string, string>,
-): Promise<void> {
+/** Launch permissions, deregistration protection, deprecation: everything but "golden". Idempotent. */
+async function prepare(cfg: PromoteConfig, ec2: EC2Client, imageId: string): Promise<void> {
   const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
   const snaps = snapshotIdsOf(img);
-  await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snaps], Tags: toAwsTags(tags) }));
   const s = cfg.share;
   if (s.public || s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
     await ec2.send(
@@ -147,6 +149,22 @@ async function finish(
       }),
     );
   }
+}
+
+/** The golden tags (image + snapshots), then the SSM parameter; each marked on the result once done. */
+async function markGolden(
+  io: Io,
+  cfg: PromoteConfig,
+  ec2: EC2Client,
+  ssm: SSMClient,
+  label: string,
+  r: DestResult,
+  tags: Record<string, string>,
+): Promise<void> {
+  const imageId = r.imageId!;
+  const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snapshotIdsOf(img)], Tags: toAwsTags(tags) }));
+  r.golden = true;
   if (cfg.ssmParameter) {
     await ssm.send(
       new PutParameterCommand({
@@ -157,6 +175,7 @@ async function finish(
         Overwrite: true,
       }),
     );
+    r.ssmUpdated = true;
   }
   io.info(
     `${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}${cfg.deregistrationProtection ? ', deregistration protection on' : ''}`,

@@ -636,6 +636,11 @@ export class Ec2Sandbox {
       params: input,
       at: Date.now(),
     });
+    const failure = this.failures.get(action);
+    if (failure && failure.times > 0) {
+      failure.times--;
+      throw new SandboxError(failure.code, `injected failure of ${action}`);
+    }
     const key = `${creds.accountId}/${region}/${input.Name}`;
     let out: Record<string, unknown>;
     if (action === 'PutParameter') {

@@ -167,7 +167,7 @@ describe('the promote summary', () => {
     );
     expect(md).toContain('❌ a \\| b');
     expect(md).toMatch(
-      /1 of 2 destination\(s\) failed, so nothing was tagged golden\. Done: 111122223333\/eu-west-1\./,
+      /1 of 2 destination\(s\) failed\. Nothing was tagged golden\. Available: 111122223333\/eu-west-1\./,
     );
   });
   it('all golden, and a gate turned off is shown', () => {
