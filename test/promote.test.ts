@@ -455,6 +455,29 @@ describe('promote: golden only when every destination is available (issue 15)', 
     expect(again.outputs).toMatchObject({ failed: '0', copied: '1', reused: '3' });
   });
 
+  it('a name another image holds in a destination is refused before anything is shared or copied (issue 22: 13)', async () => {
+    const { sb, env, source } = await world({ copyLatencyMs: 50 });
+    const args = (ami: string) =>
+      baseArgs(ami, {
+        regions: 'us-east-1,eu-west-1',
+        accounts: `${SRC},${B}`,
+        name: 'golden-ubuntu-22.04-{sha}',
+      });
+    expect((await runCli(args(source.imageId), { env: { ...env, GITHUB_SHA: 'abc1234def' } })).code).toBe(0);
+    // a rebuild of the same commit: a new build AMI, the same {sha} name
+    const rebuilt = sb.putImage(SRC, 'us-east-1', {
+      name: 'ubuntu-22.04-hardened-build-43',
+      tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed', 'ami-bakery:commit': 'abc1234def' },
+    });
+    const before = mutations(sb).length;
+    const r = await runCli(args(rebuilt.imageId), { env: { ...env, GITHUB_SHA: 'abc1234def' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "name": "golden-ubuntu-22\.04-abc1234" is already the name of another image in \d{12}\/[\w-]+ has ami-\w+ \(a copy of ami-\w+, golden\);.*Nothing was shared or copied\./,
+    );
+    expect(mutations(sb).length).toBe(before);
+  });
+
   it('publishing that fails part-way says exactly what is golden (issue 22: 12)', async () => {
     const { sb, env, source } = await world({ copyLatencyMs: 50 });
     const args = baseArgs(source.imageId, { regions: 'us-east-1,eu-west-1', accounts: `${SRC},${B}` });

@@ -4,7 +4,12 @@
  * promote.ts turns the PromoteResult into outputs and the summary.
  */
 import { randomUUID } from 'node:crypto';
-import { type EC2Client, GetImageBlockPublicAccessStateCommand, type Image } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  type EC2Client,
+  GetImageBlockPublicAccessStateCommand,
+  type Image,
+} from '@aws-sdk/client-ec2';
 import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
 import { deadlineSignal } from '../../shared/src/deadline.js';
@@ -107,7 +112,7 @@ async function promote(
 
   if (cfg.share.public) await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
   await checkRollout(cfg, clients, accounts, accountIds);
-  const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
+  const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id, name);
   logPlan(io, cfg.amiId, name, plan, broken);
   io.setOutput('plan', JSON.stringify(plan));
   if (cfg.dryRun) {
@@ -356,9 +361,11 @@ async function planDestinations(
   accounts: Map<string, Account>,
   accountIds: string[],
   sourceAccountId: string,
+  name: string,
 ): Promise<{ plan: Destination[]; broken: Map<string, Image[]> }> {
   const plan: Destination[] = [];
   const broken = new Map<string, Image[]>();
+  const clashes: string[] = [];
   await Promise.all(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region) => {
@@ -372,6 +379,17 @@ async function planDestinations(
         });
         const { usable, broken: bad } = classifyCopies(found, cfg.amiId);
         if (bad.length) broken.set(`${a}/${region}`, bad);
+        if (!usable) {
+          // AMI names are unique per account and region: a name another image holds is found now,
+          // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
+          const taken = await imagesNamed(clients.ec2(accounts.get(a)!, region), name);
+          const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId));
+          const t = imageTags(other);
+          if (other)
+            clashes.push(
+              `${a}/${region} has ${other.ImageId} (${t[TAG.sourceAmi] ? `a copy of ${t[TAG.sourceAmi]}` : 'not a copy of this source'}${t[TAG.status] ? `, ${t[TAG.status]}` : ''})`,
+            );
+        }
         if (usable)
           plan.push({
             account: a,
@@ -384,8 +402,22 @@ async function planDestinations(
       }),
     ),
   );
+  if (clashes.length)
+    throw new InputError(
+      'name',
+      `"${name}" is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`,
+      'make the name unique per build, e.g. golden-ubuntu-22.04-{date}-{time}-{sha}, or retire the image that holds it.',
+    );
   plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
   return { plan, broken };
+}
+
+/** This account's images (not deregistered) named exactly `name`. */
+async function imagesNamed(ec2: EC2Client, name: string): Promise<Image[]> {
+  const r = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+  );
+  return (r.Images ?? []).filter((i) => i.Name === name && i.State !== 'deregistered');
 }
 
 function logPlan(
@@ -490,7 +522,9 @@ async function discardCandidates(
           }
           out.removed.push(img.ImageId!);
           if (cfg.dryRun) {
-            io.info(`dry-run: ${a}/${region}: would discard candidate ${img.ImageId} (${img.State}) and its snapshots`);
+            io.info(
+              `dry-run: ${a}/${region}: would discard candidate ${img.ImageId} (${img.State}) and its snapshots`,
+            );
             continue;
           }
           await removeImage(ec2, img);
