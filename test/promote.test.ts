@@ -364,6 +364,31 @@ describe('promote: the gate fails closed (issue 15)', () => {
     [{ regions: 'us-east-9' }, /Input "regions": "us-east-9" is not an AWS region/],
     [{ name: 'golden|{date}' }, /Input "name": .* is not a valid AMI name/],
     [{ deadline: 'soon' }, /Input "deadline": "soon" is not a number/],
+    // what AWS would refuse, refused up front (issue 22: 15)
+    [
+      { tags: `team=${'x'.repeat(257)}` },
+      /Input "tags": EC2 would refuse them: the value of "team" has 257 characters/,
+    ],
+    [{ tags: `${'k'.repeat(129)}=v` }, /Input "tags": .*has 129 characters \(1 to 128\)/],
+    [{ tags: 'aws:owner=me' }, /Input "tags": line 1: "aws:owner/],
+    [
+      { tags: Array.from({ length: 51 }, (_, i) => `t${i}=v`).join('\n') },
+      /Input "tags": EC2 would refuse them: 51 tags, more than the 50/,
+    ],
+    [
+      { 'ssm-parameter': '/aws/service/ami' },
+      /Input "ssm-parameter": .* starts with aws or ssm, which SSM reserves/,
+    ],
+    [{ 'ssm-parameter': 'SSM/x' }, /Input "ssm-parameter": .* starts with aws or ssm/],
+    [
+      { 'ssm-parameter': `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}` },
+      /is 16 levels deep; SSM allows 15/,
+    ],
+    [{ 'ssm-parameter': '/golden//latest' }, /has an empty level/],
+    [
+      { 'instance-refresh-min-healthy': '90.5' },
+      /Input "instance-refresh-min-healthy": "90.5" is not a whole percentage/,
+    ],
   ])('%j is bad input before any AWS call (exit 2)', async (override, message) => {
     const { sb, env, source } = await world();
     const n = sb.calls.length;
@@ -371,6 +396,45 @@ describe('promote: the gate fails closed (issue 15)', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(sb.calls.length).toBe(n);
+  });
+
+  it("the copies' tags, the source's provenance included, over EC2's 50 are refused before any change (issue 22: 15)", async () => {
+    const many: Record<string, string> = { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' };
+    for (let i = 0; i < 44; i++) many[`ami-bakery:x${i}`] = 'v';
+    const { sb, env, source } = await world({}, many);
+    const before = mutations(sb).length;
+    const r = await runCli(baseArgs(source.imageId, { tags: 'team=platform\nowner=me' }), { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "tags": the copies' tags .* would be refused by EC2: 5\d tags, more than the 50/,
+    );
+    expect(mutations(sb).length).toBe(before);
+  });
+
+  it('the sandbox refuses what EC2 and SSM refuse, as they do', async () => {
+    const { sb } = await world();
+    const { EC2Client, CreateTagsCommand } = await import('@aws-sdk/client-ec2');
+    const { SSMClient, PutParameterCommand } = await import('@aws-sdk/client-ssm');
+    const creds = sb.addAccount('555555555555');
+    const opts = {
+      region: 'us-east-1',
+      endpoint: sb.env(creds, 'us-east-1').AWS_ENDPOINT_URL,
+      credentials: creds,
+    };
+    const ec2 = new EC2Client(opts);
+    const ssm = new SSMClient(opts);
+    const img = sb.putImage('555555555555', 'us-east-1', {});
+    const tag = (Tags: Array<{ Key: string; Value: string }>) =>
+      ec2.send(new CreateTagsCommand({ Resources: [img.imageId], Tags }));
+    await expect(tag([{ Key: 'k', Value: 'v'.repeat(257) }])).rejects.toThrow(/256/);
+    await expect(tag(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })))).rejects.toThrow(
+      /maximum number of tags/,
+    );
+    await expect(
+      ssm.send(new PutParameterCommand({ Name: '/aws/x', Value: 'v', Type: 'String' })),
+    ).rejects.toThrow(/prefixed/);
+    ec2.destroy();
+    ssm.destroy();
   });
 
   it('a repeated flag is bad input, not two values joined by a newline', async () => {

@@ -11,7 +11,7 @@ import {
   type Image,
 } from '@aws-sdk/client-ec2';
 import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
-import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
+import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX, tagLimitProblems } from '../../shared/src/aws/tags.js';
 import { deadlineSignal } from '../../shared/src/deadline.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
@@ -108,6 +108,15 @@ async function promote(
   const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
   const sourceTags = imageTags(source);
   const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
+  const baseTags = destinationTags(sourceTags, cfg, family);
+  // the copies carry the source's provenance, the tags input and their own: what EC2 would refuse is found now
+  const tagProblems = tagLimitProblems({ ...baseTags, [TAG.status]: 'candidate' });
+  if (tagProblems.length)
+    throw new InputError(
+      'tags',
+      `the copies' tags (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`,
+      'give fewer or shorter tags.',
+    );
   const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
 
   if (cfg.share.public) await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
@@ -133,7 +142,6 @@ async function promote(
   const sourceSnapshots = snapshotIdsOf(source);
   await shareForCopying(io, srcEc2, cfg.amiId, source, sourceSnapshots, copiers);
 
-  const baseTags = destinationTags(sourceTags, cfg, family);
   // Copies are candidates until every destination is available; only then is anything golden.
   const results = await copyAll(
     io,

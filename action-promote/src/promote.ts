@@ -6,7 +6,7 @@
  * This module validates the inputs (no AWS SDK loaded, so bad input fails fast), fanout.ts does the
  * work and returns typed results, and this module turns them into outputs and the summary.
  */
-import { TAG } from '../../shared/src/aws/tags.js';
+import { TAG, tagLimitProblems } from '../../shared/src/aws/tags.js';
 import { regionFromEnv, validateAmiId } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 import { Inputs } from '../../shared/src/inputs.js';
@@ -77,14 +77,15 @@ export function readConfig(io: Io): PromoteConfig {
   }
   const tags: Record<string, string> = {};
   for (const { key, value } of parseVars(inp.string('tags'), 'tags')) tags[key] = value;
-  const ssmParameter = inp.string('ssm-parameter') || undefined;
-  if (ssmParameter && !/^\/?[\w.\-/]{1,1011}$/.test(ssmParameter)) {
+  const tagProblems = tagLimitProblems(tags);
+  if (tagProblems.length)
     throw new InputError(
-      'ssm-parameter',
-      `"${ssmParameter}" is not an SSM parameter name.`,
-      'e.g. /golden/ubuntu-22.04/latest',
+      'tags',
+      `EC2 would refuse them: ${tagProblems.join('; ')}.`,
+      'shorten or drop tags.',
     );
-  }
+  const ssmParameter = inp.string('ssm-parameter') || undefined;
+  if (ssmParameter) checkSsmParameterName(ssmParameter);
   const deprecateAfterMs = parseAge(inp.string('deprecate-after'), 'deprecate-after');
   const retain = inp.number('retain', 1, 1000);
   if (retain !== undefined && !Number.isInteger(retain))
@@ -129,9 +130,34 @@ export function readConfig(io: Io): PromoteConfig {
     launchTemplates: parseLaunchTemplates(inp.list('launch-templates')),
     launchTemplateDefault: inp.boolean('launch-template-default'),
     instanceRefresh: inp.boolean('instance-refresh'),
-    minHealthyPercentage: inp.number('instance-refresh-min-healthy', 0, 100) ?? 90,
+    minHealthyPercentage: wholePercentage(inp.number('instance-refresh-min-healthy', 0, 100) ?? 90),
     deregistrationProtection: inp.boolean('deregistration-protection'),
   };
+}
+
+/**
+ * An SSM parameter name SSM accepts: letters, digits and _.-/ (at most 1011), not in the namespaces
+ * AWS reserves (a first level of aws or ssm, any case), at most 15 levels deep.
+ */
+export function checkSsmParameterName(name: string): void {
+  const bad = (why: string) =>
+    new InputError('ssm-parameter', `"${name.slice(0, 80)}" ${why}.`, 'e.g. /golden/ubuntu-22.04/latest');
+  if (!/^\/?[\w.\-/]{1,1011}$/.test(name)) throw bad('is not an SSM parameter name');
+  const levels = name.replace(/^\//, '').split('/');
+  if (/^(aws|ssm)/i.test(levels[0])) throw bad('starts with aws or ssm, which SSM reserves');
+  if (levels.length > 15) throw bad(`is ${levels.length} levels deep; SSM allows 15`);
+  if (levels.some((l) => !l)) throw bad('has an empty level (//, or a trailing /)');
+}
+
+/** Auto Scaling takes a whole percentage. */
+function wholePercentage(n: number): number {
+  if (!Number.isInteger(n))
+    throw new InputError(
+      'instance-refresh-min-healthy',
+      `"${n}" is not a whole percentage; Auto Scaling takes 0 to 100 in whole numbers.`,
+      'e.g. instance-refresh-min-healthy: 90',
+    );
+  return n;
 }
 
 export async function runPromote(io: Io, signal?: AbortSignal): Promise<void> {

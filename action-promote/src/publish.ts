@@ -163,7 +163,9 @@ async function markGolden(
 ): Promise<void> {
   const imageId = r.imageId!;
   const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-  await ec2.send(new CreateTagsCommand({ Resources: [imageId, ...snapshotIdsOf(img)], Tags: toAwsTags(tags) }));
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [imageId, ...snapshotIdsOf(img)], Tags: toAwsTags(tags) }),
+  );
   r.golden = true;
   if (cfg.ssmParameter) {
     await ssm.send(

@@ -66,7 +66,9 @@ async function quarantineImage(
   const tags = imageTags(img);
   const deprecated = img.DeprecationTime && Date.parse(img.DeprecationTime) <= Date.now() + 5 * 60_000;
   if (tags[TAG.status] === 'quarantined' && deprecated && !perms.length) return { done: false, unshared: [] };
-  const unshared = perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?');
+  const unshared = perms.map(
+    (p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?',
+  );
   if (dryRun) return { done: true, unshared };
   if (perms.length)
     await ec2.send(new ModifyImageAttributeCommand({ ImageId: id, LaunchPermission: { Remove: perms } }));

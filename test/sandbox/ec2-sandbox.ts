@@ -411,6 +411,12 @@ export class Ec2Sandbox {
         );
       const id = randomBytes(16).toString('hex');
       const min = c.params.get('Preferences.MinHealthyPercentage');
+      // an Integer from 0 to 100 in the Auto Scaling API
+      if (min !== undefined && !/^(100|\d{1,2})$/.test(min))
+        throw new SandboxError(
+          'ValidationError',
+          `Value '${min}' at 'preferences.minHealthyPercentage' failed to satisfy constraint.`,
+        );
       g.refreshes.push({
         id,
         ...(min ? { minHealthy: Number(min) } : {}),
@@ -644,6 +650,19 @@ export class Ec2Sandbox {
     const key = `${creds.accountId}/${region}/${input.Name}`;
     let out: Record<string, unknown>;
     if (action === 'PutParameter') {
+      const levels = String(input.Name ?? '')
+        .replace(/^\//, '')
+        .split('/');
+      if (/^(aws|ssm)/i.test(levels[0]))
+        throw new SandboxError(
+          'ValidationException',
+          'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive).',
+        );
+      if (levels.length > 15)
+        throw new SandboxError(
+          'HierarchyLevelLimitExceededException',
+          'A hierarchy can have a maximum of 15 levels.',
+        );
       const prev = this.parameters.get(key);
       if (prev && !input.Overwrite)
         throw new SandboxError('ParameterAlreadyExists', `The parameter ${input.Name} already exists.`);
@@ -781,6 +800,22 @@ export class Ec2Sandbox {
       if (!img) throw new SandboxError('InvalidAMIID.NotFound', `The image id '[${rid}]' does not exist`);
       return img.tags;
     });
+    // EC2's tag restrictions: 50 per resource, keys 1–128 characters (not aws:), values up to 256
+    for (const [k, v] of tags) {
+      if (![...k].length || [...k].length > 128 || /^aws:/i.test(k))
+        throw new SandboxError('InvalidParameterValue', `Tag key '${k.slice(0, 40)}' is not valid.`);
+      if ([...v].length > 256)
+        throw new SandboxError(
+          'InvalidParameterValue',
+          `Tag value exceeds the maximum length of 256 characters.`,
+        );
+    }
+    for (const t of targets)
+      if (new Set([...t.keys(), ...tags.keys()]).size > 50)
+        throw new SandboxError(
+          'TagLimitExceeded',
+          'The maximum number of tags (50) for a resource has been reached.',
+        );
     for (const t of targets) for (const [k, v] of tags) t.set(k, v);
     return { return: true };
   }

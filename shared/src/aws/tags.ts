@@ -47,6 +47,35 @@ export const TAG = {
 
 export type TagKey = (typeof TAG)[keyof typeof TAG];
 
+/** What EC2 enforces on a resource's tags (user guide, "Tag restrictions"). */
+export const EC2_TAG_LIMITS = { perResource: 50, keyLength: 128, valueLength: 256 } as const;
+
+/**
+ * Why EC2 would refuse these tags on one resource, if it would: more than 50, a key longer than 128
+ * characters (or empty, or starting with the reserved `aws:`), a value longer than 256. Lengths are
+ * counted in Unicode characters, as EC2 counts them.
+ */
+export function tagLimitProblems(tags: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const n = Object.keys(tags).length;
+  if (n > EC2_TAG_LIMITS.perResource)
+    problems.push(`${n} tags, more than the ${EC2_TAG_LIMITS.perResource} EC2 allows on a resource`);
+  for (const [k, v] of Object.entries(tags)) {
+    const kl = [...k].length;
+    const vl = [...v].length;
+    if (!kl || kl > EC2_TAG_LIMITS.keyLength)
+      problems.push(
+        `the key "${k.slice(0, 40)}${kl > 40 ? '…' : ''}" has ${kl} characters (1 to ${EC2_TAG_LIMITS.keyLength})`,
+      );
+    if (/^aws:/i.test(k)) problems.push(`the key "${k.slice(0, 40)}" starts with aws:, which AWS reserves`);
+    if (vl > EC2_TAG_LIMITS.valueLength)
+      problems.push(
+        `the value of "${k.slice(0, 40)}" has ${vl} characters (at most ${EC2_TAG_LIMITS.valueLength})`,
+      );
+  }
+  return problems;
+}
+
 /** `{ key: value }` → the SDK's `[{ Key, Value }]`. */
 export function toAwsTags(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
