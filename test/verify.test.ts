@@ -300,6 +300,33 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     expect(stateResources(m.dir)).toBe(0);
   });
 
+  it('nothing checked is not passed: no smoke tests and no instance output tag nothing (issue 22: 6)', async () => {
+    const creds = sandbox.addAccount('666666666666');
+    const img = sandbox.putImage('666666666666', 'us-east-2');
+    let m = tfModule();
+    const r = await runCli(withAmi(img.imageId, m.dir, m.work, await freePort()), {
+      env: sandbox.env(creds, 'us-east-2'),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs.verdict).toBe('unchecked');
+    expect(r.stderr).toMatch(
+      /warning: Nothing was checked: no smoke tests, and the module outputs no instance_id/,
+    );
+    expect(img.tags.has('ami-bakery:verify')).toBe(false);
+    // asked for a verdict, it refuses to give one
+    m = tfModule();
+    const strict = await runCli(
+      withAmi(img.imageId, m.dir, m.work, await freePort(), ['--tag-ami', 'true']),
+      {
+        env: sandbox.env(creds, 'us-east-2'),
+      },
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/tag-ami: true asks for a verdict .* nothing was checked/);
+    expect(img.tags.has('ami-bakery:verify')).toBe(false);
+    expect(stateResources(m.dir)).toBe(0);
+  });
+
   it('tag-ami true: an AMI that does not exist is an error naming the input', async () => {
     const creds = sandbox.addAccount('555555555555');
     const m = tfModule();

@@ -6,10 +6,11 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   describeImage: () => (/* binding */ describeImage),
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
-/* unused harmony exports ssmClient, autoScalingClient, stsClient, describeImage, describeOwnImages */
+/* unused harmony exports ssmClient, autoScalingClient, stsClient, describeOwnImages */
 /* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
@@ -67,10 +68,10 @@ async function tagImages(client, ids, tags, opts = {}) {
 /** One image by id; undefined when EC2 does not know it (InvalidAMIID). */
 async function describeImage(ec2, imageId) {
     try {
-        return (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+        return (await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ImageIds: [imageId] }))).Images?.[0];
     }
     catch (e) {
-        if (!isAwsError(e, /InvalidAMIID/))
+        if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isAwsError */ .m_)(e, /InvalidAMIID/))
             throw e;
         return undefined;
     }

@@ -160,6 +160,19 @@ async function tagVerdict(io: Io, cfg: VerifyConfig, verdict: 'passed' | 'failed
   }
 }
 
+/** tag-ami true: ami-id names an image EC2 knows in the region, or it is bad input. */
+async function checkAmiExists(io: Io, cfg: VerifyConfig): Promise<void> {
+  const region = regionFromEnv(cfg.awsRegion, io.env);
+  if (!region) return;
+  const { describeImage, ec2Client } = await import('../../shared/src/aws/ec2.js');
+  if (!(await describeImage(ec2Client(region), cfg.amiId)))
+    throw new InputError(
+      'ami-id',
+      `${cfg.amiId} does not exist in this account/region (${region}).`,
+      'check ami-id and aws-region; nothing was applied.',
+    );
+}
+
 /** Whether the module declares an `instance_id`/`instance_ids` output (read from its .tf files). */
 export function outputsInstances(dir: string): boolean {
   return fs
@@ -234,6 +247,8 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     `${cfg.amiVariable}=${cfg.amiId}`,
   ];
   const tf: TerraformRun = { bin: tfBin.path, dir: cfg.dir, varArgs };
+  // tag-ami true: the AMI must exist, known before an environment is built for it
+  if (cfg.tagAmi === 'true') await checkAmiExists(io, cfg);
   // Recorded before anything is created, so the post step can destroy whatever this step leaves.
   io.saveState(STATE_KEY, JSON.stringify(tf));
   io.saveState(STARTED_KEY, JSON.stringify({ at: Date.now(), who: whoAmI() }));
@@ -250,10 +265,12 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     );
   let failure: Error | undefined;
   let results: CheckResult[] = [];
+  let waited = 0;
   try {
     const outs = await applyEnvironment(io, cfg, tf, stop, stopped);
     const ids = instanceIds(outs);
     if (ids.length) await waitForTestInstances(io, cfg, ids, deadline, stop);
+    waited = ids.length;
     if (cfg.checks.length) {
       results = await runSmokeChecks(io, cfg, outs, stop);
       if (stop.aborted) throw stopped('the smoke checks');
@@ -266,13 +283,22 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
 
   const passed = results.filter((r) => r.passed).length;
   const failed = results.length - passed;
+  // Nothing checked is not passed: an environment that applied, with no instance to wait for and
+  // no smoke check, says nothing about the image.
+  const unchecked = !failure && !results.length && !waited;
+  const verdict = failure || failed ? 'failed' : unchecked ? 'unchecked' : 'passed';
   io.setOutput('passed', passed);
   io.setOutput('failed', failed);
+  io.setOutput('verdict', verdict);
+  if (unchecked)
+    io.warning(
+      `Nothing was checked: no smoke tests, and the module outputs no instance_id/instance_ids to wait for. ${cfg.amiId} is not tagged ${TAG.verify}=passed; give smoke-tests (or an instance output) to verify it.`,
+    );
   await io.appendSummary(
     [
       '## ami-bakery verify',
       '',
-      `AMI \`${cfg.amiId}\` in \`${path.relative(process.cwd(), cfg.dir) || '.'}\`: ${failure ? `❌ ${messageOf(failure).split('\n')[0]}` : `${passed} passed, ${failed} failed`}`,
+      `AMI \`${cfg.amiId}\` in \`${path.relative(process.cwd(), cfg.dir) || '.'}\`: ${failure ? `❌ ${messageOf(failure).split('\n')[0]}` : unchecked ? '⚠️ nothing checked (no smoke tests, no instance to wait for): not tagged passed' : `${passed} passed, ${failed} failed`}`,
       '',
       results.length ? summaryTable(results, cfg.specFile) : '',
       '',
@@ -282,7 +308,12 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   const destroyError = await teardown(io, cfg, tf, Boolean(failure), signal);
   if (!signal?.aborted) {
     try {
-      await tagVerdict(io, cfg, !failure && !failed && !destroyError ? 'passed' : 'failed');
+      if (unchecked && !destroyError) {
+        if (cfg.tagAmi === 'true')
+          throw new GateError(
+            `tag-ami: true asks for a verdict on ${cfg.amiId}, and nothing was checked (no smoke tests, no instance output): it is not tagged.`,
+          );
+      } else await tagVerdict(io, cfg, verdict === 'passed' && !destroyError ? 'passed' : 'failed');
     } catch (e) {
       if (!failure && !destroyError) throw e;
       io.warning(`Could not tag ${cfg.amiId}: ${messageOf(e)}`);
