@@ -3,9 +3,11 @@
  * as the runner runs them. Each case failed before its fix.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { ARF_FIXTURE, FIXTURES, outputValue, runActionBundle, startActionBundle, tmpDir } from './helpers.js';
 
 /** InSpec JSON reporter output, written here in its shape: controls whose results are given. */
 function inspecResults(controls: Array<{ id: string; results: Array<{ status: string }> }>): string {
@@ -174,5 +176,83 @@ describe('outputs are never written through links or into directories (issue 22:
     expect(r.stdout).toMatch(/^::error::Input "cis-manifest-file": "cis-manifest\.json" is a symbolic link/m);
     expect(r.stdout).not.toMatch(/Running local shell script/);
     expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('untouched');
+  });
+});
+
+describe('a GitHub API that never answers (issue 22: 20)', () => {
+  it("the reports are written first; the runner's SIGINT abandons the hung call and the step ends before SIGKILL", async () => {
+    const hung: http.ServerResponse[] = [];
+    let requests = 0;
+    const api = http.createServer((_req, res) => {
+      requests++;
+      hung.push(res); // never answered
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const root = tmpDir();
+    fs.cpSync(path.join(FIXTURES, 'hardening'), path.join(root, 'hardening'), { recursive: true });
+    try {
+      const run = startActionBundle(
+        'action-scan',
+        {
+          target: 'results',
+          results: ARF_FIXTURE,
+          'hardening-scripts': 'hardening/**',
+          'report-file': 'out/scan.json',
+          'sarif-file': 'out/scan.sarif',
+          'report-html': 'none',
+          'fail-on': 'none',
+          'min-score': '0',
+          'github-token': 'ghs_hung_token',
+        },
+        {
+          GITHUB_WORKSPACE: root,
+          GITHUB_REPOSITORY: 'acme/images',
+          GITHUB_SHA: '1111111111111111111111111111111111111111',
+          GITHUB_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+        },
+        { cwd: root },
+      );
+      for (let i = 0; i < 300 && !requests; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(requests, run.log()).toBeGreaterThan(0);
+      // the check run is hanging: the reports and the outputs are already there
+      expect(fs.existsSync(path.join(root, 'out/scan.json'))).toBe(true);
+      expect(fs.existsSync(path.join(root, 'out/scan.sarif'))).toBe(true);
+      let exited = false;
+      run.result.then(() => {
+        exited = true;
+      });
+      run.child.kill('SIGINT');
+      await Promise.race([run.result, new Promise((r) => setTimeout(r, 7500))]);
+      if (!exited) run.child.kill('SIGTERM');
+      await Promise.race([run.result, new Promise((r) => setTimeout(r, 2500))]);
+      const killed = !exited;
+      if (killed) run.child.kill('SIGKILL');
+      const r = await run.result;
+      expect(killed, `the step outlived the runner's SIGKILL:\n${r.stdout}`).toBe(false);
+      expect(r.stdout).toMatch(/abandoned, the step was cancelled/);
+      expect(outputValue(r.outputs, 'gate')).toBe('passed');
+    } finally {
+      for (const res of hung) res.destroy();
+      api.close();
+    }
+  }, 60_000);
+
+  it("every call is bounded: one that gets no answer is abandoned after its timeout, not undici's 300 s", async () => {
+    const { octokitFor } = await import('../action-scan/src/report/checks.js');
+    const hung: http.ServerResponse[] = [];
+    const api = http.createServer((_req, res) => hung.push(res));
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    try {
+      const octokit = await octokitFor(
+        { token: 'x', baseUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}` },
+        300,
+      );
+      await expect(
+        octokit.rest.checks.create({ owner: 'a', repo: 'b', name: 'n', head_sha: 'c' }),
+      ).rejects.toThrow(/POST \/repos\/\{owner\}\/\{repo\}\/check-runs: no answer within 0\.3 s/);
+    } finally {
+      for (const res of hung) res.destroy();
+      api.close();
+    }
   });
 });

@@ -656,7 +656,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   };
   try {
     const collected = await collectResults(io, cfg, work, signal);
-    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages, history);
+    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages, history, signal);
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -848,6 +848,7 @@ async function scanWith(
   collected: Collected,
   inUseImages: InUseImage[] | undefined,
   history: ScanReport[],
+  signal?: AbortSignal,
 ): Promise<ScanOutcome> {
   const a = await analyse(io, cfg, subject, changeMap, collected);
   const trend = await loadTrend(io, subject, a, history);
@@ -886,39 +887,12 @@ async function scanWith(
     changed ??= changedLinesFromGit(io.env, cfg.root);
     return changed;
   };
-  const checkTarget = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
-  const delivery = await io.group(`Annotations (${annotations.length})`, () =>
-    deliverAnnotations(
-      io,
-      checkTarget,
-      annotations,
-      {
-        title: `${a.label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`,
-        summary: summaryFor(undefined, CHECK_SUMMARY_LIMIT),
-        conclusion:
-          gate.verdict === 'failed'
-            ? 'failure'
-            : gate.verdict === 'passed' && !counts.failed
-              ? 'success'
-              : 'neutral',
-      },
-      changedLines,
-    ),
-  );
-  const suggested = cfg.suggest ? await deliverSuggestions(io, cfg, a, checkTarget, changedLines) : undefined;
+  // What must survive a hung or killed GitHub API call comes first: the reports on disk, the
+  // image's tags and the step's outputs; then the check run, suggestions, the summary and the issue.
   const { sarifWritten } = await writeReports(io, cfg, a);
   if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
-  await io.appendSummary(
-    summaryFor(
-      [deliveryNote(delivery, annotations.length, cfg.checkName), suggested?.note]
-        .filter(Boolean)
-        .join('\n\n'),
-    ),
-  );
   await tagScanned(io, subject, a);
-  if (inUseImages && subject.amiId) await reportInUse(io, cfg, subject.amiId, inUseImages, a);
-
   io.info(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
   );
@@ -939,6 +913,35 @@ async function scanWith(
   io.setOutput('sarif-file', sarifWritten ? cfg.sarifFile : '');
   io.setOutput('results-file', collected.kept.join('\n'));
   io.setOutput('annotations', annotations.length);
+
+  const checkTarget = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName, signal);
+  const delivery = await io.group(`Annotations (${annotations.length})`, () =>
+    deliverAnnotations(
+      io,
+      checkTarget,
+      annotations,
+      {
+        title: `${a.label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`,
+        summary: summaryFor(undefined, CHECK_SUMMARY_LIMIT),
+        conclusion:
+          gate.verdict === 'failed'
+            ? 'failure'
+            : gate.verdict === 'passed' && !counts.failed
+              ? 'success'
+              : 'neutral',
+      },
+      changedLines,
+    ),
+  );
+  const suggested = cfg.suggest ? await deliverSuggestions(io, cfg, a, checkTarget, changedLines) : undefined;
+  await io.appendSummary(
+    summaryFor(
+      [deliveryNote(delivery, annotations.length, cfg.checkName), suggested?.note]
+        .filter(Boolean)
+        .join('\n\n'),
+    ),
+  );
+  if (inUseImages && subject.amiId) await reportInUse(io, cfg, subject.amiId, inUseImages, a, signal);
   io.setOutput('annotations-delivered', delivery.shown);
   const gatePassed = gate.verdict !== 'failed';
   if (!gatePassed) throw new GateError(`Scan gate failed: ${gate.reasons.join('; ')}`);
@@ -1088,10 +1091,11 @@ async function reportInUse(
   scanned: string,
   images: InUseImage[],
   a: Analysis,
+  signal?: AbortSignal,
 ): Promise<void> {
   const vulnerable =
     a.gate.verdict === 'failed' ? await tagVulnerable(io, scanned, images, a.score, a.gate.reasons) : [];
-  const issue = cfg.issue ? await syncInUseIssue(io, cfg, scanned, images, vulnerable, a) : undefined;
+  const issue = cfg.issue ? await syncInUseIssue(io, cfg, scanned, images, vulnerable, a, signal) : undefined;
   io.setOutput(
     'vulnerable',
     JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
@@ -1115,8 +1119,9 @@ async function syncInUseIssue(
   images: InUseImage[],
   vulnerable: InUseImage[],
   a: Analysis,
+  signal?: AbortSignal,
 ): Promise<string> {
-  const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName);
+  const target = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName, signal);
   if (!target) {
     io.warning('issue: no GitHub token or repository in the environment; no issue opened or closed.');
     return 'Issue: not managed (no GitHub token or repository).';

@@ -20,6 +20,8 @@ export interface CheckRunTarget {
   name: string;
   /** e.g. process.env.GITHUB_API_URL; default from @actions/github. */
   baseUrl?: string;
+  /** the stage's cancel signal: a call under way is abandoned when it aborts */
+  signal?: AbortSignal;
 }
 
 export interface DeliveryResult {
@@ -41,6 +43,7 @@ export function checkTargetFromEnv(
   env: NodeJS.ProcessEnv,
   token: string,
   name: string,
+  signal?: AbortSignal,
 ): CheckRunTarget | undefined {
   const repoFull = env.GITHUB_REPOSITORY;
   if (!token || !repoFull || !repoFull.includes('/')) return undefined;
@@ -48,17 +51,53 @@ export function checkTargetFromEnv(
   const sha: string = eventPayload(env)?.pull_request?.head?.sha ?? env.GITHUB_SHA ?? '';
   if (!sha) return undefined;
   const [owner, repo] = repoFull.split('/');
-  return { token, owner, repo, sha, name, baseUrl: env.GITHUB_API_URL };
+  return { token, owner, repo, sha, name, baseUrl: env.GITHUB_API_URL, ...(signal ? { signal } : {}) };
 }
 
-/** The GitHub API client of a target (GITHUB_API_URL honoured); retries are ours (withRetry), not Octokit's. */
-export async function octokitFor(target: { token: string; baseUrl?: string }) {
+/** How long one GitHub API call may take before it is abandoned (and, if transient, retried). */
+export const GITHUB_CALL_TIMEOUT_MS = 30_000;
+
+/** A GitHub API call abandoned because the stage was cancelled: never retried. */
+export class CallCancelled extends Error {
+  constructor(what: string) {
+    super(`${what}: abandoned, the step was cancelled`);
+    this.name = 'CallCancelled';
+  }
+}
+
+/**
+ * The GitHub API client of a target (GITHUB_API_URL honoured); retries are ours (withRetry), not
+ * Octokit's. Every call is bounded: it is abandoned after `timeoutMs` (undici alone would wait 300 s
+ * for headers, on every attempt) and at once when the stage's signal aborts (SIGINT/SIGTERM).
+ */
+export async function octokitFor(
+  target: { token: string; baseUrl?: string; signal?: AbortSignal },
+  timeoutMs = GITHUB_CALL_TIMEOUT_MS,
+) {
   const github = await import('@actions/github');
-  return github.getOctokit(target.token, {
+  const { deadlineSignal } = await import('../../../shared/src/deadline.js');
+  const octokit = github.getOctokit(target.token, {
     ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
     retry: { enabled: false },
     request: { retries: 0 },
   });
+  octokit.hook.wrap('request', async (request, options) => {
+    const what = `${options.method} ${String(options.url)}`;
+    if (target.signal?.aborted) throw new CallCancelled(what);
+    const bound = deadlineSignal(timeoutMs, target.signal);
+    try {
+      // options are changed in place: a spread copy of them never reaches fetch in @octokit/request 10
+      options.request = { ...options.request, signal: bound.signal };
+      return await request(options);
+    } catch (e) {
+      if (target.signal?.aborted) throw new CallCancelled(what);
+      if (bound.signal.aborted) throw new Error(`${what}: no answer within ${timeoutMs / 1000} s`);
+      throw e;
+    } finally {
+      bound.clear();
+    }
+  });
+  return octokit;
 }
 
 function toCheckAnnotation(a: PlannedAnnotation) {
@@ -84,6 +123,7 @@ export function httpStatus(e: unknown): number | undefined {
 
 /** Server errors, rate limits and network failures pass; a 4xx (permissions, validation) does not. */
 export function isTransient(e: unknown): boolean {
+  if (e instanceof CallCancelled) return false;
   const s = httpStatus(e);
   return s === undefined || s >= 500 || s === 429;
 }
