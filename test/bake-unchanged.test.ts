@@ -194,4 +194,26 @@ describe('bake skip-unchanged (fingerprint)', () => {
     );
     expect(r.stdout).not.toContain('packer build');
   });
+
+  it('an SSM parameter that names an AMI that does not exist is bad input before Packer runs (issue 22: 24)', async () => {
+    sandbox.putPublicParameter(REGION, '/aws/service/gone/ami-id', 'ami-0ffffffffffffffff');
+    const r = await runActionBundle(
+      'action-bake',
+      {
+        template: 'ubuntu.pkr.hcl',
+        'working-directory': 'packer',
+        vars: `out_dir=${tmpDir()}`,
+        'skip-unchanged': 'true',
+        'source-ami': 'ssm:/aws/service/gone/ami-id',
+        'aws-region': REGION,
+      },
+      { ...sandbox.env(creds, REGION), GITHUB_WORKSPACE: root },
+      { cwd: root },
+    );
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(
+      /Input "source-ami": SSM parameter \/aws\/service\/gone\/ami-id names ami-0ffffffffffffffff, which does not exist/,
+    );
+    expect(r.stdout).not.toContain('packer build');
+  });
 });

@@ -389,6 +389,12 @@ describe('promote: the gate fails closed (issue 15)', () => {
       { 'instance-refresh-min-healthy': '90.5' },
       /Input "instance-refresh-min-healthy": "90.5" is not a whole percentage/,
     ],
+    // meaningless without launch-templates (issue 22: 24)
+    [
+      { 'instance-refresh': 'true' },
+      /Input "instance-refresh": acts on the launch templates .* launch-templates is empty/,
+    ],
+    [{ 'launch-template-default': 'true' }, /Input "launch-template-default": acts on the launch templates/],
   ])('%j is bad input before any AWS call (exit 2)', async (override, message) => {
     const { sb, env, source } = await world();
     const n = sb.calls.length;

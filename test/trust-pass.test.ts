@@ -256,3 +256,67 @@ describe('a GitHub API that never answers (issue 22: 20)', () => {
     }
   });
 });
+
+describe('ssh-key: the body is checked, not only the envelope (issue 22: 24)', () => {
+  it('keys ssh-keygen writes pass; a garbage body or a passphrase is refused naming the input', async () => {
+    const { loadPrivateKey } = await import('../shared/src/ssh-keys.js');
+    const { execFileSync } = await import('node:child_process');
+    const dir = tmpDir();
+    const key = (name: string, args: string[]) => {
+      execFileSync('ssh-keygen', ['-q', ...args, '-f', path.join(dir, name)]);
+      return path.join(dir, name);
+    };
+    for (const args of [
+      ['-t', 'ed25519', '-N', ''],
+      ['-t', 'rsa', '-m', 'PEM', '-N', ''],
+      ['-t', 'ecdsa', '-N', ''],
+    ])
+      expect(() => loadPrivateKey(key(args.join('_'), args))).not.toThrow();
+    for (const args of [
+      ['-t', 'ed25519', '-N', 'secret'],
+      ['-t', 'rsa', '-m', 'PEM', '-N', 'secret'],
+    ])
+      expect(() => loadPrivateKey(key(args.join('_'), args))).toThrow(
+        /Input "ssh-key": is protected by a passphrase/,
+      );
+    for (const kind of ['OPENSSH', 'RSA', 'EC'])
+      expect(() =>
+        loadPrivateKey(
+          `-----BEGIN ${kind} PRIVATE KEY-----\nZ2FyYmFnZQ==\n-----END ${kind} PRIVATE KEY-----\n`,
+        ),
+      ).toThrow(new RegExp(`Input "ssh-key": has a "${kind} PRIVATE KEY" block whose body is not a key`));
+  });
+});
+
+describe('scan: inputs that mean nothing alone, content that is not content (issue 22: 24)', () => {
+  const scanWith = (root: string, extra: Record<string, string>) =>
+    runActionBundle(
+      'action-scan',
+      {
+        target: 'results',
+        results: ARF_FIXTURE,
+        'report-file': 'out/r.json',
+        'report-html': 'none',
+        ...extra,
+      },
+      { GITHUB_WORKSPACE: root },
+      { cwd: root },
+    );
+  it.each([
+    [{ issue: 'true' }, /Input "issue": opens issues about images in use, so it needs in-use: true/],
+    [{ regions: 'eu-west-1' }, /Input "regions": are the regions in-use looks at/],
+    [{ datastream: 'package.json' }, /Input "datastream": "package\.json" is not SCAP content/],
+    [{ datastream: 'nope.xml' }, /Input "datastream": "nope\.xml" does not exist or cannot be read/],
+    [{ baseline: 'secret.txt' }, /Input "baseline": secret\.txt is not JSON\. Fix/],
+    [{ history: 'secret.txt' }, /Input "history": secret\.txt: secret\.txt is not JSON/],
+  ])('%j is refused before anything is written', async (extra, why) => {
+    const root = tmpDir();
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name": "x"}');
+    fs.writeFileSync(path.join(root, 'secret.txt'), 'hunter2-do-not-echo-this-into-the-log');
+    const r = await scanWith(root, extra);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(why);
+    expect(r.stdout).not.toContain('hunter2');
+    expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
+  });
+});

@@ -19,8 +19,15 @@ export async function resolveSourceAmi(ec2: EC2Client, ssm: SSMClient, spec: Sou
       if (!/^ami-[0-9a-f]{8,17}$/.test(v))
         throw new InputError(
           inputOf(spec),
-          `SSM parameter ${spec.name} holds "${v}", not an AMI id.`,
+          `SSM parameter ${spec.name} holds "${v.slice(0, 40)}", not an AMI id.`,
           'name a parameter whose value is an AMI id.',
+        );
+      // the image it names must exist too: Packer would otherwise start and fail on it
+      if (!(await describeImage(ec2, v)))
+        throw new InputError(
+          inputOf(spec),
+          `SSM parameter ${spec.name} names ${v}, which does not exist or is not visible to this account here.`,
+          'update the parameter, or check aws-region.',
         );
       return v;
     } catch (e) {

@@ -20,7 +20,8 @@ export function parseSourceAmiInput(value: string): SourceSpec | undefined {
   const v = value.trim();
   if (!v) return undefined;
   if (AMI.test(v)) return { kind: 'id', id: v, from: 'input source-ami' };
-  const ssm = /^(?:ssm:|resolve:ssm:)(\/[\w.\-/]+)$/.exec(v);
+  // SSM names may start without a slash (my-base-ami) as well as with one (/aws/service/…)
+  const ssm = /^(?:ssm:|resolve:ssm:)(\/?\w[\w.\-/]*)$/.exec(v);
   if (ssm) return { kind: 'ssm', name: ssm[1], from: 'input source-ami' };
   return undefined;
 }

@@ -105,6 +105,15 @@ export function readConfig(io: Io): PromoteConfig {
       'use all (default), stage (start copies after bake), publish (after the gate), discard (remove candidates) or quarantine (take a failed golden image out of use).',
     );
   const candidateTtlMs = parseAge(inp.string('candidate-ttl') || '24h', 'candidate-ttl') ?? 86_400_000;
+  const launchTemplates = parseLaunchTemplates(inp.list('launch-templates'));
+  // inputs that only mean something with launch-templates: never silently ignored
+  for (const name of ['instance-refresh', 'launch-template-default'])
+    if (inp.boolean(name) && !launchTemplates.length)
+      throw new InputError(
+        name,
+        'acts on the launch templates promote rolls out, and launch-templates is empty.',
+        'list launch-templates (account:region:lt-id or name), or remove it.',
+      );
   // The name template is rendered now, with a stand-in source name, so a bad one fails before any call.
   renderName(inp.string('name'), { sha: '0000000', sourceName: 'source-name', now: new Date() });
   return {
@@ -127,7 +136,7 @@ export function readConfig(io: Io): PromoteConfig {
     require: parseRequire(inp.string('require')),
     dryRun: inp.boolean('dry-run'),
     deadlineMs: Math.round((inp.number('deadline', 0.05, 7 * 24 * 60) ?? 180) * 60_000),
-    launchTemplates: parseLaunchTemplates(inp.list('launch-templates')),
+    launchTemplates,
     launchTemplateDefault: inp.boolean('launch-template-default'),
     instanceRefresh: inp.boolean('instance-refresh'),
     minHealthyPercentage: wholePercentage(inp.number('instance-refresh-min-healthy', 0, 100) ?? 90),

@@ -132,6 +132,32 @@ export interface ScanConfig {
   issue: boolean;
 }
 
+/** A datastream input names SCAP content: a data stream or an XCCDF benchmark, not any file. */
+function checkDatastream(file: string): void {
+  let head = '';
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    throw new InputError(
+      'datastream',
+      `"${file}" does not exist or cannot be read.`,
+      'give an ssg-*-ds.xml path, or auto.',
+    );
+  }
+  if (!/<(?:[\w.-]+:)?(data-stream-collection|Benchmark)\b/.test(head))
+    throw new InputError(
+      'datastream',
+      `"${file}" is not SCAP content (no data-stream-collection or XCCDF Benchmark near its start).`,
+      'give an ssg-*-ds.xml data stream (dpkg -L ssg-debderived lists them), or auto.',
+    );
+}
+
 /** Read and validate every input before anything runs. */
 export function readConfig(io: Io): ScanConfig {
   const inp = new Inputs(io);
@@ -186,13 +212,20 @@ export function readConfig(io: Io): ScanConfig {
   const minScore = inp.number('min-score', 0, 100);
   const failOnNewFailures = inp.boolean('fail-on-new-failures');
   const datastream = inp.string('datastream') || 'auto';
-  if (datastream !== 'auto' && !fs.existsSync(datastream)) {
+  if (datastream !== 'auto') checkDatastream(datastream);
+  // inputs that only mean something with another: never silently ignored
+  if (inp.boolean('issue') && !inUse)
     throw new InputError(
-      'datastream',
-      `"${datastream}" does not exist.`,
-      'give an ssg-*-ds.xml path, or auto.',
+      'issue',
+      'opens issues about images in use, so it needs in-use: true.',
+      'set in-use: true, or remove issue.',
     );
-  }
+  if (regions.length && !inUse)
+    throw new InputError(
+      'regions',
+      'are the regions in-use looks at for running instances; without in-use: true they mean nothing.',
+      'set in-use: true, or remove regions (aws-region is where ami-id is tagged).',
+    );
   const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
   if (sshKey) io.setSecret(sshKey);
   const token = inp.string('github-token');
@@ -256,6 +289,16 @@ export function readConfig(io: Io): ScanConfig {
 }
 
 /** history: the earlier JSON reports, read and validated before anything runs. */
+/** JSON.parse whose error names the file and position, never the file's own text (V8 quotes it). */
+function parseJsonQuietly(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const pos = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new Error(`${file} is not JSON${pos ? ` (at character ${pos})` : ''}.`);
+  }
+}
+
 async function loadHistory(patterns: string[]): Promise<ScanReport[]> {
   const out: ScanReport[] = [];
   for (const p of patterns) {
@@ -272,7 +315,7 @@ async function loadHistory(patterns: string[]): Promise<ScanReport[]> {
       );
     for (const f of files) {
       try {
-        out.push(validateReport(JSON.parse(fs.readFileSync(f, 'utf8')), f));
+        out.push(validateReport(parseJsonQuietly(fs.readFileSync(f, 'utf8'), f), f));
       } catch (e) {
         throw new InputError(
           'history',
@@ -431,7 +474,7 @@ async function loadBaseline(io: Io, cfg: ScanConfig, profileKey: string): Promis
     );
   }
   try {
-    return validateReport(JSON.parse(text), file);
+    return validateReport(parseJsonQuietly(text, file), file);
   } catch (e) {
     throw new InputError(
       'baseline',

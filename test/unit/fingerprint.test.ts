@@ -72,6 +72,10 @@ describe('source AMI of a template', () => {
     });
     expect(parseSourceAmiInput('ubuntu-latest')).toBeUndefined();
     expect(parseSourceAmiInput('')).toBeUndefined();
+    // SSM names need no leading slash (issue 22: 24)
+    expect(parseSourceAmiInput('ssm:my-base-ami')).toMatchObject({ kind: 'ssm', name: 'my-base-ami' });
+    expect(parseSourceAmiInput('ssm:')).toBeUndefined();
+    expect(parseSourceAmiInput('ssm:../x')).toBeUndefined();
   });
 });
 
