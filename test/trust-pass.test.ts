@@ -320,3 +320,42 @@ describe('scan: inputs that mean nothing alone, content that is not content (iss
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 });
+
+describe('output result tells bad input from a failed gate from a failed run, in every action (issue 22: exit codes)', () => {
+  it.each([
+    ['action-scan', { target: 'results', results: ARF_FIXTURE, benchmark: 'latest' }, 'input-error'],
+    [
+      'action-scan',
+      { target: 'results', results: ARF_FIXTURE, 'fail-on': 'any', 'report-html': 'none' },
+      'gate-failed',
+    ],
+    [
+      'action-scan',
+      { target: 'results', results: ARF_FIXTURE, 'fail-on': 'none', 'min-score': '0', 'report-html': 'none' },
+      'success',
+    ],
+    ['action-bake', { template: 'nope.pkr.hcl' }, 'input-error'],
+    ['action-verify', { 'ami-id': 'ami-0123456789abcdef0', 'terraform-dir': 'nowhere' }, 'input-error'],
+    ['action-promote', { 'ami-id': 'not-an-ami' }, 'input-error'],
+  ] as const)('%s %j → %s', async (action, inputs, result) => {
+    const root = tmpDir();
+    const r = await runActionBundle(action, { ...inputs }, { GITHUB_WORKSPACE: root }, { cwd: root });
+    expect(outputValue(r.outputs, 'result'), r.stdout).toBe(result);
+    expect(r.code).toBe(result === 'success' ? 0 : 1);
+    if (result !== 'success') expect(r.summary).toMatch(new RegExp(`\\*\\*Result: ${result}\\*\\* — `));
+  });
+});
+
+it('result error: a run that failed (terraform apply fails) is neither bad input nor a gate', async () => {
+  const root = tmpDir();
+  fs.cpSync(path.join(FIXTURES, 'terraform/apply-fails'), path.join(root, 'tf'), { recursive: true });
+  const r = await runActionBundle(
+    'action-verify',
+    { 'ami-id': 'ami-0123456789abcdef0', 'terraform-dir': 'tf', 'tag-ami': 'false' },
+    { GITHUB_WORKSPACE: root },
+    { cwd: root },
+  );
+  expect(r.code, r.stdout).toBe(1);
+  expect(outputValue(r.outputs, 'result')).toBe('error');
+  expect(r.summary).toMatch(/\*\*Result: error\*\* — terraform apply failed/);
+}, 60_000);

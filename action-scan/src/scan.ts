@@ -15,6 +15,7 @@ import { exec } from '../../shared/src/exec.js';
 import { eventPayload, runUrl } from '../../shared/src/github-env.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
+import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import { checkOutputFile, copyOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
@@ -49,7 +50,6 @@ import {
 } from './report/checks.js';
 import { buildHtmlReport, htmlReportPath } from './report/html.js';
 import { syncIssues } from './report/issue.js';
-import { codeSpan, escapeMarkdown } from './report/markdown.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -130,6 +130,36 @@ export interface ScanConfig {
   history: string[];
   /** in-use: open, update and close a GitHub issue per image whose re-scan failed */
   issue: boolean;
+}
+
+/** Inputs that only mean something with in-use: refused alone, never silently ignored. */
+function refuseLoneInputs(inp: Inputs, inUse: boolean, regions: string[]): void {
+  if (inp.boolean('issue') && !inUse)
+    throw new InputError(
+      'issue',
+      'opens issues about images in use, so it needs in-use: true.',
+      'set in-use: true, or remove issue.',
+    );
+  if (regions.length && !inUse)
+    throw new InputError(
+      'regions',
+      'are the regions in-use looks at for running instances; without in-use: true they mean nothing.',
+      'set in-use: true, or remove regions (aws-region is where ami-id is tagged).',
+    );
+}
+
+/** Every file the scan writes, checked before anything runs: no directory, no link, writable. */
+function checkScanOutputs(inp: Inputs, root: string): void {
+  const reportFile = inp.string('report-file');
+  const outputs: Array<[string, string]> = [
+    ['sarif-file', inp.string('sarif-file')],
+    ['report-file', reportFile],
+    ['report-html', htmlReportPath(inp.string('report-html'), reportFile)],
+    ['results-file', inp.string('results-file')],
+    ['suggest-file', inp.string('suggest-file')],
+    ['inspec-waiver-file', inp.string('inspec-waiver-file')],
+  ];
+  for (const [name, file] of outputs) if (file) checkOutputFile(name, file, root);
 }
 
 /** A datastream input names SCAP content: a data stream or an XCCDF benchmark, not any file. */
@@ -213,35 +243,14 @@ export function readConfig(io: Io): ScanConfig {
   const failOnNewFailures = inp.boolean('fail-on-new-failures');
   const datastream = inp.string('datastream') || 'auto';
   if (datastream !== 'auto') checkDatastream(datastream);
-  // inputs that only mean something with another: never silently ignored
-  if (inp.boolean('issue') && !inUse)
-    throw new InputError(
-      'issue',
-      'opens issues about images in use, so it needs in-use: true.',
-      'set in-use: true, or remove issue.',
-    );
-  if (regions.length && !inUse)
-    throw new InputError(
-      'regions',
-      'are the regions in-use looks at for running instances; without in-use: true they mean nothing.',
-      'set in-use: true, or remove regions (aws-region is where ami-id is tagged).',
-    );
+  refuseLoneInputs(inp, inUse, regions);
   const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
   if (sshKey) io.setSecret(sshKey);
   const token = inp.string('github-token');
   if (token) io.setSecret(token);
   const benchmark = parseBenchmarkInput(inp.string('benchmark'));
   const reportFile = inp.string('report-file');
-  const outputs: Array<[string, string]> = [
-    ['sarif-file', inp.string('sarif-file')],
-    ['report-file', reportFile],
-    ['report-html', htmlReportPath(inp.string('report-html'), reportFile)],
-    ['results-file', inp.string('results-file')],
-    ['suggest-file', inp.string('suggest-file')],
-    ['inspec-waiver-file', inp.string('inspec-waiver-file')],
-  ];
-  // every file the scan writes is checked before anything runs: no directory, no link, writable
-  for (const [name, file] of outputs) if (file) checkOutputFile(name, file, root);
+  checkScanOutputs(inp, root);
   return {
     target,
     results,

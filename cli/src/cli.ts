@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { runStage, type Stage } from '../../shared/src/action.js';
-import { exitCodeOf, InputError, messageOf } from '../../shared/src/errors.js';
+import { exitCodeOf, InputError, messageOf, resultOf } from '../../shared/src/errors.js';
 import { CliIo } from '../../shared/src/io.js';
 
 /** The repository root: two levels up from cli/src (sources) and from cli/dist (the bundle). */
@@ -160,6 +160,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const { run } = await loadStage(stage.dir);
     const outcome = await runStage(run, io, { again: (m) => process.stderr.write(`${m}\n`) });
+    io.setOutput('result', outcome.ok ? 'success' : resultOf(outcome.error));
     if (!outcome.ok) {
       code = exitCodeOf(outcome.error);
       process.stderr.write(`error: ${messageOf(outcome.error)}\n`);
@@ -167,6 +168,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (e) {
     // the stage's code could not be loaded
     code = exitCodeOf(e);
+    io.setOutput('result', 'error');
     process.stderr.write(`error: ${messageOf(e)}\n`);
   }
   for (const line of io.outputLines()) process.stdout.write(`${line}\n`);

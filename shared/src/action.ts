@@ -7,8 +7,9 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
-import { messageOf } from './errors.js';
+import { messageOf, resultOf, type StepResult } from './errors.js';
 import { actionsIo, type Io } from './io.js';
+import { escapeMarkdown } from './markdown.js';
 
 /** A stage: reads its inputs from `io`, stops when `signal` aborts, throws to fail. */
 export type StageRun = (io: Io, signal: AbortSignal) => Promise<unknown>;
@@ -62,12 +63,28 @@ export async function runStage(
   }
 }
 
-/** The action host: the runner's inputs, outputs and state; a failure fails the step. */
-export async function runAction(stage: StageRun, opts: { postStep?: boolean } = {}): Promise<void> {
-  const outcome = await runStage(stage, actionsIo(process.env, opts), {
+/**
+ * The action host: the runner's inputs, outputs and state; a failure fails the step. The main step
+ * says how it ended in output `result` (success, input-error, gate-failed, error) and, when it
+ * failed, in a line of the job summary: the runner itself only sees exit 1.
+ */
+export async function runAction(
+  stage: StageRun,
+  opts: { postStep?: boolean; isPost?: boolean } = {},
+): Promise<void> {
+  const io = actionsIo(process.env, opts);
+  const outcome = await runStage(stage, io, {
     first: (sig) => core.warning(`Received ${sig}: stopping and cleaning up.`),
     again: (m) => core.info(m),
   });
+  const result: StepResult = outcome.ok ? 'success' : resultOf(outcome.error);
+  if (!opts.isPost) {
+    core.setOutput('result', result);
+    if (!outcome.ok) {
+      const line = escapeMarkdown(messageOf(outcome.error).split('\n')[0].slice(0, 2000));
+      await io.appendSummary(`\n**Result: ${result}** — ${line}\n`).catch(() => undefined);
+    }
+  }
   if (!outcome.ok) core.setFailed(messageOf(outcome.error));
 }
 
@@ -97,7 +114,7 @@ export function isEntryPoint(metaUrl: string): boolean {
 export async function runActionStage(stage: Stage): Promise<void> {
   const post = stage.post;
   if (post && core.getState('isPost') === 'true') {
-    await runAction((io) => post(io));
+    await runAction((io) => post(io), { isPost: true });
     return;
   }
   if (post) core.saveState('isPost', 'true');

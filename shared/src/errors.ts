@@ -44,3 +44,16 @@ export function exitCodeOf(err: unknown): number {
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** How a step ended, in the words of its `result` output and summary line. */
+export type StepResult = 'success' | 'input-error' | 'gate-failed' | 'error';
+
+/**
+ * The runner sees exit 1 for every failed step; this tells bad input (the run refused before it
+ * did anything) from a gate that did not pass and from a run that failed.
+ */
+export function resultOf(err: unknown): Exclude<StepResult, 'success'> {
+  if (err instanceof GateError) return 'gate-failed';
+  if (err instanceof EnvironmentError) return 'error';
+  return exitCodeOf(err) === 2 ? 'input-error' : 'error';
+}

@@ -7,8 +7,8 @@ import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import type { PlannedAnnotation } from '../../action-scan/src/report/annotations.js';
 import { issueBody, issueKeyOf, issueRegionsOf } from '../../action-scan/src/report/issue.js';
-import { codeSpan, escapeMarkdown } from '../../action-scan/src/report/markdown.js';
 import { buildSummary } from '../../action-scan/src/report/summary.js';
+import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 
 const md = new MarkdownIt({ html: true, linkify: false });
 const HOSTILE = [

@@ -6,6 +6,7 @@
  * never throws: a token without `issues: write` is a warning.
  */
 import type { Io } from '../../../shared/src/io.js';
+import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
 import type { InUseImage, RunningInstance } from '../in-use.js';
 import type { PlannedAnnotation } from './annotations.js';
 import {
@@ -16,7 +17,6 @@ import {
   type RetryOptions,
   withRetry,
 } from './checks.js';
-import { codeSpan, escapeMarkdown } from './markdown.js';
 
 export const ISSUE_LABEL = 'ami-bakery';
 /**

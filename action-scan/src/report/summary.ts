@@ -1,7 +1,8 @@
 /** The job summary: score, gate result, counts, baseline changes, and a table of failed controls. */
+
+import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
 import type { Counts } from '../findings.js';
 import type { PlannedAnnotation } from './annotations.js';
-import { codeSpan, escapeMarkdown } from './markdown.js';
 import type { BaselineDiff } from './report.js';
 
 export const SUMMARY_LIMIT = 1024 * 1024 - 64 * 1024; // GitHub caps a step's summary at 1 MiB
