@@ -30,7 +30,10 @@ async function resolveSourceAmi(ec2, ssm, spec) {
             const r = await ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .GetParameterCommand */ .lhy({ Name: spec.name }));
             const v = r.Parameter?.Value ?? '';
             if (!/^ami-[0-9a-f]{8,17}$/.test(v))
-                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `SSM parameter ${spec.name} holds "${v}", not an AMI id.`, 'name a parameter whose value is an AMI id.');
+                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `SSM parameter ${spec.name} holds "${v.slice(0, 40)}", not an AMI id.`, 'name a parameter whose value is an AMI id.');
+            // the image it names must exist too: Packer would otherwise start and fail on it
+            if (!(await (0,_shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__/* .describeImage */ .hu)(ec2, v)))
+                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `SSM parameter ${spec.name} names ${v}, which does not exist or is not visible to this account here.`, 'update the parameter, or check aws-region.');
             return v;
         }
         catch (e) {

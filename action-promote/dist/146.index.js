@@ -1,8 +1,8 @@
-export const id = 172;
-export const ids = [172];
+export const id = 146;
+export const ids = [146];
 export const modules = {
 
-/***/ 6172:
+/***/ 4146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -95,6 +95,30 @@ async function describeOwnImages(ec2, filters) {
         Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
     }));
     return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
+}
+
+;// CONCATENATED MODULE: ./shared/src/deadline.ts
+/**
+ * A signal that aborts when `parent` does or when `ms` have passed. AbortSignal.timeout() holds its
+ * timer weakly: once nothing else references the timeout signal (AbortSignal.any keeps only a weak
+ * link to its sources), garbage collection can take it and the deadline never fires (seen on Node
+ * 20 with --expose-gc, and by chance on 24). Here the timer is an ordinary one, held until `clear()`.
+ */
+function deadlineSignal(ms, parent) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`the deadline of ${ms} ms passed`, 'TimeoutError')), Math.max(1, ms));
+    const onParent = () => controller.abort(parent?.reason);
+    if (parent?.aborted)
+        onParent();
+    else
+        parent?.addEventListener('abort', onParent, { once: true });
+    return {
+        signal: controller.signal,
+        clear: () => {
+            clearTimeout(timer);
+            parent?.removeEventListener('abort', onParent);
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./action-promote/src/aws.ts
@@ -299,7 +323,7 @@ async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, can
         }
         catch (e) {
             const msg = stop.aborted && !cancel?.aborted && Date.now() >= job.deadline - 50
-                ? `the deadline (${Math.round(job.deadlineMs / 60_000)} min) ran out: ${(0,errors/* messageOf */.bD)(e)}`
+                ? `the deadline (${job.deadlineMs < 60_000 ? `${Math.round(job.deadlineMs / 1000)} s` : `${Math.round(job.deadlineMs / 60_000)} min`}) ran out: ${(0,errors/* messageOf */.bD)(e)}`
                 : (0,errors/* messageOf */.bD)(e);
             io.warning(`${label}: ${msg}`);
             return result('failed', d.imageId, msg.slice(0, 300));
@@ -405,15 +429,20 @@ async function waitAvailable(io, ec2, label, imageId, signal) {
 
 
 
-/** Every result golden (tags, shares, deprecation, SSM) and retention per destination; failures are marked on the result. */
+/**
+ * Every destination published, in two rounds so that "golden" is true only where it was done: first
+ * each one's shares, deregistration protection and deprecation; only when all of those succeeded,
+ * each one's golden tags and then its SSM parameter (marked on the result as done), then retention.
+ * A failure is marked on its result with the step that failed.
+ */
 async function publishAll(io, cfg, clients, accounts, results, family, goldenTags) {
-    await Promise.all(results.map(async (r) => {
+    const each = (step) => Promise.all(results.map(async (r) => {
+        if (r.outcome === 'failed')
+            return;
         const acct = accounts.get(r.account);
-        const ec2 = clients.ec2(acct, r.region);
         const label = `${r.account}/${r.region}`;
         try {
-            await finish(io, cfg, ec2, clients.ssm(acct, r.region), label, r.imageId, goldenTags);
-            r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId) : 0;
+            await step(r, clients.ec2(acct, r.region), clients.ssm(acct, r.region), label);
         }
         catch (e) {
             r.outcome = 'failed';
@@ -421,6 +450,13 @@ async function publishAll(io, cfg, clients, accounts, results, family, goldenTag
             io.warning(`${label}: ${r.error}`);
         }
     }));
+    await each((r, ec2) => prepare(cfg, ec2, r.imageId));
+    if (results.some((r) => r.outcome === 'failed'))
+        return;
+    await each(async (r, ec2, ssm, label) => {
+        await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
+        r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId) : 0;
+    });
 }
 /**
  * After an encrypted promote: the temporary share for copying ends (the build AMI stays private),
@@ -428,10 +464,19 @@ async function publishAll(io, cfg, clients, accounts, results, family, goldenTag
  * Returns how many old build AMIs were retired.
  */
 async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family) {
-    if (copiers.length) {
-        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, copiers, 'remove');
-        io.info(`Removed the temporary share of ${cfg.amiId} with ${copiers.join(', ')}: the build AMI is not shared.`);
+    // Every launch permission the build AMI has, whichever run granted it (a stage run shares it for
+    // copying, the publish run may copy nothing): the unencrypted build AMI ends shared with nobody.
+    const attr = await srcEc2.send(new dist_cjs/* DescribeImageAttributeCommand */.OkE({ ImageId: cfg.amiId, Attribute: 'launchPermission' }));
+    const perms = attr.LaunchPermissions ?? [];
+    const accounts = [...new Set([...copiers, ...perms.flatMap((p) => (p.UserId ? [p.UserId] : []))])].sort();
+    if (accounts.length) {
+        await shareSource(srcEc2, cfg.amiId, sourceSnapshots, accounts, 'remove');
     }
+    const others = perms.filter((p) => !p.UserId);
+    if (others.length)
+        await srcEc2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({ ImageId: cfg.amiId, LaunchPermission: { Remove: others } }));
+    if (accounts.length || others.length)
+        io.info(`Removed the share of ${cfg.amiId} with ${[...accounts, ...others.map((p) => p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?')].join(', ')}: the build AMI is not shared.`);
     await srcEc2.send(new dist_cjs/* CreateTagsCommand */.RmG({
         Resources: [cfg.amiId, ...sourceSnapshots],
         Tags: (0,aws_tags/* toAwsTags */.Ez)({ [aws_tags/* TAG */.Dk.status]: 'promoted', [aws_tags/* TAG */.Dk.family]: family }),
@@ -440,11 +485,10 @@ async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, f
         return 0;
     return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
 }
-/** Tags (image + snapshots), launch permissions, deprecation, SSM parameter. Idempotent. */
-async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
+/** Launch permissions, deregistration protection, deprecation: everything but "golden". Idempotent. */
+async function prepare(cfg, ec2, imageId) {
     const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
     const snaps = (0,aws_tags/* snapshotIdsOf */.Qt)(img);
-    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...snaps], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
     const s = cfg.share;
     if (s.public || s.accounts.length || s.organizations.length || s.organizationalUnits.length) {
         await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({
@@ -476,6 +520,13 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
             DeprecateAt: new Date(Date.now() + cfg.deprecateAfterMs),
         }));
     }
+}
+/** The golden tags (image + snapshots), then the SSM parameter; each marked on the result once done. */
+async function markGolden(io, cfg, ec2, ssm, label, r, tags) {
+    const imageId = r.imageId;
+    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
+    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...(0,aws_tags/* snapshotIdsOf */.Qt)(img)], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
+    r.golden = true;
     if (cfg.ssmParameter) {
         await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
             Name: cfg.ssmParameter,
@@ -484,6 +535,7 @@ async function finish(io, cfg, ec2, ssm, label, imageId, tags) {
             DataType: 'aws:ec2:image',
             Overwrite: true,
         }));
+        r.ssmUpdated = true;
     }
     io.info(`${label}: ${imageId} tagged${cfg.ssmParameter ? `, ${cfg.ssmParameter} updated` : ''}${cfg.deprecateAfterMs ? ', deprecation set' : ''}${cfg.deregistrationProtection ? ', deregistration protection on' : ''}`);
 }
@@ -584,8 +636,11 @@ async function lineage(ec2, amiId, withSource) {
     const source = withSource ? await describeImage(ec2, amiId) : undefined;
     return source ? [...out, source] : out;
 }
-/** Take one image out of use: deprecated now, no launch permissions, tagged quarantined. */
-async function quarantineImage(ec2, img, reason) {
+/**
+ * Take one image out of use: deprecated now, no launch permissions, tagged quarantined. With
+ * `dryRun`, only what would be done: nothing is changed.
+ */
+async function quarantineImage(ec2, img, reason, dryRun) {
     const id = img.ImageId;
     const attr = await ec2.send(new dist_cjs/* DescribeImageAttributeCommand */.OkE({ ImageId: id, Attribute: 'launchPermission' }));
     const perms = attr.LaunchPermissions ?? [];
@@ -593,6 +648,9 @@ async function quarantineImage(ec2, img, reason) {
     const deprecated = img.DeprecationTime && Date.parse(img.DeprecationTime) <= Date.now() + 5 * 60_000;
     if (tags[aws_tags/* TAG */.Dk.status] === 'quarantined' && deprecated && !perms.length)
         return { done: false, unshared: [] };
+    const unshared = perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?');
+    if (dryRun)
+        return { done: true, unshared };
     if (perms.length)
         await ec2.send(new dist_cjs/* ModifyImageAttributeCommand */.FE3({ ImageId: id, LaunchPermission: { Remove: perms } }));
     if (!deprecated)
@@ -608,17 +666,14 @@ async function quarantineImage(ec2, img, reason) {
             [aws_tags/* TAG */.Dk.vulnerableReason]: (tags[aws_tags/* TAG */.Dk.vulnerableReason] ?? reason).slice(0, 255),
         }),
     }));
-    return {
-        done: true,
-        unshared: perms.map((p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '?'),
-    };
+    return { done: true, unshared };
 }
 /** The family's golden images in one account and region. */
 async function familyGolden(ec2, family) {
     return family ? describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'golden', [aws_tags/* TAG */.Dk.family]: family }) : [];
 }
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
-async function rollBackParameter(io, label, ssm, name, quarantined, family, target) {
+async function rollBackParameter(io, label, ssm, name, quarantined, family, target, dryRun) {
     let current;
     try {
         current = (await ssm.send(new client_ssm_dist_cjs/* GetParameterCommand */.lhy({ Name: name }))).Parameter?.Value;
@@ -644,6 +699,14 @@ async function rollBackParameter(io, label, ssm, name, quarantined, family, targ
             note: `left at ${current}: no passing golden image to roll back to`,
         };
     }
+    if (dryRun)
+        return {
+            name,
+            action: 'rolled-back',
+            from: current,
+            to: target.ImageId,
+            note: `dry-run: would roll back from ${current} to ${target.ImageId} (${target.Name ?? ''})`,
+        };
     await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
         Name: name,
         Value: target.ImageId,
@@ -671,10 +734,11 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
         const images = await lineage(ec2, build.amiId, a === build.account && region === build.region);
         const out = { account: a, region, quarantined: [], already: [], unshared: [] };
         for (const img of images) {
-            const r = await quarantineImage(ec2, img, reason);
+            const r = await quarantineImage(ec2, img, reason, cfg.dryRun);
             (r.done ? out.quarantined : out.already).push(img.ImageId);
             out.unshared.push(...r.unshared);
-            io.info(`${label}: ${img.ImageId} ${r.done ? `quarantined (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`);
+            const verb = cfg.dryRun ? 'would be quarantined' : 'quarantined';
+            io.info(`${label}: ${img.ImageId} ${r.done ? `${verb} (deprecated now${r.unshared.length ? `, launch permissions removed: ${r.unshared.join(', ')}` : ''})` : 'already quarantined'}`);
         }
         const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
         const ids = new Set(images.map((i) => i.ImageId));
@@ -682,7 +746,7 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
         if (target?.ImageId)
             out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
-            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family, target);
+            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family, target, cfg.dryRun);
             io.info(`${label}: ${out.ssm.note}`);
         }
         return out;
@@ -839,6 +903,7 @@ async function rollOutAll(io, cfg, clients, accounts, images, description) {
 
 
 
+
 async function promoteWith(io, cfg, signal) {
     const clients = new Clients();
     try {
@@ -875,11 +940,16 @@ async function promote(io, cfg, clients, signal) {
     const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
+    const baseTags = (0,src_plan/* destinationTags */.oe)(sourceTags, cfg, family);
+    // the copies carry the source's provenance, the tags input and their own: what EC2 would refuse is found now
+    const tagProblems = (0,aws_tags/* tagLimitProblems */.MG)({ ...baseTags, [aws_tags/* TAG */.Dk.status]: 'candidate' });
+    if (tagProblems.length)
+        throw new errors/* InputError */.dz('tags', `the copies' tags (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`, 'give fewer or shorter tags.');
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     if (cfg.share.public)
         await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
     await checkRollout(cfg, clients, accounts, accountIds);
-    const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id);
+    const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id, name);
     logPlan(io, cfg.amiId, name, plan, broken);
     io.setOutput('plan', JSON.stringify(plan));
     if (cfg.dryRun) {
@@ -889,16 +959,13 @@ async function promote(io, cfg, clients, signal) {
     const swept = await sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family);
     // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
     const deadline = Date.now() + cfg.deadlineMs;
-    const stop = AbortSignal.any([
-        ...(signal ? [signal] : []),
-        AbortSignal.timeout(Math.max(1, cfg.deadlineMs)),
-    ]);
+    const timer = deadlineSignal(cfg.deadlineMs, signal);
+    const stop = timer.signal;
     const copiers = [
         ...new Set(plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account)),
     ];
     const sourceSnapshots = (0,aws_tags/* snapshotIdsOf */.Qt)(source);
     await shareForCopying(io, srcEc2, cfg.amiId, source, sourceSnapshots, copiers);
-    const baseTags = (0,src_plan/* destinationTags */.oe)(sourceTags, cfg, family);
     // Copies are candidates until every destination is available; only then is anything golden.
     const results = await copyAll(io, clients, accounts, plan, broken, {
         amiId: cfg.amiId,
@@ -912,7 +979,7 @@ async function promote(io, cfg, clients, signal) {
         deadlineMs: cfg.deadlineMs,
         runNonce: (0,external_node_crypto_.randomUUID)(),
         wait: cfg.mode !== 'stage',
-    }, stop, signal);
+    }, stop, signal).finally(timer.clear);
     if (cfg.mode === 'stage')
         return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
     let buildRetired = 0;
@@ -941,7 +1008,11 @@ async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAcco
     const given = await describeImage(clients.ec2(sourceAccount, cfg.sourceRegion), cfg.amiId);
     if (!given)
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} was not found in ${cfg.sourceRegion} (account ${sourceAccount.id}).`, 'give the golden image (or its build AMI) that failed its re-scan, and its region as source-region.');
-    const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, (0,aws_tags/* imageTags */.rK)(given));
+    const givenTags = (0,aws_tags/* imageTags */.rK)(given);
+    // Only what ami-bakery baked or promoted: a typo in ami-id must not take an unrelated image out of use.
+    if (!Object.keys(givenTags).some((k) => k.startsWith(aws_tags/* TAG_PREFIX */.C_)))
+        throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} (${given.Name ?? 'no name'}) carries no ami-bakery tags: ami-bakery neither baked nor promoted it, so quarantine leaves it alone.`, 'give the golden image (or its build AMI) whose re-scan failed; an image from elsewhere is deprecated by hand.');
+    const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, givenTags);
     if (root.amiId !== cfg.amiId)
         io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
     await checkRollout(cfg, clients, accounts, accountIds);
@@ -950,6 +1021,13 @@ async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAcco
         account: sourceAccount.id,
     });
     const back = new Map(quarantined.filter((q) => q.rollbackTo).map((q) => [`${q.account}/${q.region}`, q.rollbackTo]));
+    if (cfg.dryRun) {
+        for (const [where, to] of back)
+            if (cfg.launchTemplates.length)
+                io.info(`dry-run: ${where}: launch templates would roll back to ${to}`);
+        io.info('dry-run: nothing was changed.');
+        return { mode: cfg.mode, name: '', dryRun: true, quarantined, rollout: [] };
+    }
     const rollout = await rollOutAll(io, cfg, clients, accounts, back, `ami-bakery quarantine of ${cfg.amiId}: rolled back`);
     return { mode: cfg.mode, name: '', dryRun: false, quarantined, rollout };
 }
@@ -1029,9 +1107,10 @@ function nameCopies(io, cfg, source, sourceTags, sourceAccountIsDestination) {
  * copy. With encrypt the source region gets an encrypted copy too: the unencrypted build AMI is never
  * the golden image. Broken earlier copies are returned per `account/region` for removal.
  */
-async function planDestinations(cfg, clients, accounts, accountIds, sourceAccountId) {
+async function planDestinations(cfg, clients, accounts, accountIds, sourceAccountId, name) {
     const plan = [];
     const broken = new Map();
+    const clashes = [];
     await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const kmsKeyId = cfg.encrypt ? (0,src_plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
         if (!cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion) {
@@ -1044,6 +1123,15 @@ async function planDestinations(cfg, clients, accounts, accountIds, sourceAccoun
         const { usable, broken: bad } = (0,src_plan/* classifyCopies */.Q0)(found, cfg.amiId);
         if (bad.length)
             broken.set(`${a}/${region}`, bad);
+        if (!usable) {
+            // AMI names are unique per account and region: a name another image holds is found now,
+            // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
+            const taken = await imagesNamed(clients.ec2(accounts.get(a), region), name);
+            const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId));
+            const t = (0,aws_tags/* imageTags */.rK)(other);
+            if (other)
+                clashes.push(`${a}/${region} has ${other.ImageId} (${t[aws_tags/* TAG */.Dk.sourceAmi] ? `a copy of ${t[aws_tags/* TAG */.Dk.sourceAmi]}` : 'not a copy of this source'}${t[aws_tags/* TAG */.Dk.status] ? `, ${t[aws_tags/* TAG */.Dk.status]}` : ''})`);
+        }
         if (usable)
             plan.push({
                 account: a,
@@ -1055,8 +1143,15 @@ async function planDestinations(cfg, clients, accounts, accountIds, sourceAccoun
         else
             plan.push({ account: a, region, state: 'copy', kmsKeyId });
     })));
+    if (clashes.length)
+        throw new errors/* InputError */.dz('name', `"${name}" is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`, 'make the name unique per build, e.g. golden-ubuntu-22.04-{date}-{time}-{sha}, or retire the image that holds it.');
     plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
     return { plan, broken };
+}
+/** This account's images (not deregistered) named exactly `name`. */
+async function imagesNamed(ec2, name) {
+    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+    return (r.Images ?? []).filter((i) => i.Name === name && i.State !== 'deregistered');
 }
 function logPlan(io, amiId, name, plan, broken) {
     io.info(`Plan for ${amiId} → "${name}" (${plan.length} destination(s)):`);
@@ -1107,8 +1202,12 @@ async function discardCandidates(io, cfg, clients, accounts, accountIds, sourceA
                 io.info(`${a}/${region}: kept ${img.ImageId} (${status ? `status ${status}` : 'no status tag'}): not a candidate`);
                 continue;
             }
-            await removeImage(ec2, img);
             out.removed.push(img.ImageId);
+            if (cfg.dryRun) {
+                io.info(`dry-run: ${a}/${region}: would discard candidate ${img.ImageId} (${img.State}) and its snapshots`);
+                continue;
+            }
+            await removeImage(ec2, img);
             io.info(`${a}/${region}: discarded candidate ${img.ImageId} (${img.State}) and its snapshots`);
         }
         return out;
@@ -1125,6 +1224,10 @@ async function unshareUnpublishedSource(io, cfg, srcEc2, accountIds, sourceAccou
     const status = (0,aws_tags/* imageTags */.rK)(source)[aws_tags/* TAG */.Dk.status];
     if (!source || source.State !== 'available' || status === 'golden' || status === 'promoted')
         return;
+    if (cfg.dryRun) {
+        io.info(`dry-run: would remove the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
+        return;
+    }
     await shareSource(srcEc2, cfg.amiId, (0,aws_tags/* snapshotIdsOf */.Qt)(source), copiers, 'remove');
     io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
 }
