@@ -25,7 +25,7 @@ import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { checkOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { parseVars } from '../../shared/src/vars.js';
-import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
+import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
 import {
   type Artifact,
@@ -150,6 +150,9 @@ export function readConfig(io: Io): BakeConfig {
       'give the .pkr.hcl/.json file or the directory of .pkr.hcl files, relative to working-directory.',
     );
   }
+  // the template is the repository's, like every file a stage reads (a link out of it included)
+  repoPath(repoRoot(io.env), template, 'template');
+  repoPath(repoRoot(io.env), workingDirectory, 'working-directory');
   let templateFiles: string[];
   let kind: 'hcl' | 'json';
   if (fs.statSync(template).isDirectory()) {
@@ -190,6 +193,13 @@ export function readConfig(io: Io): BakeConfig {
     ['except', except],
   ] as const) {
     for (const pattern of list) {
+      // build names are HCL labels (type.name) or JSON builder names, with * wildcards
+      if (!/^[\w.*-]{1,200}$/.test(pattern))
+        throw new InputError(
+          input,
+          `"${pattern}" is not a build name pattern (letters, digits, _ . - and *, at most 200).`,
+          'use a build name from the template, e.g. amazon-ebs.ubuntu (wildcards: *).',
+        );
       const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
       if (names.length && !names.some((n) => re.test(n)))
         throw new InputError(

@@ -18,7 +18,7 @@ import type { Io } from '../../shared/src/io.js';
 import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import { checkOutputFile, copyOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
-import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
+import { checkGlobPattern, insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import {
   checkProfile,
   downloadContent,
@@ -311,6 +311,7 @@ function parseJsonQuietly(text: string, file: string): unknown {
 async function loadHistory(patterns: string[]): Promise<ScanReport[]> {
   const out: ScanReport[] = [];
   for (const p of patterns) {
+    checkGlobPattern('history', p);
     const files = fs.existsSync(p)
       ? [p]
       : fg.isDynamicPattern(p)
@@ -347,6 +348,7 @@ async function expandResults(patterns: string[]): Promise<string[]> {
         `name the result files in it, e.g. ${path.join(p, '*.xml')}.`,
       );
     }
+    checkGlobPattern('results', p);
     if (fs.existsSync(p)) {
       files.push(p);
       continue;

@@ -36,7 +36,7 @@ import * as path from 'node:path';
 import fg from 'fast-glob';
 import { type Benchmark, benchmarkKey, parseBenchmark } from './benchmark.js';
 import { InputError } from './errors.js';
-import { expandRepoGlobs, insideRoot } from './workspace.js';
+import { checkGlobPattern, expandRepoGlobs, insideRoot } from './workspace.js';
 
 /** What a marker names: a CIS recommendation, another benchmark's control, or a scanner rule. */
 export type MarkerScheme = 'cis' | 'anssi' | 'stig' | 'rule' | 'lynis';
@@ -536,6 +536,7 @@ export async function loadChangeMap(
   benchmark?: Benchmark,
 ): Promise<ChangeMap> {
   for (const g of globs) {
+    checkGlobPattern(inputName, g);
     if (g.startsWith('!')) continue;
     try {
       fg.generateTasks(g);

@@ -3,6 +3,18 @@
  *   0 success, 1 a gate failed (or the run itself failed), 2 bad input.
  */
 
+/**
+ * A refusal quotes what was given, but never a huge value whole: a quoted run over 200 characters
+ * keeps its first 80, and the whole problem stays under 2,000 (the log and the summary carry it).
+ */
+function bounded(problem: string): string {
+  const q = problem.replace(
+    /"([^"]{200,})"/g,
+    (_, v: string) => `"${v.slice(0, 80)}…" (${v.length} characters)`,
+  );
+  return q.length > 2000 ? `${q.slice(0, 1999)}…` : q;
+}
+
 /** Bad input from the user: names the input and says how to fix it. Exit code 2. */
 export class InputError extends Error {
   readonly exitCode = 2;
@@ -11,7 +23,7 @@ export class InputError extends Error {
     problem: string,
     readonly fix?: string,
   ) {
-    super(`Input "${input}": ${problem}${fix ? ` Fix: ${fix}` : ''}`);
+    super(`Input "${input}": ${bounded(problem)}${fix ? ` Fix: ${fix}` : ''}`);
     this.name = 'InputError';
   }
 }

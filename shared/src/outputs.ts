@@ -23,6 +23,13 @@ function lstat(p: string): fs.Stats | undefined {
  */
 export function checkOutputFile(input: string, file: string, root: string, cwd = process.cwd()): void {
   const abs = path.resolve(cwd, file);
+  // what Linux takes: 255 bytes a name, 4,095 a path
+  if (Buffer.byteLength(abs) > 4095 || abs.split('/').some((part) => Buffer.byteLength(part) > 255))
+    throw new InputError(
+      input,
+      `"${file}" is not a usable file name (too long).`,
+      'give a shorter path, e.g. out/report.json.',
+    );
   const st = lstat(abs);
   if (st?.isSymbolicLink())
     throw new InputError(

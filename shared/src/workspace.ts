@@ -65,6 +65,16 @@ export function repoPath(root: string, given: string, input: string, cwd = proce
   return rel;
 }
 
+/** A glob or path an input gives: at most 4,096 characters (the glob library refuses longer ones with a SyntaxError). */
+export function checkGlobPattern(input: string, pattern: string): void {
+  if (pattern.length > 4096 || pattern.includes('\0'))
+    throw new InputError(
+      input,
+      `"${pattern.slice(0, 80)}…" is not a usable path or glob (${pattern.length} characters; at most 4096, no NUL).`,
+      'give a shorter path or glob, e.g. scripts/**/*.sh.',
+    );
+}
+
 export interface GlobOptions {
   root: string;
   input: string;
