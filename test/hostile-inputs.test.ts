@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Stage } from '../shared/src/action.js';
 import { CliIo } from '../shared/src/io.js';
-import { ARF_FIXTURE, ROOT, tmpDir } from './helpers.js';
+import { ROOT, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { MUTATING } from './support/promote-world.js';
 
