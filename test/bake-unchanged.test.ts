@@ -173,21 +173,25 @@ describe('bake skip-unchanged (fingerprint)', () => {
     expect(r.stdout).toContain(`base image ${base2}`);
   });
 
-  it('an SSM parameter that does not exist is bad input, named, before Packer runs', async () => {
-    sandbox.putPublicParameter(REGION, PARAM, base1);
-    const r = await runActionBundle(
+  /** bake of the repository's template with skip-unchanged and the given source-ami */
+  const bakeFrom = (sourceAmi: string) =>
+    runActionBundle(
       'action-bake',
       {
         template: 'ubuntu.pkr.hcl',
         'working-directory': 'packer',
         vars: `out_dir=${tmpDir()}`,
         'skip-unchanged': 'true',
-        'source-ami': 'ssm:/aws/service/nothing/here',
+        'source-ami': sourceAmi,
         'aws-region': REGION,
       },
       { ...sandbox.env(creds, REGION), GITHUB_WORKSPACE: root },
       { cwd: root },
     );
+
+  it('an SSM parameter that does not exist is bad input, named, before Packer runs', async () => {
+    sandbox.putPublicParameter(REGION, PARAM, base1);
+    const r = await bakeFrom('ssm:/aws/service/nothing/here');
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(
       /Input "source-ami": SSM parameter \/aws\/service\/nothing\/here does not exist in this region/,
@@ -197,19 +201,7 @@ describe('bake skip-unchanged (fingerprint)', () => {
 
   it('an SSM parameter that names an AMI that does not exist is bad input before Packer runs (issue 22: 24)', async () => {
     sandbox.putPublicParameter(REGION, '/aws/service/gone/ami-id', 'ami-0ffffffffffffffff');
-    const r = await runActionBundle(
-      'action-bake',
-      {
-        template: 'ubuntu.pkr.hcl',
-        'working-directory': 'packer',
-        vars: `out_dir=${tmpDir()}`,
-        'skip-unchanged': 'true',
-        'source-ami': 'ssm:/aws/service/gone/ami-id',
-        'aws-region': REGION,
-      },
-      { ...sandbox.env(creds, REGION), GITHUB_WORKSPACE: root },
-      { cwd: root },
-    );
+    const r = await bakeFrom('ssm:/aws/service/gone/ami-id');
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(
       /Input "source-ami": SSM parameter \/aws\/service\/gone\/ami-id names ami-0ffffffffffffffff, which does not exist/,
