@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -206,5 +207,32 @@ describe('bad result files give a clear InputError (exit 2)', () => {
   it('a gzip member that is cut short still reports the file', async () => {
     const p = write('arf.xml.gz', zlib.gzipSync('<arf:asset-report-collection xmlns:arf="x"><a>'));
     await expect(parseResultsFile(p)).rejects.toThrow(/arf\.xml\.gz/);
+  });
+});
+
+describe('InSpec and Inspector2 JSON are checked against their schemas (issue 22: 23)', () => {
+  it.each([
+    [{ profiles: [{ controls: 'x' }] }, /profiles\.0\.controls must be array/],
+    [
+      { profiles: [{ controls: [{ id: 'a', impact: 'high', results: [] }] }] },
+      /profiles\.0\.controls\.0\.impact must be number/,
+    ],
+    [{ profiles: [{ controls: [{ id: 5 }] }] }, /profiles\.0\.controls\.0\.id must be string/],
+    [
+      { profiles: [{ controls: [{ id: 'a', results: [null] }] }] },
+      /profiles\.0\.controls\.0\.results\.0 must be object/,
+    ],
+    [{ scanResultDetails: [{ checkId: 1 }] }, /scanResultDetails\.0\.checkId must be string/],
+    [
+      { findings: [{ findingArn: 'arn:aws:inspector2:x', severity: ['HIGH'] }] },
+      /findings\.0\.severity must be string/,
+    ],
+  ])('%j is bad input naming the field, not a crash', async (doc, why) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-json-'));
+    const file = path.join(dir, 'results.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const e = await parseResultsFile(file).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(why);
   });
 });

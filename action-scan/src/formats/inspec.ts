@@ -3,6 +3,9 @@
  * its results failed, is skipped (notchecked) when all were skipped, passes otherwise.
  * CIS IDs come from `tags.cis` (string or list; "ubuntu-22.04:5.2.5" style prefixes are dropped).
  */
+
+import { checkSchema } from '../../../shared/src/schema.js';
+import schema from '../../data/inspec-results.schema.json' with { type: 'json' };
 import type { Finding, ResultSet, Severity, Status } from '../findings.js';
 import { FormatError } from './lynis.js';
 
@@ -49,8 +52,14 @@ export function parseInspecJson(text: string, source: string): ResultSet {
   let doc: { profiles?: InspecProfile[]; platform?: { name?: string; release?: string } };
   try {
     doc = JSON.parse(text);
+  } catch {
+    // V8's message quotes the file's text: say where it is, not what it holds
+    throw new FormatError(`${source} is not valid JSON`);
+  }
+  try {
+    checkSchema(schema, doc, `${source}`);
   } catch (e) {
-    throw new FormatError(`${source} is not valid JSON: ${(e as Error).message}`);
+    throw new FormatError((e as Error).message);
   }
   if (!doc || !Array.isArray(doc.profiles)) {
     throw new FormatError(

@@ -7,6 +7,9 @@
  *   CLOSED | SUPPRESSED, packageVulnerabilityDetails). A vulnerability has no CIS ID; its rule id
  *   is the CVE (or the finding title).
  */
+
+import { checkSchema } from '../../../shared/src/schema.js';
+import schema from '../../data/inspector2-results.schema.json' with { type: 'json' };
 import type { Finding, ResultSet, Severity, Status } from '../findings.js';
 import { FormatError } from './lynis.js';
 
@@ -64,8 +67,14 @@ export function parseInspector2Json(text: string, source: string): ResultSet {
   let doc: { scanResultDetails?: CisDetail[]; findings?: InspectorFinding[] };
   try {
     doc = JSON.parse(text);
+  } catch {
+    // V8's message quotes the file's text: say where it is, not what it holds
+    throw new FormatError(`${source} is not valid JSON`);
+  }
+  try {
+    checkSchema(schema, doc, `${source}`);
   } catch (e) {
-    throw new FormatError(`${source} is not valid JSON: ${(e as Error).message}`);
+    throw new FormatError((e as Error).message);
   }
   if (Array.isArray(doc?.scanResultDetails)) return fromCis(doc.scanResultDetails, source);
   if (Array.isArray(doc?.findings)) return fromFindings(doc.findings, source);
