@@ -137,7 +137,9 @@ describe('bake with real Packer', () => {
 
 describe('bake: bad input exits 2 and Packer never builds', () => {
   const out = tmpDir();
-  const dir = tmpDir();
+  // the templates are the repository's (a template outside it is refused): a git-ignored tmp/ folder
+  fs.mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, 'tmp', 'bake-templates-'));
   fs.writeFileSync(path.join(dir, 'broken.json'), '{"builders": [{"type": "null",}]}');
   fs.writeFileSync(path.join(dir, 'broken.pkr.hcl'), 'source "null" "x" {\n  communicator =\n}\n');
 
@@ -180,7 +182,14 @@ describe('bake: bad input exits 2 and Packer never builds', () => {
 
   it.each([
     [out, /Input "cis-manifest-file": ".*" is a directory/],
-    ['/etc/hostname/cis-manifest.json', /Input "cis-manifest-file": ".*" cannot be written/],
+    [
+      '/etc/hostname/cis-manifest.json',
+      /Input "cis-manifest-file": ".*" is outside the repository and the temporary folders/,
+    ],
+    [
+      path.join(out, 'x', 'cis-manifest.json').replace(out, '/proc/1'),
+      /Input "cis-manifest-file": ".*" is outside the repository/,
+    ],
   ])('cis-manifest-file %s is refused before building', async (file, message) => {
     const r = await runCli([
       'bake',
@@ -204,7 +213,7 @@ describe('bake: bad input exits 2 and Packer never builds', () => {
     const r = await runCli([...base(out), '--template', path.join(dir, 'broken.pkr.hcl')]);
     expect(r.stderr).toMatch(
       new RegExp(
-        `error: ${fs.realpathSync(dir).replace(/[.]/g, '\\.')}/broken\\.pkr\\.hcl:2: Packer template is invalid`,
+        `error: ${path.relative(ROOT, fs.realpathSync(dir)).replace(/[.]/g, '\\.')}/broken\\.pkr\\.hcl:2: Packer template is invalid`,
       ),
     );
   });
@@ -231,5 +240,22 @@ describe('bake: where the manifest post-processor writes', () => {
     expect(manifestOutput(cfg({ out: '/abs/m.json' }))).toBe('/abs/m.json');
     write('    output = "build/${var.out}"');
     expect(manifestOutput(cfg({ out: 'x.json' }))).toBe(path.join(dir, 'build/x.json'));
+  });
+});
+
+describe("bake: the template is the repository's", () => {
+  it('a template outside the repository is refused before Packer runs (found by the hostile-input suite)', async () => {
+    const outside = tmpDir();
+    fs.copyFileSync(path.join(ROOT, PK, 'null-ok.pkr.hcl'), path.join(outside, 't.pkr.hcl'));
+    const r = await runCli([
+      'bake',
+      '--template',
+      path.join(outside, 't.pkr.hcl'),
+      '--vars',
+      `out_dir=${outside}`,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Input "template": ".*t\.pkr\.hcl" is outside the repository/);
+    expect(r.stdout).not.toContain('packer build');
   });
 });

@@ -26,6 +26,13 @@ import { MUTATING } from './support/promote-world.js';
 
 const OUTSIDE = tmpDir('ami-bakery-hostile-outside-');
 const PWNED = path.join(OUTSIDE, 'pwned');
+/**
+ * Where the traversal value leads: a file outside the repository and outside every temporary folder
+ * (outputs may go to RUNNER_TEMP or the system's temp folder). The suite once overwrote /etc/passwd
+ * through "../../../../etc/passwd" as an output path; its victim is now a file of its own.
+ */
+const VICTIM_DIR = '/var/tmp/ami-bakery-hostile-victim';
+const VICTIM = path.join(VICTIM_DIR, 'victim');
 
 /** The hostile classes; each value is given to one input at a time. */
 const HOSTILE: Record<string, string> = {
@@ -36,7 +43,7 @@ const HOSTILE: Record<string, string> = {
   'wrong type': '{"a": [1, 2]}',
   hex: '0x1F',
   float: '1e3',
-  traversal: '../../../../etc/passwd',
+  traversal: `../../../../../../..${VICTIM}`,
   symlink: 'link-out/x',
   injection: `$(touch ${PWNED})\`touch ${PWNED}\`;touch ${PWNED}\n::error file=x,line=1::forged\r\n%0A`,
 };
@@ -141,6 +148,8 @@ function defaults(stage: StageName): Record<string, string> {
 const stages = new Map<StageName, Stage>();
 
 beforeAll(async () => {
+  fs.mkdirSync(VICTIM_DIR, { recursive: true });
+  fs.writeFileSync(VICTIM, 'untouched');
   sandbox = new Ec2Sandbox();
   await sandbox.start();
   const creds = sandbox.addAccount('111111111111');
@@ -264,8 +273,11 @@ for (const stage of STAGES) {
           expect(r.after.api).toBe(r.before.api);
           expect(r.after.files).toEqual(r.before.files);
         }
-        // whatever the outcome: nothing through the link, no injected shell, no forged command, no echo of a huge value
+        // whatever the outcome: nothing through the link or the traversal, no injected shell, no
+        // forged command, no echo of a huge value
         expect(r.after.outside).toEqual(r.before.outside);
+        expect(fs.readdirSync(VICTIM_DIR), `${stage} ${input}=${cls} wrote outside`).toEqual(['victim']);
+        expect(fs.readFileSync(VICTIM, 'utf8'), `${stage} ${input}=${cls} wrote outside`).toBe('untouched');
         expect(fs.existsSync(PWNED), `${stage} ${input}=${cls} ran an injected command`).toBe(false);
         expect(
           r.lines.filter((l) => /^\s*::/.test(l)),

@@ -4,6 +4,7 @@
  * or `out -> /home/runner`; an output is never written through such a link.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from './errors.js';
 import { insideRoot } from './workspace.js';
@@ -16,12 +17,32 @@ function lstat(p: string): fs.Stats | undefined {
   }
 }
 
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** `abs` lies under `dir`. */
+function isUnder(dir: string, abs: string): boolean {
+  const rel = path.relative(dir, abs);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
 /**
  * An output path `input` names: not a directory, not a symbolic link, in a directory this step may
  * write; when it lies inside the repository (`root`), no folder on the way is a link that leaves it.
  * Relative paths are from `cwd`. Throws InputError naming the input.
  */
-export function checkOutputFile(input: string, file: string, root: string, cwd = process.cwd()): void {
+export function checkOutputFile(
+  input: string,
+  file: string,
+  root: string,
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const abs = path.resolve(cwd, file);
   // what Linux takes: 255 bytes a name, 4,095 a path
   if (Buffer.byteLength(abs) > 4095 || abs.split('/').some((part) => Buffer.byteLength(part) > 255))
@@ -41,6 +62,15 @@ export function checkOutputFile(input: string, file: string, root: string, cwd =
     throw new InputError(input, `"${file}" is a directory.`, 'give a file path, e.g. out/report.json.');
   let dir = path.dirname(abs);
   while (!lstat(dir)) dir = path.dirname(dir);
+  // Outputs land in the repository, the runner's temp folder or the system's: never elsewhere (a
+  // step runs as root on many runners; "../../../../etc/passwd" was once accepted as a report path).
+  const allowed = [root, env.RUNNER_TEMP, os.tmpdir()].filter((d): d is string => Boolean(d));
+  if (!allowed.some((d) => isUnder(realOr(d), realOr(dir)) || realOr(d) === realOr(dir)))
+    throw new InputError(
+      input,
+      `"${file.slice(0, 200)}" is outside the repository and the temporary folders.`,
+      'write outputs inside the repository (GITHUB_WORKSPACE) or under RUNNER_TEMP.',
+    );
   const lexicallyInside =
     !path.relative(root, abs).startsWith('..') && !path.isAbsolute(path.relative(root, abs));
   if (lexicallyInside && insideRoot(root, dir) === undefined)
