@@ -1,7 +1,7 @@
 /** action-bake with the real packer binary (Debian's 1.6.6 builds null-builder templates offline). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startCli, tmpDir } from './helpers.js';
 
 const PK = 'test/fixtures/packer';
@@ -140,6 +140,7 @@ describe('bake: bad input exits 2 and Packer never builds', () => {
   // the templates are the repository's (a template outside it is refused): a git-ignored tmp/ folder
   fs.mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(ROOT, 'tmp', 'bake-templates-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'broken.json'), '{"builders": [{"type": "null",}]}');
   fs.writeFileSync(path.join(dir, 'broken.pkr.hcl'), 'source "null" "x" {\n  communicator =\n}\n');
 
