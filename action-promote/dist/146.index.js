@@ -1127,7 +1127,10 @@ async function planDestinations(cfg, clients, accounts, accountIds, sourceAccoun
             // AMI names are unique per account and region: a name another image holds is found now,
             // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
             const taken = await imagesNamed(clients.ec2(accounts.get(a), region), name);
-            const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId));
+            // a copy of this very source whose tags did not land (moto does not apply CopyImage's
+            // TagSpecifications; EC2 does, atomically) is ours, not a clash: its description says so
+            const ours = (i) => (i.Description ?? '').includes(`(golden copy of ${cfg.amiId} from `);
+            const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId) && !ours(i));
             const t = (0,aws_tags/* imageTags */.rK)(other);
             if (other)
                 clashes.push(`${a}/${region} has ${other.ImageId} (${t[aws_tags/* TAG */.Dk.sourceAmi] ? `a copy of ${t[aws_tags/* TAG */.Dk.sourceAmi]}` : 'not a copy of this source'}${t[aws_tags/* TAG */.Dk.status] ? `, ${t[aws_tags/* TAG */.Dk.status]}` : ''})`);

@@ -391,7 +391,10 @@ async function planDestinations(
           // AMI names are unique per account and region: a name another image holds is found now,
           // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
           const taken = await imagesNamed(clients.ec2(accounts.get(a)!, region), name);
-          const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId));
+          // a copy of this very source whose tags did not land (moto does not apply CopyImage's
+          // TagSpecifications; EC2 does, atomically) is ours, not a clash: its description says so
+          const ours = (i: Image) => (i.Description ?? '').includes(`(golden copy of ${cfg.amiId} from `);
+          const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId) && !ours(i));
           const t = imageTags(other);
           if (other)
             clashes.push(
