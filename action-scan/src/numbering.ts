@@ -88,9 +88,6 @@ interface CrosswalkEntry {
   controls: Record<string, string[]>;
 }
 const CROSSWALK = (crosswalkData as { benchmarks: Record<string, CrosswalkEntry> }).benchmarks;
-export const CROSSWALK_SOURCE = (
-  crosswalkData as { source: { repository: string; license: string; head: string } }
-).source;
 
 /** One benchmark version of the crosswalk: rule id (short) → its recommendation ids there. */
 export interface Translation {

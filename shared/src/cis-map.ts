@@ -202,11 +202,6 @@ function expand(token: string): string[] {
   return ends ? [ends[1], ends[2]] : [];
 }
 
-/** IDs in the text following the word "CIS" in a comment. */
-export function idsAfterCis(after: string): string[] {
-  return cisMarker(after).ids;
-}
-
 /**
  * The ids of a CIS marker's text and the benchmark it declares before them (`Ubuntu 22.04 v2.0.0`).
  * Spaced ranges (`4.2.1.2 - 4.2.1.3`, `5.1.2 - CIS 5.1.7`) and `+` lists (`5.1.2 + 5.1.3`) count.

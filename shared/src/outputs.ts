@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from './errors.js';
-import { insideRoot } from './workspace.js';
+import { insideRoot, realpath } from './workspace.js';
 
 function lstat(p: string): fs.Stats | undefined {
   try {
@@ -15,20 +15,6 @@ function lstat(p: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-function realOr(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
-/** `abs` lies under `dir`. */
-function isUnder(dir: string, abs: string): boolean {
-  const rel = path.relative(dir, abs);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /**
@@ -65,7 +51,7 @@ export function checkOutputFile(
   // Outputs land in the repository, the runner's temp folder or the system's: never elsewhere (a
   // step runs as root on many runners; "../../../../etc/passwd" was once accepted as a report path).
   const allowed = [root, env.RUNNER_TEMP, os.tmpdir()].filter((d): d is string => Boolean(d));
-  if (!allowed.some((d) => isUnder(realOr(d), realOr(dir)) || realOr(d) === realOr(dir)))
+  if (!allowed.some((d) => insideRoot(realpath(d), dir) !== undefined))
     throw new InputError(
       input,
       `"${file.slice(0, 200)}" is outside the repository and the temporary folders.`,

@@ -36,7 +36,8 @@ function findRoot(env: NodeJS.ProcessEnv, cwd: string): string {
   return realpath(cwd);
 }
 
-function realpath(p: string): string {
+/** The real path of `p` (links resolved), or `p` resolved when it does not exist. */
+export function realpath(p: string): string {
   try {
     return fs.realpathSync(p);
   } catch {

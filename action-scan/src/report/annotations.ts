@@ -42,7 +42,7 @@ export interface PlannedAnnotation {
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
   waiverProblem?: boolean;
   /** The code numbers this control otherwise than the content: the content's id, translated to the code's. */
-  translated?: { from: string; fromBenchmark?: Benchmark; to: string; toBenchmark: Benchmark };
+  translated?: { from: string; fromBenchmark?: Benchmark; to: string; toBenchmark: Benchmark; via: string };
 }
 
 export function describeFinding(f: Finding): string {
@@ -89,6 +89,7 @@ export function locateFinding(map: ChangeMap, f: Finding, numbering?: NumberingP
             ...(numbering!.content.numbersBy ? { fromBenchmark: numbering!.content.numbersBy } : {}),
             to,
             toBenchmark: d.benchmark,
+            via: d.translation!.source,
           },
         };
     }
@@ -106,10 +107,9 @@ export function locateFinding(map: ChangeMap, f: Finding, numbering?: NumberingP
 }
 
 /** "CIS 5.2.4 in the scan's Ubuntu 20.04 v1.0.0 numbering is 5.1.14 in your Ubuntu 22.04 v2.0.0 code." */
-function translationLine(t: NonNullable<Hit['translated']>, numbering: NumberingPlan): string {
+function translationLine(t: NonNullable<Hit['translated']>): string {
   const from = t.fromBenchmark ? `in the scan's ${benchmarkLabel(t.fromBenchmark)} numbering` : `in the scan`;
-  const via = numbering.declared.find((d) => d.benchmark === t.toBenchmark)?.translation?.source;
-  return `CIS ${t.from} ${from} is ${t.to} in your ${benchmarkLabel(t.toBenchmark)} code${via ? ` (through the rule ids of ${via})` : ''}.`;
+  return `CIS ${t.from} ${from} is ${t.to} in your ${benchmarkLabel(t.toBenchmark)} code (through the rule ids of ${t.via}).`;
 }
 
 /** Where a not-implemented control would be in code of a declared benchmark: `5.1.14 in Ubuntu 22.04 v2.0.0`. */
@@ -179,7 +179,7 @@ export function planAnnotations(
       const label = hit.translated
         ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
         : refLabel(hit.scheme, hit.id);
-      const prefix = `${hit.translated ? `${translationLine(hit.translated, numbering!)}\n` : ''}${
+      const prefix = `${hit.translated ? `${translationLine(hit.translated)}\n` : ''}${
         hit.exact
           ? ''
           : `No change carries ${label} itself; annotated on the change for section CIS ${hit.change.cisId}.\n`
