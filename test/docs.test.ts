@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { VERSION } from '../action-scan/src/version.js';
+import { VERSION } from '../shared/src/version.js';
 import { ROOT } from './helpers.js';
 
 describe('docs and metadata', () => {

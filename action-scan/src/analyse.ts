@@ -1,0 +1,183 @@
+/** The analysis phase: merge the results, apply waivers, score, place every finding, compare, gate. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ChangeMap, MarkerScheme } from '../../shared/src/cis-map.js';
+import { InputError } from '../../shared/src/errors.js';
+import type { Io } from '../../shared/src/io.js';
+import { insideRoot } from '../../shared/src/workspace.js';
+import type { ScanConfig, ScanSubject } from './config.js';
+import { loadBaseline } from './earlier.js';
+import type { Collected } from './engine.js';
+import { computeScore, type Finding, type ResultSet } from './findings.js';
+import { evaluateScanGate, type GateResult } from './gate.js';
+import { type ContentNumbering, numberingNotes, planNumbering, reportBenchmarks } from './numbering.js';
+import { type PlannedAnnotation, planAnnotations } from './report/annotations.js';
+import {
+  type BaselineDiff,
+  compareReports,
+  REPORT_SCHEMA,
+  type ScanReport,
+  toReportFinding,
+} from './report/report.js';
+import { annotateWaivers, applyWaivers, todayUtc, type WaiverOutcome } from './waivers.js';
+
+function mergeResultSets(sets: ResultSet[]): {
+  findings: Finding[];
+  profile?: string;
+  target?: string;
+  numbering: ContentNumbering;
+} {
+  const findings = sets.flatMap((s) => s.findings);
+  const profile = sets.map((s) => s.profile).find(Boolean);
+  const target = sets.map((s) => s.target).find(Boolean);
+  const numbering = sets.map((s) => s.numbering).find((n) => n?.numbersBy) ?? {};
+  return { findings, profile, target, numbering };
+}
+
+/** How the check run and summary name the scan: by its profile's benchmark, not always "CIS". */
+export function profileLabel(
+  profile: string | undefined,
+  engine: string,
+): {
+  label: string;
+  scheme?: MarkerScheme;
+} {
+  const short = (profile ?? '').replace(/^xccdf_[^_]+_profile_/, '');
+  if (engine === 'lynis') return { label: 'Lynis audit', scheme: 'lynis' };
+  if (/(^|_)cis(_|$)/i.test(short)) return { label: 'CIS compliance', scheme: 'cis' };
+  if (/stig/i.test(short)) return { label: 'STIG compliance', scheme: 'stig' };
+  if (/anssi/i.test(short)) return { label: 'ANSSI compliance', scheme: 'anssi' };
+  return { label: short ? `Compliance (${short})` : 'Compliance' };
+}
+
+/** The workflow file that ran this job, as a repository path (GITHUB_WORKFLOW_REF), if it is there. */
+function workflowFile(env: NodeJS.ProcessEnv, root: string): string | undefined {
+  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? '');
+  return m && fs.existsSync(path.join(root, m[1])) ? m[1] : undefined;
+}
+
+/** Everything the scan concluded from the results: score, annotations, the report, the gate. */
+export interface Analysis {
+  merged: ReturnType<typeof mergeResultSets>;
+  score: number;
+  weightedScore: number;
+  counts: ScanReport['counts'];
+  profileKey: string;
+  label: string;
+  annotations: PlannedAnnotation[];
+  report: ScanReport;
+  diff?: BaselineDiff;
+  baseline?: ScanReport;
+  gate: GateResult;
+  waiverOutcome: WaiverOutcome;
+  /** What cannot be compared between the code's benchmarks and the content's, and what was. */
+  numberingSaid: { problems: string[]; notes: string[] };
+}
+
+export async function analyse(
+  io: Io,
+  cfg: ScanConfig,
+  subject: ScanSubject,
+  changeMap: ChangeMap,
+  { files, sets, kept }: Collected,
+): Promise<Analysis> {
+  const merged = mergeResultSets(sets);
+  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
+    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
+    .replace(/[^\w.-]/g, '_');
+  // Waivers first: a waived failure leaves the score (counted neither passed nor failed).
+  const waiverOutcome = applyWaivers(merged.findings, cfg.waivers, {
+    profile: profileKey,
+    amiId: subject.amiId,
+    today: todayUtc(),
+    warnDays: cfg.waiverWarnDays,
+  });
+  const { score, weightedScore, counts } = computeScore(merged.findings);
+  if (counts.total === 0) {
+    throw new InputError(
+      'results',
+      'contain no rule results (empty result set).',
+      'check the scan ran a profile: oscap xccdf eval --profile ...',
+    );
+  }
+  if (counts.passed + counts.failed === 0 && counts.notapplicable === counts.total) {
+    throw new InputError(
+      cfg.target.kind === 'results' ? 'results' : 'datastream',
+      `every one of ${counts.total} rules is notapplicable: the content does not match the scanned system's platform.`,
+      'scan the OS the profile is for (e.g. the ubuntu2204 data stream on an Ubuntu 22.04 image).',
+    );
+  }
+  // Nothing checked is not passed: a scan in which no rule passed or failed gates nothing.
+  if (counts.passed + counts.failed + (counts.waived ?? 0) === 0) {
+    const how = Object.entries({
+      'not checked or skipped': counts.notchecked,
+      'not applicable': counts.notapplicable,
+      'error or unknown': counts.errors,
+      informational: counts.informational,
+    })
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    throw new InputError(
+      cfg.target.kind === 'results' ? 'results' : 'target',
+      `evaluated nothing: none of ${counts.total} rule result(s) passed or failed (${how}).`,
+      'check that the scan ran its controls (InSpec: no skipped profile; OpenSCAP: the profile fits the platform); a scan that checked nothing is never a pass.',
+    );
+  }
+  const baseline = await loadBaseline(io, cfg, profileKey);
+  const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
+
+  // Every finding needs a place: the template, else the first hardening file, else the results
+  // file, else the workflow file (all repository paths).
+  const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
+  const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
+  const cac = merged.findings.some(
+    (f) => f.engine === 'openscap' && /^xccdf_org\.ssgproject\./.test(f.ruleId),
+  );
+  const numbering = planNumbering(changeMap, merged.numbering, cac);
+  const numberingSaid = numberingNotes(numbering);
+  for (const n of [...numberingSaid.problems, ...numberingSaid.notes]) io.info(n);
+  const annotations = annotateWaivers(
+    planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme, numbering }),
+    waiverOutcome,
+  );
+  const locationOf = new Map(
+    annotations.map((a) => [
+      `${a.engine}:${a.ruleId}`,
+      a.implemented && a.file ? `${a.file}:${a.line}` : undefined,
+    ]),
+  );
+  const report: ScanReport = {
+    schema: REPORT_SCHEMA,
+    generatedAt: new Date().toISOString(),
+    profile: merged.profile,
+    target: merged.target,
+    sources: files,
+    score,
+    weightedScore,
+    counts,
+    hardeningSha: changeMap.sha256,
+    amiId: subject.amiId,
+    benchmarks: reportBenchmarks(numbering),
+    findings: merged.findings
+      .filter((f) => f.status !== 'notselected')
+      .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
+  };
+  const diff = baseline ? compareReports(report, baseline) : undefined;
+  const gate = evaluateScanGate({ score, annotations, diff, uncompared: numberingSaid.problems }, cfg);
+  return {
+    merged,
+    score,
+    weightedScore,
+    counts,
+    profileKey,
+    label,
+    annotations,
+    report,
+    diff,
+    baseline,
+    gate,
+    waiverOutcome,
+    numberingSaid,
+  };
+}

@@ -1,0 +1,236 @@
+/** Scan inputs: read and validated, every one, before anything runs. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
+import type { Benchmark } from '../../shared/src/benchmark.js';
+import { InputError } from '../../shared/src/errors.js';
+import { Inputs } from '../../shared/src/inputs.js';
+import type { Io } from '../../shared/src/io.js';
+import { checkOutputFile } from '../../shared/src/outputs.js';
+import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
+import { repoPath, repoRoot } from '../../shared/src/workspace.js';
+import { normaliseProfile } from './content.js';
+import { type FailOn, parseFailOn } from './gate.js';
+import { parseBenchmarkInput } from './numbering.js';
+import { htmlReportPath } from './report/html.js';
+import { parseTarget, type Target } from './targets.js';
+import { parseWaivers, type Waiver } from './waivers.js';
+
+export interface ScanConfig {
+  target: Target;
+  results: string[];
+  datastream: string;
+  profile: string;
+  contentVersion: string;
+  hardeningScripts: string[];
+  /** the CIS benchmark markers number by when neither they, their file nor their role says (input benchmark) */
+  benchmark?: Benchmark;
+  template?: string;
+  sshKey: string;
+  sshKnownHosts: string;
+  timeoutMs: number;
+  sarifFile: string;
+  reportFile: string;
+  baseline: string;
+  minScore?: number;
+  failOn: FailOn;
+  failOnNewFailures: boolean;
+  /** keep the raw results of an engine run here (else they are deleted after parsing) */
+  resultsFile: string;
+  /** the repository root: every path reported is relative to it */
+  root: string;
+  amiId?: string;
+  awsRegion?: string;
+  /** re-scan of the images in use: regions whose running instances are looked at */
+  inUse?: { regions: string[] };
+  githubToken: string;
+  checkName: string;
+  /** reviewed waivers (input waivers), validated before the scan */
+  waivers: Waiver[];
+  waiverWarnDays: number;
+  /** report: waived failures are evaluated and reported as waived; skip: not evaluated (XCCDF tailoring) */
+  waiveMode: 'report' | 'skip';
+  /** write the waivers as an InSpec waiver file here ('' = none) */
+  inspecWaiverFile: string;
+  /** write a hardening script of suggested fixes for controls not implemented here ('' = none) */
+  suggestFile: string;
+  /** on a pull request, offer one-line fixes as suggested changes (a review) */
+  suggest: boolean;
+  /** the HTML report's path ('' = none) */
+  reportHtml: string;
+  /** earlier JSON reports for the score trend (files or globs) */
+  history: string[];
+  /** in-use: open, update and close a GitHub issue per image whose re-scan failed */
+  issue: boolean;
+}
+
+/** The image a scan is about: the `ami-id` input, else (in-use) the newest golden image in use. */
+export interface ScanSubject {
+  amiId?: string;
+  region?: string;
+}
+
+/** Inputs that only mean something with in-use: refused alone, never silently ignored. */
+function refuseLoneInputs(inp: Inputs, inUse: boolean, regions: string[]): void {
+  if (inp.boolean('issue') && !inUse)
+    throw new InputError(
+      'issue',
+      'opens issues about images in use, so it needs in-use: true.',
+      'set in-use: true, or remove issue.',
+    );
+  if (regions.length && !inUse)
+    throw new InputError(
+      'regions',
+      'are the regions in-use looks at for running instances; without in-use: true they mean nothing.',
+      'set in-use: true, or remove regions (aws-region is where ami-id is tagged).',
+    );
+}
+
+/** Every file the scan writes, checked before anything runs: no directory, no link, writable. */
+function checkScanOutputs(inp: Inputs, root: string): void {
+  const reportFile = inp.string('report-file');
+  const outputs: Array<[string, string]> = [
+    ['sarif-file', inp.string('sarif-file')],
+    ['report-file', reportFile],
+    ['report-html', htmlReportPath(inp.string('report-html'), reportFile)],
+    ['results-file', inp.string('results-file')],
+    ['suggest-file', inp.string('suggest-file')],
+    ['inspec-waiver-file', inp.string('inspec-waiver-file')],
+  ];
+  for (const [name, file] of outputs) if (file) checkOutputFile(name, file, root);
+}
+
+/** A datastream input names SCAP content: a data stream or an XCCDF benchmark, not any file. */
+function checkDatastream(file: string): void {
+  let head = '';
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    throw new InputError(
+      'datastream',
+      `"${file}" does not exist or cannot be read.`,
+      'give an ssg-*-ds.xml path, or auto.',
+    );
+  }
+  if (!/<(?:[\w.-]+:)?(data-stream-collection|Benchmark)\b/.test(head))
+    throw new InputError(
+      'datastream',
+      `"${file}" is not SCAP content (no data-stream-collection or XCCDF Benchmark near its start).`,
+      'give an ssg-*-ds.xml data stream (dpkg -L ssg-debderived lists them), or auto.',
+    );
+}
+
+/** Read and validate every input before anything runs. */
+export function readConfig(io: Io): ScanConfig {
+  const inp = new Inputs(io);
+  const target = parseTarget(inp.string('target'));
+  const results = inp.list('results');
+  if (target.kind === 'results' && results.length === 0) {
+    throw new InputError(
+      'results',
+      'is required when target is "results".',
+      'give oscap/Lynis/InSpec result files, e.g. results: out/arf.xml',
+    );
+  }
+  const inUse = inp.boolean('in-use');
+  if (target.kind === 'none' && !inUse) {
+    throw new InputError(
+      'target',
+      '"none" only finds the images in use, so it needs in-use: true.',
+      'set in-use: true, or choose a target to scan.',
+    );
+  }
+  const regions = inp.list('regions');
+  const inUseRegions = inUse
+    ? regions.length
+      ? regions.map((r) => validateRegion('regions', r))
+      : [resolveRegion('aws-region', inp.string('aws-region'), io.env)]
+    : [];
+  const timeoutMin = inp.number('timeout', 1, 24 * 60) ?? 30;
+  const amiId = inp.string('ami-id') ? validateAmiId('ami-id', inp.string('ami-id')) : undefined;
+  const root = repoRoot(io.env);
+  const templateGiven = inp.existingPath('template', 'file');
+  const template = templateGiven ? repoPath(root, templateGiven, 'template') : undefined;
+  const waiversGiven = inp.existingPath('waivers', 'file');
+  const waiversFile = waiversGiven ? repoPath(root, waiversGiven, 'waivers') : undefined;
+  const waivers = waiversFile
+    ? parseWaivers(fs.readFileSync(path.join(root, waiversFile), 'utf8'), waiversFile)
+    : [];
+  const waiverWarnDays = inp.number('waiver-warn-days', 0, 3650) ?? 14;
+  const waiveMode = (inp.string('waive-mode') || 'report') as 'report' | 'skip';
+  if (waiveMode !== 'report' && waiveMode !== 'skip')
+    throw new InputError(
+      'waive-mode',
+      `"${waiveMode}" is not report or skip.`,
+      'use report (default) or skip.',
+    );
+  if (waiveMode === 'skip' && !(target.kind === 'local' || target.kind === 'chroot'))
+    throw new InputError(
+      'waive-mode',
+      `skip needs an OpenSCAP run here (target local or chroot:<dir>), not target ${target.kind}.`,
+      'use waive-mode: report (waived failures are evaluated and reported as waived).',
+    );
+  const failOn = parseFailOn(inp.string('fail-on'));
+  const minScore = inp.number('min-score', 0, 100);
+  const failOnNewFailures = inp.boolean('fail-on-new-failures');
+  const datastream = inp.string('datastream') || 'auto';
+  if (datastream !== 'auto') checkDatastream(datastream);
+  refuseLoneInputs(inp, inUse, regions);
+  const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
+  if (sshKey) io.setSecret(sshKey);
+  const token = inp.string('github-token');
+  if (token) io.setSecret(token);
+  const benchmark = parseBenchmarkInput(inp.string('benchmark'));
+  const reportFile = inp.string('report-file');
+  checkScanOutputs(inp, root);
+  return {
+    target,
+    results,
+    datastream,
+    profile:
+      target.kind === 'results'
+        ? inp.string('profile')
+        : normaliseProfile(inp.string('profile') || 'cis_level1_server'),
+    contentVersion: inp.string('content-version'),
+    hardeningScripts: inp.list('hardening-scripts'),
+    ...(benchmark ? { benchmark } : {}),
+    waivers,
+    waiverWarnDays,
+    suggestFile: inp.string('suggest-file'),
+    suggest: inp.boolean('suggest'),
+    inspecWaiverFile: inp.string('inspec-waiver-file'),
+    waiveMode,
+    template,
+    sshKey,
+    sshKnownHosts: inp.string('ssh-known-hosts'),
+    timeoutMs: timeoutMin * 60_000,
+    sarifFile: inp.string('sarif-file'),
+    reportFile,
+    reportHtml: htmlReportPath(inp.string('report-html'), reportFile),
+    history: inp.list('history'),
+    issue: inp.boolean('issue'),
+    baseline: inp.string('baseline'),
+    minScore,
+    failOn,
+    failOnNewFailures,
+    resultsFile: inp.string('results-file'),
+    root,
+    amiId,
+    // in-use without aws-region: the first region looked at
+    awsRegion:
+      inUse && !inp.string('aws-region')
+        ? inUseRegions[0]
+        : amiId || inUse
+          ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
+          : undefined,
+    inUse: inUse ? { regions: inUseRegions } : undefined,
+    githubToken: token,
+    checkName: inp.string('check-name') || 'ami-bakery scan',
+  };
+}

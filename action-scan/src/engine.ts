@@ -1,0 +1,254 @@
+/** The engine phase: run OpenSCAP (local, chroot or over SSH) or take the given result files, and parse them. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import { InputError } from '../../shared/src/errors.js';
+import type { Io } from '../../shared/src/io.js';
+import { copyOutputFile } from '../../shared/src/outputs.js';
+import { checkGlobPattern, insideRoot } from '../../shared/src/workspace.js';
+import type { ScanConfig } from './config.js';
+import {
+  checkProfile,
+  downloadContent,
+  parseOsRelease,
+  resolveDatastreamForOs,
+  SYSTEM_CONTENT_DIRS,
+} from './content.js';
+import type { ResultSet } from './findings.js';
+import { attachFixes, generateFixes } from './fixes.js';
+import { loadDatastreamContent, loadDatastreamRules, parseResultsFile } from './formats/index.js';
+import type { DatastreamContent } from './formats/xccdf.js';
+import { runOscapLocal, runOscapSsh } from './targets.js';
+import { tailoringXml, todayUtc, waivedRules } from './waivers.js';
+
+async function expandResults(patterns: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of patterns) {
+    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) {
+      throw new InputError(
+        'results',
+        `"${p}" is a directory, not a result file.`,
+        `name the result files in it, e.g. ${path.join(p, '*.xml')}.`,
+      );
+    }
+    checkGlobPattern('results', p);
+    if (fs.existsSync(p)) {
+      files.push(p);
+      continue;
+    }
+    if (!fg.isDynamicPattern(p)) {
+      throw new InputError(
+        'results',
+        `"${p}" does not exist (relative paths are from ${process.cwd()}).`,
+        'check the path of the result file.',
+      );
+    }
+    const found = await fg(p, { onlyFiles: true });
+    if (!found.length)
+      throw new InputError(
+        'results',
+        `no files match "${p}".`,
+        'check the glob and that the scan wrote its results.',
+      );
+    files.push(...found.sort());
+  }
+  return [...new Set(files)];
+}
+
+export function workDir(env: NodeJS.ProcessEnv): string {
+  const base = env.RUNNER_TEMP || os.tmpdir();
+  return fs.mkdtempSync(path.join(base, 'ami-bakery-scan-'));
+}
+
+/** Run the scan engine for non-`results` targets; returns the ARF path. */
+async function runEngine(
+  io: Io,
+  cfg: ScanConfig,
+  work: () => string,
+  signal?: AbortSignal,
+): Promise<{ files: string[]; datastream?: string; tailoringFile?: string }> {
+  if (cfg.target.kind === 'results') return { files: await expandResults(cfg.results) };
+  const contentDirs = cfg.contentVersion
+    ? [await downloadContent(cfg.contentVersion), ...SYSTEM_CONTENT_DIRS]
+    : SYSTEM_CONTENT_DIRS;
+  const arfFile = path.join(work(), 'results-arf.xml');
+  const pickDatastream = (osText: string, where: string): string => {
+    if (cfg.datastream !== 'auto') return cfg.datastream;
+    const osr = parseOsRelease(osText);
+    if (!osr)
+      throw new InputError(
+        'datastream',
+        `auto: cannot read /etc/os-release of ${where}.`,
+        'give the data stream path explicitly.',
+      );
+    return resolveDatastreamForOs(osr, contentDirs);
+  };
+  let datastream: string;
+  let tailoringFile: string | undefined;
+  if (cfg.target.kind === 'ssh') {
+    const t = cfg.target;
+    const r = await io.group(`OpenSCAP over SSH on ${t.host}`, () =>
+      runOscapSsh(io, {
+        target: t,
+        ssh: { privateKey: cfg.sshKey, knownHosts: cfg.sshKnownHosts },
+        chooseDatastream: async (osText) => {
+          const ds = pickDatastream(osText, t.host);
+          checkProfile(ds, cfg.profile);
+          return ds;
+        },
+        profile: cfg.profile,
+        arfFile,
+        timeoutMs: cfg.timeoutMs,
+      }),
+    );
+    datastream = r.datastream;
+  } else {
+    let root = '/';
+    if (cfg.target.kind === 'chroot') {
+      root = cfg.target.dir;
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+        throw new InputError(
+          'target',
+          `chroot directory "${root}" does not exist.`,
+          'mount or unpack the image root filesystem there first.',
+        );
+      }
+    }
+    let osText = '';
+    for (const rel of ['etc/os-release', 'usr/lib/os-release']) {
+      const p = path.join(root, rel);
+      if (fs.existsSync(p)) {
+        osText = fs.readFileSync(p, 'utf8');
+        break;
+      }
+    }
+    datastream = pickDatastream(osText, root);
+    checkProfile(datastream, cfg.profile);
+    const chroot = cfg.target.kind === 'chroot' ? cfg.target.dir : undefined;
+    const tailoring =
+      cfg.waiveMode === 'skip' ? await writeTailoring(io, cfg, datastream, work()) : undefined;
+    tailoringFile = tailoring?.file;
+    await io.group(
+      `OpenSCAP ${cfg.profile.replace(/^xccdf_org\.ssgproject\.content_profile_/, '')} on ${chroot ?? 'this host'}`,
+      () =>
+        runOscapLocal(
+          io,
+          {
+            datastream,
+            profile: tailoring?.profileId ?? cfg.profile,
+            tailoringFile: tailoring?.file,
+            arfFile,
+            timeoutMs: cfg.timeoutMs,
+            signal,
+          },
+          chroot,
+        ),
+    );
+  }
+  io.info(`Results: ${arfFile} (${(fs.statSync(arfFile).size / 1e6).toFixed(1)} MB)`);
+  return { files: [arfFile], datastream, tailoringFile };
+}
+
+/** waive-mode skip: a tailoring file that deselects the waived rules, so oscap does not evaluate them. */
+async function writeTailoring(
+  io: Io,
+  cfg: ScanConfig,
+  datastream: string,
+  dir: string,
+): Promise<{ file: string; profileId: string } | undefined> {
+  const rules = await loadDatastreamRules(datastream);
+  const profile = cfg.profile.replace(/^xccdf_org\.ssgproject\.content_profile_/, '');
+  const waived = waivedRules(rules, cfg.waivers, {
+    profile,
+    amiId: cfg.amiId,
+    today: todayUtc(),
+  });
+  if (!waived.size) {
+    io.info('waive-mode skip: no valid waiver names a rule of this benchmark; the profile runs as it is.');
+    return undefined;
+  }
+  const t = tailoringXml(cfg.profile, datastream, waived);
+  const file = path.join(dir, 'waivers-tailoring.xml');
+  fs.writeFileSync(file, t.xml);
+  io.info(
+    `waive-mode skip: ${waived.size} waived rule(s) not evaluated (tailoring profile ${t.profileId}): ${[
+      ...waived.keys(),
+    ]
+      .sort()
+      .map((r) => r.replace(/^xccdf_[^_]+_rule_/, ''))
+      .join(', ')}`,
+  );
+  return { file, profileId: t.profileId };
+}
+
+/** The engine's result files, parsed; `kept`: the raw result files that remain after the run. */
+export interface Collected {
+  files: string[];
+  sets: ResultSet[];
+  kept: string[];
+}
+
+/** Run the engine (or take the given result files), parse every file, keep the raw results where asked. */
+export async function collectResults(
+  io: Io,
+  cfg: ScanConfig,
+  work: () => string,
+  signal?: AbortSignal,
+): Promise<Collected> {
+  const engine = await runEngine(io, cfg, work, signal);
+  const datastream = cfg.datastream !== 'auto' ? cfg.datastream : engine.datastream;
+  let dsContent: DatastreamContent | undefined;
+  const datastreamContent = async () => {
+    if (!datastream) {
+      throw new InputError(
+        'datastream',
+        'the result file has no benchmark (rule titles and CIS references).',
+        'give the data stream the scan used, e.g. datastream: /usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml, or scan with --results-arf.',
+      );
+    }
+    dsContent ??= await loadDatastreamContent(datastream);
+    return dsContent;
+  };
+  const sets: ResultSet[] = [];
+  await io.group('Parsing results', async () => {
+    for (const f of engine.files) {
+      const t0 = Date.now();
+      const rs = await parseResultsFile(f, { datastreamContent, datastream });
+      const shown = insideRoot(cfg.root, path.resolve(f)) ?? f;
+      io.info(`${shown}: ${rs.engine}, ${rs.findings.length} result(s) in ${Date.now() - t0} ms`);
+      for (const n of rs.notes ?? []) io.info(`${n} (not counted: it is about the scanner, not the image)`);
+      sets.push(rs);
+    }
+  });
+  await attachSuggestedFixes(io, engine.files, sets, signal, engine.tailoringFile);
+  // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
+  let kept = cfg.target.kind === 'results' ? engine.files : [];
+  if (cfg.target.kind !== 'results') {
+    if (cfg.resultsFile) {
+      copyOutputFile(engine.files[0], cfg.resultsFile);
+      kept = [cfg.resultsFile];
+      io.info(`Results kept at ${cfg.resultsFile}`);
+    } else io.info('Raw results deleted after parsing (set results-file to keep them).');
+  }
+  return { files: engine.files, sets, kept };
+}
+
+/** Each failing OpenSCAP rule gets ComplianceAsCode's remediation, as oscap writes it from the results. */
+async function attachSuggestedFixes(
+  io: Io,
+  files: string[],
+  sets: ResultSet[],
+  signal?: AbortSignal,
+  tailoringFile?: string,
+): Promise<void> {
+  for (const [i, set] of sets.entries()) {
+    if (set.engine !== 'openscap' || !set.findings.some((f) => f.status === 'fail')) continue;
+    const { fixes, note } = await generateFixes(files[i], signal, tailoringFile);
+    if (note) io.info(note);
+    else
+      io.info(
+        `${attachFixes(set.findings, fixes)} failing rule(s) have a suggested fix (oscap xccdf generate fix)`,
+      );
+  }
+}

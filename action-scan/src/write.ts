@@ -1,0 +1,140 @@
+/** What the scan leaves on disk and on the image: the SARIF, JSON and HTML reports, suggestions, waiver files, tags. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TAG } from '../../shared/src/aws/tags.js';
+import type { ChangeMap } from '../../shared/src/cis-map.js';
+import { InputError } from '../../shared/src/errors.js';
+import type { Io } from '../../shared/src/io.js';
+import { writeOutputFile } from '../../shared/src/outputs.js';
+import type { Analysis } from './analyse.js';
+import type { ScanConfig, ScanSubject } from './config.js';
+import { saveBaselineCache } from './earlier.js';
+import { suggestScript } from './fixes.js';
+import { buildHtmlReport } from './report/html.js';
+import { buildSarif } from './report/sarif.js';
+import type { TrendPoint } from './report/trend.js';
+import { VERSION } from '../../shared/src/version.js';
+import { inspecWaiverFile, todayUtc } from './waivers.js';
+
+/** The SARIF file and the JSON report (and the baseline cache from it). */
+/** The SARIF and JSON reports; `sarifWritten` is false where an empty SARIF was refused. */
+export async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<{ sarifWritten: boolean }> {
+  const failing = a.annotations.filter((x) => x.status === 'fail' || x.status === 'error');
+  let sarifWritten = false;
+  if (cfg.sarifFile && failing.length && failing.every((x) => !x.file)) {
+    // An upload with no results closes every open code-scanning alert of this category; a stale file
+    // of an earlier run at that path would be uploaded as this one's.
+    fs.rmSync(cfg.sarifFile, { force: true });
+    io.warning(
+      `SARIF not written: ${failing.length} failing result(s) have no repository file to sit on (no template, hardening file, results file inside the repository or workflow file), and an empty SARIF upload would close existing code-scanning alerts. Set template (or hardening-scripts) to a file of the repository.`,
+    );
+  } else if (cfg.sarifFile) {
+    const sarif = buildSarif(a.annotations, {
+      toolVersion: VERSION,
+      category: a.profileKey,
+      ...(a.report.benchmarks ? { benchmarks: a.report.benchmarks } : {}),
+    });
+    writeOutputFile(cfg.sarifFile, JSON.stringify(sarif, null, 2));
+    sarifWritten = true;
+  }
+  if (cfg.reportFile) {
+    writeOutputFile(cfg.reportFile, JSON.stringify(a.report, null, 2));
+    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
+  }
+  return { sarifWritten };
+}
+
+/** report-html: the self-contained HTML report, with the hardening files it points into. */
+export function writeHtmlReport(
+  io: Io,
+  cfg: ScanConfig,
+  a: Analysis,
+  changeMap: ChangeMap,
+  trend: TrendPoint[],
+): void {
+  const files = changeMap.files.map((f) => ({
+    path: f,
+    text: fs.readFileSync(path.isAbsolute(f) ? f : path.join(cfg.root, f), 'utf8'),
+  }));
+  const html = buildHtmlReport({
+    title: `ami-bakery scan: ${a.label}`,
+    report: a.report,
+    gate: { verdict: a.gate.verdict, reasons: a.gate.verdict === 'failed' ? a.gate.reasons : a.gate.checked },
+    annotations: a.annotations,
+    diff: a.diff,
+    trend: trend.length > 1 ? trend : [],
+    files,
+    notes: [
+      ...a.numberingSaid.problems.map((p) => `Not compared: ${p}`),
+      ...a.numberingSaid.notes.map((n) => `Benchmarks: ${n}`),
+      ...a.waiverOutcome.problems.map(
+        (p) => `Waiver ${p.waiver.id} (${p.waiver.file}:${p.waiver.line}) ${p.problem}.`,
+      ),
+    ],
+  });
+  writeOutputFile(cfg.reportHtml, html);
+  io.info(`HTML report: ${cfg.reportHtml} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
+  io.setOutput('report-html', cfg.reportHtml);
+}
+
+/** suggest-file: the fixes of failing controls that no hardening script implements, under their markers. */
+export function writeSuggestions(io: Io, cfg: ScanConfig, a: Analysis): void {
+  const implemented = new Set(
+    a.annotations.filter((x) => x.implemented).map((x) => `${x.engine}\0${x.ruleId}`),
+  );
+  const s = suggestScript(a.merged.findings, (f) => implemented.has(`${f.engine}\0${f.ruleId}`), {
+    content: 'ComplianceAsCode (SCAP Security Guide)',
+    profile: a.profileKey,
+  });
+  io.setOutput('suggested', s ? s.rules.length : 0);
+  if (!s) {
+    io.info(
+      'suggest-file: no failing control without an implementation has a suggested fix; nothing written.',
+    );
+    return;
+  }
+  writeOutputFile(cfg.suggestFile, s.text, 0o755);
+  io.info(
+    `suggest-file: ${s.rules.length} remediation(s) for controls not implemented, written to ${cfg.suggestFile}`,
+  );
+  io.setOutput('suggest-file', cfg.suggestFile);
+}
+
+/** inspec-waiver-file: the valid waivers in InSpec's format, for `inspec exec --waiver-file`. */
+export function writeInspecWaivers(io: Io, cfg: ScanConfig): void {
+  const text = inspecWaiverFile(cfg.waivers, todayUtc());
+  writeOutputFile(cfg.inspecWaiverFile, text);
+  io.info(`inspec-waiver-file: ${cfg.inspecWaiverFile} (pass it to inspec exec --waiver-file)`);
+  io.setOutput('inspec-waiver-file', cfg.inspecWaiverFile);
+}
+
+/** ami-id names an image EC2 knows, checked before the scan: not after the reports and the check run. */
+export async function checkAmiExists(amiId: string, region: string): Promise<void> {
+  const { describeImage, ec2Client } = await import('../../shared/src/aws/ec2.js');
+  if (!(await describeImage(ec2Client(region), amiId)))
+    throw new InputError(
+      'ami-id',
+      `${amiId} does not exist in ${region} for these credentials.`,
+      'check ami-id and aws-region.',
+    );
+}
+
+/** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */
+export async function tagScanned(io: Io, subject: ScanSubject, a: Analysis): Promise<void> {
+  const { amiId, region } = subject;
+  if (!amiId || !region) return;
+  const tags = {
+    [TAG.cisScore]: String(a.score),
+    [TAG.cisProfile]: a.profileKey,
+    [TAG.scan]: a.gate.verdict,
+  };
+  await io.group(`Tagging ${amiId} in ${region}`, async () => {
+    const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
+    await tagImages(ec2Client(region), [amiId], tags, { mustExist: 'ami-id' });
+    io.info(
+      Object.entries(tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    );
+  });
+}
