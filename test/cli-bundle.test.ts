@@ -31,13 +31,44 @@ describe('the CLI bundle (bin/ami-bakery.mjs → cli/dist)', () => {
       env: { PATH: process.env.PATH ?? '', HOME: home },
     });
 
-  it('lists the stages and a stage’s inputs from its action.yml', () => {
+  it('lists the stages and a stage’s inputs and outputs from its action.yml', () => {
     const usage = cli([]);
     expect(usage.status).toBe(2);
-    expect(usage.stdout).toMatch(/stages: bake, verify, promote, scan/);
+    expect(usage.stderr).toMatch(
+      /Stages, in pipeline order:\n {2}bake .*\n {2}verify .*\n {2}scan .*\n {2}promote /,
+    );
     const help = cli(['promote', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/--require \(default: verify=passed,scan=passed\)/);
+    expect(help.stdout).toMatch(/--require {2}\(default: verify=passed,scan=passed\)/);
+    expect(help.stdout).toMatch(/^ {2}--ami-id \*$/m);
+    expect(help.stdout).toMatch(/^Outputs.*\n(.*\n)* {2}copied$/m);
+    const version = cli(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+    );
+  });
+
+  it('a mistyped stage or flag gets a guess, and a fix in flag syntax', () => {
+    const stage = cli(['scna']);
+    expect(stage.status).toBe(2);
+    expect(stage.stderr).toMatch(/unknown stage "scna"; did you mean scan\?/);
+    const flag = cli(['scan', '--hardening', 'x']);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/did you mean --hardening-scripts\?/);
+    const missing = cli(['bake']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(
+      /Input "template": is required but was empty\. Fix: set it, e\.g\. --template \S+/,
+    );
+    expect(missing.stderr).not.toMatch(/template: packer/);
+  });
+
+  it('the scan help shows the CLI’s own defaults: the output folder, never an expression', () => {
+    const help = cli(['scan', '--help']).stdout;
+    expect(help).toContain('--sarif-file  (default: ami-bakery-output/ami-bakery-scan.sarif)');
+    expect(help).toContain('--github-token  (default: $GITHUB_TOKEN)');
+    expect(help).not.toContain('${{');
   });
 
   it('scans a real OpenSCAP result against hardening scripts and fails the gate with exit 1', () => {

@@ -11,6 +11,15 @@ import { parse as parseYaml } from 'yaml';
 import { runStage, type Stage } from '../../shared/src/action.js';
 import { exitCodeOf, InputError, messageOf, resultOf } from '../../shared/src/errors.js';
 import { CliIo } from '../../shared/src/io.js';
+import { VERSION } from '../../shared/src/version.js';
+import {
+  type ActionInput,
+  type ActionOutput,
+  didYouMean,
+  inFlagSyntax,
+  mainHelp,
+  stageHelp,
+} from './help.js';
 
 /** The repository root: two levels up from cli/src (sources) and from cli/dist (the bundle). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,8 +33,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const STAGES: Record<string, { dir: string }> = {
   bake: { dir: 'action-bake' },
   verify: { dir: 'action-verify' },
-  promote: { dir: 'action-promote' },
   scan: { dir: 'action-scan' },
+  promote: { dir: 'action-promote' },
 };
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
@@ -38,17 +47,19 @@ async function loadStage(dir: string): Promise<Stage> {
   return mod.stage;
 }
 
-interface ActionInput {
-  description?: string;
-  default?: string | number | boolean;
-  required?: boolean;
+function readAction(stageDir: string): {
+  inputs: Record<string, ActionInput>;
+  outputs: Record<string, ActionOutput>;
+} {
+  const doc = parseYaml(fs.readFileSync(path.join(ROOT, stageDir, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, ActionInput>;
+    outputs?: Record<string, ActionOutput>;
+  };
+  return { inputs: doc.inputs ?? {}, outputs: doc.outputs ?? {} };
 }
 
 export function readActionInputs(stageDir: string): Record<string, ActionInput> {
-  const doc = parseYaml(fs.readFileSync(path.join(ROOT, stageDir, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, ActionInput>;
-  };
-  return doc.inputs ?? {};
+  return readAction(stageDir).inputs;
 }
 
 /**
@@ -95,12 +106,15 @@ export function parseFlags(argv: string[], known: Record<string, ActionInput>): 
       name = name.slice(0, eq);
     }
     if (!(name in known)) {
+      const near = didYouMean(name, Object.keys(known));
       throw new InputError(
         name,
         'is not an input of this stage.',
-        `use one of: ${Object.keys(known)
-          .map((k) => `--${k}`)
-          .join(' ')}`,
+        near.length
+          ? `did you mean ${near.map((k) => `--${k}`).join(' or ')}?`
+          : `use one of: ${Object.keys(known)
+              .map((k) => `--${k}`)
+              .join(' ')}`,
       );
     }
     if (value === undefined) {
@@ -121,39 +135,53 @@ export function parseFlags(argv: string[], known: Record<string, ActionInput>): 
   return given;
 }
 
-function usage(): string {
-  return [
-    'usage: ami-bakery <stage> [--<input> <value> ...]',
-    `stages: ${Object.keys(STAGES).join(', ')}`,
-    'ami-bakery <stage> --help lists the inputs of a stage (the same as its action.yml).',
-  ].join('\n');
+/** An error as the CLI shows it: its fix written in flags (`--template x`), not in YAML (`template: x`). */
+export function cliMessage(e: unknown, known: Record<string, ActionInput>): string {
+  // the stage runs from its own bundle, with its own InputError class: known by its shape
+  const ie = e as Partial<InputError>;
+  if (!(e instanceof Error) || e.name !== 'InputError' || typeof ie.problem !== 'string') return messageOf(e);
+  const fix = ie.fix ? ` Fix: ${inFlagSyntax(ie.fix, Object.keys(known))}` : '';
+  return `Input "${ie.input}": ${ie.problem}${fix}`;
+}
+
+/** The default a stage's help shows: what the CLI uses, never a secret's value. */
+function shownDefault(spec: ActionInput): string | undefined {
+  const d = spec.default === undefined ? '' : String(spec.default);
+  if (!d.includes('${{')) return undefined;
+  return /github\.token/.test(d) ? '$GITHUB_TOKEN' : '';
+}
+
+function unknownStage(name: string): string {
+  const near = didYouMean(name, Object.keys(STAGES));
+  return `error: unknown stage "${name}"${near.length ? `; did you mean ${near.join(' or ')}?` : ''}\n`;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [stageName, ...rest] = argv;
+  if (stageName === '--version' || stageName === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   if (!stageName || stageName === '--help' || stageName === '-h') {
-    process.stdout.write(`${usage()}\n`);
+    (stageName ? process.stdout : process.stderr).write(`${mainHelp(VERSION)}\n`);
     return stageName ? 0 : 2;
   }
   const stage = STAGES[stageName];
   if (!stage) {
-    process.stderr.write(`error: unknown stage "${stageName}"\n${usage()}\n`);
+    process.stderr.write(`${unknownStage(stageName)}Run ami-bakery --help for the stages.\n`);
     return 2;
   }
-  const spec = readActionInputs(stage.dir);
+  const { inputs: spec, outputs } = readAction(stage.dir);
   if (rest.includes('--help') || rest.includes('-h')) {
-    const lines = Object.entries(spec).map(
-      ([n, s]) =>
-        `  --${n}${s.default !== undefined && s.default !== '' ? ` (default: ${s.default})` : ''}\n      ${(s.description ?? '').trim().replace(/\n/g, '\n      ')}`,
-    );
-    process.stdout.write(`ami-bakery ${stageName} — inputs:\n${lines.join('\n')}\n`);
+    const defaults = defaultsFor(spec, env, stageName);
+    process.stdout.write(`${stageHelp(stageName, spec, outputs, defaults, (n) => shownDefault(spec[n]))}\n`);
     return 0;
   }
   let io: CliIo;
   try {
     io = new CliIo({ inputs: { ...defaultsFor(spec, env, stageName), ...parseFlags(rest, spec) }, env });
   } catch (e) {
-    process.stderr.write(`error: ${messageOf(e)}\n`);
+    process.stderr.write(`error: ${cliMessage(e, spec)}\n`);
     return exitCodeOf(e);
   }
   let code = 0;
@@ -163,7 +191,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     io.setOutput('result', outcome.ok ? 'success' : resultOf(outcome.error));
     if (!outcome.ok) {
       code = exitCodeOf(outcome.error);
-      process.stderr.write(`error: ${messageOf(outcome.error)}\n`);
+      process.stderr.write(`error: ${cliMessage(outcome.error, spec)}\n`);
     }
   } catch (e) {
     // the stage's code could not be loaded

@@ -18,12 +18,15 @@ function bounded(problem: string): string {
 /** Bad input from the user: names the input and says how to fix it. Exit code 2. */
 export class InputError extends Error {
   readonly exitCode = 2;
+  /** the problem as shown (long quoted values cut), without the input's name or the fix */
+  readonly problem: string;
   constructor(
     readonly input: string,
     problem: string,
     readonly fix?: string,
   ) {
     super(`Input "${input}": ${bounded(problem)}${fix ? ` Fix: ${fix}` : ''}`);
+    this.problem = bounded(problem);
     this.name = 'InputError';
   }
 }
