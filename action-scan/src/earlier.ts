@@ -7,7 +7,6 @@ import { eventPayload } from '../../shared/src/github-env.js';
 import type { Io } from '../../shared/src/io.js';
 import { checkOutputFile, copyOutputFile } from '../../shared/src/outputs.js';
 import { checkGlobPattern, repoRoot } from '../../shared/src/workspace.js';
-import type { Analysis } from './analyse.js';
 import type { ScanConfig, ScanSubject } from './config.js';
 import { type ScanReport, validateReport } from './report/report.js';
 import { mergeTrend, type TrendPoint, trendFromImages, trendFromReports } from './report/trend.js';
@@ -128,7 +127,7 @@ export async function saveBaselineCache(io: Io, report: string, profileKey: stri
 export async function loadTrend(
   io: Io,
   subject: ScanSubject,
-  a: Analysis,
+  a: { baseline?: ScanReport; profileKey: string; score: number; report: { generatedAt: string } },
   history: ScanReport[],
 ): Promise<TrendPoint[]> {
   const earlier = trendFromReports([...history, ...(a.baseline ? [a.baseline] : [])]);
