@@ -2,13 +2,19 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, tmpDir } from './helpers.js';
+import { artifactPath, launchChromium } from './support/browser.js';
 import { sarifProblems } from './support/sarif-validate.js';
 
 describe('npm run demo', () => {
+  let out = '';
+  afterAll(async () => browser?.close());
+  let browser: Browser | undefined;
+
   it('bakes, verifies, scans; the default gate fails on claimed controls and promote refuses; writes a page', () => {
-    const out = tmpDir('ami-bakery-demo-out-');
+    out = tmpDir('ami-bakery-demo-out-');
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')], {
       cwd: ROOT,
       env: { ...process.env, AMI_BAKERY_DEMO_OUT: out, AMI_BAKERY_DEMO_IMAGE: path.join(out, 'image') },
@@ -68,4 +74,53 @@ describe('npm run demo', () => {
     const port = /^http_port=(\d+)$/m.exec(r.stdout)![1];
     expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);
   }, 180_000);
+
+  // What a reviewer sees of the demo's report, rendered (issue 27): not the DOM, the boxes.
+  it("the demo's HTML report reads in ten seconds: verdict first, one-line line numbers, bounded height, working filters", async () => {
+    expect(out, 'the demo ran').not.toBe('');
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`file://${path.join(out, 'scan-report.html')}`);
+    // the verdict and its reason on the first screen
+    expect(await page.locator('#gate').textContent()).toBe('Gate failed');
+    const reason = (await page.locator('#gate-reasons li').first().boundingBox())!;
+    expect(reason.y + reason.height).toBeLessThan(900);
+    expect(await page.locator('#gate-reasons').textContent()).not.toMatch(/more\)/);
+    // the page stays short: hardening files are quoted by marker block, not embedded whole
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(height).toBeLessThan(12_000);
+    // every line number is one line high
+    const tall = await page
+      .locator('details.file[open] td.ln')
+      .evaluateAll(
+        (els) =>
+          els.filter(
+            (e) => e.getBoundingClientRect().height > 1.5 * Number.parseFloat(getComputedStyle(e).lineHeight),
+          ).length,
+      );
+    expect(await page.locator('details.file[open] td.ln').count()).toBeGreaterThan(0);
+    expect(tall).toBe(0);
+    // each filter changes what is visible
+    const shown = () => page.locator('tr.row:visible').count();
+    const all = await shown();
+    for (const status of ['error', 'warning']) {
+      await page.locator(`#filters input[name=status][value=${status}]`).uncheck();
+      expect(await shown(), status).toBeLessThan(all);
+      await page.locator(`#filters input[name=status][value=${status}]`).check();
+    }
+    await page.locator('#filters input[name=implemented]').check();
+    expect(await shown()).toBeLessThan(all);
+    await page.locator('#filters input[name=implemented]').uncheck();
+    await page.locator('#filters input[name=q]').fill('chrony');
+    expect(await shown()).toBeGreaterThan(0);
+    expect(await shown()).toBeLessThan(all);
+    await page.locator('#filters input[name=q]').fill('');
+    const png = artifactPath('demo-report.png');
+    await page.screenshot({ path: png });
+    if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(png, path.join(ROOT, 'docs/report-html.png'));
+    // the re-scan of the image in use writes one too, with the trend
+    await page.goto(`file://${path.join(out, 'rescan-report.html')}`);
+    expect(await page.locator('table.trend tbody tr').count()).toBeGreaterThan(1);
+    await page.close();
+  }, 60_000);
 });

@@ -7,9 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARF_FIXTURE, FIXTURES, runActionBundle, tmpDir } from './helpers.js';
+import { launchChromium } from './support/browser.js';
 
 const XSS =
   '<img src=x id=injected onerror="document.title=\'pwned\'"><script id=injected2>document.title="pwned"</script>';
@@ -17,17 +18,7 @@ let browser: Browser;
 let root: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   root = tmpDir('ami-bakery-xss-');
   fs.cpSync(path.join(FIXTURES, 'hardening'), path.join(root, 'hardening'), { recursive: true });
 });

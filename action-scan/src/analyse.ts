@@ -11,7 +11,7 @@ import type { Collected } from './engine.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { evaluateScanGate, type GateResult } from './gate.js';
 import { type ContentNumbering, numberingNotes, planNumbering, reportBenchmarks } from './numbering.js';
-import { type PlannedAnnotation, planAnnotations } from './report/annotations.js';
+import { claimedPassing, type PlannedAnnotation, planAnnotations } from './report/annotations.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -72,6 +72,25 @@ export interface Analysis {
   waiverOutcome: WaiverOutcome;
   /** What cannot be compared between the code's benchmarks and the content's, and what was. */
   numberingSaid: { problems: string[]; notes: string[] };
+  /** The controls the code claims whose rules all pass. */
+  passing: ReturnType<typeof claimedPassing>;
+}
+
+/** What was scanned, as the user named it: the chroot directory or SSH host, not the engine's "vm". */
+export function targetLabel(
+  target: ScanConfig['target'],
+  engineSays: string | undefined,
+): string | undefined {
+  switch (target.kind) {
+    case 'chroot':
+      return `chroot:${target.dir}`;
+    case 'ssh':
+      return `ssh://${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`}`;
+    case 'local':
+      return engineSays ? `local (${engineSays})` : 'local';
+    default:
+      return engineSays;
+  }
 }
 
 export async function analyse(
@@ -151,7 +170,7 @@ export async function analyse(
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
     profile: merged.profile,
-    target: merged.target,
+    target: targetLabel(cfg.target, merged.target),
     sources: files,
     score,
     weightedScore,
@@ -179,5 +198,6 @@ export async function analyse(
     gate,
     waiverOutcome,
     numberingSaid,
+    passing: claimedPassing(merged.findings, changeMap, numbering),
   };
 }

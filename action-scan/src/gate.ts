@@ -34,14 +34,16 @@ export interface GateConfig {
 
 export interface GateResult {
   verdict: 'passed' | 'failed' | 'ungated';
-  /** why it failed (empty when it did not) */
+  /** why it failed (empty when it did not); long lists of controls are cut */
   reasons: string[];
+  /** the same reasons with every control named (the HTML report's header) */
+  reasonsInFull: string[];
   /** what was checked, for the summary */
   checked: string[];
 }
 
 /** The distinct controls of failing annotations, named once each. */
-function list(as: readonly PlannedAnnotation[], n = 8): string {
+function list(as: readonly PlannedAnnotation[], n: number): string {
   const names = [...new Set(as.map((a) => a.control ?? a.ruleId))];
   return `${names.slice(0, n).join(', ')}${names.length > n ? `, … (${names.length - n} more)` : ''}`;
 }
@@ -63,43 +65,51 @@ export function evaluateScanGate(
   cfg: GateConfig,
 ): GateResult {
   const reasons: string[] = [];
+  const reasonsInFull: string[] = [];
   const checked: string[] = [];
+  // a reason that names controls: cut to 8 in `reasons`, all of them in `reasonsInFull`
+  const fail = (why: (n: number) => string) => {
+    reasons.push(why(8));
+    reasonsInFull.push(why(Number.POSITIVE_INFINITY));
+  };
   const failing = input.annotations.filter((a) => (a.status === 'fail' || a.status === 'error') && !a.waiver);
   const badWaivers = input.annotations.filter((a) => a.waiverProblem);
   if (badWaivers.length)
-    reasons.push(
-      `${badWaivers.length} waiver(s) expired or incomplete: ${badWaivers.map((a) => `${a.file}:${a.line} ${a.title.replace(/^Waiver /, '')}`).join('; ')}`,
+    fail(
+      () =>
+        `${badWaivers.length} waiver(s) expired or incomplete: ${badWaivers.map((a) => `${a.file}:${a.line} ${a.title.replace(/^Waiver /, '')}`).join('; ')}`,
     );
   if (cfg.failOn === 'implemented') {
     const claimed = failing.filter((a) => a.implemented);
     // Markers it cannot compare with the content leave it unable to judge: it fails closed, and says why.
     for (const u of input.uncompared ?? [])
-      reasons.push(`${u} (fail-on: implemented cannot judge markers it cannot compare)`);
+      fail(() => `${u} (fail-on: implemented cannot judge markers it cannot compare)`);
     if (claimed.length)
-      reasons.push(
-        `${count(claimed)} the hardening code claims to implement fail: ${list(claimed)} (fail-on: implemented)`,
+      fail(
+        (n) =>
+          `${count(claimed)} the hardening code claims to implement fail: ${list(claimed, n)} (fail-on: implemented)`,
       );
     else if (!input.uncompared?.length)
       checked.push('every control the hardening code claims to implement passes (fail-on: implemented)');
   } else if (cfg.failOn === 'any') {
-    if (failing.length) reasons.push(`${count(failing)} fail: ${list(failing)} (fail-on: any)`);
+    if (failing.length) fail((n) => `${count(failing)} fail: ${list(failing, n)} (fail-on: any)`);
     else checked.push('no control fails (fail-on: any)');
   }
   if (cfg.failOn === 'new' || cfg.failOnNewFailures) {
     const why = cfg.failOn === 'new' ? 'fail-on: new' : 'fail-on-new-failures';
     if (input.diff) {
       if (input.diff.newFailures.length)
-        reasons.push(`${input.diff.newFailures.length} new failure(s) against the baseline (${why})`);
+        fail(() => `${input.diff!.newFailures.length} new failure(s) against the baseline (${why})`);
       else checked.push(`no new failures against the baseline (${why})`);
     } else if (failing.length) {
       // No baseline to compare with: fail closed, every failure counts as new.
-      reasons.push(
-        `${failing.length} failure(s) and no baseline to compare with, so all count as new (${why})`,
+      fail(
+        () => `${failing.length} failure(s) and no baseline to compare with, so all count as new (${why})`,
       );
     } else checked.push(`no failures, and no baseline (${why})`);
   }
   if (cfg.minScore !== undefined) {
-    if (input.score < cfg.minScore) reasons.push(`score ${input.score}% is below min-score ${cfg.minScore}%`);
+    if (input.score < cfg.minScore) fail(() => `score ${input.score}% is below min-score ${cfg.minScore}%`);
     else checked.push(`score ${input.score}% ≥ min-score ${cfg.minScore}%`);
   }
   const gated =
@@ -107,6 +117,7 @@ export function evaluateScanGate(
   return {
     verdict: reasons.length ? 'failed' : gated ? 'passed' : 'ungated',
     reasons,
+    reasonsInFull,
     checked: gated ? checked : ['no gate: fail-on is none and no min-score is set'],
   };
 }

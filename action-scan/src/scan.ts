@@ -21,10 +21,12 @@ import {
   type DeliveryResult,
   deliverAnnotations,
 } from './report/checks.js';
+import type { Provenance } from './report/html.js';
 import type { BaselineDiff, ScanReport } from './report/report.js';
 import { mermaidTrend } from './report/trend.js';
 import {
   checkAmiExists,
+  provenanceOf,
   tagScanned,
   writeHtmlReport,
   writeInspecWaivers,
@@ -92,7 +94,7 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
       `fail-on: none and no min-score: this scan gates nothing. The AMI is tagged ${TAG.scan}=ungated, which promote does not accept as passed.`,
     );
 
-  if (cfg.amiId && subject.region) await checkAmiExists(cfg.amiId, subject.region);
+  const tags = cfg.amiId && subject.region ? await checkAmiExists(cfg.amiId, subject.region) : undefined;
   // written once every input is known good: nothing is left behind by a refusal
   if (cfg.inspecWaiverFile) writeInspecWaivers(io, cfg);
   let dir: string | undefined;
@@ -102,7 +104,16 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   };
   try {
     const collected = await collectResults(io, cfg, work, signal);
-    return await scanWith(io, cfg, subject, changeMap, collected, inUseImages, history, signal);
+    const provenance = provenanceOf(io.env, cfg, subject, tags);
+    return await scanWith(
+      io,
+      cfg,
+      subject,
+      changeMap,
+      collected,
+      { inUseImages, history, provenance },
+      signal,
+    );
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -114,8 +125,11 @@ async function scanWith(
   subject: ScanSubject,
   changeMap: ChangeMap,
   collected: Collected,
-  inUseImages: InUseImage[] | undefined,
-  history: ScanReport[],
+  {
+    inUseImages,
+    history,
+    provenance,
+  }: { inUseImages: InUseImage[] | undefined; history: ScanReport[]; provenance: Provenance },
   signal?: AbortSignal,
 ): Promise<ScanOutcome> {
   const a = await analyse(io, cfg, subject, changeMap, collected);
@@ -133,7 +147,7 @@ async function scanWith(
   // What must survive a hung or killed GitHub API call comes first: the reports on disk, the
   // image's tags and the step's outputs; then the check run, suggestions, the summary and the issue.
   const { sarifWritten } = await writeReports(io, cfg, a);
-  if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend);
+  if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend, provenance);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
   await tagScanned(io, subject, a);
   io.info(

@@ -1,19 +1,20 @@
 /** What the scan leaves on disk and on the image: the SARIF, JSON and HTML reports, suggestions, waiver files, tags. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TAG } from '../../shared/src/aws/tags.js';
+import { imageTags, TAG } from '../../shared/src/aws/tags.js';
 import type { ChangeMap } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
+import { blobBase, runUrl } from '../../shared/src/github-env.js';
 import type { Io } from '../../shared/src/io.js';
 import { writeOutputFile } from '../../shared/src/outputs.js';
+import { VERSION } from '../../shared/src/version.js';
 import type { Analysis } from './analyse.js';
 import type { ScanConfig, ScanSubject } from './config.js';
 import { saveBaselineCache } from './earlier.js';
 import { suggestScript } from './fixes.js';
-import { buildHtmlReport } from './report/html.js';
+import { buildHtmlReport, type Provenance } from './report/html.js';
 import { buildSarif } from './report/sarif.js';
 import type { TrendPoint } from './report/trend.js';
-import { VERSION } from '../../shared/src/version.js';
 import { inspecWaiverFile, todayUtc } from './waivers.js';
 
 /** The SARIF file and the JSON report (and the baseline cache from it). */
@@ -51,6 +52,7 @@ export function writeHtmlReport(
   a: Analysis,
   changeMap: ChangeMap,
   trend: TrendPoint[],
+  provenance: Provenance,
 ): void {
   const files = changeMap.files.map((f) => ({
     path: f,
@@ -59,11 +61,19 @@ export function writeHtmlReport(
   const html = buildHtmlReport({
     title: `ami-bakery scan: ${a.label}`,
     report: a.report,
-    gate: { verdict: a.gate.verdict, reasons: a.gate.verdict === 'failed' ? a.gate.reasons : a.gate.checked },
+    gate: {
+      verdict: a.gate.verdict,
+      reasons: a.gate.verdict === 'failed' ? a.gate.reasonsInFull : a.gate.checked,
+    },
+    failOn: cfg.failOn,
+    failOnNew: cfg.failOnNewFailures,
     annotations: a.annotations,
     diff: a.diff,
     trend: trend.length > 1 ? trend : [],
     files,
+    passing: a.passing,
+    provenance,
+    ...(blobBase(io.env) ? { blobBase: blobBase(io.env) } : {}),
     notes: [
       ...a.numberingSaid.problems.map((p) => `Not compared: ${p}`),
       ...a.numberingSaid.notes.map((n) => `Benchmarks: ${n}`),
@@ -108,15 +118,41 @@ export function writeInspecWaivers(io: Io, cfg: ScanConfig): void {
   io.setOutput('inspec-waiver-file', cfg.inspecWaiverFile);
 }
 
-/** ami-id names an image EC2 knows, checked before the scan: not after the reports and the check run. */
-export async function checkAmiExists(amiId: string, region: string): Promise<void> {
+/**
+ * ami-id names an image EC2 knows, checked before the scan: not after the reports and the check run.
+ * Returns the image's tags (its provenance, for the HTML report).
+ */
+export async function checkAmiExists(amiId: string, region: string): Promise<Record<string, string>> {
   const { describeImage, ec2Client } = await import('../../shared/src/aws/ec2.js');
-  if (!(await describeImage(ec2Client(region), amiId)))
+  const image = await describeImage(ec2Client(region), amiId);
+  if (!image)
     throw new InputError(
       'ami-id',
       `${amiId} does not exist in ${region} for these credentials.`,
       'check ami-id and aws-region.',
     );
+  return imageTags(image);
+}
+
+/** Where the image and this report come from: the image's provenance tags, else this run. */
+export function provenanceOf(
+  env: NodeJS.ProcessEnv,
+  cfg: ScanConfig,
+  subject: ScanSubject,
+  tags: Record<string, string> = {},
+): Provenance {
+  const given = (v: string | undefined) => (v ? v : undefined);
+  const p: Provenance = {
+    amiId: subject.amiId,
+    region: subject.region,
+    commit: given(tags[TAG.commit]) ?? given(env.GITHUB_SHA),
+    template: given(tags[TAG.template]) ?? cfg.template,
+    baseAmi: given(tags[TAG.baseAmi]),
+    packerVersion: given(tags[TAG.packerVersion]),
+    bakeRunUrl: given(tags[TAG.runUrl]),
+    scanRunUrl: runUrl(env),
+  };
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Provenance;
 }
 
 /** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */

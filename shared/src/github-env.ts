@@ -21,3 +21,17 @@ export function eventPayload(env: NodeJS.ProcessEnv): any {
     return undefined;
   }
 }
+
+/**
+ * Where a repository file is shown at the commit the run checked out (GITHUB_SHA), e.g.
+ * https://github.com/acme/images/blob/<sha>/ (a path and `#L12` follow); undefined outside Actions.
+ */
+export function blobBase(env: NodeJS.ProcessEnv): string | undefined {
+  const sha = env.GITHUB_SHA ?? '';
+  const repo = env.GITHUB_REPOSITORY ?? '';
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) || !/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+  const server = /^https?:\/\/[^\s"'<>]+$/.test(env.GITHUB_SERVER_URL ?? '')
+    ? env.GITHUB_SERVER_URL!.replace(/\/$/, '')
+    : 'https://github.com';
+  return `${server}/${repo}/blob/${sha}/`;
+}

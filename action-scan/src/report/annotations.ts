@@ -234,6 +234,33 @@ export function planAnnotations(
 }
 
 /** Changed lines per file from `git diff --unified=0` output. */
+/**
+ * The controls the code claims (a marker) whose every rule passed: one entry per control, at its
+ * marker. A control with a failing rule is not here (it is annotated).
+ */
+export function claimedPassing(
+  findings: readonly Finding[],
+  map: ChangeMap,
+  numbering?: NumberingPlan,
+): Array<{ control: string; location: string; title: string }> {
+  const failing = new Set<string>();
+  const passing = new Map<string, { control: string; location: string; title: string }>();
+  for (const f of findings) {
+    if (f.status !== 'pass' && f.status !== 'fail' && f.status !== 'error') continue;
+    const hit = locateFinding(map, f, numbering);
+    if (!hit) continue;
+    const control = hit.translated
+      ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
+      : refLabel(hit.scheme, hit.id);
+    if (f.status !== 'pass') failing.add(control);
+    else if (!passing.has(control))
+      passing.set(control, { control, location: `${hit.change.file}:${hit.change.line}`, title: f.title });
+  }
+  return [...passing.values()]
+    .filter((p) => !failing.has(p.control))
+    .sort((a, b) => a.control.localeCompare(b.control, 'en', { numeric: true }));
+}
+
 export function parseChangedLines(diff: string): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   let file: string | undefined;
