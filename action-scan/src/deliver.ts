@@ -147,7 +147,7 @@ export function scanSummary(
     {
       title: `ami-bakery scan: ${a.label}`,
       profile: a.merged.profile,
-      target: a.merged.target,
+      target: a.report.target,
       score: a.score,
       weightedScore: a.weightedScore,
       counts: a.counts,

@@ -75,9 +75,9 @@ describe('Markdown of foreign text', () => {
     expect(elementsOf(html).filter((e) => !['code', 'strong'].includes(e))).toEqual(['h2', 'h3']);
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<!--');
-    // two tables, each a header and one row: the counts (6 cells) and the failing control (4 cells)
+    // two tables, each a header and one row: the counts (8 cells) and the failing control (4 cells)
     expect(html.match(/<tr>/g)).toHaveLength(4);
-    expect(html.match(/<td\b/g)).toHaveLength(10);
+    expect(html.match(/<td\b/g)).toHaveLength(12);
   });
 
   it('the issue: a Name tag holding the hidden key neither takes the issue over nor opens a second', () => {

@@ -43,9 +43,9 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
     out.push(`Profile ${codeSpan(s.profile ?? '-')} on ${codeSpan(s.target ?? '-')}`, '');
   const c = s.counts;
   out.push(
-    '| passed | failed | errors | not applicable | not checked | total |',
-    '|---:|---:|---:|---:|---:|---:|',
-    `| ${c.passed} | ${c.failed} | ${c.errors} | ${c.notapplicable} | ${c.notchecked} | ${c.total} |`,
+    '| passed | failed | waived | errors | not applicable | not checked | informational | total |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${c.passed} | ${c.failed} | ${c.waived ?? 0} | ${c.errors} | ${c.notapplicable} | ${c.notchecked} | ${c.informational} | ${c.total} |`,
     '',
   );
   if (s.diff) {
@@ -78,8 +78,9 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   let left = 0;
   for (const [heading, rows] of sections) {
     if (!rows.length) continue;
+    const controls = new Set(rows.map((a) => a.control ?? a.ruleId)).size;
     const head = [
-      `### ${heading} (${rows.length})`,
+      `### ${heading} (${rows.length === controls ? rows.length : `${rows.length} rules in ${controls} controls`})`,
       '',
       '| Control | Title | Severity | Where |',
       '|---|---|---|---|',
