@@ -1,11 +1,10 @@
-// Regenerates the inputs/outputs tables in README.md from each action.yml, between the markers
-// <!-- action-docs:NAME --> and <!-- /action-docs:NAME -->. `--check` exits 1 if README is stale.
+// Regenerates the inputs/outputs tables in README.md and docs/*.md from each action.yml, between
+// the markers <!-- action-docs:NAME --> and <!-- /action-docs:NAME -->. `--check` exits 1 if a page
+// is stale.
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
 
 const root = new URL('..', import.meta.url);
-const readmePath = new URL('README.md', root);
-let readme = fs.readFileSync(readmePath, 'utf8');
 const cell = (s) =>
   String(s ?? '')
     .replace(/\s+/g, ' ')
@@ -25,17 +24,29 @@ export function tables(action) {
   return lines.join('\n');
 }
 
-const original = readme;
-for (const m of [...readme.matchAll(/<!-- action-docs:([\w-]+) -->[\s\S]*?<!-- \/action-docs:\1 -->/g)]) {
-  const action = m[1];
-  readme = readme.replace(
-    m[0],
-    `<!-- action-docs:${action} -->\n${tables(action)}\n<!-- /action-docs:${action} -->`,
-  );
-}
-if (process.argv.includes('--check')) {
-  if (readme !== original) {
-    console.error('README.md action tables are out of date: run node scripts/gen-readme.mjs');
-    process.exit(1);
+const pages = [
+  new URL('README.md', root),
+  ...fs
+    .readdirSync(new URL('docs/', root))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => new URL(`docs/${f}`, root)),
+];
+const stale = [];
+for (const page of pages) {
+  const original = fs.readFileSync(page, 'utf8');
+  let text = original;
+  for (const m of [...text.matchAll(/<!-- action-docs:([\w-]+) -->[\s\S]*?<!-- \/action-docs:\1 -->/g)]) {
+    const action = m[1];
+    text = text.replace(
+      m[0],
+      `<!-- action-docs:${action} -->\n${tables(action)}\n<!-- /action-docs:${action} -->`,
+    );
   }
-} else fs.writeFileSync(readmePath, readme);
+  if (text === original) continue;
+  if (process.argv.includes('--check')) stale.push(page.pathname.slice(root.pathname.length));
+  else fs.writeFileSync(page, text);
+}
+if (stale.length) {
+  console.error(`action tables are out of date in ${stale.join(', ')}: run node scripts/gen-readme.mjs`);
+  process.exit(1);
+}

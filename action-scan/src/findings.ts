@@ -1,7 +1,7 @@
 /**
  * One model for results from every engine, and the score.
  *
- * Score (documented in the README):
+ * Score (documented in docs/scan.md, "Score"):
  *   scored rules = selected, applicable, automated rules whose result is pass or fail
  *                  (excluded: notselected, notapplicable, notchecked, informational, fixed-by-remediation
  *                  counts as pass, error/unknown are reported separately and are not scored);
