@@ -27,6 +27,9 @@ describe('action-verify dist bundle', () => {
     expect(outputValue(main.outputs, 'passed')).toBe('2');
     expect(outputValue(main.outputs, 'public_ip')).toBe('127.0.0.1');
     expect(main.summary).toContain('## ami-bakery verify');
+    // a module outside the repository is named by its absolute path, never as ../../…
+    expect(main.summary).toContain(`in \`${dir}\``);
+    expect(main.summary).not.toMatch(/in `\.\.\//);
     expect(await portOpen(port)).toBe(true); // kept for later steps
     expect(main.state.isPost).toBe('true');
     expect(JSON.parse(main.state.terraform).dir).toBe(dir);

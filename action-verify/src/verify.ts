@@ -15,6 +15,7 @@ import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
+import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import { type CheckResult, type RemoteRunner, runCheck } from './smoke/run.js';
 import { type Check, parseSpec, SpecError } from './smoke/spec.js';
 import {
@@ -298,7 +299,7 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
     [
       '## ami-bakery verify',
       '',
-      `AMI \`${cfg.amiId}\` in \`${path.relative(process.cwd(), cfg.dir) || '.'}\`: ${failure ? `❌ ${messageOf(failure).split('\n')[0]}` : unchecked ? '⚠️ nothing checked (no smoke tests, no instance to wait for): not tagged passed' : `${passed} passed, ${failed} failed`}`,
+      `AMI \`${cfg.amiId}\` in \`${insideRoot(repoRoot(io.env), path.resolve(cfg.dir)) ?? path.resolve(cfg.dir)}\`: ${failure ? `❌ ${messageOf(failure).split('\n')[0]}` : unchecked ? '⚠️ nothing checked (no smoke tests, no instance to wait for): not tagged passed' : `${passed} passed, ${failed} failed`}`,
       '',
       results.length ? summaryTable(results, cfg.specFile) : '',
       '',
