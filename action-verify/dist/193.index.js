@@ -23,7 +23,7 @@ const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __webpac
 const { streamCollector, NodeHttpHandler } = __webpack_require__(1279);
 const { AwsEc2QueryProtocol } = __webpack_require__(7288);
 const { Sha256 } = __webpack_require__(9542);
-const { getCopySnapshotPresignedUrlPlugin } = __webpack_require__(1539);
+const { getCopySnapshotPresignedUrlPlugin } = __webpack_require__(3920);
 
 const defaultEC2HttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -49331,7 +49331,7 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 1539:
+/***/ 3920:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { formatUrl } = __webpack_require__(519);

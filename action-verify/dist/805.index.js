@@ -1115,7 +1115,7 @@ module.exports = clean
 
 const eq = __webpack_require__(5082)
 const neq = __webpack_require__(4974)
-const gt = __webpack_require__(6599)
+const gt = __webpack_require__(8980)
 const gte = __webpack_require__(1236)
 const lt = __webpack_require__(3872)
 const lte = __webpack_require__(6717)
@@ -1359,7 +1359,7 @@ module.exports = eq
 
 /***/ }),
 
-/***/ 6599:
+/***/ 8980:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -1673,7 +1673,7 @@ const compareLoose = __webpack_require__(6874)
 const compareBuild = __webpack_require__(7648)
 const sort = __webpack_require__(9872)
 const rsort = __webpack_require__(7192)
-const gt = __webpack_require__(6599)
+const gt = __webpack_require__(8980)
 const lt = __webpack_require__(3872)
 const eq = __webpack_require__(5082)
 const neq = __webpack_require__(4974)
@@ -2740,7 +2740,7 @@ module.exports = minSatisfying
 
 const SemVer = __webpack_require__(7163)
 const Range = __webpack_require__(6782)
-const gt = __webpack_require__(6599)
+const gt = __webpack_require__(8980)
 
 const minVersion = (range, loose) => {
   range = new Range(range, loose)
@@ -2813,7 +2813,7 @@ const Comparator = __webpack_require__(9379)
 const { ANY } = Comparator
 const Range = __webpack_require__(6782)
 const satisfies = __webpack_require__(8011)
-const gt = __webpack_require__(6599)
+const gt = __webpack_require__(8980)
 const lt = __webpack_require__(3872)
 const lte = __webpack_require__(6717)
 const gte = __webpack_require__(1236)
