@@ -35,6 +35,11 @@ describe('docs and metadata', () => {
     }
   });
 
+  it('the suite runs on a supported Node (engines: >=22; Node 20 is end of life)', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node).toBe('>=22');
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(22);
+  });
+
   it('the version in SARIF matches package.json', () => {
     expect(VERSION).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
