@@ -11,14 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARF_FIXTURE,
-  type BundleResult,
-  FIXTURES,
-  outputValue,
-  runActionBundle,
-  tmpDir,
-} from './helpers.js';
+import { ARF_FIXTURE, type BundleResult, FIXTURES, outputValue, runActionBundle, tmpDir } from './helpers.js';
 import { artifactPath, launchChromium } from './support/browser.js';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
