@@ -17,7 +17,7 @@ import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
 import { type CheckResult, type RemoteRunner, runCheck } from './smoke/run.js';
-import { type Check, parseSpec, SpecError } from './smoke/spec.js';
+import { type Check, parseSpec, SpecErrors } from './smoke/spec.js';
 import {
   destroy,
   lastLines,
@@ -81,17 +81,22 @@ export function readConfig(io: Io): VerifyConfig {
     try {
       checks = parseSpec(fs.readFileSync(specFile, 'utf8'), specFile);
     } catch (e) {
-      if (e instanceof SpecError) {
-        io.annotate({
-          level: 'error',
-          file: e.file,
-          line: e.line,
-          title: 'Smoke-test spec error',
-          message: e.problem,
-        });
+      if (e instanceof SpecErrors) {
+        // each problem once: an annotation at its line; the refusal names them by line
+        for (const x of e.errors)
+          io.annotate({
+            level: 'error',
+            file: x.file,
+            line: x.line,
+            title: 'Smoke-test spec error',
+            message: x.problem,
+          });
+        const [first] = e.errors;
         throw new InputError(
           'smoke-tests',
-          `${e.file}:${e.line}: ${e.problem}.`,
+          e.errors.length === 1
+            ? `${first.file}:${first.line}: ${first.problem}.`
+            : `${first.file} has ${e.errors.length} problems, each annotated at its line: ${e.errors.map((x) => `line ${x.line}`).join(', ')}.`,
           'fix the spec (see docs/smoke-tests.schema.json).',
         );
       }

@@ -4,7 +4,7 @@
  * `'0x2'` as numbers; `in` would have found `constructor` on the prototype.
  */
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from '../../action-verify/src/smoke/spec.js';
+import { parseSpec, SpecErrors } from '../../action-verify/src/smoke/spec.js';
 
 const tcp = (extra: string) =>
   `checks:\n  - name: ssh\n    kind: tcp\n    host: 10.0.0.1\n    port: 22\n${extra}`;
@@ -52,5 +52,29 @@ describe('smoke spec: hostile values', () => {
   it('plain values still read as before', () => {
     const [c] = parseSpec(tcp('    retries: "4"\n    within: 90s\n'), 'spec.yml');
     expect(c).toMatchObject({ retries: 4, withinMs: 90_000, port: '22' });
+  });
+});
+
+describe('smoke spec: every problem, each once (issue 23)', () => {
+  const errorsOf = (text: string) => {
+    try {
+      parseSpec(text, 'spec.yml');
+    } catch (e) {
+      if (e instanceof SpecErrors) return e.errors.map((x) => `${x.line}: ${x.problem}`);
+      throw e;
+    }
+    return [];
+  };
+  it('two broken checks: both problems, in line order', () => {
+    const text = `checks:\n  - name: a\n    kind: tcp\n    host: h\n    port: 0\n  - name: b\n    kind: http\n    url: ftp://x/\n`;
+    expect(errorsOf(text)).toEqual([
+      '5: "port" must be a port from 1 to 65535 (or a ${{ outputs.x }} reference)',
+      '8: "url" must be an http:// or https:// URL (outputs as ${{ outputs.x }}), not "ftp://x/"',
+    ]);
+  });
+  it('the same problem twice at one line is said once', () => {
+    const text =
+      'checks:\n  - name: a\n    kind: tcp\n    host: h\n    port: 22\n  - name: a\n    kind: tcp\n    host: h\n    port: 22\n';
+    expect(errorsOf(text)).toEqual(['6: two checks are named "a"']);
   });
 });

@@ -70,6 +70,22 @@ export class SpecError extends Error {
   }
 }
 
+/** Every problem of a spec, each once, in line order: a user fixes them all in one go. */
+export class SpecErrors extends Error {
+  constructor(readonly errors: SpecError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'SpecErrors';
+  }
+}
+
+function throwAll(errors: SpecError[]): void {
+  const seen = new Set<string>();
+  const once = errors
+    .filter((e) => !seen.has(e.message) && seen.add(e.message))
+    .sort((a, b) => a.line - b.line);
+  if (once.length) throw new SpecErrors(once);
+}
+
 const KNOWN: Record<CheckKind, string[]> = {
   tcp: ['host', 'port'],
   http: ['url', 'status', 'body-contains', 'body-regex'],
@@ -120,24 +136,38 @@ export function parseSpec(text: string, file: string): Check[] {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const lineOf: LineOf = (node, fallback = 1) =>
     node && 'range' in node && node.range ? lc.linePos(node.range[0]).line : fallback;
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new SpecError(file, lc.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`);
-  }
+  throwAll(
+    doc.errors.map(
+      (e) => new SpecError(file, lc.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`),
+    ),
+  );
   const root = doc.contents;
-  if (!isMap(root)) throw new SpecError(file, 1, 'the spec must be a mapping with a "checks" list');
+  if (!isMap(root))
+    throw new SpecErrors([new SpecError(file, 1, 'the spec must be a mapping with a "checks" list')]);
   const defaultsNode = root.get('defaults', true) as YamlNode | undefined;
   const defaults = isMap(defaultsNode) ? (defaultsNode.toJSON() as Record<string, unknown>) : {};
   const checksNode = root.get('checks', true) as YamlNode | undefined;
   if (!isSeq(checksNode) || checksNode.items.length === 0) {
-    throw new SpecError(file, lineOf(checksNode ?? root), '"checks" must be a non-empty list');
+    throw new SpecErrors([
+      new SpecError(file, lineOf(checksNode ?? root), '"checks" must be a non-empty list'),
+    ]);
   }
   const names = new Set<string>();
-  return (checksNode.items as YamlNode[]).map((item) => {
+  const errors: SpecError[] = [];
+  const checks: Check[] = [];
+  // each check on its own: the first problem of every check is reported, not only the first check's
+  for (const item of checksNode.items as YamlNode[]) {
     const line = lineOf(item);
-    if (!isMap(item)) throw new SpecError(file, line, 'each check must be a mapping (name, kind, ...)');
-    return parseCheck(new CheckFields(file, item as YAMLMap, line, lineOf), defaults, names);
-  });
+    try {
+      if (!isMap(item)) throw new SpecError(file, line, 'each check must be a mapping (name, kind, ...)');
+      checks.push(parseCheck(new CheckFields(file, item as YAMLMap, line, lineOf), defaults, names));
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      errors.push(e);
+    }
+  }
+  throwAll(errors);
+  return checks;
 }
 
 type LineOf = (node: YamlNode | null | undefined, fallback?: number) => number;
