@@ -170,7 +170,7 @@ export function parseWaivers(text: string, file: string): Waiver[] {
 
 export interface WaiverProblem {
   waiver: Waiver;
-  /** error: fails the gate (expired, no reason, no owner); warning: expires within warnDays */
+  /** error: fails the gate (expired, no reason, no owner); warning: expires within warnDays, or names no rule */
   level: 'error' | 'warning';
   problem: string;
 }
@@ -262,6 +262,13 @@ export function applyWaivers(
     problems: waiverProblems(waivers, ctx.today, ctx.warnDays),
   };
   for (const w of activeWaivers(waivers, ctx)) {
+    // a waiver that names nothing the scan checked is a typo or a stale entry: said, never silent
+    if (!findings.some((f) => f.status !== 'notselected' && waiverNames(w, f)))
+      out.problems.push({
+        waiver: w,
+        level: 'warning',
+        problem: `names no rule of this scan${ctx.profile ? ` (profile ${ctx.profile})` : ''}: check its id (a CIS id, a rule id or an engine's id), or remove it`,
+      });
     for (const f of findings) {
       if (!waiverNames(w, f)) continue;
       if (f.status === 'fail' && !f.waiver) {

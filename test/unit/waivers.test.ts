@@ -151,6 +151,26 @@ describe('applying waivers', () => {
     expect(applyWaivers(f, ws, { ...ctx, profile: 'cis_level2_server' }).waived).toEqual([]);
     expect(applyWaivers(f, ws, ctx).waived).toHaveLength(1);
   });
+  it('a waiver naming no rule of the scan is a warning at its line, not an error and not silent (issue 23)', () => {
+    const ws = parseWaivers(
+      `waivers:\n  - id: "9.9.9"\n    reason: typo\n    owner: me\n    expires: 2027-01-01\n`,
+      FILE,
+    );
+    const o = applyWaivers([finding('partition_for_tmp', '1.1.2', 'fail')], ws, ctx);
+    expect(o.problems).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        problem: expect.stringMatching(/^names no rule of this scan \(profile cis_level1_server\)/),
+        waiver: expect.objectContaining({ id: '9.9.9', line: 2 }),
+      }),
+    ]);
+    // a waiver scoped to another profile is not this scan's business: no warning
+    const other = parseWaivers(
+      `waivers:\n  - id: "9.9.9"\n    reason: r\n    owner: me\n    expires: 2027-01-01\n    profiles: [stig]\n`,
+      FILE,
+    );
+    expect(applyWaivers([finding('partition_for_tmp', '1.1.2', 'fail')], other, ctx).problems).toEqual([]);
+  });
 });
 
 describe('waivers in annotations, gate and SARIF', () => {
