@@ -296,6 +296,11 @@ describe('bad input exits 2 with a message naming the input and the fix', () => 
       /Input "content-version": "latest" is not a ComplianceAsCode version\. Fix: e\.g\. 0\.1\.76/,
     ],
     [['--results', ARF_FIXTURE, '--fail-on', 'sometimes'], /Input "fail-on": "sometimes" is not one of/],
+    // issue 23: results of cis_level1_server are not read as another profile's
+    [
+      ['--results', ARF_FIXTURE, '--profile', 'cis_level2_server'],
+      /Input "profile": "cis_level2_server" is not the profile of the results, which were evaluated with cis_level1_server\. Fix: set --profile cis_level1_server/,
+    ],
     [
       ['--results', ARF_FIXTURE, '--hardening-scripts', '/etc/pass*'],
       /Input "hardening-scripts": matches \d+ file\(s\) outside the repository/,

@@ -76,6 +76,22 @@ export interface Analysis {
   passing: ReturnType<typeof claimedPassing>;
 }
 
+/**
+ * target results: the profile input must be the profile the results were evaluated with. A
+ * mismatch (results of cis_level2_server read as cis_level1_server) would label, key the baseline
+ * and scope the waivers by a profile nobody ran. Only XCCDF results name their profile.
+ */
+function checkResultsProfile(cfg: ScanConfig, resultsProfile: string | undefined): void {
+  if (cfg.target.kind !== 'results' || !cfg.profile || !resultsProfile?.startsWith('xccdf_')) return;
+  const short = (p: string) => p.replace(/^xccdf_[^_]+_profile_/, '');
+  if (short(cfg.profile) === short(resultsProfile)) return;
+  throw new InputError(
+    'profile',
+    `"${cfg.profile}" is not the profile of the results, which were evaluated with ${short(resultsProfile)}.`,
+    `set profile: ${short(resultsProfile)} (or leave it empty to take the results' own).`,
+  );
+}
+
 /** What was scanned, as the user named it: the chroot directory or SSH host, not the engine's "vm". */
 export function targetLabel(
   target: ScanConfig['target'],
@@ -101,6 +117,7 @@ export async function analyse(
   { files, sets, kept }: Collected,
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
+  checkResultsProfile(cfg, merged.profile);
   const profileKey = (merged.profile ?? cfg.profile ?? 'default')
     .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
     .replace(/[^\w.-]/g, '_');
