@@ -11,7 +11,13 @@ import type { Collected } from './engine.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { evaluateScanGate, type GateResult } from './gate.js';
 import { type ContentNumbering, numberingNotes, planNumbering, reportBenchmarks } from './numbering.js';
-import { claimedPassing, type PlannedAnnotation, planAnnotations } from './report/annotations.js';
+import { evaluateRatchet, type RatchetResult, ratchetLine } from './ratchet.js';
+import {
+  type ClaimedControl,
+  claimedControls,
+  type PlannedAnnotation,
+  planAnnotations,
+} from './report/annotations.js';
 import {
   type BaselineDiff,
   compareReports,
@@ -19,7 +25,7 @@ import {
   type ScanReport,
   toReportFinding,
 } from './report/report.js';
-import { annotateWaivers, applyWaivers, todayUtc, type WaiverOutcome } from './waivers.js';
+import { annotateWaivers, applyWaivers, todayUtc, type WaiverOutcome, waiverCovers } from './waivers.js';
 
 function mergeResultSets(sets: ResultSet[]): {
   findings: Finding[];
@@ -73,7 +79,32 @@ export interface Analysis {
   /** What cannot be compared between the code's benchmarks and the content's, and what was. */
   numberingSaid: { problems: string[]; notes: string[] };
   /** The controls the code claims whose rules all pass. */
-  passing: ReturnType<typeof claimedPassing>;
+  passing: ClaimedControl[];
+  /** The ratchet against the baseline (the last golden image's report). */
+  ratchet: RatchetResult;
+}
+
+/** The ratchet's findings as annotations: a dropped control on the file its marker was in (else the fallback). */
+function ratchetAnnotations(r: RatchetResult, root: string, fallbackFile?: string): PlannedAnnotation[] {
+  const since = r.baseline?.amiId ?? 'the baseline';
+  return r.dropped.map((d) => {
+    const was = d.location.replace(/:\d+$/, '');
+    const file = fs.existsSync(path.join(root, was)) ? was : fallbackFile;
+    const [engine, ...rest] = d.rules[0].split(':');
+    return {
+      level: 'error',
+      ...(file ? { file, line: 1 } : {}),
+      title: `dropped: ${d.control} was implemented at ${d.location} in ${since} and has no marker now`,
+      message: `${d.control} (${d.title}) was claimed by a marker at ${d.location} and passed in ${since}. No marker claims it now, so this change would ship an image without it unseen. Restore the marker (and the change it marks), or add a reviewed waiver for it.\nRules: ${d.rules.join(', ')}`,
+      control: d.control,
+      ruleId: rest.join(':'),
+      engine,
+      severity: 'high',
+      status: 'fail',
+      implemented: false,
+      ratchet: 'dropped',
+    };
+  });
 }
 
 /**
@@ -114,7 +145,7 @@ export async function analyse(
   cfg: ScanConfig,
   subject: ScanSubject,
   changeMap: ChangeMap,
-  { files, sets, kept }: Collected,
+  { sets, kept }: Collected,
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
   checkResultsProfile(cfg, merged.profile);
@@ -188,7 +219,8 @@ export async function analyse(
     generatedAt: new Date().toISOString(),
     profile: merged.profile,
     target: targetLabel(cfg.target, merged.target),
-    sources: files,
+    // the result files that remain after the run (an engine's raw results only where results-file kept them)
+    sources: kept.map((f) => insideRoot(cfg.root, path.resolve(f)) ?? f),
     score,
     weightedScore,
     counts,
@@ -199,8 +231,39 @@ export async function analyse(
       .filter((f) => f.status !== 'notselected')
       .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
   };
+  const claimed = claimedControls(merged.findings, changeMap, numbering);
+  report.claimed = claimed;
   const diff = baseline ? compareReports(report, baseline) : undefined;
-  const gate = evaluateScanGate({ score, annotations, diff, uncompared: numberingSaid.problems }, cfg);
+  const ratchet = evaluateRatchet({
+    on: cfg.ratchet,
+    baseline,
+    profile: merged.profile ?? cfg.profile,
+    score,
+    findings: merged.findings,
+    claimed,
+    waived: waiverCovers(cfg.waivers, { profile: profileKey, amiId: subject.amiId, today: todayUtc() }),
+  });
+  for (const a of annotations)
+    if (ratchet.regressed.some((x) => x.rules.includes(`${a.engine}:${a.ruleId}`))) a.ratchet = 'regressed';
+  annotations.push(...ratchetAnnotations(ratchet, cfg.root, fallbackFile));
+  const gate = evaluateScanGate(
+    { score, annotations, diff, uncompared: numberingSaid.problems, ratchet },
+    cfg,
+  );
+  report.gate = {
+    verdict: gate.verdict,
+    failOn: cfg.failOn,
+    ...(cfg.minScore !== undefined ? { minScore: cfg.minScore } : {}),
+    failOnNewFailures: cfg.failOnNewFailures,
+    reasons: gate.verdict === 'failed' ? gate.reasonsInFull : gate.checked,
+  };
+  report.ratchet = {
+    state: ratchet.state,
+    line: ratchetLine(ratchet),
+    dropped: ratchet.dropped.map((d) => d.control),
+    regressed: ratchet.regressed.map((d) => d.control),
+    notCompared: ratchet.notCompared.map((d) => d.control),
+  };
   return {
     merged,
     score,
@@ -215,6 +278,7 @@ export async function analyse(
     gate,
     waiverOutcome,
     numberingSaid,
-    passing: claimedPassing(merged.findings, changeMap, numbering),
+    passing: claimed.filter((c) => c.passed),
+    ratchet,
   };
 }

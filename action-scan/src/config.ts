@@ -32,6 +32,8 @@ export interface ScanConfig {
   sarifFile: string;
   reportFile: string;
   baseline: string;
+  /** the ratchet on the baseline: on unless turned off explicitly (ratchet: false) */
+  ratchet: boolean;
   minScore?: number;
   failOn: FailOn;
   failOnNewFailures: boolean;
@@ -126,6 +128,21 @@ function checkDatastream(file: string): void {
     );
 }
 
+/**
+ * ratchet: on by default (blank is the default, never "off"); only an explicit false turns it off,
+ * and that is said as a warning.
+ */
+function readRatchet(io: Io, inp: Inputs): boolean {
+  const raw = inp.string('ratchet').trim();
+  if (raw === '') return true;
+  const on = inp.boolean('ratchet');
+  if (!on && inp.string('baseline'))
+    io.warning(
+      'ratchet: false: the ratchet is OFF. Controls the baseline (the last golden image) claimed and passed may be dropped or fail, and the score may fall, without failing the gate.',
+    );
+  return on;
+}
+
 /** Read and validate every input before anything runs. */
 export function readConfig(io: Io): ScanConfig {
   const inp = new Inputs(io);
@@ -187,6 +204,7 @@ export function readConfig(io: Io): ScanConfig {
   const token = inp.string('github-token');
   if (token) io.setSecret(token);
   const benchmark = parseBenchmarkInput(inp.string('benchmark'));
+  const ratchet = readRatchet(io, inp);
   const reportFile = inp.string('report-file');
   checkScanOutputs(inp, root);
   return {
@@ -216,6 +234,7 @@ export function readConfig(io: Io): ScanConfig {
     history: inp.list('history'),
     issue: inp.boolean('issue'),
     baseline: inp.string('baseline'),
+    ratchet,
     minScore,
     failOn,
     failOnNewFailures,

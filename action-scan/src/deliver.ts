@@ -9,6 +9,7 @@ import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import type { Analysis } from './analyse.js';
 import type { ScanConfig } from './config.js';
 import type { ResultSet } from './findings.js';
+import { ratchetLine } from './ratchet.js';
 import { parseChangedLines } from './report/annotations.js';
 import type { CheckRunTarget, DeliveryResult } from './report/checks.js';
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
@@ -156,6 +157,7 @@ export function scanSummary(
       diff: a.diff,
       delivery,
       extra: [
+        `**${escapeMarkdown(ratchetLine(a.ratchet))}**`,
         ...(chart ? [chart] : []),
         ...a.numberingSaid.problems.map((p) => `**Not compared:** ${escapeMarkdown(p)}`),
         ...a.numberingSaid.notes.map((n) => `Benchmarks: ${escapeMarkdown(n)}`),

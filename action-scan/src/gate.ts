@@ -5,6 +5,7 @@
  * `min-score`) is explicit, and such a scan is `ungated`, never `passed`.
  */
 import { InputError } from '../../shared/src/errors.js';
+import { type RatchetResult, ratchetReasons } from './ratchet.js';
 import type { PlannedAnnotation } from './report/annotations.js';
 import type { BaselineDiff } from './report/report.js';
 
@@ -61,6 +62,8 @@ export function evaluateScanGate(
     diff?: BaselineDiff;
     /** Markers of a benchmark that cannot be compared with the content (numbering.ts): each a reason. */
     uncompared?: readonly string[];
+    /** What the last golden image carried and this scan no longer does (ratchet.ts). */
+    ratchet?: RatchetResult;
   },
   cfg: GateConfig,
 ): GateResult {
@@ -107,6 +110,16 @@ export function evaluateScanGate(
         () => `${failing.length} failure(s) and no baseline to compare with, so all count as new (${why})`,
       );
     } else checked.push(`no failures, and no baseline (${why})`);
+  }
+  // The ratchet holds whatever fail-on says: a floor is not a setting of the control gate.
+  if (input.ratchet) {
+    const short = ratchetReasons(input.ratchet, 8);
+    const full = ratchetReasons(input.ratchet, Number.POSITIVE_INFINITY);
+    for (const [i, r] of short.entries()) fail((n) => (n === 8 ? r : full[i]));
+    if (input.ratchet.state === 'on' && !short.length)
+      checked.push(
+        `nothing the baseline claimed and passed was dropped or fails (${input.ratchet.kept} kept; ratchet)`,
+      );
   }
   if (cfg.minScore !== undefined) {
     if (input.score < cfg.minScore) fail(() => `score ${input.score}% is below min-score ${cfg.minScore}%`);

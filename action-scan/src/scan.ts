@@ -15,6 +15,7 @@ import { type Collected, collectResults, workDir } from './engine.js';
 import type { GateResult } from './gate.js';
 import { chooseInUseImage, type InUseImage, inUseTable } from './in-use.js';
 import { discoverInUse, reportInUse } from './in-use-run.js';
+import { ratchetLine } from './ratchet.js';
 import {
   CHECK_SUMMARY_LIMIT,
   checkTargetFromEnv,
@@ -154,6 +155,7 @@ async function scanWith(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
   );
   for (const n of native) io.info(`${n.name}: ${n.value}`);
+  io.info(ratchetLine(a.ratchet));
   if (diff)
     io.info(
       `Baseline ${diff.baselineScore}%: ${diff.newFailures.length} new failure(s), ${diff.fixed.length} newly fixed`,
@@ -166,6 +168,7 @@ async function scanWith(
   io.setOutput('new-failures', diff ? diff.newFailures.length : 0);
   io.setOutput('fixed', diff ? diff.fixed.length : 0);
   io.setOutput('gate', gate.verdict);
+  io.setOutput('ratchet', a.ratchet.state);
   io.setOutput('report-file', cfg.reportFile);
   io.setOutput('sarif-file', sarifWritten ? cfg.sarifFile : '');
   io.setOutput('results-file', collected.kept.join('\n'));

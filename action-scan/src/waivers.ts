@@ -280,6 +280,15 @@ export function applyWaivers(
   return out;
 }
 
+/** Whether a valid waiver in scope names a finding, whatever its status (the ratchet's exception). */
+export function waiverCovers(
+  waivers: Waiver[],
+  ctx: WaiverContext & { today: string },
+): (f: Finding) => boolean {
+  const active = activeWaivers(waivers, ctx);
+  return (f) => active.some((w) => waiverNames(w, f));
+}
+
 /** "waived until DATE by OWNER: REASON" */
 export const waivedText = (w: { expires: string; owner: string; reason: string }) =>
   `waived until ${w.expires} by ${w.owner}: ${w.reason}`;

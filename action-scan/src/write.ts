@@ -12,6 +12,7 @@ import type { Analysis } from './analyse.js';
 import type { ScanConfig, ScanSubject } from './config.js';
 import { saveBaselineCache } from './earlier.js';
 import { suggestScript } from './fixes.js';
+import { ratchetLine } from './ratchet.js';
 import { buildHtmlReport, type Provenance } from './report/html.js';
 import { buildSarif } from './report/sarif.js';
 import type { TrendPoint } from './report/trend.js';
@@ -72,6 +73,7 @@ export function writeHtmlReport(
     trend: trend.length > 1 ? trend : [],
     files,
     passing: a.passing,
+    ratchet: ratchetLine(a.ratchet),
     provenance,
     ...(blobBase(io.env) ? { blobBase: blobBase(io.env) } : {}),
     notes: [

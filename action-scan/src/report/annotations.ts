@@ -15,6 +15,9 @@ import {
 } from '../../../shared/src/cis-map.js';
 import type { Finding } from '../findings.js';
 import { contentLabel, type NumberingPlan, translateRule } from '../numbering.js';
+import type { ClaimedControl } from './report.js';
+
+export type { ClaimedControl } from './report.js';
 
 export interface PlannedAnnotation {
   /** error: a control the hardening code claims fails; warning/notice: not implemented (notice: an engine's own suggestion). */
@@ -41,6 +44,8 @@ export interface PlannedAnnotation {
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
   waiverProblem?: boolean;
+  /** The ratchet: a control the last golden image claimed and passed is dropped (no marker now) or regressed (fails now). */
+  ratchet?: 'dropped' | 'regressed';
   /** The code numbers this control otherwise than the content: the content's id, translated to the code's. */
   translated?: { from: string; fromBenchmark?: Benchmark; to: string; toBenchmark: Benchmark; via: string };
 }
@@ -235,30 +240,34 @@ export function planAnnotations(
 
 /** Changed lines per file from `git diff --unified=0` output. */
 /**
- * The controls the code claims (a marker) whose every rule passed: one entry per control, at its
- * marker. A control with a failing rule is not here (it is annotated).
+ * Every control the code claims, one entry per control at its first marker, with the rules the scan
+ * evaluated for it (pass, fail or error) and whether every one passed: what the ratchet compares.
  */
-export function claimedPassing(
+export function claimedControls(
   findings: readonly Finding[],
   map: ChangeMap,
   numbering?: NumberingPlan,
-): Array<{ control: string; location: string; title: string }> {
-  const failing = new Set<string>();
-  const passing = new Map<string, { control: string; location: string; title: string }>();
+): ClaimedControl[] {
+  const byControl = new Map<string, ClaimedControl>();
   for (const f of findings) {
-    if (f.status !== 'pass' && f.status !== 'fail' && f.status !== 'error') continue;
+    if (f.status !== 'pass' && f.status !== 'fixed' && f.status !== 'fail' && f.status !== 'error') continue;
     const hit = locateFinding(map, f, numbering);
     if (!hit) continue;
     const control = hit.translated
       ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
       : refLabel(hit.scheme, hit.id);
-    if (f.status !== 'pass') failing.add(control);
-    else if (!passing.has(control))
-      passing.set(control, { control, location: `${hit.change.file}:${hit.change.line}`, title: f.title });
+    const c = byControl.get(control) ?? {
+      control,
+      location: `${hit.change.file}:${hit.change.line}`,
+      title: f.title,
+      rules: [],
+      passed: true,
+    };
+    c.rules.push(`${f.engine}:${f.ruleId}`);
+    if (f.status === 'fail' || f.status === 'error') c.passed = false;
+    byControl.set(control, c);
   }
-  return [...passing.values()]
-    .filter((p) => !failing.has(p.control))
-    .sort((a, b) => a.control.localeCompare(b.control, 'en', { numeric: true }));
+  return [...byControl.values()].sort((a, b) => a.control.localeCompare(b.control, 'en', { numeric: true }));
 }
 
 export function parseChangedLines(diff: string): Map<string, Set<number>> {

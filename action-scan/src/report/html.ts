@@ -52,6 +52,8 @@ export interface HtmlReportInput {
   provenance?: Provenance;
   /** `https://github.com/o/r/blob/<sha>/`: locations link to their line there */
   blobBase?: string;
+  /** the ratchet's state, one line */
+  ratchet?: string;
 }
 
 /** What a row is, worst first. `error`: it fails the gate. */
@@ -80,6 +82,8 @@ export interface ControlRow {
   control: string;
   level: Level;
   isNew: boolean;
+  /** the ratchet: claimed and passing in the baseline, dropped or regressed now */
+  ratchet?: 'dropped' | 'regressed';
   severity: string;
   implemented: boolean;
   location?: string;
@@ -106,6 +110,7 @@ function gateFailing(input: HtmlReportInput): (a: PlannedAnnotation) => boolean 
   const newFails = (a: PlannedAnnotation) => (input.diff ? isNew.has(keyOf(a)) : true);
   return (a) => {
     if (a.waiver || (a.status !== 'fail' && a.status !== 'error')) return false;
+    if (a.ratchet) return true;
     if (input.failOnNew && newFails(a)) return true;
     switch (input.failOn ?? 'implemented') {
       case 'implemented':
@@ -138,6 +143,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
       ...extra,
     };
     if (levelRank[level] < levelRank[row.level]) row.level = level;
+    if (extra.ratchet) row.ratchet ??= extra.ratchet;
     if (sevRank(rule.severity) < sevRank(row.severity)) row.severity = rule.severity;
     row.isNew ||= isNewRule;
     row.rules.push(rule);
@@ -169,6 +175,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
       {
         implemented: a.implemented,
         ...(a.implemented && a.file && a.line ? { location: `${a.file}:${a.line}`, endLine: a.endLine } : {}),
+        ...(a.ratchet ? { ratchet: a.ratchet } : {}),
       },
       isNew.has(keyOf(a)),
     );
@@ -197,6 +204,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
     (a, b) =>
       levelRank[a.level] - levelRank[b.level] ||
       Number(b.isNew) - Number(a.isNew) ||
+      Number(!!b.ratchet) - Number(!!a.ratchet) ||
       sevRank(a.severity) - sevRank(b.severity) ||
       a.control.localeCompare(b.control, 'en', { numeric: true }),
   );
@@ -248,7 +256,7 @@ function controlsSection(input: HtmlReportInput, rows: readonly ControlRow[]): s
             `<li><span class="rule">${esc(r.title)}</span> <span class="muted">${esc(shortRule(r.ruleId))} · ${esc(r.severity)}</span>${ruleDetails(r, row)}</li>`,
         )
         .join('');
-      return `<tr class="row" ${rowData(row)}><td>${badge(row.level)}${row.isNew ? ` ${badge('new')}` : ''}</td><td class="control">${esc(row.control)}</td><td>${esc(row.severity)}</td><td>${where}</td><td><ul class="rules">${rules}</ul></td></tr>`;
+      return `<tr class="row" ${rowData(row)}><td>${badge(row.level)}${row.isNew ? ` ${badge('new')}` : ''}${row.ratchet ? ` <span class="badge ratchet">${row.ratchet}</span>` : ''}</td><td class="control">${esc(row.control)}</td><td>${esc(row.severity)}</td><td>${where}</td><td><ul class="rules">${rules}</ul></td></tr>`;
     })
     .join('\n');
   const count = (l: Level) => rows.filter((r) => r.level === l).length;
@@ -416,6 +424,7 @@ function header(input: HtmlReportInput, rows: readonly ControlRow[]): string {
 <span class="score" id="score">${r.score}%</span> <span class="muted">severity-weighted ${r.weightedScore}% · ${gating} control(s) fail the gate</span></div>
 <ul id="gate-reasons">${input.gate.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
 ${newList}
+${input.ratchet ? `<p id="ratchet">${esc(input.ratchet)}</p>` : ''}
 ${provenanceList(input)}
 <table class="counts" id="counts"><tr><th>passed</th><th>failed</th><th>waived</th><th>errors</th><th>not applicable</th><th>not checked</th><th>informational</th><th>total</th></tr>
 <tr><td data-count="passed">${c.passed}</td><td data-count="failed">${c.failed}</td><td data-count="waived">${c.waived ?? 0}</td><td data-count="errors">${c.errors}</td><td data-count="notapplicable">${c.notapplicable}</td><td data-count="notchecked">${c.notchecked}</td><td data-count="informational">${c.informational}</td><td data-count="total">${c.total}</td></tr></table>
@@ -453,6 +462,7 @@ ul.rules{margin:0;padding-left:16px}ul.rules p{margin:2px 0}
 .badge.error{color:#fff;background:#cf222e;border-color:#cf222e}.badge.warning{color:#9a6700;border-color:#d4a72c;background:#fff8c5}
 .badge.notice{color:#0969da;border-color:#0969da}.badge.waived{color:#59636e;border-color:#8c959f}
 .badge.fixed{color:#1a7f37;border-color:#1a7f37}.badge.new{color:#fff;background:#8250df;border-color:#8250df}
+.badge.ratchet{color:#fff;background:#953800;border-color:#953800}
 #filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
 .problem{color:#cf222e;font-weight:600}
 .source{font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;border:1px solid #d0d7de}

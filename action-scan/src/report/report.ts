@@ -24,6 +24,17 @@ export interface ReportFinding {
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
 }
 
+/** A control the code claims (a marker locates it): its rules (engine:ruleId) and whether all passed. */
+export interface ClaimedControl {
+  control: string;
+  /** the marker, file:line */
+  location: string;
+  /** a title of one of its rules */
+  title: string;
+  rules: string[];
+  passed: boolean;
+}
+
 export interface ScanReport {
   schema: typeof REPORT_SCHEMA;
   generatedAt: string;
@@ -38,6 +49,18 @@ export interface ScanReport {
   /** Which CIS benchmark each side numbers by: the content's, and each one the code's markers declare. */
   benchmarks?: ReportBenchmarks;
   findings: ReportFinding[];
+  /** every control the code claims, with its rules and whether all passed (the next ratchet's floor) */
+  claimed?: ClaimedControl[];
+  /** the gate's verdict and what it was asked */
+  gate?: {
+    verdict: 'passed' | 'failed' | 'ungated';
+    failOn: string;
+    minScore?: number;
+    failOnNewFailures: boolean;
+    reasons: string[];
+  };
+  /** the ratchet against the baseline: its state, one line, and what it found */
+  ratchet?: { state: string; line: string; dropped: string[]; regressed: string[]; notCompared: string[] };
 }
 
 export function keyOf(f: { engine: string; ruleId: string }): string {
