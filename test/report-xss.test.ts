@@ -70,7 +70,10 @@ describe('the HTML report shows foreign text as text', () => {
       waivers: 'waivers.yml',
       'report-html': 'out/scan.html',
     });
-    expect(r.code, r.stdout).toBe(0);
+    // the baseline's profile is another (marked-up) one: the ratchet cannot compare and fails closed,
+    // saying so with that text in the summary, the log and the page
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toContain('nothing can be compared (ratchet;');
     const page = await browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
@@ -85,6 +88,7 @@ describe('the HTML report shows foreign text as text', () => {
     expect(dialogs).toEqual([]);
     // the text is there, as text
     expect(await page.locator('tr.row[data-status="fixed"]').first().textContent()).toContain('<img src=x');
+    expect(await page.locator('#ratchet').textContent()).toContain('profile p <img src=x');
     // the report's own script runs under its CSP hash: the filter works
     await page.goto(`file://${path.join(root, 'out/scan.html')}#status=fixed`);
     expect(await page.locator('#shown').textContent()).toMatch(/^showing 1 of \d+$/);

@@ -5,6 +5,7 @@ import type { ChangeMap, MarkerScheme } from '../../shared/src/cis-map.js';
 import { InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { insideRoot } from '../../shared/src/workspace.js';
+import { CLASS_LABEL, classifyFailure } from './classify.js';
 import type { ScanConfig, ScanSubject } from './config.js';
 import { loadBaseline } from './earlier.js';
 import type { Collected } from './engine.js';
@@ -84,6 +85,49 @@ export interface Analysis {
   ratchet: RatchetResult;
 }
 
+/** Marks each failure the hardening code cannot cause with its class, in its title and message. */
+function classifyAll(
+  annotations: PlannedAnnotation[],
+  merged: ReturnType<typeof mergeResultSets>,
+  cfg: ScanConfig,
+): void {
+  const byKey = new Map(merged.findings.map((f) => [`${f.engine}:${f.ruleId}`, f]));
+  const files = new Map<string, string[]>();
+  const lines = (file: string) => {
+    if (!files.has(file)) {
+      try {
+        files.set(file, fs.readFileSync(path.join(cfg.root, file), 'utf8').split('\n'));
+      } catch {
+        files.set(file, []);
+      }
+    }
+    return files.get(file)!;
+  };
+  const ctx = {
+    offline: cfg.target.kind === 'chroot',
+    release: merged.numbering.release,
+    product: merged.numbering.says?.product ?? merged.numbering.numbersBy?.product,
+    blockText: (a: PlannedAnnotation) =>
+      a.file && a.line
+        ? lines(a.file)
+            .slice(a.line - 1, a.endLine ?? a.line)
+            .join('\n')
+        : undefined,
+    fileText: (a: PlannedAnnotation) => (a.file ? lines(a.file).join('\n') : ''),
+    expected: (a: PlannedAnnotation) => byKey.get(`${a.engine}:${a.ruleId}`)?.expected ?? '',
+    found: (a: PlannedAnnotation) => byKey.get(`${a.engine}:${a.ruleId}`)?.found ?? '',
+  };
+  for (const a of annotations) {
+    if (a.waiver || a.waiverProblem) continue;
+    const c = classifyFailure(a, ctx);
+    if (!c) continue;
+    a.failureClass = c.class;
+    a.classWhy = c.why;
+    a.title = `${a.title} [${CLASS_LABEL[c.class]}]`;
+    a.message = `${CLASS_LABEL[c.class]}: ${c.why} It still counts in the score and the gate; once reviewed, a waiver citing this is the way out.\n${a.message}`;
+  }
+}
+
 /** The ratchet's findings as annotations: a dropped control on the file its marker was in (else the fallback). */
 function ratchetAnnotations(r: RatchetResult, root: string, fallbackFile?: string): PlannedAnnotation[] {
   const since = r.baseline?.amiId ?? 'the baseline';
@@ -140,26 +184,54 @@ export function targetLabel(
   }
 }
 
-export async function analyse(
-  io: Io,
+/**
+ * The verdict: the ratchet against the baseline (its dropped controls become annotations), then the
+ * gate over everything; both are written into the report.
+ */
+function judge(
   cfg: ScanConfig,
-  subject: ScanSubject,
-  changeMap: ChangeMap,
-  { sets, kept }: Collected,
-): Promise<Analysis> {
-  const merged = mergeResultSets(sets);
-  checkResultsProfile(cfg, merged.profile);
-  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
-    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
-    .replace(/[^\w.-]/g, '_');
-  // Waivers first: a waived failure leaves the score (counted neither passed nor failed).
-  const waiverOutcome = applyWaivers(merged.findings, cfg.waivers, {
-    profile: profileKey,
-    amiId: subject.amiId,
-    today: todayUtc(),
-    warnDays: cfg.waiverWarnDays,
-  });
-  const { score, weightedScore, counts } = computeScore(merged.findings);
+  x: {
+    baseline?: ScanReport;
+    profile?: string;
+    score: number;
+    findings: Finding[];
+    claimed: ClaimedControl[];
+    annotations: PlannedAnnotation[];
+    diff?: BaselineDiff;
+    uncompared: string[];
+    waived: (f: Finding) => boolean;
+    fallbackFile?: string;
+    report: ScanReport;
+  },
+): { ratchet: RatchetResult; gate: GateResult } {
+  const { annotations, report } = x;
+  const ratchet = evaluateRatchet({ on: cfg.ratchet, ...x });
+  for (const a of annotations)
+    if (ratchet.regressed.some((r) => r.rules.includes(`${a.engine}:${a.ruleId}`))) a.ratchet = 'regressed';
+  annotations.push(...ratchetAnnotations(ratchet, cfg.root, x.fallbackFile));
+  const gate = evaluateScanGate(
+    { score: x.score, annotations, diff: x.diff, uncompared: x.uncompared, ratchet },
+    cfg,
+  );
+  report.gate = {
+    verdict: gate.verdict,
+    failOn: cfg.failOn,
+    ...(cfg.minScore !== undefined ? { minScore: cfg.minScore } : {}),
+    failOnNewFailures: cfg.failOnNewFailures,
+    reasons: gate.verdict === 'failed' ? gate.reasonsInFull : gate.checked,
+  };
+  report.ratchet = {
+    state: ratchet.state,
+    line: ratchetLine(ratchet),
+    dropped: ratchet.dropped.map((d) => d.control),
+    regressed: ratchet.regressed.map((d) => d.control),
+    notCompared: ratchet.notCompared.map((d) => d.control),
+  };
+  return { ratchet, gate };
+}
+
+/** Nothing checked is not passed: a result set with no rule, or no rule that passed or failed, is refused. */
+function refuseEmpty(counts: ScanReport['counts'], cfg: ScanConfig): void {
   if (counts.total === 0) {
     throw new InputError(
       'results',
@@ -191,6 +263,29 @@ export async function analyse(
       'check that the scan ran its controls (InSpec: no skipped profile; OpenSCAP: the profile fits the platform); a scan that checked nothing is never a pass.',
     );
   }
+}
+
+export async function analyse(
+  io: Io,
+  cfg: ScanConfig,
+  subject: ScanSubject,
+  changeMap: ChangeMap,
+  { sets, kept }: Collected,
+): Promise<Analysis> {
+  const merged = mergeResultSets(sets);
+  checkResultsProfile(cfg, merged.profile);
+  const profileKey = (merged.profile ?? cfg.profile ?? 'default')
+    .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
+    .replace(/[^\w.-]/g, '_');
+  // Waivers first: a waived failure leaves the score (counted neither passed nor failed).
+  const waiverOutcome = applyWaivers(merged.findings, cfg.waivers, {
+    profile: profileKey,
+    amiId: subject.amiId,
+    today: todayUtc(),
+    warnDays: cfg.waiverWarnDays,
+  });
+  const { score, weightedScore, counts } = computeScore(merged.findings);
+  refuseEmpty(counts, cfg);
   const baseline = await loadBaseline(io, cfg, profileKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
@@ -208,6 +303,7 @@ export async function analyse(
     planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme, numbering }),
     waiverOutcome,
   );
+  classifyAll(annotations, merged, cfg);
   const locationOf = new Map(
     annotations.map((a) => [
       `${a.engine}:${a.ruleId}`,
@@ -234,36 +330,19 @@ export async function analyse(
   const claimed = claimedControls(merged.findings, changeMap, numbering);
   report.claimed = claimed;
   const diff = baseline ? compareReports(report, baseline) : undefined;
-  const ratchet = evaluateRatchet({
-    on: cfg.ratchet,
+  const { ratchet, gate } = judge(cfg, {
     baseline,
     profile: merged.profile ?? cfg.profile,
     score,
     findings: merged.findings,
     claimed,
+    annotations,
+    diff,
+    uncompared: numberingSaid.problems,
     waived: waiverCovers(cfg.waivers, { profile: profileKey, amiId: subject.amiId, today: todayUtc() }),
+    fallbackFile,
+    report,
   });
-  for (const a of annotations)
-    if (ratchet.regressed.some((x) => x.rules.includes(`${a.engine}:${a.ruleId}`))) a.ratchet = 'regressed';
-  annotations.push(...ratchetAnnotations(ratchet, cfg.root, fallbackFile));
-  const gate = evaluateScanGate(
-    { score, annotations, diff, uncompared: numberingSaid.problems, ratchet },
-    cfg,
-  );
-  report.gate = {
-    verdict: gate.verdict,
-    failOn: cfg.failOn,
-    ...(cfg.minScore !== undefined ? { minScore: cfg.minScore } : {}),
-    failOnNewFailures: cfg.failOnNewFailures,
-    reasons: gate.verdict === 'failed' ? gate.reasonsInFull : gate.checked,
-  };
-  report.ratchet = {
-    state: ratchet.state,
-    line: ratchetLine(ratchet),
-    dropped: ratchet.dropped.map((d) => d.control),
-    regressed: ratchet.regressed.map((d) => d.control),
-    notCompared: ratchet.notCompared.map((d) => d.control),
-  };
   return {
     merged,
     score,

@@ -5,6 +5,7 @@
  * `min-score`) is explicit, and such a scan is `ungated`, never `passed`.
  */
 import { InputError } from '../../shared/src/errors.js';
+import { CLASS_LABEL } from './classify.js';
 import { type RatchetResult, ratchetReasons } from './ratchet.js';
 import type { PlannedAnnotation } from './report/annotations.js';
 import type { BaselineDiff } from './report/report.js';
@@ -87,12 +88,20 @@ export function evaluateScanGate(
     // Markers it cannot compare with the content leave it unable to judge: it fails closed, and says why.
     for (const u of input.uncompared ?? [])
       fail(() => `${u} (fail-on: implemented cannot judge markers it cannot compare)`);
-    if (claimed.length)
+    // failures the code cannot cause (classify.ts) are their own reason: told apart, still gating
+    const own = claimed.filter((a) => !a.failureClass);
+    const classed = claimed.filter((a) => a.failureClass);
+    if (own.length)
       fail(
         (n) =>
-          `${count(claimed)} the hardening code claims to implement fail: ${list(claimed, n)} (fail-on: implemented)`,
+          `${count(own)} the hardening code claims to implement fail: ${list(own, n)} (fail-on: implemented)`,
       );
-    else if (!input.uncompared?.length)
+    if (classed.length)
+      fail(
+        (n) =>
+          `${count(classed)} the hardening code claims fail for reasons it cannot cause (${[...new Set(classed.map((a) => CLASS_LABEL[a.failureClass!]))].join('; ')}): ${list(classed, n)} (fail-on: implemented; review them and waive, citing the reason)`,
+      );
+    if (!claimed.length && !input.uncompared?.length)
       checked.push('every control the hardening code claims to implement passes (fail-on: implemented)');
   } else if (cfg.failOn === 'any') {
     if (failing.length) fail((n) => `${count(failing)} fail: ${list(failing, n)} (fail-on: any)`);

@@ -44,6 +44,9 @@ export interface PlannedAnnotation {
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
   waiverProblem?: boolean;
+  /** A failure the hardening code cannot cause (classify.ts), and why. */
+  failureClass?: 'not-installed' | 'offline-state' | 'content-misfit';
+  classWhy?: string;
   /** The ratchet: a control the last golden image claimed and passed is dropped (no marker now) or regressed (fails now). */
   ratchet?: 'dropped' | 'regressed';
   /** The code numbers this control otherwise than the content: the content's id, translated to the code's. */

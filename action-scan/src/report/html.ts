@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
+import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
 import type { PlannedAnnotation } from './annotations.js';
 import type { BaselineDiff, ReportFinding, ScanReport } from './report.js';
@@ -84,6 +85,8 @@ export interface ControlRow {
   isNew: boolean;
   /** the ratchet: claimed and passing in the baseline, dropped or regressed now */
   ratchet?: 'dropped' | 'regressed';
+  /** a failure the hardening code cannot cause: its label */
+  failureClass?: string;
   severity: string;
   implemented: boolean;
   location?: string;
@@ -144,6 +147,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
     };
     if (levelRank[level] < levelRank[row.level]) row.level = level;
     if (extra.ratchet) row.ratchet ??= extra.ratchet;
+    if (extra.failureClass) row.failureClass ??= extra.failureClass;
     if (sevRank(rule.severity) < sevRank(row.severity)) row.severity = rule.severity;
     row.isNew ||= isNewRule;
     row.rules.push(rule);
@@ -171,11 +175,13 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
         fix: a.fix,
         waiver: a.waiver,
         ...(a.translated ? { message: a.message.split('\n')[0] } : {}),
+        ...(a.classWhy ? { message: a.classWhy } : {}),
       },
       {
         implemented: a.implemented,
         ...(a.implemented && a.file && a.line ? { location: `${a.file}:${a.line}`, endLine: a.endLine } : {}),
         ...(a.ratchet ? { ratchet: a.ratchet } : {}),
+        ...(a.failureClass ? { failureClass: CLASS_LABEL[a.failureClass] } : {}),
       },
       isNew.has(keyOf(a)),
     );
@@ -256,7 +262,7 @@ function controlsSection(input: HtmlReportInput, rows: readonly ControlRow[]): s
             `<li><span class="rule">${esc(r.title)}</span> <span class="muted">${esc(shortRule(r.ruleId))} · ${esc(r.severity)}</span>${ruleDetails(r, row)}</li>`,
         )
         .join('');
-      return `<tr class="row" ${rowData(row)}><td>${badge(row.level)}${row.isNew ? ` ${badge('new')}` : ''}${row.ratchet ? ` <span class="badge ratchet">${row.ratchet}</span>` : ''}</td><td class="control">${esc(row.control)}</td><td>${esc(row.severity)}</td><td>${where}</td><td><ul class="rules">${rules}</ul></td></tr>`;
+      return `<tr class="row" ${rowData(row)}><td>${badge(row.level)}${row.isNew ? ` ${badge('new')}` : ''}${row.ratchet ? ` <span class="badge ratchet">${row.ratchet}</span>` : ''}${row.failureClass ? ` <span class="badge class">${esc(row.failureClass)}</span>` : ''}</td><td class="control">${esc(row.control)}</td><td>${esc(row.severity)}</td><td>${where}</td><td><ul class="rules">${rules}</ul></td></tr>`;
     })
     .join('\n');
   const count = (l: Level) => rows.filter((r) => r.level === l).length;
@@ -462,7 +468,7 @@ ul.rules{margin:0;padding-left:16px}ul.rules p{margin:2px 0}
 .badge.error{color:#fff;background:#cf222e;border-color:#cf222e}.badge.warning{color:#9a6700;border-color:#d4a72c;background:#fff8c5}
 .badge.notice{color:#0969da;border-color:#0969da}.badge.waived{color:#59636e;border-color:#8c959f}
 .badge.fixed{color:#1a7f37;border-color:#1a7f37}.badge.new{color:#fff;background:#8250df;border-color:#8250df}
-.badge.ratchet{color:#fff;background:#953800;border-color:#953800}
+.badge.ratchet{color:#fff;background:#953800;border-color:#953800}.badge.class{color:#59636e;border-color:#59636e;border-style:dashed;white-space:normal}
 #filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
 .problem{color:#cf222e;font-weight:600}
 .source{font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;border:1px solid #d0d7de}

@@ -80,7 +80,12 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
         level: sarifLevel(a),
         message: { text: `${a.title}\n${a.message}` },
         partialFingerprints: { 'amiBakeryFinding/v1': fingerprint },
-        properties: { engineRuleId: a.ruleId, implemented: a.implemented },
+        properties: {
+          engineRuleId: a.ruleId,
+          implemented: a.implemented,
+          ...(a.failureClass ? { failureClass: a.failureClass, failureClassWhy: a.classWhy } : {}),
+          ...(a.ratchet ? { ratchet: a.ratchet } : {}),
+        },
       };
       // The remediation as a SARIF fix: inserted above the annotated line (under the control's marker
       // when the control is implemented there; the marker comes with it when it is not).

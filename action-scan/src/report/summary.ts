@@ -71,7 +71,14 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   if (s.delivery) out.push(s.delivery, '');
   // Controls the code claims come first: a broken one must not hide under dozens of missing ones.
   const sections: Array<[string, PlannedAnnotation[]]> = [
-    ['Failing controls the hardening code implements', s.annotations.filter((a) => a.implemented)],
+    [
+      'Failing controls the hardening code implements',
+      s.annotations.filter((a) => a.implemented && !a.failureClass),
+    ],
+    [
+      'Failing for reasons the hardening code cannot cause (install did not run, offline state, content misfit)',
+      s.annotations.filter((a) => a.implemented && a.failureClass),
+    ],
     ['Failing controls not implemented in the hardening code', s.annotations.filter((a) => !a.implemented)],
   ];
   let size = out.join('\n').length;
