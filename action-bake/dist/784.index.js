@@ -1,19 +1,19 @@
-export const id = 714;
-export const ids = [714,313];
+export const id = 784;
+export const ids = [784,819];
 export const modules = {
 
-/***/ 7714:
+/***/ 3784:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   goldenImagesOf: () => (/* binding */ goldenImagesOf),
 /* harmony export */   resolveSourceAmi: () => (/* binding */ resolveSourceAmi)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7385);
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8531);
-/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1313);
-/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(338);
-/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4178);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5193);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
+/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9819);
+/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
+/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3904);
 /**
  * The AWS side of the fingerprint: the source AMI resolved with the SDK (an id checked, an SSM
  * parameter read, a source_ami_filter's newest match), and the golden images of the template.
@@ -71,7 +71,7 @@ async function goldenImagesOf(ec2, template) {
 
 /***/ }),
 
-/***/ 1313:
+/***/ 9819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -82,10 +82,10 @@ async function goldenImagesOf(ec2, template) {
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
 /* unused harmony exports autoScalingClient, stsClient */
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7385);
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8531);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4178);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(338);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5193);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4736);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3904);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9072);
 /**
  * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how

@@ -1,17 +1,17 @@
-export const id = 905;
-export const ids = [905,313];
+export const id = 15;
+export const ids = [15,819];
 export const modules = {
 
-/***/ 40905:
+/***/ 43015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   familyGoldenImages: () => (/* binding */ familyGoldenImages),
 /* harmony export */   findImagesInUse: () => (/* binding */ findImagesInUse)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57385);
-/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1313);
-/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(70338);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(35193);
+/* harmony import */ var _shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(39819);
+/* harmony import */ var _shared_src_aws_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29072);
 /** EC2 side of the in-use re-scan: which AMIs running instances use, described with their tags. */
 
 
@@ -94,7 +94,7 @@ async function familyGoldenImages(client, amiId) {
 
 /***/ }),
 
-/***/ 1313:
+/***/ 39819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -104,9 +104,9 @@ async function familyGoldenImages(client, amiId) {
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });
 /* unused harmony exports ssmClient, autoScalingClient, stsClient */
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57385);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(84178);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(70338);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(35193);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33904);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29072);
 /**
  * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
  * environment variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ..._STS, ..._SSM), which is also how

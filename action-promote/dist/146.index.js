@@ -1,8 +1,8 @@
-export const id = 824;
-export const ids = [824];
+export const id = 146;
+export const ids = [146];
 export const modules = {
 
-/***/ 6824:
+/***/ 4146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,18 +13,18 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
-var dist_cjs = __webpack_require__(7385);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
-var client_auto_scaling_dist_cjs = __webpack_require__(5028);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
-var client_ssm_dist_cjs = __webpack_require__(8531);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(9999);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
+var dist_cjs = __webpack_require__(5193);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
+var client_auto_scaling_dist_cjs = __webpack_require__(8932);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var client_ssm_dist_cjs = __webpack_require__(4736);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
 // EXTERNAL MODULE: ./shared/src/errors.ts
-var errors = __webpack_require__(4178);
+var errors = __webpack_require__(3904);
 // EXTERNAL MODULE: ./shared/src/aws/tags.ts
-var aws_tags = __webpack_require__(338);
+var aws_tags = __webpack_require__(9072);
 ;// CONCATENATED MODULE: ./shared/src/aws/ec2.ts
 /**
  * The AWS clients every stage uses, made in one place. Endpoints come from the SDK's standard
@@ -243,7 +243,7 @@ async function shareSource(ec2, amiId, snapshots, accounts, op) {
 }
 
 // EXTERNAL MODULE: ./action-promote/src/plan.ts
-var src_plan = __webpack_require__(1720);
+var src_plan = __webpack_require__(4206);
 ;// CONCATENATED MODULE: ./action-promote/src/copy.ts
 /**
  * The copy fan-out: every planned destination copied (or reused) in parallel, a few at a time per

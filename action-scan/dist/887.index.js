@@ -1,8 +1,8 @@
-export const id = 473;
-export const ids = [473];
+export const id = 887;
+export const ids = [887];
 export const modules = {
 
-/***/ 73473:
+/***/ 3887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
