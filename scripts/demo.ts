@@ -301,7 +301,7 @@ function waiverAndFix(read: (f: string) => string): string[] {
         `- **Waived** CIS ${f.cisIds[0]} ${f.title}: waived until ${f.waiver!.expires} by ${f.waiver!.owner}: ${f.waiver!.reason} (\`${f.waiver!.file}:${f.waiver!.line}\`). It fails, and is counted neither passed nor failed.`,
     ),
     waived.length ? '' : '- No waiver applied.',
-    `- **Suggested fixes:** \`suggested-hardening.sh\` holds ${(suggested.match(/^# CIS /gm) ?? []).length} remediation(s) for failing controls no script implements. The first one:`,
+    `- **Suggested fixes:** \`suggested-hardening.sh\` holds ${(suggested.match(/^# CIS /gm) ?? []).length} remediation(s) for failing controls no script implements, each verified first in a copy of the image (the control passed, the image's sshd still accepted a key login); ${(suggested.match(/^# {3}/gm) ?? []).length} more were not verified and are only listed at its end, with the reason. The first one:`,
     '',
     '```sh',
     first.trim(),
@@ -501,7 +501,7 @@ function writePage(
     '- [annotations.txt](annotations.txt): the annotations as printed by the CLI; [scan.sarif](scan.sarif): for code scanning',
     "- [scan-report.html](scan-report.html): the scan for people (open it in a browser: no network needed); [scan-report.json](scan-report.json): the same as data (a later run's `baseline`); [rescan-report.html](rescan-report.html): the re-scan of the image in use, with the score trend",
     '- [cis-manifest.json](cis-manifest.json): the CIS changes the image carries',
-    '- [suggested-hardening.sh](suggested-hardening.sh): remediations from the content for controls no script implements, each under its `# CIS` marker (not tried on the image: read them before you use them)',
+    '- [suggested-hardening.sh](suggested-hardening.sh): remediations from the content for controls no script implements, each under its `# CIS` marker, each tried first in a copy of the image (read them before you use them)',
     '',
   ].join('\n');
   fs.writeFileSync(path.join(OUT, 'index.md'), page);

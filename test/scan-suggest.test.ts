@@ -1,8 +1,10 @@
 /**
  * suggest: true, run as the runner runs the committed bundle, on a pull request of a real git
  * repository whose hardening script changes the line that implements CIS 6.1.4 (/etc/shadow's mode),
- * against a local GitHub-like API: the scanner's one-line fix is posted once as a suggested change on
- * that line; a re-run does not post it again; 403 and 422 are handled and said.
+ * scanning the suite's real root filesystem, against a local GitHub-like API: the scanner's one-line
+ * fix is tried in a copy of the image (the control passes, a key login still works), then posted once
+ * as a suggested change on that line; a re-run does not post it again; 403 and 422 are handled and
+ * said. From a results file (no image to try it on) nothing is suggested, and that is said.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ARF_FIXTURE, outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { ARF_FIXTURE, baseRootfs, outputValue, runActionBundle, tmpDir } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -114,8 +116,8 @@ const scan = (root: string, event: string, over: Record<string, string> = {}) =>
   runActionBundle(
     'action-scan',
     {
-      target: 'results',
-      results: ARF_FIXTURE,
+      // a real image root filesystem: a fix is suggested only once it was tried in a copy of it
+      target: `chroot:${baseRootfs()}`,
       'hardening-scripts': 'hardening/*.sh',
       'github-token': 'ghs_suggest_token',
       'fail-on': 'none',
@@ -195,5 +197,16 @@ describe('suggested changes on a pull request (suggest: true)', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(requests.filter((q) => q.url.includes('/pulls/'))).toEqual([]);
     expect(outputValue(r.outputs, 'suggestions')).toBeUndefined();
+  });
+
+  it('from a results file there is no image to try a fix on: nothing is suggested, and that is said (issue 23)', async () => {
+    const { root, event } = await pullRequest();
+    const r = await scan(root, event, { target: 'results', results: ARF_FIXTURE });
+    expect(r.code, r.stdout).toBe(0);
+    expect(reviewPosts()).toEqual([]);
+    expect(r.stdout).toMatch(
+      /none verified \(this scan has no root filesystem to try it on \(target results\)/,
+    );
+    expect(outputValue(r.outputs, 'suggestions')).toBe('0');
   });
 });

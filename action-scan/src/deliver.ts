@@ -8,7 +8,7 @@ import type { Io } from '../../shared/src/io.js';
 import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import type { Analysis } from './analyse.js';
 import type { ScanConfig } from './config.js';
-import type { ResultSet } from './findings.js';
+import type { Finding, ResultSet } from './findings.js';
 import { ratchetLine } from './ratchet.js';
 import { parseChangedLines } from './report/annotations.js';
 import type { CheckRunTarget, DeliveryResult } from './report/checks.js';
@@ -109,15 +109,7 @@ export async function deliverSuggestions(
     } catch (e) {
       io.info(`suggest: cannot read the pull request's diff (${messageOf(e)}).`);
     }
-    const files = new Map<string, string>();
-    for (const f of new Set(a.annotations.map((x) => x.file).filter((x): x is string => !!x))) {
-      try {
-        files.set(f, fs.readFileSync(path.join(cfg.root, f), 'utf8'));
-      } catch {
-        // a file the scan names but the checkout lacks: nothing to suggest on it
-      }
-    }
-    const planned = planSuggestions(a.annotations, files, changed);
+    const planned = planSuggestions(a.annotations, annotatedFiles(a, cfg.root), changed);
     if (!planned.length)
       return say(
         0,
@@ -170,4 +162,62 @@ export function scanSummary(
     },
     limit,
   );
+}
+
+/** The text of every repository file an annotation is on (a file the checkout lacks is left out). */
+function annotatedFiles(a: Analysis, root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const f of new Set(a.annotations.map((x) => x.file).filter((x): x is string => !!x))) {
+    try {
+      files.set(f, fs.readFileSync(path.join(root, f), 'utf8'));
+    } catch {
+      // a file the scan names but the checkout lacks: nothing to suggest on it
+    }
+  }
+  return files;
+}
+
+/**
+ * Never suggest what was not tried: the fixes this run would offer (the suggest-file's, and the
+ * suggested changes on the pull request's lines) are tried in a copy of the image first; each
+ * finding and annotation then carries its verdict, and only a verified fix is offered anywhere.
+ */
+export async function tryOfferedFixes(
+  io: Io,
+  cfg: ScanConfig,
+  a: Analysis,
+  tryFixes: (findings: Finding[]) => Promise<void>,
+  changedLines: () => Promise<Map<string, Set<number>>>,
+): Promise<void> {
+  const key = (x: { engine: string; ruleId: string }) => `${x.engine}:${x.ruleId}`;
+  const byKey = new Map(a.merged.findings.map((f) => [key(f), f]));
+  const ask = new Set<Finding>();
+  if (cfg.suggestFile) {
+    const implemented = new Set(a.annotations.filter((x) => x.implemented).map(key));
+    for (const f of a.merged.findings)
+      if (f.status === 'fail' && !f.waiver && f.fix && !implemented.has(key(f))) ask.add(f);
+  }
+  if (cfg.suggest && pullNumberOf(io.env) !== undefined) {
+    let changed = new Map<string, Set<number>>();
+    try {
+      changed = await changedLines();
+    } catch {
+      // said when the suggestions are delivered
+    }
+    // what would be suggested if its fix held: those are the ones to try
+    const wouldBe = planSuggestions(
+      a.annotations.map((x) => ({ ...x, fixVerdict: { verified: true, said: '' } })),
+      annotatedFiles(a, cfg.root),
+      changed,
+    );
+    for (const s of wouldBe) {
+      const f = byKey.get(`openscap:${s.ruleId}`);
+      if (f) ask.add(f);
+    }
+  }
+  await tryFixes([...ask]);
+  for (const x of a.annotations) {
+    const f = byKey.get(key(x));
+    if (f?.fixVerdict) x.fixVerdict = f.fixVerdict;
+  }
 }

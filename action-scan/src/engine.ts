@@ -15,7 +15,8 @@ import {
   resolveDatastreamForOs,
   SYSTEM_CONTENT_DIRS,
 } from './content.js';
-import type { ResultSet } from './findings.js';
+import type { Finding, ResultSet } from './findings.js';
+import { verifyFixes } from './fix-verify.js';
 import { attachFixes, generateFixes } from './fixes.js';
 import { loadDatastreamContent, loadDatastreamRules, parseResultsFile } from './formats/index.js';
 import type { DatastreamContent } from './formats/xccdf.js';
@@ -187,6 +188,8 @@ export interface Collected {
   files: string[];
   sets: ResultSet[];
   kept: string[];
+  /** tries fixes in a copy of the image and records the verdict on each finding */
+  tryFixes: (findings: Finding[]) => Promise<void>;
 }
 
 /** Run the engine (or take the given result files), parse every file, keep the raw results where asked. */
@@ -194,6 +197,7 @@ export async function collectResults(
   io: Io,
   cfg: ScanConfig,
   work: () => string,
+  codeText: () => string,
   signal?: AbortSignal,
 ): Promise<Collected> {
   const engine = await runEngine(io, cfg, work, signal);
@@ -222,6 +226,7 @@ export async function collectResults(
     }
   });
   await attachSuggestedFixes(io, engine.files, sets, signal, engine.tailoringFile);
+  const tryFixes = fixTrier(io, cfg, sets, { datastream, work, codeText, signal });
   // The raw results of an engine run: kept where results-file says, else deleted with the work dir.
   let kept = cfg.target.kind === 'results' ? engine.files : [];
   if (cfg.target.kind !== 'results') {
@@ -231,7 +236,47 @@ export async function collectResults(
       io.info(`Results kept at ${cfg.resultsFile}`);
     } else io.info('Raw results deleted after parsing (set results-file to keep them).');
   }
-  return { files: engine.files, sets, kept };
+  return { files: engine.files, sets, kept, tryFixes };
+}
+
+/**
+ * The way to try fixes before they are offered: in a copy of the scanned root filesystem (target
+ * chroot); without one (results, ssh) every fix asked about is "not verified", and none is offered.
+ */
+function fixTrier(
+  io: Io,
+  cfg: ScanConfig,
+  sets: ResultSet[],
+  x: { datastream?: string; work: () => string; codeText: () => string; signal?: AbortSignal },
+): (findings: Finding[]) => Promise<void> {
+  return async (findings) => {
+    if (!findings.length) return;
+    if (cfg.target.kind !== 'chroot' || !x.datastream) {
+      const said = `not verified: this scan has no root filesystem to try it on (target ${cfg.target.kind}); scan target chroot:<dir> to verify fixes`;
+      for (const f of findings) f.fixVerdict = { verified: false, said };
+      io.info(
+        `Suggested fixes: ${findings.length} asked for, none verified (${said.replace(/^not verified: /, '')}): none is offered.`,
+      );
+      return;
+    }
+    const root = cfg.target.dir;
+    const datastream = x.datastream;
+    await io.group(`Trying ${findings.length} suggested fix(es) in a copy of the image`, () =>
+      verifyFixes(io, findings, {
+        root,
+        datastream,
+        profile: cfg.profile,
+        companionRule: sets
+          .flatMap((s) => s.findings)
+          .find(
+            (f) => f.engine === 'openscap' && /_rule_package_[\w-]+_(?:installed|removed)$/.test(f.ruleId),
+          )?.ruleId,
+        codeText: x.codeText(),
+        workDir: path.join(x.work(), 'fixes'),
+        signal: x.signal,
+      }),
+    );
+  };
 }
 
 /** Each failing OpenSCAP rule gets ComplianceAsCode's remediation, as oscap writes it from the results. */

@@ -37,6 +37,8 @@ export interface Finding {
   refs?: Array<{ scheme: 'anssi' | 'stig'; id: string }>;
   /** The engine's fix for a failing check, in its own words (e.g. Lynis's solution field). */
   fix?: string;
+  /** Whether `fix` was tried in a copy of the image and kept the image usable (fix-verify.ts). */
+  fixVerdict?: { verified: boolean; said: string };
   /** What the rule expects, in words (from the engine's own data). */
   expected?: string;
   /** What the engine found on the system. */

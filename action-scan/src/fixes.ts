@@ -112,8 +112,11 @@ export function suggestScript(
   findings: readonly Finding[],
   implemented: (f: Finding) => boolean,
   header: { content: string; profile?: string },
-): { text: string; rules: string[] } | undefined {
-  const picked = findings.filter((f) => f.status === 'fail' && !f.waiver && f.fix && !implemented(f));
+): { text: string; rules: string[]; notVerified: number } | undefined {
+  const candidates = findings.filter((f) => f.status === 'fail' && !f.waiver && f.fix && !implemented(f));
+  // never suggest what was not tried: only fixes verified in a copy of the image go in
+  const picked = candidates.filter((f) => f.fixVerdict?.verified);
+  const refused = candidates.filter((f) => !f.fixVerdict?.verified);
   if (!picked.length) return undefined;
   const order = (f: Finding) =>
     (f.cisIds[0] ?? '999')
@@ -131,15 +134,21 @@ export function suggestScript(
     const marker = f.cisIds[0]
       ? `# CIS ${f.cisIds[0]} ${f.title}`
       : `# rule ${shortRuleId(f.ruleId)} ${f.title}`;
-    sections.push(`${marker}\n# (${shortRuleId(f.ruleId)})\n${f.fix}\n`);
+    sections.push(`${marker}\n# (${shortRuleId(f.ruleId)}; ${f.fixVerdict!.said})\n${f.fix}\n`);
   }
+  const left = [...new Map(refused.map((f) => [f.ruleId, f])).values()].map(
+    (f) =>
+      `#   ${f.cisIds[0] ? `CIS ${f.cisIds[0]} ` : ''}${shortRuleId(f.ruleId)}: ${f.fixVerdict?.said ?? 'not tried'}`,
+  );
   const text = [
     '#!/usr/bin/env bash',
     `# Suggested by ami-bakery scan: the remediations ${header.content} ships for the failing controls`,
-    `# that no hardening script implements${header.profile ? ` (profile ${header.profile})` : ''}. Review each one, then add`,
-    '# this file to the build: each section is under its marker, so the next scan places the control here.',
+    `# that no hardening script implements${header.profile ? ` (profile ${header.profile})` : ''}, each one tried first in a copy`,
+    '# of the scanned image: the control passed, a key login (and sudo) still worked. Review each one, then',
+    '# add this file to the build: each section is under its marker, so the next scan places the control here.',
     '',
     ...sections,
+    ...(left.length ? [`# Not here, because they were not verified (${left.length}):`, ...left, ''] : []),
   ].join('\n');
-  return { text, rules: [...seen] };
+  return { text, rules: [...seen], notVerified: left.length };
 }

@@ -3,13 +3,20 @@
  * and report every failing control on the hardening-script line that implements it.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { TAG } from '../../shared/src/aws/tags.js';
 import { type ChangeMap, loadChangeMap } from '../../shared/src/cis-map.js';
 import { GateError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { analyse } from './analyse.js';
 import { readConfig, type ScanConfig, type ScanSubject } from './config.js';
-import { changedLinesFromGit, deliverSuggestions, deliveryNote, scanSummary } from './deliver.js';
+import {
+  changedLinesFromGit,
+  deliverSuggestions,
+  deliveryNote,
+  scanSummary,
+  tryOfferedFixes,
+} from './deliver.js';
 import { loadHistory, loadTrend } from './earlier.js';
 import { type Collected, collectResults, workDir } from './engine.js';
 import type { GateResult } from './gate.js';
@@ -104,7 +111,17 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
     return dir;
   };
   try {
-    const collected = await collectResults(io, cfg, work, signal);
+    const codeText = () =>
+      changeMap.files
+        .map((f) => {
+          try {
+            return fs.readFileSync(path.join(cfg.root, f), 'utf8');
+          } catch {
+            return '';
+          }
+        })
+        .join('\n');
+    const collected = await collectResults(io, cfg, work, codeText, signal);
     const provenance = provenanceOf(io.env, cfg, subject, tags);
     return await scanWith(
       io,
@@ -147,6 +164,7 @@ async function scanWith(
   };
   // What must survive a hung or killed GitHub API call comes first: the reports on disk, the
   // image's tags and the step's outputs; then the check run, suggestions, the summary and the issue.
+  await tryOfferedFixes(io, cfg, a, collected.tryFixes, changedLines);
   const { sarifWritten } = await writeReports(io, cfg, a);
   if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend, provenance);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);

@@ -100,14 +100,21 @@ export function writeSuggestions(io: Io, cfg: ScanConfig, a: Analysis): void {
   });
   io.setOutput('suggested', s ? s.rules.length : 0);
   if (!s) {
+    const tried = a.merged.findings.filter(
+      (f) => f.status === 'fail' && f.fix && !implemented.has(`${f.engine}\0${f.ruleId}`),
+    );
+    // a stale file of an earlier run must not pass for this one's
+    fs.rmSync(cfg.suggestFile, { force: true });
     io.info(
-      'suggest-file: no failing control without an implementation has a suggested fix; nothing written.',
+      tried.length
+        ? `suggest-file: none of the ${tried.length} remediation(s) for controls not implemented was verified in a copy of the image (${tried[0].fixVerdict?.said ?? 'not tried'}); nothing written.`
+        : 'suggest-file: no failing control without an implementation has a suggested fix; nothing written.',
     );
     return;
   }
   writeOutputFile(cfg.suggestFile, s.text, 0o755);
   io.info(
-    `suggest-file: ${s.rules.length} remediation(s) for controls not implemented, written to ${cfg.suggestFile}`,
+    `suggest-file: ${s.rules.length} verified remediation(s) for controls not implemented, written to ${cfg.suggestFile}${s.notVerified ? ` (${s.notVerified} not verified: listed at its end, not included)` : ''}`,
   );
   io.setOutput('suggest-file', cfg.suggestFile);
 }

@@ -23,6 +23,8 @@ const shadow = (over: Partial<Finding> = {}): Finding => ({
   expected: 'mode 0000',
   found: 'mode 0640',
   fix: GUARDED,
+  // tried in a copy of the image (fix-verify.ts): only such a fix is suggested
+  fixVerdict: { verified: true, said: 'verified in a copy of the image' },
   ...over,
 });
 
@@ -103,5 +105,12 @@ describe('suggested changes (suggest: true)', () => {
 
   it('offers nothing when the line already is the fix', () => {
     expect(plan([shadow({ fix: 'chmod 0640 /etc/shadow' })], [3])).toEqual([]);
+  });
+
+  it('never suggests a fix that was not verified, or was and failed (issue 23)', () => {
+    expect(plan([shadow({ fixVerdict: undefined })], [3])).toEqual([]);
+    expect(
+      plan([shadow({ fixVerdict: { verified: false, said: 'not verified: breaks ssh login' } })], [3]),
+    ).toEqual([]);
   });
 });

@@ -301,6 +301,7 @@ describe('SARIF fixes', () => {
       severity: 'medium',
       status: 'fail',
       fix: "sed -i 's/^MaxAuthTries.*/MaxAuthTries 4/' /etc/ssh/sshd_config",
+      fixVerdict: { verified: true, said: 'verified in a copy of the image' },
     };
     const implemented: PlannedAnnotation = {
       ...base,

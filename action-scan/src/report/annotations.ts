@@ -40,6 +40,8 @@ export interface PlannedAnnotation {
   implemented: boolean;
   /** How to fix it, when the engine says (annotation raw details, SARIF). */
   fix?: string;
+  /** Whether the fix was tried in a copy of the image (fix-verify.ts): only a verified one is offered. */
+  fixVerdict?: { verified: boolean; said: string };
   /** A reviewed waiver covers this failure: a notice on the waiver's line, suppressed in SARIF. */
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
@@ -51,6 +53,18 @@ export interface PlannedAnnotation {
   ratchet?: 'dropped' | 'regressed';
   /** The code numbers this control otherwise than the content: the content's id, translated to the code's. */
   translated?: { from: string; fromBenchmark?: Benchmark; to: string; toBenchmark: Benchmark; via: string };
+}
+
+/** A fix is offered (SARIF fix, suggested change, suggested script) only once it was verified. */
+export const offeredFix = (a: { fix?: string; fixVerdict?: { verified: boolean } }): string | undefined =>
+  a.fix && a.fixVerdict?.verified ? a.fix : undefined;
+
+/** How a fix is introduced wherever its text is shown: verified, not verified (why), or not tried. */
+export function fixLabel(a: { fixVerdict?: { verified: boolean; said: string } }): string {
+  if (a.fixVerdict?.verified) return `Suggested fix (${a.fixVerdict.said})`;
+  if (a.fixVerdict)
+    return `Remediation from the content, ${a.fixVerdict.said}; do not add it to the build as it is`;
+  return 'Remediation from the content (not tried on this image; do not add it to the build untried)';
 }
 
 export function describeFinding(f: Finding): string {
@@ -180,6 +194,7 @@ export function planAnnotations(
       severity: f.severity,
       status: f.status,
       ...(f.fix ? { fix: f.fix } : {}),
+      ...(f.fixVerdict ? { fixVerdict: f.fixVerdict } : {}),
     };
     const hit = locateFinding(map, f, numbering);
     if (hit) {

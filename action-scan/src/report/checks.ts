@@ -7,7 +7,7 @@
  */
 import { eventPayload } from '../../../shared/src/github-env.js';
 import type { AnnotationLevel, Io } from '../../../shared/src/io.js';
-import { type PlannedAnnotation, prioritise } from './annotations.js';
+import { fixLabel, type PlannedAnnotation, prioritise } from './annotations.js';
 
 export const CHECKS_BATCH = 50;
 export const WORKFLOW_COMMAND_LIMIT = 10;
@@ -113,7 +113,7 @@ function toCheckAnnotation(a: PlannedAnnotation) {
           : ('warning' as const),
     title: a.title.slice(0, 255),
     message: a.message.slice(0, 64 * 1024 - 1),
-    ...(a.fix ? { raw_details: `Suggested fix:\n${a.fix}`.slice(0, 64 * 1024 - 1) } : {}),
+    ...(a.fix ? { raw_details: `${fixLabel(a)}:\n${a.fix}`.slice(0, 64 * 1024 - 1) } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
-import type { PlannedAnnotation } from './annotations.js';
+import { fixLabel, type PlannedAnnotation } from './annotations.js';
 import type { BaselineDiff, ReportFinding, ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
 
@@ -75,6 +75,7 @@ interface Rule {
   expected?: string;
   found?: string;
   fix?: string;
+  fixVerdict?: { verified: boolean; said: string };
   waiver?: ReportFinding['waiver'];
   message?: string;
 }
@@ -173,6 +174,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
         expected: f?.expected,
         found: f?.found,
         fix: a.fix,
+        fixVerdict: a.fixVerdict,
         waiver: a.waiver,
         ...(a.translated ? { message: a.message.split('\n')[0] } : {}),
         ...(a.classWhy ? { message: a.classWhy } : {}),
@@ -240,7 +242,7 @@ function ruleDetails(r: Rule, row: ControlRow): string {
   if (row.level === 'fixed') parts.push('<p>Failed in the baseline, passes now.</p>');
   if (r.fix)
     parts.push(
-      `<details class="fix"><summary>Remediation from the content (not tried on this image)</summary><pre>${esc(r.fix)}</pre></details>`,
+      `<details class="fix${r.fixVerdict?.verified ? ' verified' : ''}"><summary>${esc(fixLabel(r))}</summary><pre>${esc(r.fix)}</pre></details>`,
     );
   return parts.join('');
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import type { ReportBenchmarks } from '../numbering.js';
-import type { PlannedAnnotation } from './annotations.js';
+import { fixLabel, offeredFix, type PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {
   critical: '9.5',
@@ -61,8 +61,8 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
               : `${a.engine} check ${a.ruleId}.`,
           },
           help: {
-            text: `${a.message}${a.fix ? `\nSuggested fix:\n${a.fix}` : ''}`,
-            markdown: `${a.message.replace(/\n/g, '  \n')}${a.fix ? `\n\nSuggested fix:\n\n\`\`\`\n${a.fix}\n\`\`\`` : ''}`,
+            text: `${a.message}${a.fix ? `\n${fixLabel(a)}:\n${a.fix}` : ''}`,
+            markdown: `${a.message.replace(/\n/g, '  \n')}${a.fix ? `\n\n${fixLabel(a)}:\n\n\`\`\`\n${a.fix}\n\`\`\`` : ''}`,
           },
           defaultConfiguration: { level: sarifLevel(a) },
           properties: {
@@ -89,13 +89,13 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
       };
       // The remediation as a SARIF fix: inserted above the annotated line (under the control's marker
       // when the control is implemented there; the marker comes with it when it is not).
-      if (a.fix && a.file && !a.waiver) {
+      if (offeredFix(a) && a.file && !a.waiver) {
         const line = a.line ?? 1;
         const text = a.implemented ? `${a.fix}\n` : `# ${a.control ?? a.ruleId}\n${a.fix}\n`;
         result.fixes = [
           {
             description: {
-              text: `Suggested fix for ${a.control ?? a.ruleId} (the scanner's remediation; review before use)`,
+              text: `Suggested fix for ${a.control ?? a.ruleId} (${a.fixVerdict!.said})`,
             },
             artifactChanges: [
               {

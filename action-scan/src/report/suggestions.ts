@@ -7,7 +7,7 @@
  * Pure: file texts and changed lines come in, planned review comments go out.
  */
 import { commentTexts } from '../../../shared/src/cis-map.js';
-import type { PlannedAnnotation } from './annotations.js';
+import { offeredFix, type PlannedAnnotation } from './annotations.js';
 
 export interface PlannedSuggestion {
   file: string;
@@ -70,8 +70,10 @@ export function planSuggestions(
   const out: PlannedSuggestion[] = [];
   const seen = new Set<string>();
   for (const a of annotations) {
-    if (!a.implemented || a.waiver || !a.fix || !a.file || !a.line || a.status !== 'fail') continue;
-    const fix = oneLineFix(a.fix);
+    // never suggest what was not tried: only a fix verified in a copy of the image
+    const offered = offeredFix(a);
+    if (!a.implemented || a.waiver || !offered || !a.file || !a.line || a.status !== 'fail') continue;
+    const fix = oneLineFix(offered);
     const text = files.get(a.file);
     const diff = changed.get(a.file);
     if (!fix || fix.includes('```') || text === undefined || !diff) continue;
