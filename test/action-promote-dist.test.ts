@@ -54,6 +54,13 @@ describe('action-promote dist bundle', () => {
       );
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/::error::promote refused/);
+      // the refusal has a job summary of its own: each failed requirement, and what was not done (issue 24)
+      expect(refused.summary).toContain('## ami-bakery promote: refused');
+      expect(refused.summary).toMatch(/- ❌ verify=passed: ami-bakery:verify is "failed"/);
+      expect(refused.summary).toMatch(/- ❌ scan=passed: /);
+      expect(refused.summary).toContain(
+        'Nothing was copied, shared, published or retired. It would have been copied to 1 destination(s): `111111111111/us-west-2`',
+      );
     } finally {
       await sb.stop();
     }

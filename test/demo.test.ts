@@ -72,6 +72,9 @@ describe('npm run demo', () => {
       /promote refused ami-\w+: scan=passed: ami-bakery:scan is "failed".*Nothing was copied/,
     );
     expect(promoteLog).not.toMatch(/copying as ami-/);
+    expect(fs.readFileSync(path.join(out, 'summary-promote.md'), 'utf8')).toContain(
+      '## ami-bakery promote: refused',
+    );
     // the verify environment was destroyed: nothing listens on its port any more
     const port = /^http_port=(\d+)$/m.exec(r.stdout)![1];
     expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);

@@ -15,6 +15,7 @@ import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX, tagLimitProblems } from '../
 import { deadlineSignal } from '../../shared/src/deadline.js';
 import { GateError, InputError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
+import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
 import { copyAll, type DestResult } from './copy.js';
 import {
@@ -312,6 +313,8 @@ async function loadSource(io: Io, cfg: PromoteConfig, srcEc2: EC2Client, account
   } else if (cfg.require.length) {
     const problems = evaluateGate(cfg.require, sourceTags);
     if (problems.length) {
+      // the most important gate event has a summary of its own: what failed, what was not done
+      await io.appendSummary(refusalSummary(cfg, problems, account));
       throw new GateError(
         `promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`,
       );
@@ -574,4 +577,21 @@ async function unshareUnpublishedSource(
   }
   await shareSource(srcEc2, cfg.amiId, snapshotIdsOf(source), copiers, 'remove');
   io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
+}
+
+/** The job summary of a refused promote: each failed requirement, and what would have been done. */
+export function refusalSummary(cfg: PromoteConfig, problems: string[], sourceAccount: string): string {
+  const accounts = cfg.accounts.length ? cfg.accounts : [sourceAccount];
+  const regions = cfg.regions.length ? cfg.regions : [cfg.sourceRegion];
+  const where = accounts.flatMap((a) => regions.map((r) => `${a}/${r}`));
+  return [
+    '## ami-bakery promote: refused',
+    '',
+    `${codeSpan(cfg.amiId)} (${escapeMarkdown(cfg.sourceRegion)}) was **not promoted**: its provenance gate failed (require: ${codeSpan(cfg.require.map((r) => r.raw).join(','))}).`,
+    '',
+    ...problems.map((p) => `- ❌ ${escapeMarkdown(p)}`),
+    '',
+    `Nothing was copied, shared, published or retired. It would have been copied to ${where.length} destination(s): ${where.map((w) => codeSpan(w)).join(', ')}${cfg.ssmParameter ? `, and named by the SSM parameter ${codeSpan(cfg.ssmParameter)}` : ''}.`,
+    '',
+  ].join('\n');
 }
