@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   promoteWith: () => (/* binding */ promoteWith)
 });
 
+// UNUSED EXPORTS: refusalSummary
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
@@ -121,6 +123,8 @@ function deadlineSignal(ms, parent) {
     };
 }
 
+// EXTERNAL MODULE: ./shared/src/markdown.ts
+var markdown = __webpack_require__(1229);
 ;// CONCATENATED MODULE: ./action-promote/src/aws.ts
 
 
@@ -904,6 +908,7 @@ async function rollOutAll(io, cfg, clients, accounts, images, description) {
 
 
 
+
 async function promoteWith(io, cfg, signal) {
     const clients = new Clients();
     try {
@@ -1073,6 +1078,8 @@ async function loadSource(io, cfg, srcEc2, account) {
     else if (cfg.require.length) {
         const problems = (0,src_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
         if (problems.length) {
+            // the most important gate event has a summary of its own: what failed, what was not done
+            await io.appendSummary(refusalSummary(cfg, problems, account));
             throw new errors/* GateError */.ue(`promote refused ${cfg.amiId}: ${problems.join('; ')}. Nothing was copied (require: ${cfg.require.map((r) => r.raw).join(',')}).`);
         }
         io.info(`Gate passed: ${cfg.require.map((r) => r.raw).join(', ')}`);
@@ -1233,6 +1240,22 @@ async function unshareUnpublishedSource(io, cfg, srcEc2, accountIds, sourceAccou
     }
     await shareSource(srcEc2, cfg.amiId, (0,aws_tags/* snapshotIdsOf */.Qt)(source), copiers, 'remove');
     io.info(`Removed the copy share of ${cfg.amiId} with ${copiers.join(', ')}.`);
+}
+/** The job summary of a refused promote: each failed requirement, and what would have been done. */
+function refusalSummary(cfg, problems, sourceAccount) {
+    const accounts = cfg.accounts.length ? cfg.accounts : [sourceAccount];
+    const regions = cfg.regions.length ? cfg.regions : [cfg.sourceRegion];
+    const where = accounts.flatMap((a) => regions.map((r) => `${a}/${r}`));
+    return [
+        '## ami-bakery promote: refused',
+        '',
+        `${(0,markdown/* codeSpan */.S)(cfg.amiId)} (${(0,markdown/* escapeMarkdown */.F)(cfg.sourceRegion)}) was **not promoted**: its provenance gate failed (require: ${(0,markdown/* codeSpan */.S)(cfg.require.map((r) => r.raw).join(','))}).`,
+        '',
+        ...problems.map((p) => `- ❌ ${(0,markdown/* escapeMarkdown */.F)(p)}`),
+        '',
+        `Nothing was copied, shared, published or retired. It would have been copied to ${where.length} destination(s): ${where.map((w) => (0,markdown/* codeSpan */.S)(w)).join(', ')}${cfg.ssmParameter ? `, and named by the SSM parameter ${(0,markdown/* codeSpan */.S)(cfg.ssmParameter)}` : ''}.`,
+        '',
+    ].join('\n');
 }
 
 
