@@ -77,3 +77,37 @@ describe('golden-ami.yml: quarantine after a failed re-scan', () => {
     expect(step?.with?.['ssm-parameter']).toBe('${{ inputs.ssm-parameter }}');
   });
 });
+
+describe('golden-ami.yml: reports where reviewers look (issue 24)', () => {
+  const job = wf.jobs['verify-and-scan'] as Job & { permissions?: Record<string, string> };
+  const steps = job.steps as Array<{
+    uses?: string;
+    if?: string;
+    with?: Record<string, string>;
+    run?: string;
+    env?: Record<string, string>;
+  }>;
+  it('uploads the SARIF (one category per profile) with the permission it needs, only when the scan wrote one', () => {
+    const up = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
+    expect(up?.with?.sarif_file).toBe('${{ steps.scan.outputs.sarif-file }}');
+    expect(up?.with?.category).toContain('${{ inputs.scan-profile }}');
+    expect(up?.if).toContain("steps.scan.outputs.sarif-file != ''");
+    expect(job.permissions?.['security-events']).toBe('write');
+    // a reusable workflow gets no more than its caller grants: the example grants it
+    const example = fs.readFileSync(path.join(ROOT, 'examples/workflows/golden-ami.yml'), 'utf8');
+    expect(example).toMatch(/permissions: \{[^}]*security-events: write/);
+  });
+  it('keeps the HTML report as an artifact of its own and the raw results too; the summary links the report and the alerts', () => {
+    const html = steps.find(
+      (s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.path === 'ami-bakery-scan.html',
+    );
+    expect(html?.with?.name).toMatch(/^scan-report-/);
+    const scan = steps.find((s) => s.uses?.includes('action-scan') && s.with?.target?.startsWith('ssh://'));
+    expect(scan?.with?.['results-file']).toBe('ami-bakery-results-arf.xml');
+    expect(steps.some((s) => s.with?.path?.includes('ami-bakery-results-arf.xml'))).toBe(true);
+    const summary = steps.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY') && s.env?.REPORT_URL);
+    expect(summary?.env?.REPORT_URL).toBe('${{ steps.report.outputs.artifact-url }}');
+    // inputs reach the shell through the environment, never in the script's text
+    expect(summary?.run).not.toContain('${{');
+  });
+});
