@@ -1,5 +1,5 @@
 /** `npm run demo`, the main job: all four stages through the CLI against the local sandbox. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -13,13 +13,23 @@ describe('npm run demo', () => {
   afterAll(async () => browser?.close());
   let browser: Browser | undefined;
 
-  it('bakes, verifies, scans; the default gate fails on claimed controls and promote refuses; writes a page', () => {
+  it('bakes, verifies, scans; the default gate fails on claimed controls and promote refuses; writes a page', async () => {
     out = tmpDir('ami-bakery-demo-out-');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, AMI_BAKERY_DEMO_OUT: out, AMI_BAKERY_DEMO_IMAGE: path.join(out, 'image') },
-      encoding: 'utf8',
-      timeout: 170_000,
+    // asynchronously: a worker blocked in spawnSync for over a minute misses vitest's own RPC deadline
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')],
+        {
+          cwd: ROOT,
+          env: { ...process.env, AMI_BAKERY_DEMO_OUT: out, AMI_BAKERY_DEMO_IMAGE: path.join(out, 'image') },
+          encoding: 'utf8',
+          timeout: 240_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (err, stdout, stderr) =>
+          resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(r.status, r.stdout.slice(-3000) + r.stderr.slice(-3000)).toBe(0);
     // on a supported Node the AWS SDK has nothing to warn about (issue 24)
@@ -78,7 +88,7 @@ describe('npm run demo', () => {
     // the verify environment was destroyed: nothing listens on its port any more
     const port = /^http_port=(\d+)$/m.exec(r.stdout)![1];
     expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);
-  }, 180_000);
+  }, 260_000);
 
   // What a reviewer sees of the demo's report, rendered (issue 27): not the DOM, the boxes.
   it("the demo's HTML report reads in ten seconds: verdict first, one-line line numbers, bounded height, working filters", async () => {

@@ -1,4 +1,5 @@
 /** action-verify with the real terraform binary on local modules, a real sshd, and the EC2 sandbox. */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +261,59 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
     );
     // tag-ami auto: this AMI id is not in the sandbox, so it says so and carries on.
     expect(r.stderr).toMatch(/Not tagged ami-bakery:verify=passed on ami-0123456789abcdef0 \(us-east-2\)/);
+  });
+
+  it('pins SSH to the host keys EC2 printed on the console, and refuses a host whose key is not there (issue 24)', async () => {
+    const sshd = await startSshd();
+    try {
+      const creds = sandbox.addAccount('555555555555');
+      const cloudInit = (key: string) =>
+        `[  11.2] cloud-init[501]: ok\n-----BEGIN SSH HOST KEY KEYS-----\n${key.trim()}\n-----END SSH HOST KEY KEYS-----\n`;
+      const spec = path.join(tmpDir(), 'smoke.yml');
+      fs.writeFileSync(
+        spec,
+        `checks:\n  - name: login\n    kind: command\n    host: 127.0.0.1\n    port: ${sshd.port}\n    user: root\n    command: "true"\n    retries: 0\n`,
+      );
+      const run = async (consoleKey: string) => {
+        const inst = sandbox.putInstance('555555555555', 'us-east-2', AMI);
+        inst.console = cloudInit(consoleKey);
+        const { dir, work } = tfModule();
+        return runCli(
+          args(
+            dir,
+            work,
+            await freePort(),
+            [
+              '--aws-region',
+              'us-east-2',
+              '--tag-ami',
+              'false',
+              '--smoke-tests',
+              spec,
+              '--ssh-key',
+              fs.readFileSync(sshd.clientKey, 'utf8'),
+            ],
+            [`instance_id=${inst.instanceId}`],
+          ),
+          { env: sandbox.env(creds, 'us-east-2') },
+        );
+      };
+      const ok = await run(sshd.hostPublicKey);
+      expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+      expect(ok.stdout).toMatch(/: 1 SSH host key\(s\) from its console output \(ssh-ed25519\)/);
+      expect(ok.outputs['host-keys']).toBe(
+        `127.0.0.1 ${sshd.hostPublicKey.trim().split(' ').slice(0, 2).join(' ')}`,
+      );
+      expect(ok.stderr).not.toMatch(/host key of .* is not verified/);
+      // another host's key on the console: the connection is refused, the check fails
+      const other = path.join(tmpDir(), 'other');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+      const refused = await run(fs.readFileSync(`${other}.pub`, 'utf8'));
+      expect(refused.code).toBe(1);
+      expect(refused.stdout + refused.stderr).toMatch(/does not match ssh-known-hosts/);
+    } finally {
+      await sshd.stop();
+    }
   });
 
   const withAmi = (ami: string, dir: string, work: string, port: number, extra: string[] = []) => [

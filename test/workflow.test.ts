@@ -95,7 +95,7 @@ describe('golden-ami.yml: reports where reviewers look (issue 24)', () => {
     expect(job.permissions?.['security-events']).toBe('write');
     // a reusable workflow gets no more than its caller grants: the example grants it
     const example = fs.readFileSync(path.join(ROOT, 'examples/workflows/golden-ami.yml'), 'utf8');
-    expect(example).toMatch(/permissions: \{[^}]*security-events: write/);
+    expect(example).toMatch(/permissions:\s*\{[^}]*security-events: write/);
   });
   it('keeps the HTML report as an artifact of its own and the raw results too; the summary links the report and the alerts', () => {
     const html = steps.find(

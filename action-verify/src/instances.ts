@@ -44,3 +44,10 @@ export async function waitForInstances(
     delay = Math.min(delay * 2, 15_000);
   }
 }
+
+/** The instance's console output (GetConsoleOutput, the latest), decoded; '' when EC2 has none yet. */
+export async function consoleOutput(client: EC2Client, instanceId: string): Promise<string> {
+  const { GetConsoleOutputCommand } = await import('@aws-sdk/client-ec2');
+  const r = await client.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true }));
+  return r.Output ? Buffer.from(r.Output, 'base64').toString('utf8') : '';
+}

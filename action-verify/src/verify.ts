@@ -16,6 +16,7 @@ import type { Io } from '../../shared/src/io.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoRoot } from '../../shared/src/workspace.js';
+import { consoleHostKeys, knownHostsLines } from './host-keys.js';
 import { type CheckResult, type RemoteRunner, runCheck } from './smoke/run.js';
 import { type Check, parseSpec, SpecErrors } from './smoke/spec.js';
 import {
@@ -275,10 +276,10 @@ export async function runVerify(io: Io, signal?: AbortSignal): Promise<void> {
   try {
     const outs = await applyEnvironment(io, cfg, tf, stop, stopped);
     const ids = instanceIds(outs);
-    if (ids.length) await waitForTestInstances(io, cfg, ids, deadline, stop);
+    const pinned = ids.length ? await waitForTestInstances(io, cfg, ids, outs, deadline, stop) : '';
     waited = ids.length;
     if (cfg.checks.length) {
-      results = await runSmokeChecks(io, cfg, outs, stop);
+      results = await runSmokeChecks(io, cfg, outs, stop, cfg.sshKnownHosts || pinned);
       if (stop.aborted) throw stopped('the smoke checks');
     }
   } catch (e) {
@@ -375,20 +376,43 @@ async function applyEnvironment(
   return outs;
 }
 
+/**
+ * Waits for the instances' status checks, then reads their SSH host keys from EC2 itself (the
+ * console output cloud-init writes at first boot): returned, and output as `host-keys`, as
+ * known_hosts lines for the module's `public_ip` (or the instance id when it has none).
+ */
 async function waitForTestInstances(
   io: Io,
   cfg: VerifyConfig,
   ids: string[],
+  outs: Record<string, unknown>,
   deadline: number,
   stop: AbortSignal,
-): Promise<void> {
+): Promise<string> {
   const region = resolveRegion('aws-region', cfg.awsRegion ?? '', io.env);
-  await io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
+  return io.group(`Waiting for ${ids.join(', ')} to pass status checks`, async () => {
     const { ec2Client } = await import('../../shared/src/aws/ec2.js');
-    const { waitForInstances } = await import('./instances.js');
+    const { waitForInstances, consoleOutput } = await import('./instances.js');
     const client = ec2Client(region);
     try {
       await waitForInstances(client, ids, deadline, io, stop);
+      const host = typeof outs.public_ip === 'string' && outs.public_ip ? outs.public_ip : undefined;
+      const lines: string[] = [];
+      for (const id of ids) {
+        const keys = consoleHostKeys(await consoleOutput(client, id));
+        if (keys.length) {
+          io.info(
+            `${id}: ${keys.length} SSH host key(s) from its console output (${keys.map((k) => k.split(' ')[0]).join(', ')})`,
+          );
+          lines.push(knownHostsLines(host ?? id, keys));
+        } else
+          io.warning(
+            `${id}: its console output has no SSH host keys (cloud-init prints them at first boot): SSH connections to it cannot be pinned from EC2; set ssh-known-hosts.`,
+          );
+      }
+      const known = lines.join('\n');
+      io.setOutput('host-keys', known);
+      return known;
     } finally {
       client.destroy();
     }
@@ -401,8 +425,10 @@ async function runSmokeChecks(
   cfg: VerifyConfig,
   outs: Record<string, unknown>,
   stop: AbortSignal,
+  knownHosts: string,
 ): Promise<CheckResult[]> {
-  const remote: RemoteRunner = { sshKey: cfg.sshKey, sshKnownHosts: cfg.sshKnownHosts };
+  // the ssh-known-hosts input, else the host keys EC2 printed for the instances
+  const remote: RemoteRunner = { sshKey: cfg.sshKey, sshKnownHosts: knownHosts };
   if (cfg.awsRegion && cfg.checks.some((c) => c.kind === 'command' && c.transport === 'ssm'))
     remote.ssm = await ssmRunner(cfg.awsRegion);
   const results = await io.group(`Smoke checks (${cfg.checks.length})`, async () => {

@@ -78,6 +78,8 @@ export interface SandboxInstance {
   pollsUntilOk: number;
   launchTime: string;
   tags: Map<string, string>;
+  /** what GetConsoleOutput returns (cloud-init prints the SSH host keys there at first boot) */
+  console?: string;
 }
 
 export interface SandboxLaunchTemplate {
@@ -224,6 +226,7 @@ export class Ec2Sandbox {
       CreateTags: (c) => this.createTags(c),
       DescribeTags: (c) => this.describeTags(c),
       DescribeInstanceStatus: (c) => this.describeInstanceStatus(c),
+      GetConsoleOutput: (c) => this.getConsoleOutput(c),
       CopyImage: (c) => this.copyImage(c),
       DescribeSnapshots: (c) => this.describeSnapshots(c),
       ModifyImageAttribute: (c) => this.modifyImageAttribute(c),
@@ -856,6 +859,19 @@ export class Ec2Sandbox {
         };
       });
     return { instanceStatusSet: { item: items } };
+  }
+
+  /** GetConsoleOutput, as EC2 answers it: the instance's console text, base64. */
+  private getConsoleOutput(c: Ctx) {
+    const x = c.params.get('InstanceId') ?? '';
+    const inst = this.instances.get(`${c.region}/${x}`);
+    if (!inst || inst.ownerId !== c.accountId)
+      throw new SandboxError('InvalidInstanceID.NotFound', `The instance ID '${x}' does not exist`);
+    return {
+      instanceId: x,
+      timestamp: new Date().toISOString(),
+      ...(inst.console ? { output: Buffer.from(inst.console).toString('base64') } : {}),
+    };
   }
 
   private copyImage(c: Ctx) {
