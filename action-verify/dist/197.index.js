@@ -1,17 +1,17 @@
-export const id = 551;
-export const ids = [551];
+export const id = 197;
+export const ids = [197];
 export const modules = {
 
-/***/ 5551:
+/***/ 8197:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ssh: () => (/* binding */ Ssh)
 /* harmony export */ });
-/* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3328);
+/* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5472);
 /* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(ssh2__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1068);
-/* harmony import */ var _ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7720);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1770);
+/* harmony import */ var _ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7594);
 /**
  * SSH for the stages (scan's ssh:// target, verify's command checks): ssh2, key auth, host key
  * checked against known_hosts lines or SHA256 fingerprints, every remote command built from an
