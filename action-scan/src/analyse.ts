@@ -7,6 +7,7 @@ import type { Io } from '../../shared/src/io.js';
 import { insideRoot } from '../../shared/src/workspace.js';
 import { CLASS_LABEL, classifyFailure } from './classify.js';
 import type { ScanConfig, ScanSubject } from './config.js';
+import { shortProfile } from './content.js';
 import { loadBaseline } from './earlier.js';
 import type { Collected } from './engine.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
@@ -158,12 +159,11 @@ function ratchetAnnotations(r: RatchetResult, root: string, fallbackFile?: strin
  */
 function checkResultsProfile(cfg: ScanConfig, resultsProfile: string | undefined): void {
   if (cfg.target.kind !== 'results' || !cfg.profile || !resultsProfile?.startsWith('xccdf_')) return;
-  const short = (p: string) => p.replace(/^xccdf_[^_]+_profile_/, '');
-  if (short(cfg.profile) === short(resultsProfile)) return;
+  if (shortProfile(cfg.profile) === shortProfile(resultsProfile)) return;
   throw new InputError(
     'profile',
-    `"${cfg.profile}" is not the profile of the results, which were evaluated with ${short(resultsProfile)}.`,
-    `set profile: ${short(resultsProfile)} (or leave it empty to take the results' own).`,
+    `"${cfg.profile}" is not the profile of the results, which were evaluated with ${shortProfile(resultsProfile)}.`,
+    `set profile: ${shortProfile(resultsProfile)} (or leave it empty to take the results' own).`,
   );
 }
 

@@ -9,6 +9,7 @@
  * They keep failing, and count in the score unless waived: the class says why, and a waiver citing
  * it is the way out. Pure: the code of a marker block comes in as text.
  */
+import { shortRuleId } from '../../shared/src/cis-map.js';
 import misfits from '../data/content-misfits.json' with { type: 'json' };
 import type { PlannedAnnotation } from './report/annotations.js';
 
@@ -40,7 +41,6 @@ export interface ClassifyContext {
   found: (a: PlannedAnnotation) => string;
 }
 
-const shortRule = (id: string) => id.replace(/^xccdf_[^_]+_rule_/, '');
 const INSTALL =
   /\b(?:apt-get|apt|dnf|yum|zypper|apk|microdnf)\b[^\n]*\binstall\b|\bpackage:|\bansible\.builtin\.(?:apt|package|dnf|yum)\b/;
 
@@ -77,7 +77,7 @@ function installs(block: string, file: string, pkg: string): boolean {
 
 export function classifyFailure(a: PlannedAnnotation, ctx: ClassifyContext): Classified | undefined {
   if (a.status !== 'fail' && a.status !== 'error') return undefined;
-  const rule = shortRule(a.ruleId);
+  const rule = shortRuleId(a.ruleId);
   const misfit = misfits.entries.find(
     (e) => e.rule === rule && !!ctx.release && e.releases.includes(ctx.release) && e.product === ctx.product,
   );

@@ -87,6 +87,9 @@ export function normaliseProfile(profile: string): string {
   return `xccdf_org.ssgproject.content_profile_${profile}`;
 }
 
+/** A profile id without its `xccdf_<namespace>_profile_` prefix (a short name as it is). */
+export const shortProfile = (id: string): string => id.replace(/^xccdf_[^_]+_profile_/, '');
+
 /** Profiles a data stream offers (ids), read with a light scan of the file's text. */
 export function listProfiles(datastream: string): string[] {
   const text = fs.readFileSync(datastream, 'utf8');

@@ -12,6 +12,7 @@ import type { Finding, ResultSet } from './findings.js';
 import { ratchetLine } from './ratchet.js';
 import { parseChangedLines } from './report/annotations.js';
 import type { CheckRunTarget, DeliveryResult } from './report/checks.js';
+import { keyOf } from './report/report.js';
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { planSuggestions } from './report/suggestions.js';
 import { buildSummary } from './report/summary.js';
@@ -189,13 +190,12 @@ export async function tryOfferedFixes(
   tryFixes: (findings: Finding[]) => Promise<void>,
   changedLines: () => Promise<Map<string, Set<number>>>,
 ): Promise<void> {
-  const key = (x: { engine: string; ruleId: string }) => `${x.engine}:${x.ruleId}`;
-  const byKey = new Map(a.merged.findings.map((f) => [key(f), f]));
+  const byKey = new Map(a.merged.findings.map((f) => [keyOf(f), f]));
   const ask = new Set<Finding>();
   if (cfg.suggestFile) {
-    const implemented = new Set(a.annotations.filter((x) => x.implemented).map(key));
+    const implemented = new Set(a.annotations.filter((x) => x.implemented).map(keyOf));
     for (const f of a.merged.findings)
-      if (f.status === 'fail' && !f.waiver && f.fix && !implemented.has(key(f))) ask.add(f);
+      if (f.status === 'fail' && !f.waiver && f.fix && !implemented.has(keyOf(f))) ask.add(f);
   }
   if (cfg.suggest && pullNumberOf(io.env) !== undefined) {
     let changed = new Map<string, Set<number>>();
@@ -217,7 +217,7 @@ export async function tryOfferedFixes(
   }
   await tryFixes([...ask]);
   for (const x of a.annotations) {
-    const f = byKey.get(key(x));
+    const f = byKey.get(keyOf(x));
     if (f?.fixVerdict) x.fixVerdict = f.fixVerdict;
   }
 }

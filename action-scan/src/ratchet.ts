@@ -5,6 +5,7 @@
  * waiver names it. Controls are compared by their rules (engine and rule id), never by a bare
  * number, so a change of benchmark declaration does not hide or invent a drop. Pure.
  */
+import { shortProfile } from './content.js';
 import type { Finding } from './findings.js';
 import type { ClaimedControl } from './report/annotations.js';
 import type { ScanReport } from './report/report.js';
@@ -40,7 +41,6 @@ export interface RatchetResult {
   notes: string[];
 }
 
-const shortProfile = (p?: string) => (p ?? '').replace(/^xccdf_[^_]+_profile_/, '');
 const failing = (f?: Finding) => !!f && (f.status === 'fail' || f.status === 'error') && !f.waiver;
 
 export function evaluateRatchet(input: {

@@ -129,6 +129,12 @@ export function locateFinding(map: ChangeMap, f: Finding, numbering?: NumberingP
 }
 
 /** "CIS 5.2.4 in the scan's Ubuntu 20.04 v1.0.0 numbering is 5.1.14 in your Ubuntu 22.04 v2.0.0 code." */
+/** How a located control is named: in the code's benchmark when it was translated to it. */
+const hitLabel = (hit: Hit): string =>
+  hit.translated
+    ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
+    : refLabel(hit.scheme, hit.id);
+
 function translationLine(t: NonNullable<Hit['translated']>): string {
   const from = t.fromBenchmark ? `in the scan's ${benchmarkLabel(t.fromBenchmark)} numbering` : `in the scan`;
   return `CIS ${t.from} ${from} is ${t.to} in your ${benchmarkLabel(t.toBenchmark)} code (through the rule ids of ${t.via}).`;
@@ -199,9 +205,7 @@ export function planAnnotations(
     const hit = locateFinding(map, f, numbering);
     if (hit) {
       const others = hit.all.slice(1).map((c) => `${c.file}:${c.line}`);
-      const label = hit.translated
-        ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
-        : refLabel(hit.scheme, hit.id);
+      const label = hitLabel(hit);
       const prefix = `${hit.translated ? `${translationLine(hit.translated)}\n` : ''}${
         hit.exact
           ? ''
@@ -271,9 +275,7 @@ export function claimedControls(
     if (f.status !== 'pass' && f.status !== 'fixed' && f.status !== 'fail' && f.status !== 'error') continue;
     const hit = locateFinding(map, f, numbering);
     if (!hit) continue;
-    const control = hit.translated
-      ? `CIS ${hit.id} (${benchmarkLabel(hit.translated.toBenchmark)})`
-      : refLabel(hit.scheme, hit.id);
+    const control = hitLabel(hit);
     const c = byControl.get(control) ?? {
       control,
       location: `${hit.change.file}:${hit.change.line}`,

@@ -13,10 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
+import { shortRuleId } from '../../../shared/src/cis-map.js';
 import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
 import { fixLabel, type PlannedAnnotation } from './annotations.js';
-import type { BaselineDiff, ReportFinding, ScanReport } from './report.js';
+import { type BaselineDiff, keyOf, type ReportFinding, type ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
 
 /** Where the image and this report come from (the image's tags, the run's environment). */
@@ -100,12 +101,10 @@ export const CONTEXT_LINES = 3;
 export const MAX_QUOTED_LINES = 4000;
 export const MAX_LINE_CHARS = 400;
 
-const keyOf = (x: { engine: string; ruleId: string }) => `${x.engine}:${x.ruleId}`;
 const sevRank = (s: string) => {
   const i = (SEVERITIES as readonly string[]).indexOf(s);
   return i < 0 ? SEVERITIES.length : i;
 };
-const shortRule = (id: string) => id.replace(/^xccdf_[^_]+_rule_/, '');
 const levelRank: Record<Level, number> = { error: 0, warning: 1, notice: 2, waived: 3, fixed: 4 };
 
 /** The failures that fail the control gate, as the gate decides it (gate.ts). */
@@ -165,7 +164,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
           ? 'notice'
           : 'warning';
     add(
-      a.control ?? `rule ${shortRule(a.ruleId)}`,
+      a.control ?? `rule ${shortRuleId(a.ruleId)}`,
       level,
       {
         ruleId: a.ruleId,
@@ -193,7 +192,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
   for (const f of input.report.findings) {
     if ((f.status !== 'fail' && f.status !== 'error') || annotated.has(keyOf(f))) continue;
     add(
-      f.cisIds.length ? `CIS ${f.cisIds[0]}` : `rule ${shortRule(f.ruleId)}`,
+      f.cisIds.length ? `CIS ${f.cisIds[0]}` : `rule ${shortRuleId(f.ruleId)}`,
       f.waiver ? 'waived' : 'warning',
       { ...f, waiver: f.waiver },
       f.location ? { location: f.location, implemented: true } : {},
@@ -202,7 +201,7 @@ export function controlRows(input: HtmlReportInput): ControlRow[] {
   }
   for (const f of input.diff?.fixed ?? [])
     add(
-      f.cisIds.length ? `CIS ${f.cisIds[0]}` : `rule ${shortRule(f.ruleId)}`,
+      f.cisIds.length ? `CIS ${f.cisIds[0]}` : `rule ${shortRuleId(f.ruleId)}`,
       'fixed',
       { ruleId: f.ruleId, title: f.title, severity: f.severity },
       f.location ? { location: f.location, implemented: true } : {},
@@ -261,7 +260,7 @@ function controlsSection(input: HtmlReportInput, rows: readonly ControlRow[]): s
       const rules = row.rules
         .map(
           (r) =>
-            `<li><span class="rule">${esc(r.title)}</span> <span class="muted">${esc(shortRule(r.ruleId))} · ${esc(r.severity)}</span>${ruleDetails(r, row)}</li>`,
+            `<li><span class="rule">${esc(r.title)}</span> <span class="muted">${esc(shortRuleId(r.ruleId))} · ${esc(r.severity)}</span>${ruleDetails(r, row)}</li>`,
         )
         .join('');
       return `<tr class="row" ${rowData(row)}><td>${badge(row.level)}${row.isNew ? ` ${badge('new')}` : ''}${row.ratchet ? ` <span class="badge ratchet">${row.ratchet}</span>` : ''}${row.failureClass ? ` <span class="badge class">${esc(row.failureClass)}</span>` : ''}</td><td class="control">${esc(row.control)}</td><td>${esc(row.severity)}</td><td>${where}</td><td><ul class="rules">${rules}</ul></td></tr>`;
