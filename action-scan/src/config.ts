@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { resolveRegion, validateAmiId, validateRegion } from '../../shared/src/aws/validate.js';
 import type { Benchmark } from '../../shared/src/benchmark.js';
 import { InputError } from '../../shared/src/errors.js';
-import { Inputs } from '../../shared/src/inputs.js';
+import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { checkOutputFile } from '../../shared/src/outputs.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
@@ -174,11 +174,11 @@ export function readConfig(io: Io): ScanConfig {
   const root = repoRoot(io.env);
   const templateGiven = inp.existingPath('template', 'file');
   const template = templateGiven ? repoPath(root, templateGiven, 'template') : undefined;
-  const waiversGiven = inp.existingPath('waivers', 'file');
-  const waiversFile = waiversGiven ? repoPath(root, waiversGiven, 'waivers') : undefined;
-  const waivers = waiversFile
-    ? parseWaivers(fs.readFileSync(path.join(root, waiversFile), 'utf8'), waiversFile)
-    : [];
+  // one file, or several (one per line: a team's shared waivers and an image's own)
+  const waivers = inp.lines('waivers').flatMap((given) => {
+    const file = repoPath(root, checkPath('waivers', given, 'file'), 'waivers');
+    return parseWaivers(fs.readFileSync(path.join(root, file), 'utf8'), file);
+  });
   const waiverWarnDays = inp.number('waiver-warn-days', 0, 3650) ?? 14;
   const waiveMode = (inp.string('waive-mode') || 'report') as 'report' | 'skip';
   if (waiveMode !== 'report' && waiveMode !== 'skip')

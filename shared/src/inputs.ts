@@ -42,6 +42,15 @@ export class Inputs {
     return splitList(this.io.getInput(name));
   }
 
+  /** One item per line (paths may hold commas); blank lines and `#` comments dropped. */
+  lines(name: string): string[] {
+    return this.io
+      .getInput(name)
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0 && !s.startsWith('#'));
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[]): T {
     const v = this.io.getInput(name) as T;
     if (!allowed.includes(v)) {
