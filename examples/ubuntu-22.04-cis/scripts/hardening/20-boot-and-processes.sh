@@ -14,7 +14,8 @@ install_pkg sudo
 # CIS 1.3.2 Ensure sudo commands use pty
 echo 'Defaults use_pty' >/etc/sudoers.d/10-cis-use-pty
 # CIS 1.3.3 Ensure sudo log file exists
-echo 'Defaults logfile="/var/log/sudo.log"' >/etc/sudoers.d/11-cis-logfile
+# (unquoted: sudoers reads both forms, ComplianceAsCode before 0.1.73 only this one; its commit 1c28e47)
+echo 'Defaults logfile=/var/log/sudo.log' >/etc/sudoers.d/11-cis-logfile
 chmod 0440 /etc/sudoers.d/10-cis-use-pty /etc/sudoers.d/11-cis-logfile
 
 # CIS 1.6.2 Ensure address space layout randomization (ASLR) is enabled

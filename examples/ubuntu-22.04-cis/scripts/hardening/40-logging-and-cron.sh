@@ -23,6 +23,7 @@ install_pkg rsyslog
 enable_service rsyslog
 
 # CIS 5.1.1 Ensure cron daemon is enabled and running
+install_pkg cron
 enable_service cron
 
 cron_perms() {

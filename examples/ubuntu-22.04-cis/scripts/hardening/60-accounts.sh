@@ -1,6 +1,12 @@
 #!/bin/sh
 # Hardening for the CIS Ubuntu Linux 22.04 LTS benchmark, Level 1 Server — sections 5.3–5.6: PAM and accounts.
 set -eu
+export DEBIAN_FRONTEND=noninteractive
+
+install_pkg() {
+  if [ "${AMI_BAKERY_OFFLINE:-}" = 1 ]; then echo "offline: not installing $*"; return 0; fi
+  apt-get install -y -q "$@"
+}
 
 set_def() {
   if grep -qE "^#?[[:space:]]*$1[[:space:]]" /etc/login.defs; then
@@ -11,6 +17,8 @@ set_def() {
 }
 
 # CIS 5.3.1 Ensure password creation requirements are configured
+# (installing libpam-pwquality adds pam_pwquality.so to /etc/pam.d/common-password: pam-auth-update)
+install_pkg libpam-pwquality
 mkdir -p /etc/security
 cat >/etc/security/pwquality.conf <<'PWQ'
 minlen = 14
@@ -42,8 +50,16 @@ grep -q '^umask 027' /etc/bash.bashrc || echo 'umask 027' >>/etc/bash.bashrc
 grep -q '^umask 027' /etc/profile || echo 'umask 027' >>/etc/profile
 
 # CIS 5.4.5 Ensure default user shell timeout is 900 seconds or less (the CIS content checks 600)
-printf 'TMOUT=600\nreadonly TMOUT\nexport TMOUT\n' >/etc/profile.d/60-cis-tmout.sh
-grep -q '^TMOUT=' /etc/profile || printf 'TMOUT=600\nreadonly TMOUT\nexport TMOUT\n' >>/etc/profile
+# bash reads the form ComplianceAsCode checks (declare -xr); sh (dash) has no declare
+cat >/etc/profile.d/60-cis-tmout.sh <<'TMO'
+if [ -n "${BASH_VERSION:-}" ]; then
+  declare -xr TMOUT=600
+else
+  TMOUT=600
+  readonly TMOUT
+  export TMOUT
+fi
+TMO
 
 # CIS 5.6 Ensure access to the su command is restricted
 # (only members of the root group may su: the form the ComplianceAsCode check expects)
