@@ -86,19 +86,23 @@ const SCRIPT = (mode: string) =>
     '',
   ].join('\n');
 
-/** A repository whose pull request changes the line under the CIS 6.1.4 marker. */
-async function pullRequest(): Promise<{ root: string; event: string }> {
+/** A repository whose pull request changes the line under the CIS 6.1.4 marker (or the file given). */
+async function pullRequest(
+  file = 'hardening/shadow.sh',
+  before = SCRIPT('0644'),
+  after = SCRIPT('0640'),
+): Promise<{ root: string; event: string }> {
   const root = tmpDir('ami-bakery-suggest-');
   const git = (...args: string[]) =>
     run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root });
   await git('init', '-q', '-b', 'main');
-  fs.mkdirSync(path.join(root, 'hardening'));
-  fs.writeFileSync(path.join(root, 'hardening/shadow.sh'), SCRIPT('0644'));
+  fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+  fs.writeFileSync(path.join(root, file), before);
   await git('add', '.');
   await git('commit', '-q', '-m', 'base');
   const base = (await git('rev-parse', 'HEAD')).stdout.trim();
-  fs.writeFileSync(path.join(root, 'hardening/shadow.sh'), SCRIPT('0640'));
-  await git('commit', '-q', '-am', 'tighten /etc/shadow');
+  fs.writeFileSync(path.join(root, file), after);
+  await git('commit', '-q', '-am', 'the pull request');
   const head = (await git('rev-parse', 'HEAD')).stdout.trim();
   const event = path.join(root, '..', `${path.basename(root)}-event.json`);
   fs.writeFileSync(
@@ -208,5 +212,56 @@ describe('suggested changes on a pull request (suggest: true)', () => {
       /none verified \(this scan has no root filesystem to try it on \(target results\)/,
     );
     expect(outputValue(r.outputs, 'suggestions')).toBe('0');
+  });
+
+  it('a check with no one-command fix gets a value edit, tried as the edited file in a copy of the image (issue 23)', async () => {
+    // the pull request turns MaxAuthTries 4 into 6; the image it baked (an overlay of the suite's
+    // root filesystem, the script run in it with chroot as bake does) has MaxAuthTries 6
+    const ssh = (n: number) =>
+      [
+        '#!/bin/sh',
+        'set -eu',
+        'cfg=/etc/ssh/sshd_config',
+        'set_option() {',
+        '  sed -i -E "/^#?[[:space:]]*$1[[:space:]]/Id" "$cfg"',
+        '  sed -i "1i $1 $2" "$cfg"',
+        '}',
+        '# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less',
+        `set_option MaxAuthTries ${n}`,
+        '',
+      ].join('\n');
+    const { root, event } = await pullRequest('hardening/ssh.sh', ssh(4), ssh(6));
+    const image = tmpDir('ami-bakery-suggest-image-');
+    for (const d of ['u', 'w', 'm']) fs.mkdirSync(path.join(image, d));
+    const m = path.join(image, 'm');
+    await run('mount', [
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${baseRootfs()},upperdir=${image}/u,workdir=${image}/w`,
+      m,
+    ]);
+    try {
+      fs.copyFileSync(path.join(root, 'hardening/ssh.sh'), path.join(m, 'tmp/step.sh'));
+      await run('chroot', [m, '/bin/sh', '/tmp/step.sh']);
+      fs.rmSync(path.join(m, 'tmp/step.sh'));
+      const r = await scan(root, event, { target: `chroot:${m}` });
+      expect(r.code, r.stdout).toBe(0);
+      const [review] = reviewPosts();
+      expect(review?.body.comments, r.stdout).toHaveLength(1);
+      const [c] = review.body.comments;
+      expect(c).toMatchObject({ path: 'hardening/ssh.sh', line: 9, side: 'RIGHT' });
+      expect(c.body).toContain('**CIS 5.2.6 fails here.**');
+      expect(c.body).toContain('Found: /etc/ssh/sshd_config: "MaxAuthTries 6"');
+      expect(c.body).toContain('```suggestion\nset_option MaxAuthTries 4\n```');
+      expect(c.body).toMatch(
+        /run in a copy of the image first: verified in a copy of the image: the control passes, a key login works/,
+      );
+      // the copy is gone: the image itself still says 6
+      expect(fs.readFileSync(path.join(m, 'etc/ssh/sshd_config'), 'utf8')).toMatch(/^MaxAuthTries 6$/m);
+    } finally {
+      await run('umount', [m]);
+    }
   });
 });

@@ -192,6 +192,7 @@ export async function tryOfferedFixes(
 ): Promise<void> {
   const byKey = new Map(a.merged.findings.map((f) => [keyOf(f), f]));
   const ask = new Set<Finding>();
+  const edits: Array<{ file: string; ruleId: string; probe: Finding }> = [];
   if (cfg.suggestFile) {
     const implemented = new Set(a.annotations.filter((x) => x.implemented).map(keyOf));
     for (const f of a.merged.findings)
@@ -205,19 +206,29 @@ export async function tryOfferedFixes(
       // said when the suggestions are delivered
     }
     // what would be suggested if its fix held: those are the ones to try
+    const held = { verified: true, said: '' };
     const wouldBe = planSuggestions(
-      a.annotations.map((x) => ({ ...x, fixVerdict: { verified: true, said: '' } })),
+      a.annotations.map((x) => ({ ...x, fixVerdict: held, editVerdict: held })),
       annotatedFiles(a, cfg.root),
       changed,
     );
     for (const s of wouldBe) {
       const f = byKey.get(`openscap:${s.ruleId}`);
-      if (f) ask.add(f);
+      // a value edit is tried as itself: the whole edited file, run in a copy of the image
+      if (f && s.kind === 'edit')
+        edits.push({
+          file: s.file,
+          ruleId: s.ruleId,
+          probe: { ...f, fix: s.editedFile, fixVerdict: undefined },
+        });
+      else if (f) ask.add(f);
     }
   }
-  await tryFixes([...ask]);
+  await tryFixes([...ask, ...edits.map((e) => e.probe)]);
   for (const x of a.annotations) {
     const f = byKey.get(keyOf(x));
     if (f?.fixVerdict) x.fixVerdict = f.fixVerdict;
+    const e = edits.find((y) => y.file === x.file && y.ruleId === x.ruleId);
+    if (e?.probe.fixVerdict) x.editVerdict = e.probe.fixVerdict;
   }
 }

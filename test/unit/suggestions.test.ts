@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../action-scan/src/findings.js';
 import { planAnnotations } from '../../action-scan/src/report/annotations.js';
-import { oneLineFix, planSuggestions, suggestionKeyOf } from '../../action-scan/src/report/suggestions.js';
+import {
+  editedLine,
+  oneLineFix,
+  planSuggestions,
+  suggestionKeyOf,
+  wantedValue,
+} from '../../action-scan/src/report/suggestions.js';
 import { buildChangeMap } from '../../shared/src/cis-map.js';
 
 const GUARDED = `# Remediation is applicable only in certain platforms
@@ -112,5 +118,106 @@ describe('suggested changes (suggest: true)', () => {
     expect(
       plan([shadow({ fixVerdict: { verified: false, said: 'not verified: breaks ssh login' } })], [3]),
     ).toEqual([]);
+  });
+});
+
+describe('value edits: the block’s line with the value the profile wants (issue 23)', () => {
+  const SSH = [
+    '#!/bin/sh', // 1
+    'set_option() { :; }', // 2
+    '# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less', // 3
+    'set_option MaxAuthTries 6  # was 4', // 4
+    '# CIS 5.2.22 Ensure SSH MaxSessions is limited', // 5
+    'set_option MaxSessions 10', // 6
+    'set_option MaxStartups 10:30:60', // 7
+  ].join('\n');
+  // the shape of the real finding: oscap-chroot on a root filesystem whose sshd_config says 6
+  const maxAuth = (over: Partial<Finding> = {}): Finding => ({
+    engine: 'openscap',
+    ruleId: 'xccdf_org.ssgproject.content_rule_sshd_set_max_auth_tries',
+    title: 'Set SSH authentication attempt limit',
+    severity: 'medium',
+    status: 'fail',
+    cisIds: ['5.2.6'],
+    expected: 'maxauthtries is configured (sshd_max_auth_tries_value = 4)',
+    found: '/etc/ssh/sshd_config: "MaxAuthTries 6"',
+    ...over,
+  });
+  const planSsh = (findings: Finding[], changed: number[], verdict?: { verified: boolean; said: string }) => {
+    const map = buildChangeMap([{ file: 'hardening/ssh.sh', text: SSH }]);
+    const annotations = planAnnotations(findings, map, 't.pkr.hcl').map((a) => ({
+      ...a,
+      editVerdict: verdict,
+    }));
+    return planSuggestions(
+      annotations,
+      new Map([['hardening/ssh.sh', SSH]]),
+      new Map([['hardening/ssh.sh', new Set(changed)]]),
+    );
+  };
+  const verified = {
+    verified: true,
+    said: 'verified in a copy of the image: the control passes, a key login works',
+  };
+
+  it('reads the wanted value and the setting found from the check', () => {
+    const a = planAnnotations([maxAuth()], buildChangeMap([]), 't')[0];
+    expect(wantedValue(a.message)).toEqual({ key: 'MaxAuthTries', found: '6', wanted: '4' });
+    // two values wanted, two settings found, or the value already right: no edit
+    expect(wantedValue('Expected: x (a = 1); y (b = 2)\nFound: "K 3"')).toBeUndefined();
+    expect(wantedValue('Expected: x (a = 1)\nFound: "K 3"; "L 3"')).toBeUndefined();
+    expect(wantedValue('Expected: x (a = 1)\nFound: "K 1"')).toBeUndefined();
+    expect(wantedValue('Expected: x (a = 1)')).toBeUndefined();
+  });
+
+  it('changes only the value, keeping the comment; a token that only contains it is not it', () => {
+    expect(
+      editedLine(['set_option MaxAuthTries 6  # was 4'], [1], {
+        key: 'MaxAuthTries',
+        found: '6',
+        wanted: '4',
+      }),
+    ).toEqual({
+      line: 1,
+      replacement: 'set_option MaxAuthTries 4  # was 4',
+    });
+    expect(
+      editedLine(['echo "maxauthtries=6"'], [1], { key: 'MaxAuthTries', found: '6', wanted: '4' })
+        ?.replacement,
+    ).toBe('echo "maxauthtries=4"');
+    expect(
+      editedLine(['set_option MaxAuthTries 60'], [1], { key: 'MaxAuthTries', found: '6', wanted: '4' }),
+    ).toBeUndefined();
+    expect(
+      editedLine(['MaxAuthTriesX 6'], [1], { key: 'MaxAuthTries', found: '6', wanted: '4' }),
+    ).toBeUndefined();
+    // two lines set it: which one is the fix is not one line
+    expect(
+      editedLine(['a MaxAuthTries 6', 'b MaxAuthTries 6'], [1, 2], {
+        key: 'MaxAuthTries',
+        found: '6',
+        wanted: '4',
+      }),
+    ).toBeUndefined();
+  });
+
+  it('offers the edit on the changed line once it was tried, with the verdict in the body', () => {
+    const [s, ...more] = planSsh([maxAuth()], [4], verified);
+    expect(more).toEqual([]);
+    expect(s).toMatchObject({ kind: 'edit', file: 'hardening/ssh.sh', line: 4, control: 'CIS 5.2.6' });
+    expect(s.replacement).toBe('set_option MaxAuthTries 4  # was 4');
+    expect(s.editedFile?.split('\n')[3]).toBe('set_option MaxAuthTries 4  # was 4');
+    expect(s.editedFile?.split('\n').filter((l, i) => l !== SSH.split('\n')[i])).toHaveLength(1);
+    expect(s.body).toContain('The value the profile wants (MaxAuthTries 4, not 6)');
+    expect(s.body).toContain(verified.said);
+    expect(s.body).toContain('```suggestion\nset_option MaxAuthTries 4  # was 4\n```');
+  });
+
+  it('is not offered untried, when the try failed, or off the pull request’s lines', () => {
+    expect(planSsh([maxAuth()], [4])).toEqual([]);
+    expect(planSsh([maxAuth()], [4], { verified: false, said: 'not verified: breaks ssh login' })).toEqual(
+      [],
+    );
+    expect(planSsh([maxAuth()], [6], verified)).toEqual([]);
   });
 });

@@ -42,6 +42,8 @@ export interface PlannedAnnotation {
   fix?: string;
   /** Whether the fix was tried in a copy of the image (fix-verify.ts): only a verified one is offered. */
   fixVerdict?: { verified: boolean; said: string };
+  /** Whether the block's value edit (report/suggestions.ts) was tried: the edited file run in a copy of the image. */
+  editVerdict?: { verified: boolean; said: string };
   /** A reviewed waiver covers this failure: a notice on the waiver's line, suppressed in SARIF. */
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
   /** An expired or incomplete waiver (annotated on its line): fails the gate. */
