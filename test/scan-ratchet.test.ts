@@ -4,6 +4,7 @@
  * change deletes the marker of a control that passed. Only the ratchet gates here (fail-on: none,
  * min-score: 0), so what fails is the ratchet and nothing else.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +100,44 @@ describe('the ratchet on the last golden image', () => {
       expect(report.gate.verdict).toBe('failed');
     } finally {
       restore();
+    }
+  });
+
+  it('on a pull request, the annotation sits on the line where its diff removed the marker', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim();
+    git('init', '-q', '-b', 'main');
+    git('add', 'hardening');
+    git('commit', '-q', '-m', 'golden');
+    const base = git('rev-parse', 'HEAD');
+    const restore = deleteMarker();
+    try {
+      git('commit', '-q', '-am', 'tidy comments');
+      const event = path.join(root, 'out/event.json');
+      fs.writeFileSync(
+        event,
+        JSON.stringify({
+          pull_request: { number: 3, base: { sha: base }, head: { sha: git('rev-parse', 'HEAD') } },
+        }),
+      );
+      const r = await scan(
+        { baseline: 'out/golden.json' },
+        { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event },
+      );
+      expect(r.code, r.stdout).toBe(1);
+      const [file, line] = [claimed.location.replace(/:\d+$/, ''), claimed.location.split(':').pop()];
+      const esc = (s: string) => s.replace(/[.()]/g, '\\$&');
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `::error title=dropped%3A ${esc(claimed.control)} was implemented at [^,]+,file=${esc(file)},line=${line}::`,
+        ),
+      );
+    } finally {
+      restore();
+      fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
     }
   });
 

@@ -13,7 +13,8 @@ import type { Collected } from './engine.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { evaluateScanGate, type GateResult } from './gate.js';
 import { type ContentNumbering, numberingNotes, planNumbering, reportBenchmarks } from './numbering.js';
-import { evaluateRatchet, type RatchetResult, ratchetLine } from './ratchet.js';
+import { pullRequestDiff } from './pr-diff.js';
+import { evaluateRatchet, type RatchetResult, ratchetLine, whereMarkerWas } from './ratchet.js';
 import {
   type ClaimedControl,
   claimedControls,
@@ -129,16 +130,26 @@ function classifyAll(
   }
 }
 
-/** The ratchet's findings as annotations: a dropped control on the file its marker was in (else the fallback). */
-function ratchetAnnotations(r: RatchetResult, root: string, fallbackFile?: string): PlannedAnnotation[] {
+/**
+ * The ratchet's findings as annotations: a dropped control on the line where the pull request
+ * removed its marker (from its diff), else on the file its marker was in, else the fallback.
+ */
+function ratchetAnnotations(
+  r: RatchetResult,
+  root: string,
+  fallbackFile?: string,
+  prDiff?: string,
+): PlannedAnnotation[] {
   const since = r.baseline?.amiId ?? 'the baseline';
   return r.dropped.map((d) => {
     const was = d.location.replace(/:\d+$/, '');
-    const file = fs.existsSync(path.join(root, was)) ? was : fallbackFile;
+    const oldLine = Number(/:(\d+)$/.exec(d.location)?.[1] ?? '') || undefined;
+    const moved = prDiff ? whereMarkerWas(prDiff, was, d.control, oldLine) : undefined;
+    const file = moved?.file ?? (fs.existsSync(path.join(root, was)) ? was : fallbackFile);
     const [engine, ...rest] = d.rules[0].split(':');
     return {
       level: 'error',
-      ...(file ? { file, line: 1 } : {}),
+      ...(file ? { file, line: moved?.line ?? 1 } : {}),
       title: `dropped: ${d.control} was implemented at ${d.location} in ${since} and has no marker now`,
       message: `${d.control} (${d.title}) was claimed by a marker at ${d.location} and passed in ${since}. No marker claims it now, so this change would ship an image without it unseen. Restore the marker (and the change it marks), or add a reviewed waiver for it.\nRules: ${d.rules.join(', ')}`,
       control: d.control,
@@ -202,13 +213,15 @@ function judge(
     waived: (f: Finding) => boolean;
     fallbackFile?: string;
     report: ScanReport;
+    /** the pull request's diff, where a dropped marker is placed */
+    prDiff?: string;
   },
 ): { ratchet: RatchetResult; gate: GateResult } {
   const { annotations, report } = x;
   const ratchet = evaluateRatchet({ on: cfg.ratchet, ...x });
   for (const a of annotations)
     if (ratchet.regressed.some((r) => r.rules.includes(`${a.engine}:${a.ruleId}`))) a.ratchet = 'regressed';
-  annotations.push(...ratchetAnnotations(ratchet, cfg.root, x.fallbackFile));
+  annotations.push(...ratchetAnnotations(ratchet, cfg.root, x.fallbackFile, x.prDiff));
   const gate = evaluateScanGate(
     { score: x.score, annotations, diff: x.diff, uncompared: x.uncompared, ratchet },
     cfg,
@@ -342,6 +355,7 @@ export async function analyse(
     waived: waiverCovers(cfg.waivers, { profile: profileKey, amiId: subject.amiId, today: todayUtc() }),
     fallbackFile,
     report,
+    prDiff: baseline ? await pullRequestDiff(io.env, cfg.root) : undefined,
   });
   return {
     merged,

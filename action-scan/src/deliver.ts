@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { messageOf } from '../../shared/src/errors.js';
-import { exec } from '../../shared/src/exec.js';
 import { eventPayload } from '../../shared/src/github-env.js';
 import type { Io } from '../../shared/src/io.js';
 import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
@@ -10,37 +9,12 @@ import type { Analysis } from './analyse.js';
 import type { ScanConfig } from './config.js';
 import type { Finding, ResultSet } from './findings.js';
 import { ratchetLine } from './ratchet.js';
-import { parseChangedLines } from './report/annotations.js';
 import type { CheckRunTarget, DeliveryResult } from './report/checks.js';
 import { keyOf } from './report/report.js';
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { planSuggestions } from './report/suggestions.js';
 import { buildSummary } from './report/summary.js';
 import { type WaiverOutcome, waivedText } from './waivers.js';
-
-/**
- * Lines a pull request changed, per repository path: `git diff` against the event's base commit
- * (fetched with depth 1 when actions/checkout's shallow clone lacks it).
- */
-export async function changedLinesFromGit(
-  env: NodeJS.ProcessEnv,
-  root: string,
-): Promise<Map<string, Set<number>>> {
-  const base: string | undefined = eventPayload(env)?.pull_request?.base?.sha;
-  const ref = base ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
-  if (!ref) return new Map();
-  const diff = () =>
-    exec('git', ['diff', '--unified=0', '--no-color', '--no-ext-diff', ref, 'HEAD', '--'], {
-      cwd: root,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  let r = await diff();
-  if (r.code !== 0 && base) {
-    await exec('git', ['fetch', '--no-tags', '--depth=1', 'origin', base], { cwd: root, timeoutMs: 60_000 });
-    r = await diff();
-  }
-  return r.code === 0 ? parseChangedLines(r.stdout) : new Map();
-}
 
 /** What the summary says of the annotations: exactly what reached the reader. */
 export function deliveryNote(d: DeliveryResult, total: number, checkName: string): string {

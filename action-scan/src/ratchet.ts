@@ -151,3 +151,54 @@ export function ratchetLine(r: RatchetResult): string {
   ];
   return `Ratchet against ${since}: ${parts.join(', ')}${r.scoreFell ? `; score fell to ${r.scoreFell.to}%` : ''}.${r.notes.length ? ` ${r.notes.join('. ')}.` : ''}`;
 }
+
+/**
+ * Where a dropped control's marker was, on the pull request's side of its diff (`git diff
+ * --unified=0`): the hunk that removed or rewrote a line of `file` naming the control's id, the
+ * one nearest `oldLine`. The line is the rewritten line, or the line before a deletion.
+ * Undefined when the diff removed no such line (the marker went in an earlier change).
+ */
+export function whereMarkerWas(
+  diff: string,
+  file: string,
+  control: string,
+  oldLine?: number,
+): { file: string; line: number } | undefined {
+  // "CIS 1.1.1.1 (Ubuntu 22.04 v1.0.0)": the id, without the benchmark the control is named in
+  const id =
+    control
+      .replace(/\s+\([^)]*\)$/, '')
+      .split(/\s+/)
+      .pop() ?? control;
+  const names = new RegExp(`(^|[^\\w.])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.])`);
+  const found: Array<{ old: number; file: string; line: number }> = [];
+  let header = false;
+  let oldPath = '';
+  let newPath = '';
+  let hunk: { old: number; start: number; count: number; k: number } | undefined;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      header = true;
+      hunk = undefined;
+      continue;
+    }
+    if (header && line.startsWith('--- ')) oldPath = line.slice(4).trim().replace(/^a\//, '');
+    else if (header && line.startsWith('+++ ')) newPath = line.slice(4).trim().replace(/^b\//, '');
+    const m = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (m) {
+      header = false;
+      hunk = { old: Number(m[1]), start: Number(m[2]), count: m[3] === undefined ? 1 : Number(m[3]), k: 0 };
+      continue;
+    }
+    if (header || !hunk || !line.startsWith('-') || oldPath !== file || newPath === '/dev/null') continue;
+    if (names.test(line.slice(1)))
+      found.push({
+        old: hunk.old + hunk.k,
+        file: newPath,
+        line: hunk.count > 0 ? hunk.start + Math.min(hunk.k, hunk.count - 1) : Math.max(hunk.start, 1),
+      });
+    hunk.k++;
+  }
+  found.sort((a, b) => Math.abs(a.old - (oldLine ?? a.old)) - Math.abs(b.old - (oldLine ?? b.old)));
+  return found[0] ? { file: found[0].file, line: found[0].line } : undefined;
+}

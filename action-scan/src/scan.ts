@@ -10,18 +10,13 @@ import { GateError } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { analyse } from './analyse.js';
 import { readConfig, type ScanConfig, type ScanSubject } from './config.js';
-import {
-  changedLinesFromGit,
-  deliverSuggestions,
-  deliveryNote,
-  scanSummary,
-  tryOfferedFixes,
-} from './deliver.js';
+import { deliverSuggestions, deliveryNote, scanSummary, tryOfferedFixes } from './deliver.js';
 import { loadHistory, loadTrend } from './earlier.js';
 import { type Collected, collectResults, workDir } from './engine.js';
 import type { GateResult } from './gate.js';
 import { chooseInUseImage, type InUseImage, inUseTable } from './in-use.js';
 import { discoverInUse, reportInUse } from './in-use-run.js';
+import { changedLinesFromGit } from './pr-diff.js';
 import { ratchetLine } from './ratchet.js';
 import {
   CHECK_SUMMARY_LIMIT,

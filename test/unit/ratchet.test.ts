@@ -1,7 +1,12 @@
 /** The ratchet, pure (issue 23): what the baseline claimed and passed is the floor. */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../action-scan/src/findings.js';
-import { evaluateRatchet, ratchetLine, ratchetReasons } from '../../action-scan/src/ratchet.js';
+import {
+  evaluateRatchet,
+  ratchetLine,
+  ratchetReasons,
+  whereMarkerWas,
+} from '../../action-scan/src/ratchet.js';
 import { REPORT_SCHEMA, type ScanReport } from '../../action-scan/src/report/report.js';
 
 const f = (ruleId: string, status: Finding['status']): Finding =>
@@ -83,5 +88,48 @@ describe('the ratchet', () => {
     expect(ratchetReasons(run({ on: false }))).toEqual([]);
     expect(ratchetLine(run({ on: false }))).toMatch(/^Ratchet: OFF/);
     expect(ratchetLine(run({ baseline: undefined }))).toMatch(/no baseline/);
+  });
+});
+
+describe('where a dropped marker was: from the pull request’s diff', () => {
+  // the shape `git diff --unified=0` prints: a rewritten marker, then a deleted one
+  const diff = [
+    'diff --git a/scripts/50-ssh.sh b/scripts/50-ssh.sh',
+    'index 1111111..2222222 100755',
+    '--- a/scripts/50-ssh.sh',
+    '+++ b/scripts/50-ssh.sh',
+    '@@ -23 +23 @@ set_option() {',
+    '-# CIS 5.2.4 Ensure SSH LogLevel is appropriate',
+    '+# Ensure SSH LogLevel is appropriate',
+    '@@ -30,2 +29,0 @@ set_option LogLevel INFO',
+    '-# CIS 5.2.14 Ensure SSH LoginGraceTime is set to one minute or less',
+    '-set_option LoginGraceTime 60',
+    'diff --git a/scripts/other.sh b/scripts/other.sh',
+    '--- a/scripts/other.sh',
+    '+++ b/scripts/other.sh',
+    '@@ -5 +5 @@',
+    '-# CIS 5.2.4 somewhere else',
+    '+# gone',
+  ].join('\n');
+
+  it('a rewritten marker: the rewritten line; a deleted one: the line before the deletion', () => {
+    expect(whereMarkerWas(diff, 'scripts/50-ssh.sh', 'CIS 5.2.4', 23)).toEqual({
+      file: 'scripts/50-ssh.sh',
+      line: 23,
+    });
+    expect(whereMarkerWas(diff, 'scripts/50-ssh.sh', 'CIS 5.2.14', 30)).toEqual({
+      file: 'scripts/50-ssh.sh',
+      line: 29,
+    });
+    expect(whereMarkerWas(diff, 'scripts/other.sh', 'CIS 5.2.4', 5)).toEqual({
+      file: 'scripts/other.sh',
+      line: 5,
+    });
+  });
+
+  it('an id is whole: 5.2.1 is not in 5.2.14; a marker the diff did not remove is not placed', () => {
+    expect(whereMarkerWas(diff, 'scripts/50-ssh.sh', 'CIS 5.2.1', 30)).toBeUndefined();
+    expect(whereMarkerWas(diff, 'scripts/50-ssh.sh', 'CIS 5.2.6', 26)).toBeUndefined();
+    expect(whereMarkerWas('', 'scripts/50-ssh.sh', 'CIS 5.2.4', 23)).toBeUndefined();
   });
 });
