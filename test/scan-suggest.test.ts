@@ -8,72 +8,20 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ARF_FIXTURE, baseRootfs, outputValue, runActionBundle, tmpDir } from './helpers.js';
+import { type GithubApi, startGithubApi } from './support/github-api.js';
 
 const run = promisify(execFile);
 
-interface Req {
-  method: string;
-  url: string;
-  status: number;
-  body: any;
-}
-let api: http.Server;
-let apiUrl: string;
-let requests: Req[] = [];
-/** review comments on the pull request (what GET .../pulls/7/comments lists) */
-let onPr: Array<{ id: number; path: string; line: number; body: string }> = [];
-/** status answered to POST .../reviews (then 200 OK) */
-let reviewStatus = 200;
-
+let api: GithubApi;
 beforeAll(async () => {
-  api = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => {
-      raw += c;
-    });
-    req.on('end', () => {
-      const url = (req.url ?? '').split('?')[0];
-      const body = JSON.parse(raw || '{}');
-      const reply = (status: number, data: unknown) => {
-        requests.push({ method: req.method ?? '', url, status, body });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
-      };
-      if (url.endsWith('/check-runs') || url.includes('/check-runs/'))
-        return reply(req.method === 'POST' ? 201 : 200, { id: 7, html_url: 'http://github.local/checks/7' });
-      if (url === '/repos/acme/images/pulls/7/comments' && req.method === 'GET') return reply(200, onPr);
-      if (url === '/repos/acme/images/pulls/7/reviews' && req.method === 'POST') {
-        if (reviewStatus !== 200)
-          return reply(reviewStatus, {
-            message:
-              reviewStatus === 403
-                ? 'Resource not accessible by integration'
-                : 'Pull request review thread line must be part of the diff',
-          });
-        for (const c of body.comments) onPr.push({ id: onPr.length + 1, ...c });
-        return reply(200, { id: 99, html_url: 'http://github.local/pull/7#review-99' });
-      }
-      if (url === '/repos/acme/images/pulls/7/comments' && req.method === 'POST') {
-        onPr.push({ id: onPr.length + 1, path: body.path, line: body.line, body: body.body });
-        return reply(201, { id: onPr.length });
-      }
-      reply(404, { message: 'Not Found' });
-    });
-  });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  api = await startGithubApi('acme/images', 7);
 });
 afterAll(() => api.close());
-beforeEach(() => {
-  requests = [];
-  onPr = [];
-  reviewStatus = 200;
-});
+beforeEach(() => api.reset());
 
 const SCRIPT = (mode: string) =>
   [
@@ -132,7 +80,7 @@ const scan = (root: string, event: string, over: Record<string, string> = {}) =>
     {
       GITHUB_REPOSITORY: 'acme/images',
       GITHUB_SHA: 'deadbeef',
-      GITHUB_API_URL: apiUrl,
+      GITHUB_API_URL: api.url,
       GITHUB_EVENT_NAME: 'pull_request',
       GITHUB_EVENT_PATH: event,
       GITHUB_WORKSPACE: root,
@@ -140,7 +88,7 @@ const scan = (root: string, event: string, over: Record<string, string> = {}) =>
     { cwd: root },
   );
 
-const reviewPosts = () => requests.filter((q) => q.method === 'POST' && q.url.endsWith('/reviews'));
+const reviewPosts = () => api.requests.filter((q) => q.method === 'POST' && q.url.endsWith('/reviews'));
 
 describe('suggested changes on a pull request (suggest: true)', () => {
   it('posts the one-line fix on the changed line once; a re-run posts nothing new', async () => {
@@ -160,18 +108,18 @@ describe('suggested changes on a pull request (suggest: true)', () => {
       'Suggested changes: 1 posted on pull request #7: CIS 6.1.4 at `hardening/shadow.sh:6`.',
     );
 
-    requests = [];
+    api.requests = [];
     const again = await scan(root, event);
     expect(again.code, again.stdout).toBe(0);
     expect(reviewPosts()).toEqual([]);
-    expect(onPr).toHaveLength(1);
+    expect(api.comments).toHaveLength(1);
     expect(outputValue(again.outputs, 'suggestions')).toBe('0');
     expect(again.summary).toContain('(1 already there from an earlier run)');
   });
 
   it('a token without pull-requests: write (403): a warning, nothing claimed, the step goes on', async () => {
     const { root, event } = await pullRequest();
-    reviewStatus = 403;
+    api.reviewStatus = 403;
     const r = await scan(root, event);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(
@@ -181,15 +129,15 @@ describe('suggested changes on a pull request (suggest: true)', () => {
     expect(r.summary).toMatch(
       /Suggested changes: 0 of 1 posted on pull request #7; not posted: the token cannot/,
     );
-    expect(onPr).toEqual([]);
+    expect(api.comments).toEqual([]);
   });
 
   it('a review refused as a whole (422) is posted comment by comment', async () => {
     const { root, event } = await pullRequest();
-    reviewStatus = 422;
+    api.reviewStatus = 422;
     const r = await scan(root, event);
     expect(r.code, r.stdout).toBe(0);
-    const single = requests.filter((q) => q.method === 'POST' && q.url.endsWith('/pulls/7/comments'));
+    const single = api.requests.filter((q) => q.method === 'POST' && q.url.endsWith('/pulls/7/comments'));
     expect(single).toHaveLength(1);
     expect(single[0].body).toMatchObject({ path: 'hardening/shadow.sh', line: 6, side: 'RIGHT' });
     expect(outputValue(r.outputs, 'suggestions')).toBe('1');
@@ -199,7 +147,7 @@ describe('suggested changes on a pull request (suggest: true)', () => {
     const { root, event } = await pullRequest();
     const r = await scan(root, event, { suggest: 'false' });
     expect(r.code, r.stdout).toBe(0);
-    expect(requests.filter((q) => q.url.includes('/pulls/'))).toEqual([]);
+    expect(api.requests.filter((q) => q.url.includes('/pulls/'))).toEqual([]);
     expect(outputValue(r.outputs, 'suggestions')).toBeUndefined();
   });
 
