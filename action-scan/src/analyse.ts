@@ -24,6 +24,7 @@ import {
 import {
   type BaselineDiff,
   compareReports,
+  keyOf,
   REPORT_SCHEMA,
   type ScanReport,
   toReportFinding,
@@ -87,11 +88,15 @@ export interface Analysis {
   ratchet: RatchetResult;
 }
 
-/** Marks each failure the hardening code cannot cause with its class, in its title and message. */
+/**
+ * Marks each failure the hardening code cannot cause with its class, in its title and message; a
+ * waived one (`waived`: engine:ruleId) keeps its class and says why, but no longer counts.
+ */
 function classifyAll(
   annotations: PlannedAnnotation[],
   merged: ReturnType<typeof mergeResultSets>,
   cfg: ScanConfig,
+  waived: ReadonlySet<string>,
 ): void {
   const byKey = new Map(merged.findings.map((f) => [`${f.engine}:${f.ruleId}`, f]));
   const files = new Map<string, string[]>();
@@ -120,13 +125,14 @@ function classifyAll(
     found: (a: PlannedAnnotation) => byKey.get(`${a.engine}:${a.ruleId}`)?.found ?? '',
   };
   for (const a of annotations) {
-    if (a.waiver || a.waiverProblem) continue;
     const c = classifyFailure(a, ctx);
     if (!c) continue;
     a.failureClass = c.class;
     a.classWhy = c.why;
     a.title = `${a.title} [${CLASS_LABEL[c.class]}]`;
-    a.message = `${CLASS_LABEL[c.class]}: ${c.why} It still counts in the score and the gate; once reviewed, a waiver citing this is the way out.\n${a.message}`;
+    a.message = waived.has(keyOf(a))
+      ? `${CLASS_LABEL[c.class]}: ${c.why}\n${a.message}`
+      : `${CLASS_LABEL[c.class]}: ${c.why} It still counts in the score and the gate; once reviewed, a waiver citing this is the way out.\n${a.message}`;
   }
 }
 
@@ -312,17 +318,22 @@ export async function analyse(
   const numbering = planNumbering(changeMap, merged.numbering, cac);
   const numberingSaid = numberingNotes(numbering);
   for (const n of [...numberingSaid.problems, ...numberingSaid.notes]) io.info(n);
-  const annotations = annotateWaivers(
-    planAnnotations(merged.findings, changeMap, { fallbackFile, profileScheme: scheme, numbering }),
-    waiverOutcome,
-  );
-  classifyAll(annotations, merged, cfg);
+  // classified where the code implements them, before a waiver moves one to its own line: a
+  // waived failure keeps its class (the waiver's notice, the report)
+  const planned = planAnnotations(merged.findings, changeMap, {
+    fallbackFile,
+    profileScheme: scheme,
+    numbering,
+  });
+  classifyAll(planned, merged, cfg, new Set(waiverOutcome.waived.map(({ finding }) => keyOf(finding))));
+  const annotations = annotateWaivers(planned, waiverOutcome);
   const locationOf = new Map(
     annotations.map((a) => [
       `${a.engine}:${a.ruleId}`,
       a.implemented && a.file ? `${a.file}:${a.line}` : undefined,
     ]),
   );
+  const classOf = new Map(annotations.map((a) => [keyOf(a), a.failureClass]));
   const report: ScanReport = {
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
@@ -338,7 +349,9 @@ export async function analyse(
     benchmarks: reportBenchmarks(numbering),
     findings: merged.findings
       .filter((f) => f.status !== 'notselected')
-      .map((f) => toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`))),
+      .map((f) =>
+        toReportFinding(f, locationOf.get(`${f.engine}:${f.ruleId}`), classOf.get(`${f.engine}:${f.ruleId}`)),
+      ),
   };
   const claimed = claimedControls(merged.findings, changeMap, numbering);
   report.claimed = claimed;

@@ -22,6 +22,8 @@ export interface ReportFinding {
   found?: string;
   /** a reviewed waiver covers this failure (it is not scored, and not a new failure) */
   waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+  /** a failure the hardening code cannot cause (classify.ts), waived or not */
+  failureClass?: 'not-installed' | 'offline-state' | 'content-misfit';
 }
 
 /** A control the code claims (a marker locates it): its rules (engine:ruleId) and whether all passed. */
@@ -74,7 +76,11 @@ export interface BaselineDiff {
   fixed: ReportFinding[];
 }
 
-export function toReportFinding(f: Finding, location?: string): ReportFinding {
+export function toReportFinding(
+  f: Finding,
+  location?: string,
+  failureClass?: ReportFinding['failureClass'],
+): ReportFinding {
   return {
     engine: f.engine,
     ruleId: f.ruleId,
@@ -86,6 +92,7 @@ export function toReportFinding(f: Finding, location?: string): ReportFinding {
     ...(f.expected ? { expected: f.expected } : {}),
     ...(f.found ? { found: f.found } : {}),
     ...(f.waiver ? { waiver: f.waiver } : {}),
+    ...(failureClass ? { failureClass } : {}),
   };
 }
 

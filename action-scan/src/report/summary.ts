@@ -73,13 +73,16 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   const sections: Array<[string, PlannedAnnotation[]]> = [
     [
       'Failing controls the hardening code implements',
-      s.annotations.filter((a) => a.implemented && !a.failureClass),
+      s.annotations.filter((a) => a.implemented && !a.failureClass && !a.waiver),
     ],
     [
       'Failing for reasons the hardening code cannot cause (install did not run, offline state, content misfit)',
-      s.annotations.filter((a) => a.implemented && a.failureClass),
+      s.annotations.filter((a) => a.implemented && a.failureClass && !a.waiver),
     ],
-    ['Failing controls not implemented in the hardening code', s.annotations.filter((a) => !a.implemented)],
+    [
+      'Failing controls not implemented in the hardening code',
+      s.annotations.filter((a) => !a.implemented && !a.waiver),
+    ],
   ];
   let size = out.join('\n').length;
   let left = 0;
