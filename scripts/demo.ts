@@ -1,41 +1,51 @@
 /**
- * `npm run demo`: the whole pipeline on this machine, no AWS account. Starts the EC2/STS/SSM sandbox
- * on 127.0.0.1 and runs the four stages through the CLI (the same code the actions run):
+ * `npm run demo`: the whole pipeline on this machine, no AWS account, told as a team lives it (issue
+ * 23). Starts the EC2/STS/SSM sandbox and a GitHub-like API on 127.0.0.1, makes a git repository
+ * of the example, and runs the four stages through the CLI (the same code the actions run):
  *
- *   bake     real Packer on examples/ubuntu-22.04-cis/local/local.pkr.hcl: the example's hardening
- *            scripts applied with chroot to a copy of an Ubuntu-22.04-dressed root filesystem.
- *            Simulated: Packer's null builder makes no AMI, so the demo registers the hardened
- *            filesystem in the sandbox as the AMI (and "launches" a sandbox instance from it).
- *   verify   real Terraform on a local module (an HTTP server on 127.0.0.1 stands for the instance),
- *            smoke checks, EC2 status checks of the sandbox instance, destroy; tags verify=passed.
- *   scan     real OpenSCAP (ComplianceAsCode CIS Level 1 Server) on the hardened filesystem with
- *            oscap-chroot; annotations on the hardening-script lines; tags the AMI.
- *   promote  sandbox: 3 regions × 2 accounts, encrypted copies, SSM parameters.
- *   lifecycle an earlier golden image of the same inputs makes a second bake skip; a newer golden
- *            image in use fails its re-scan and is quarantined (SSM and launch template rolled back).
+ *   1. a pull request sets `MaxAuthTries 6` under `# CIS 5.2.6`. Real Packer bakes it (the example's
+ *      scripts with chroot on an overlay of a real root filesystem), Terraform verifies it, real
+ *      OpenSCAP scans it: the gate fails on exactly that control, on that line, and the scan posts
+ *      a suggested change it first tried in a copy of the image. Promote refuses the image.
+ *   2. what the scripts cannot cause offline, or what ComplianceAsCode 0.1.65 gets wrong on Ubuntu,
+ *      is classified and waived with its reason, owner and upstream change (two waiver files).
+ *   3. the suggestion is applied and merged; the new image passes, and promote makes it golden in
+ *      3 regions × 2 accounts, with SSM parameters and the launch template rolled out.
+ *   4. a later pull request turns a marker into a plain comment: the ratchet fails it ("dropped").
+ *   5. lifecycle: a second bake of the same inputs skips Packer; the images in use are re-scanned;
+ *      the team quarantines today's image and everything rolls back to last month's golden image,
+ *      built from other inputs, which passed.
  *
- * Writes demo-output/: index.md (the page to open), each stage's job summary, the annotations,
- * SARIF and JSON report. Needs root and the Debian packages of .ci/run for the real filesystem
- * scan; without them it says so and scans the recorded real ARF instead.
+ * Writes demo-output/: index.md (the page to open), each stage's job summary and log, the
+ * annotations, SARIF, JSON and HTML reports, the suggested script. Needs root and the Debian
+ * packages of .ci/run (packer, oscap, oscap-chroot, terraform, sshd); without them it says so.
+ * The images are overlays under AMI_BAKERY_DEMO_IMAGE, removed at the end unless
+ * AMI_BAKERY_DEMO_KEEP=1 (then the page says where they are and how big).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { escapeMarkdown } from '../shared/src/markdown.js';
 import { parseCliOutputs } from '../test/helpers.js';
 import { Ec2Sandbox } from '../test/sandbox/ec2-sandbox.js';
+import { type GithubApi, startGithubApi } from '../test/support/github-api.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.resolve(process.env.AMI_BAKERY_DEMO_OUT ?? path.join(ROOT, 'demo-output'));
 const EX = 'examples/ubuntu-22.04-cis';
+const SSH_SCRIPT = `${EX}/scripts/hardening/50-ssh.sh`;
 const BASE_ROOTFS = process.env.AMI_BAKERY_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
-const IMAGE = process.env.AMI_BAKERY_DEMO_IMAGE ?? '/var/lib/ami-bakery-demo/image';
+const IMAGES = path.resolve(process.env.AMI_BAKERY_DEMO_IMAGE ?? '/var/lib/ami-bakery-demo/image');
+const KEEP = process.env.AMI_BAKERY_DEMO_KEEP === '1';
 const BUILD = '111111111111';
 const PROD = '222222222222';
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const REPO = 'acme/golden-images';
+const WAIVERS = `${EX}/compliance/waivers.yml\n${EX}/local/waivers-offline.yml`;
 
 interface StageRun {
   stage: string;
-  args: string[];
+  label: string;
   code: number | null;
   outputs: Record<string, string>;
   seconds: number;
@@ -46,15 +56,115 @@ interface StageRun {
 const t0 = Date.now();
 const say = (s: string) => console.log(`\n\x1b[1m▶ ${s}\x1b[0m`);
 const has = (cmd: string, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const read = (f: string) =>
+  fs.existsSync(path.join(OUT, f)) ? fs.readFileSync(path.join(OUT, f), 'utf8') : '';
 
-function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv, label = stage): Promise<StageRun> {
+/** The demo's repository: the example, committed, with the pull requests of the story. */
+class Workspace {
+  readonly dir = fs.mkdtempSync('/tmp/ami-bakery-demo-repo-');
+  sha = '';
+  constructor() {
+    fs.cpSync(path.join(ROOT, EX), path.join(this.dir, EX), { recursive: true });
+    this.git('init', '-q', '-b', 'main');
+    this.commit('The ubuntu-22.04-cis example');
+  }
+  git(...args: string[]): string {
+    const r = spawnSync(
+      'git',
+      ['-c', 'user.name=Demo', '-c', 'user.email=demo@example.com', '-c', 'commit.gpgsign=false', ...args],
+      { cwd: this.dir, encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+  commit(message: string): string {
+    this.git('add', '-A');
+    this.git('commit', '-q', '-m', message);
+    this.sha = this.git('rev-parse', 'HEAD');
+    return this.sha;
+  }
+  edit(file: string, change: (text: string) => string): void {
+    const p = path.join(this.dir, file);
+    const before = fs.readFileSync(p, 'utf8');
+    const after = change(before);
+    if (after === before) throw new Error(`the demo's change to ${file} changed nothing`);
+    fs.writeFileSync(p, after);
+  }
+  /** A pull_request event file for a pull request from the current branch onto `base`. */
+  pullRequest(number: number, base: string): string {
+    const event = path.join(OUT, `event-pr-${number}.json`);
+    fs.writeFileSync(
+      event,
+      JSON.stringify({
+        number,
+        pull_request: { number, head: { sha: this.sha }, base: { sha: base } },
+        repository: { full_name: REPO, default_branch: 'main' },
+      }),
+    );
+    return event;
+  }
+}
+
+/** Image root filesystems: overlays of the base root filesystem, one per bake. */
+class Images {
+  private mounts: string[] = [];
+  make(name: string): string {
+    const dir = path.join(IMAGES, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const d of ['upper', 'work', 'root']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    const root = path.join(dir, 'root');
+    const r = spawnSync(
+      'mount',
+      [
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        `lowerdir=${BASE_ROOTFS},upperdir=${dir}/upper,workdir=${dir}/work`,
+        root,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`cannot mount the image overlay at ${root}: ${r.stderr}`);
+    this.mounts.push(root);
+    return root;
+  }
+  /** Unmounts every image; removes them unless asked to keep them. Says what it did. */
+  cleanUp(): string {
+    for (const m of this.mounts.reverse()) spawnSync('umount', [m]);
+    this.mounts = [];
+    if (!fs.existsSync(IMAGES)) return '';
+    if (KEEP) {
+      const size = spawnSync('du', ['-sh', IMAGES], { encoding: 'utf8' }).stdout.split('\t')[0];
+      return `The images' overlays are kept in \`${IMAGES}\` (${size}; each \`upper/\` is what its bake changed over \`${BASE_ROOTFS}\`). Remove them with \`rm -rf ${IMAGES}\`.`;
+    }
+    fs.rmSync(IMAGES, { recursive: true, force: true });
+    return `The images' overlays in \`${IMAGES}\` were removed (set AMI_BAKERY_DEMO_KEEP=1 to keep them).`;
+  }
+}
+
+function runStage(
+  stage: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ws: Workspace,
+  label = stage,
+): Promise<StageRun> {
   const summary = path.join(OUT, `summary-${label}.md`);
   fs.writeFileSync(summary, '');
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/ami-bakery.mjs'), stage, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, GITHUB_STEP_SUMMARY: summary },
+      cwd: ws.dir,
+      env: {
+        ...process.env,
+        GITHUB_WORKSPACE: ws.dir,
+        // outputs go to the demo's folder, as the runner's temp folder
+        RUNNER_TEMP: OUT,
+        GITHUB_SHA: ws.sha,
+        ...env,
+        GITHUB_STEP_SUMMARY: summary,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -69,12 +179,12 @@ function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv, label =
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const outputs = parseCliOutputs(log);
       fs.writeFileSync(
         path.join(OUT, `log-${label}.txt`),
         log + (errors ? `\n--- stderr ---\n${errors}` : ''),
       );
-      resolve({ stage, args, code, outputs, seconds: (Date.now() - start) / 1000, log, errors });
+      const outputs = parseCliOutputs(log);
+      resolve({ stage, label, code, outputs, seconds: (Date.now() - start) / 1000, log, errors });
     });
   });
 }
@@ -82,9 +192,9 @@ function runStage(stage: string, args: string[], env: NodeJS.ProcessEnv, label =
 /** A stage that must stop the pipeline: exit 1 (a gate), not 0 and not 2 (bad input). */
 function mustRefuse(r: StageRun, what: string): StageRun {
   if (r.code !== 1) {
-    console.error(`\n${r.stage} should have failed its gate (exit 1) but exited ${r.code}: ${what}.`);
+    console.error(`\n${r.label} should have failed its gate (exit 1) but exited ${r.code}: ${what}.`);
     process.exitCode = 1;
-    throw new Error(`${r.stage} did not refuse`);
+    throw new Error(`${r.label} did not refuse`);
   }
   return r;
 }
@@ -92,254 +202,217 @@ function mustRefuse(r: StageRun, what: string): StageRun {
 function must(r: StageRun, what: string): StageRun {
   if (r.code !== 0) {
     console.error(
-      `\n${r.stage} failed (exit ${r.code}): ${what}. Its log is in demo-output/log-${r.stage}.txt.`,
+      `\n${r.label} failed (exit ${r.code}): ${what}. Its log is in ${path.join(OUT, `log-${r.label}.txt`)}.`,
     );
     process.exitCode = r.code ?? 1;
-    throw new Error(`${r.stage} failed`);
+    throw new Error(`${r.label} failed`);
   }
   return r;
 }
 
+/** What the demo needs to be real; it does not pretend otherwise. */
+function missingTools(): string[] {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root (chroot and overlay mounts)');
+  for (const [cmd, args] of [
+    ['packer', ['version']],
+    ['terraform', ['version']],
+    ['oscap', ['--version']],
+    ['oscap-chroot', ['--help']],
+    ['unshare', ['--version']],
+  ] as const)
+    if (!has(cmd, [...args])) missing.push(cmd);
+  if (!fs.existsSync('/usr/sbin/sshd'))
+    missing.push('sshd (openssh-server: a suggested fix is tried by a login)');
+  return missing;
+}
+
+interface Story {
+  sandbox: Ec2Sandbox;
+  api: GithubApi;
+  ws: Workspace;
+  images: Images;
+  env: NodeJS.ProcessEnv;
+  simulated: string[];
+  runs: StageRun[];
+  page: string[];
+  /** the check-run annotations each pull request's scan published (what a reviewer sees) */
+  checkAnnotations: Record<string, CheckAnnotation[]>;
+}
+
+interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  annotation_level: string;
+  title?: string;
+  message: string;
+}
+
+/** The annotations the scans published on check runs since request `from` of the GitHub-like API. */
+function publishedSince(api: GithubApi, from: number): CheckAnnotation[] {
+  return api.requests
+    .slice(from)
+    .filter((q) => q.url.includes('/check-runs'))
+    .flatMap((q) => (q.body?.output?.annotations ?? []) as CheckAnnotation[]);
+}
+
 async function main() {
+  const missing = missingTools();
+  if (missing.length) {
+    console.error(
+      `npm run demo bakes and scans a real root filesystem; this machine lacks: ${missing.join(', ')}. Run it as root after .ci/run's apt packages are installed (see docs/development.md).`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
-  const simulated: string[] = [];
-  const root = process.getuid?.() === 0;
-  const realImage = root && has('oscap') && has('oscap-chroot', ['--help']) && has('packer', ['version']);
-
-  // ---- the local AWS: EC2/STS/SSM sandbox on 127.0.0.1 ----
+  if (!fs.existsSync(path.join(BASE_ROOTFS, 'etc/os-release'))) {
+    console.log(`Building the base root filesystem (debootstrap, once) in ${BASE_ROOTFS}…`);
+    const r = spawnSync('bash', [path.join(ROOT, 'test/setup/make-rootfs.sh'), BASE_ROOTFS], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0)
+      throw new Error('test/setup/make-rootfs.sh failed (needs debootstrap and the Debian mirror)');
+  }
   const sandbox = new Ec2Sandbox({ copyLatencyMs: 1500 });
   await sandbox.start();
   const creds = sandbox.addAccount(BUILD);
   sandbox.addAccount(PROD);
   sandbox.addRole(PROD, 'ami-promoter');
-  const env = sandbox.env(creds, 'us-east-1');
-  const canonical = sandbox.putImage(BUILD, 'us-east-1', {
-    name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20261101',
-    description: 'Canonical, Ubuntu, 22.04 LTS (stand-in in the sandbox)',
-  });
-  console.log(
-    `EC2/STS/SSM sandbox on ${sandbox.endpoint} (accounts ${BUILD}, ${PROD}); source AMI ${canonical.imageId}`,
-  );
-
+  const api = await startGithubApi(REPO, 12);
+  const images = new Images();
+  const s: Story = {
+    sandbox,
+    api,
+    ws: new Workspace(),
+    images,
+    env: sandbox.env(creds, 'us-east-1'),
+    simulated: [],
+    runs: [],
+    page: [],
+    checkAnnotations: {},
+  };
+  let cleanup = '';
   try {
-    // ---- bake ----
-    say('bake: real Packer runs the CIS hardening scripts on the image filesystem');
-    let imageDir = IMAGE;
-    if (realImage) {
-      if (!fs.existsSync(path.join(BASE_ROOTFS, 'etc/os-release'))) {
-        console.log(`Building the base root filesystem (debootstrap, once) in ${BASE_ROOTFS}…`);
-        const r = spawnSync('bash', [path.join(ROOT, 'test/setup/make-rootfs.sh'), BASE_ROOTFS], {
-          stdio: 'inherit',
-        });
-        if (r.status !== 0)
-          throw new Error('test/setup/make-rootfs.sh failed (needs debootstrap and the Debian mirror)');
-      }
-      fs.rmSync(IMAGE, { recursive: true, force: true });
-      fs.mkdirSync(path.dirname(IMAGE), { recursive: true });
-      spawnSync('cp', ['-a', BASE_ROOTFS, IMAGE], { stdio: 'inherit' });
-    } else {
-      imageDir = fs.mkdtempSync('/tmp/ami-bakery-demo-image-');
-      simulated.push(
-        'Not root, or oscap/packer missing: the hardening scripts were only syntax-checked and the scan read the recorded real ARF (test/fixtures/oscap) instead of scanning a filesystem.',
-      );
-    }
-    simulated.push(
-      'Packer\'s null builder makes no AMI: the demo registered the hardened root filesystem in the sandbox as the AMI, and launched a sandbox "instance" from it for the status checks.',
-    );
-    const bakeArgs = [
-      '--working-directory',
-      EX,
-      '--template',
-      'local/local.pkr.hcl',
-      '--vars',
-      `image_dir=${imageDir}\nmanifest=${path.join(OUT, 'packer-manifest.json')}`,
-      '--hardening-scripts',
-      `${EX}/scripts/**`,
-      '--cis-manifest-file',
-      path.join(OUT, 'cis-manifest.json'),
-      '--aws-region',
-      'us-east-1',
-    ];
-    const bake = must(await runStage('bake', bakeArgs, env), 'Packer build');
-    // the fields bake's writeCisManifest writes
-    const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'cis-manifest.json'), 'utf8')) as {
-      template: string;
-      hardeningSha256: string;
-    };
-    const golden = sandbox.putImage(BUILD, 'us-east-1', {
-      name: `golden-ubuntu-22.04-cis-${new Date().toISOString().slice(0, 10)}`,
-      description: 'Ubuntu 22.04 hardened to CIS Level 1 Server (ami-bakery demo)',
-      encrypted: true,
-      tags: {
-        'ami-bakery:source-ami': canonical.imageId,
-        'ami-bakery:cis-changes': bake.outputs['cis-changes'] ?? '',
-        'ami-bakery:hardening-sha': manifest.hardeningSha256,
-        'ami-bakery:template': manifest.template,
-      },
-    });
-    const instance = sandbox.putInstance(BUILD, 'us-east-1', golden.imageId, 0, 'running', 2);
-    console.log(
-      `Registered the hardened image as ${golden.imageId} (sandbox), instance ${instance.instanceId}`,
-    );
-
-    // ---- verify ----
-    say('verify: real Terraform environment from the AMI, smoke checks, destroyed');
-    const work = fs.mkdtempSync('/tmp/ami-bakery-demo-env-');
-    const tfDir = fs.mkdtempSync('/tmp/ami-bakery-demo-tf-');
-    fs.cpSync(path.join(ROOT, EX, 'local/terraform'), tfDir, { recursive: true });
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const verify = must(
-      await runStage(
-        'verify',
-        [
-          '--ami-id',
-          golden.imageId,
-          '--terraform-dir',
-          tfDir,
-          '--vars',
-          `port=${port}\nwork_dir=${work}\ninstance_id=${instance.instanceId}`,
-          '--smoke-tests',
-          `${EX}/local/smoke-tests.yml`,
-          '--timeout',
-          '3',
-        ],
-        env,
-      ),
-      'verify',
-    );
-
-    // ---- scan ----
-    say('scan: real OpenSCAP, CIS Level 1 Server, annotated on the hardening-script lines');
-    const scanArgs = [
-      ...(realImage
-        ? ['--target', `chroot:${imageDir}`]
-        : ['--target', 'results', '--results', 'test/fixtures/oscap/ubuntu2204-cis-l1-arf.xml.gz']),
-      '--hardening-scripts',
-      `${EX}/scripts/**`,
-      '--template',
-      `${EX}/ubuntu-22.04-cis.pkr.hcl`,
-      '--ami-id',
-      golden.imageId,
-      '--report-file',
-      path.join(OUT, 'scan-report.json'),
-      '--sarif-file',
-      path.join(OUT, 'scan.sarif'),
-      '--results-file',
-      path.join(OUT, 'scan-results-arf.xml'),
-      // a reviewed exception (CIS 1.1.2: /tmp is a tmpfs on this single-volume image) ...
-      '--waivers',
-      `${EX}/compliance/waivers.yml`,
-      // ... and ComplianceAsCode's fixes for the failing controls no script implements
-      '--suggest-file',
-      path.join(OUT, 'suggested-hardening.sh'),
-    ];
-    // The default gate (fail-on: implemented) fails: offline, the scripts' package installs are
-    // skipped, so controls they claim (sudo, chrony, rsyslog, ...) fail. That is the demo's point:
-    // a claimed control that fails stops the pipeline, and promote refuses the image.
-    const scan = mustRefuse(
-      await runStage('scan', scanArgs, env),
-      'the default gate: controls the scripts claim must pass',
-    );
-    fs.writeFileSync(path.join(OUT, 'annotations.txt'), scan.errors);
-
-    // ---- promote ----
-    say(`promote: ${REGIONS.length} regions × 2 accounts in the sandbox, gated on verify and scan: refused`);
-    const promote = mustRefuse(
-      await runStage(
-        'promote',
-        [
-          '--ami-id',
-          golden.imageId,
-          '--source-region',
-          'us-east-1',
-          '--regions',
-          REGIONS.join(','),
-          '--accounts',
-          `${BUILD},${PROD}`,
-          '--role-name',
-          'ami-promoter',
-          '--name',
-          'golden-ubuntu-22.04-cis-{date}',
-          '--ssm-parameter',
-          '/golden/ubuntu-22.04-cis/latest',
-          '--require',
-          'verify=passed,scan=passed,score>=75',
-        ],
-        env,
-      ),
-      'promote must refuse an image whose scan failed',
-    );
-
-    const lifecycle = await lifecycleDemo(sandbox, env, bakeArgs, bake, manifest.template, simulated);
-    writePage({ bake, verify, scan, promote }, simulated, golden.imageId, lifecycle);
+    await story(s);
   } finally {
     await sandbox.stop();
+    await api.close();
+    cleanup = images.cleanUp();
+    fs.rmSync(s.ws.dir, { recursive: true, force: true });
   }
+  writePage(s, cleanup);
+  console.log(`\n${cleanup}`);
   console.log(
-    `\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s. Open demo-output/index.md (job summaries, annotations, SARIF, report).`,
+    `\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s. Open demo-output/index.md (the story, job summaries, annotations, reports).`,
   );
 }
 
-/** The page's account of the waiver that applied and of one suggested fix. */
-function waiverAndFix(read: (f: string) => string): string[] {
-  const report = JSON.parse(read('scan-report.json') || '{"findings":[]}') as {
-    findings: Array<{
-      cisIds: string[];
-      title: string;
-      waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
-    }>;
-  };
-  const waived = report.findings.filter((f) => f.waiver);
-  const suggested = read('suggested-hardening.sh');
-  const first = suggested.split(/\n(?=# CIS )/).find((x) => x.startsWith('# CIS ')) ?? '';
-  return [
-    `## A waiver and a suggested fix`,
-    '',
-    ...waived.map(
-      (f) =>
-        `- **Waived** CIS ${f.cisIds[0]} ${f.title}: waived until ${f.waiver!.expires} by ${f.waiver!.owner}: ${f.waiver!.reason} (\`${f.waiver!.file}:${f.waiver!.line}\`). It fails, and is counted neither passed nor failed.`,
-    ),
-    waived.length ? '' : '- No waiver applied.',
-    `- **Suggested fixes:** \`suggested-hardening.sh\` holds ${(suggested.match(/^# CIS /gm) ?? []).length} remediation(s) for failing controls no script implements, each verified first in a copy of the image (the control passed, the image's sshd still accepted a key login); ${(suggested.match(/^# {3}/gm) ?? []).length} more were not verified and are only listed at its end, with the reason. The first one:`,
-    '',
-    '```sh',
-    first.trim(),
-    '```',
-    '',
+/** Bake one image from the workspace as it is, and register it in the sandbox (Packer's null builder makes no AMI). */
+async function bakeImage(s: Story, label: string, canonical: string) {
+  const root = s.images.make(label);
+  const bakeArgs = [
+    '--working-directory',
+    EX,
+    '--template',
+    'local/local.pkr.hcl',
+    '--vars',
+    `image_dir=${root}\nmanifest=${path.join(OUT, `packer-manifest-${label}.json`)}`,
+    '--hardening-scripts',
+    `${EX}/scripts/**`,
+    '--cis-manifest-file',
+    path.join(OUT, `cis-manifest-${label}.json`),
+    '--aws-region',
+    'us-east-1',
   ];
+  const bake = must(await runStage('bake', bakeArgs, s.env, s.ws, `bake-${label}`), 'Packer build');
+  s.runs.push(bake);
+  const manifest = JSON.parse(read(`cis-manifest-${label}.json`)) as {
+    template: string;
+    hardeningSha256: string;
+  };
+  const image = s.sandbox.putImage(BUILD, 'us-east-1', {
+    name: `ubuntu-22.04-cis-${label}-${s.ws.sha.slice(0, 7)}`,
+    description: 'Ubuntu 22.04 hardened to CIS Level 1 Server (ami-bakery demo)',
+    encrypted: true,
+    tags: {
+      'ami-bakery:source-ami': canonical,
+      'ami-bakery:cis-changes': bake.outputs['cis-changes'] ?? '',
+      'ami-bakery:hardening-sha': manifest.hardeningSha256,
+      'ami-bakery:template': manifest.template,
+      'ami-bakery:fingerprint': bake.outputs.fingerprint ?? '',
+      'ami-bakery:commit': s.ws.sha,
+    },
+  });
+  return { root, image, bake, bakeArgs, template: manifest.template };
 }
 
-/**
- * The image lifecycle on the sandbox: an earlier golden image made from the same inputs makes the
- * second bake skip; a newer golden image in use fails its re-scan and is quarantined, its SSM
- * parameter and launch template rolled back to the earlier one.
- */
-async function lifecycleDemo(
-  sandbox: Ec2Sandbox,
-  env: NodeJS.ProcessEnv,
-  bakeArgs: string[],
-  bake: StageRun,
-  template: string,
-  simulated: string[],
-): Promise<string[]> {
-  const passed = (commit: string, extra: Record<string, string> = {}) => ({
-    'ami-bakery:verify': 'passed',
-    'ami-bakery:scan': 'passed',
-    'ami-bakery:cis-score': '88.4',
-    'ami-bakery:cis-profile': 'cis_level1_server',
-    'ami-bakery:template': template,
-    'ami-bakery:commit': commit,
-    ...extra,
-  });
-  const two = ['us-east-1', 'eu-west-1'];
-  const promoteArgs = (ami: string, extra: string[] = []) => [
+async function verifyImage(s: Story, label: string, amiId: string) {
+  const instance = s.sandbox.putInstance(BUILD, 'us-east-1', amiId, 0, 'running', 2);
+  const work = fs.mkdtempSync('/tmp/ami-bakery-demo-env-');
+  const tfDir = fs.mkdtempSync('/tmp/ami-bakery-demo-tf-');
+  fs.cpSync(path.join(s.ws.dir, EX, 'local/terraform'), tfDir, { recursive: true });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const r = must(
+    await runStage(
+      'verify',
+      [
+        '--ami-id',
+        amiId,
+        '--terraform-dir',
+        tfDir,
+        '--vars',
+        `port=${port}\nwork_dir=${work}\ninstance_id=${instance.instanceId}`,
+        '--smoke-tests',
+        `${EX}/local/smoke-tests.yml`,
+        '--timeout',
+        '3',
+      ],
+      s.env,
+      s.ws,
+      `verify-${label}`,
+    ),
+    'verify',
+  );
+  s.runs.push(r);
+  fs.rmSync(tfDir, { recursive: true, force: true });
+  return r;
+}
+
+const scanArgs = (target: string, amiId: string | undefined, over: string[]) => [
+  '--target',
+  target,
+  '--hardening-scripts',
+  `${EX}/scripts/**`,
+  '--template',
+  `${EX}/ubuntu-22.04-cis.pkr.hcl`,
+  ...(amiId ? ['--ami-id', amiId] : []),
+  '--waivers',
+  WAIVERS,
+  ...over,
+];
+
+/** The GitHub side of a pull request's scan: the event, the token, the local API. */
+const pullEnv = (s: Story, event: string): NodeJS.ProcessEnv => ({
+  ...s.env,
+  GITHUB_REPOSITORY: REPO,
+  // the check run and suggestions go on the event's head commit; with no GITHUB_SHA the HTML
+  // report links no file to a repository that exists only here
+  GITHUB_SHA: '',
+  GITHUB_API_URL: s.api.url,
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_EVENT_PATH: event,
+});
+
+function promoteArgs(ami: string, extra: string[] = []): string[] {
+  return [
     '--ami-id',
     ami,
     '--source-region',
     'us-east-1',
     '--regions',
-    two.join(','),
+    REGIONS.join(','),
     '--accounts',
     `${BUILD},${PROD}`,
     '--role-name',
@@ -352,156 +425,392 @@ async function lifecycleDemo(
     `${BUILD}:us-east-1:web-servers`,
     '--launch-template-default',
     'true',
+    '--require',
+    'verify=passed,scan=passed,score>=75',
     ...extra,
   ];
-  simulated.push(
-    "Lifecycle: the two earlier builds that passed their gates (last month, last week) were registered directly in the sandbox with passing verify/scan tags; the one of last month carries the fingerprint of this run's bake (the same inputs). The re-scan of the image in use reads this run's OpenSCAP results (it stands for a scan of the instance).",
+}
+
+async function story(s: Story): Promise<void> {
+  const { sandbox, ws } = s;
+  const canonical = sandbox.putImage(BUILD, 'us-east-1', {
+    name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20261101',
+    description: 'Canonical, Ubuntu, 22.04 LTS (stand-in in the sandbox)',
+  });
+  console.log(
+    `EC2/STS/SSM sandbox on ${sandbox.endpoint} (accounts ${BUILD}, ${PROD}); GitHub-like API on ${s.api.url}; repository ${ws.dir}`,
   );
-  say(
-    "lifecycle: last month's build (same inputs as today) is promoted to 2 regions × 2 accounts, launch template rolled out",
+  s.simulated.push(
+    "Packer's null builder makes no AMI: each bake's hardened root filesystem (an overlay of a Debian 12 root filesystem dressed as Ubuntu 22.04) was registered in the sandbox as the AMI, and a sandbox \"instance\" launched from it for verify's status checks.",
+    "Last month's golden image was registered directly in the sandbox with passing verify and scan tags (built from an earlier commit, so other inputs), then promoted like any other.",
   );
+
+  // ---- before the story: last month's golden image is what production runs ----
+  say("Last month's golden image (other inputs, passed) is golden in 3 regions × 2 accounts");
   const lastMonth = sandbox.putImage(BUILD, 'us-east-1', {
     name: 'ubuntu-22.04-cis-build-1',
-    tags: passed('aaaaaaa1111', { 'ami-bakery:fingerprint': bake.outputs.fingerprint ?? '' }),
+    tags: {
+      'ami-bakery:verify': 'passed',
+      'ami-bakery:scan': 'passed',
+      'ami-bakery:cis-score': '91.2',
+      'ami-bakery:cis-profile': 'cis_level1_server',
+      'ami-bakery:template': `${EX}/local/local.pkr.hcl`,
+      'ami-bakery:commit': 'aaaaaaa1111',
+      'ami-bakery:fingerprint': 'sha256:last-month-inputs',
+    },
   });
   sandbox.putLaunchTemplate(BUILD, 'us-east-1', lastMonth.imageId, 'web-servers');
-  must(
-    await runStage('promote', promoteArgs(lastMonth.imageId), env, 'promote-last-month'),
+  const before = must(
+    await runStage('promote', promoteArgs(lastMonth.imageId), s.env, ws, 'promote-last-month'),
     "promote of last month's build",
   );
+  s.runs.push(before);
+  const mainSha = ws.sha;
 
-  say('lifecycle: bake again with skip-unchanged: nothing changed, Packer does not run');
+  // ---- 1. the pull request with a real bug ----
+  ws.git('checkout', '-q', '-b', 'relax-ssh');
+  ws.edit(SSH_SCRIPT, (t) => t.replace(/^set_option MaxAuthTries 4$/m, 'set_option MaxAuthTries 6'));
+  ws.commit('ssh: allow 6 authentication attempts (our jump host tries several keys)');
+  const pr = ws.pullRequest(12, mainSha);
+  say('1. Pull request #12 sets MaxAuthTries 6 under # CIS 5.2.6: bake, verify, scan');
+  const before12 = s.api.requests.length;
+  const prImage = await bakeImage(s, 'pr-12', canonical.imageId);
+  await verifyImage(s, 'pr-12', prImage.image.imageId);
+  const prScan = mustRefuse(
+    await runStage(
+      'scan',
+      scanArgs(`chroot:${prImage.root}`, prImage.image.imageId, [
+        '--report-file',
+        path.join(OUT, 'pr-12-scan-report.json'),
+        '--sarif-file',
+        path.join(OUT, 'pr-12-scan.sarif'),
+        '--github-token',
+        'ghs_demo_token_not_a_secret',
+        '--suggest',
+        'true',
+      ]),
+      pullEnv(s, pr),
+      ws,
+      'scan-pr-12',
+    ),
+    'the pull request breaks CIS 5.2.6',
+  );
+  s.runs.push(prScan);
+  s.checkAnnotations['pr-12'] = publishedSince(s.api, before12);
+  fs.writeFileSync(
+    path.join(OUT, 'pr-12-annotations.json'),
+    JSON.stringify(s.checkAnnotations['pr-12'], null, 2),
+  );
+  const refused = mustRefuse(
+    await runStage('promote', promoteArgs(prImage.image.imageId), s.env, ws, 'promote-pr-12'),
+    'promote must refuse an image whose scan failed',
+  );
+  s.runs.push(refused);
+  const suggestion = s.api.comments.find((c) => c.path === SSH_SCRIPT);
+  const replacement = /```suggestion\n([\s\S]*?)\n```/.exec(suggestion?.body ?? '')?.[1];
+  if (!suggestion || replacement === undefined)
+    throw new Error(`the scan posted no suggested change on ${SSH_SCRIPT}: see log-scan-pr-12.txt`);
+
+  // ---- 3. the suggestion applied, merged; golden everywhere ----
+  say(
+    `3. The suggested change (${SSH_SCRIPT}:${suggestion.line}) is applied and merged: bake, verify, scan, promote`,
+  );
+  ws.edit(SSH_SCRIPT, (t) => {
+    const lines = t.split('\n');
+    lines[suggestion.line - 1] = replacement;
+    return lines.join('\n');
+  });
+  ws.commit('Apply suggestion from ami-bakery (CIS 5.2.6)');
+  ws.git('checkout', '-q', 'main');
+  ws.git('merge', '-q', '--ff-only', 'relax-ssh');
+  const fixed = await bakeImage(s, 'main', canonical.imageId);
+  await verifyImage(s, 'main', fixed.image.imageId);
+  const scan = must(
+    await runStage(
+      'scan',
+      scanArgs(`chroot:${fixed.root}`, fixed.image.imageId, [
+        '--report-file',
+        path.join(OUT, 'scan-report.json'),
+        '--sarif-file',
+        path.join(OUT, 'scan.sarif'),
+        '--results-file',
+        path.join(OUT, 'scan-results-arf.xml'),
+        '--suggest-file',
+        path.join(OUT, 'suggested-hardening.sh'),
+        '--history',
+        path.join(OUT, 'pr-12-scan-report.json'),
+      ]),
+      s.env,
+      ws,
+      'scan',
+    ),
+    'the scan of the merged code must pass its gate',
+  );
+  s.runs.push(scan);
+  fs.writeFileSync(path.join(OUT, 'annotations.txt'), scan.errors);
+  const promote = must(
+    await runStage('promote', promoteArgs(fixed.image.imageId), s.env, ws, 'promote'),
+    'promote of the image that passed',
+  );
+  s.runs.push(promote);
+  const fixSha = ws.sha;
+
+  // ---- 4. a marker deleted: the ratchet ----
+  say('4. Pull request #13 turns the # CIS 5.2.4 marker into a plain comment: the ratchet');
+  ws.git('checkout', '-q', '-b', 'tidy-comments');
+  ws.edit(SSH_SCRIPT, (t) => t.replace(/^# CIS 5\.2\.4 (Ensure SSH LogLevel is appropriate)$/m, '# $1'));
+  ws.commit('ssh: tidy the comments');
+  const pr13 = ws.pullRequest(13, fixSha);
+  const before13 = s.api.requests.length;
+  // a comment changes nothing in the image: the scan reads the merged image's results again
+  const dropped = mustRefuse(
+    await runStage(
+      'scan',
+      scanArgs('results', fixed.image.imageId, [
+        '--results',
+        path.join(OUT, 'scan-results-arf.xml'),
+        '--baseline',
+        path.join(OUT, 'scan-report.json'),
+        '--report-file',
+        path.join(OUT, 'pr-13-scan-report.json'),
+        '--report-html',
+        'none',
+        '--sarif-file',
+        '',
+        '--github-token',
+        'ghs_demo_token_not_a_secret',
+      ]),
+      pullEnv(s, pr13),
+      ws,
+      'scan-pr-13',
+    ),
+    'deleting a marker must fail the ratchet',
+  );
+  s.runs.push(dropped);
+  s.checkAnnotations['pr-13'] = publishedSince(s.api, before13);
+  fs.writeFileSync(
+    path.join(OUT, 'pr-13-annotations.json'),
+    JSON.stringify(s.checkAnnotations['pr-13'], null, 2),
+  );
+  ws.git('checkout', '-q', 'main');
+
+  await lifecycle(s, fixed.bakeArgs, fixed.image.imageId, JSON.parse(promote.outputs.amis ?? '{}'));
+}
+
+/** 5. A second bake of the same inputs skips; the images in use are re-scanned; a quarantine rolls back. */
+async function lifecycle(
+  s: Story,
+  bakeArgs: string[],
+  golden: string,
+  amis: Record<string, Record<string, string>>,
+): Promise<void> {
+  const { sandbox, ws } = s;
+  say('5. Bake again with skip-unchanged: the inputs are those of the golden image, Packer does not run');
   const again = must(
-    await runStage('bake', [...bakeArgs, '--skip-unchanged', 'true'], env, 'bake-again'),
+    await runStage('bake', [...bakeArgs, '--skip-unchanged', 'true'], s.env, ws, 'bake-again'),
     'second bake',
   );
-
-  say("lifecycle: last week's build is promoted; an instance runs it; its re-scan fails; quarantine");
-  const lastWeek = sandbox.putImage(BUILD, 'us-east-1', {
-    name: 'ubuntu-22.04-cis-build-2',
-    tags: passed('bbbbbbb2222'),
-  });
-  const lw = must(
-    await runStage('promote', promoteArgs(lastWeek.imageId), env, 'promote-last-week'),
-    "promote of last week's build",
-  );
-  const inUse = JSON.parse(lw.outputs.amis)[BUILD]['us-east-1'] as string;
+  s.runs.push(again);
+  const inUse = amis[BUILD]?.['us-east-1'];
+  if (!inUse) throw new Error(`promote output no copy in ${BUILD}/us-east-1`);
   sandbox.putInstance(BUILD, 'us-east-1', inUse);
-  const rescan = mustRefuse(
+  say("5. The weekly re-scan of the images in use; then the team quarantines today's image");
+  s.simulated.push(
+    "The weekly re-scan of the image in use reads the OpenSCAP results of today's scan of that image (it stands for a scan of the running instance).",
+  );
+  const rescan = must(
     await runStage(
       'scan',
       [
         '--in-use',
         'true',
         '--regions',
-        two.join(','),
+        REGIONS.join(','),
         '--results',
-        fs.existsSync(path.join(OUT, 'scan-results-arf.xml'))
-          ? path.join(OUT, 'scan-results-arf.xml')
-          : 'test/fixtures/oscap/ubuntu2204-cis-l1-arf.xml.gz',
+        path.join(OUT, 'scan-results-arf.xml'),
         '--hardening-scripts',
         `${EX}/scripts/**`,
-        // the same template as the first scan: not-implemented controls land on the same file
         '--template',
         `${EX}/ubuntu-22.04-cis.pkr.hcl`,
+        '--waivers',
+        WAIVERS,
         '--report-file',
         '',
         '--report-html',
         path.join(OUT, 'rescan-report.html'),
         '--history',
-        path.join(OUT, 'scan-report.json'),
+        `${path.join(OUT, 'pr-12-scan-report.json')}\n${path.join(OUT, 'scan-report.json')}`,
         '--sarif-file',
         '',
-        '--waivers',
-        `${EX}/compliance/waivers.yml`,
       ],
-      env,
+      s.env,
+      ws,
       'rescan',
     ),
-    'the re-scan of the image in use fails its gate',
+    'the re-scan of the image in use',
   );
+  s.runs.push(rescan);
   const quarantine = must(
-    await runStage('promote', promoteArgs(inUse, ['--mode', 'quarantine']), env, 'quarantine'),
+    await runStage('promote', promoteArgs(inUse, ['--mode', 'quarantine']), s.env, ws, 'quarantine'),
     'quarantine',
   );
+  s.runs.push(quarantine);
   const lt = [...sandbox.launchTemplates.values()].find((t) => t.name === 'web-servers')!;
   const param = sandbox.parameter(BUILD, 'us-east-1', '/golden/ubuntu-22.04-cis/latest')?.value;
-  return [
-    '## The image lifecycle',
+  const lastMonthCopy = sandbox
+    .imagesOf(BUILD, 'us-east-1')
+    .find(
+      (i) =>
+        i.tags.get('ami-bakery:commit') === 'aaaaaaa1111' && i.tags.get('ami-bakery:status') === 'golden',
+    );
+  const n = JSON.parse(quarantine.outputs.quarantined ?? '[]').reduce(
+    (k: number, d: { quarantined: string[] }) => k + d.quarantined.length,
+    0,
+  );
+  s.page.push(
+    '## 5. The image lifecycle',
     '',
-    `1. **Last month's build** (the same inputs as today's bake) was promoted: golden copies in ${two.join(', ')} × ${BUILD}, ${PROD}; the launch template \`web-servers\` rolled out to it.`,
-    `2. **Bake again with \`skip-unchanged\`:** ${again.outputs.skipped === 'true' ? `skipped, Packer did not run: ${again.outputs['skip-reason']}.` : `baked: ${again.outputs.changes}`}`,
-    `3. **Last week's build** was promoted, and an instance runs its copy \`${inUse}\`.`,
-    `4. **The weekly re-scan** of that image in use failed its gate (exit ${rescan.code}): it is tagged vulnerable (${rescan.outputs.vulnerable ?? ''}).`,
-    `5. **Quarantine** took it out of use everywhere promote copied it: ${JSON.parse(quarantine.outputs.quarantined ?? '[]').reduce((n: number, d: { quarantined: string[] }) => n + d.quarantined.length, 0)} image(s) deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\` (last month's golden copy) and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
+    `- **Bake again with \`skip-unchanged\`:** ${again.outputs.skipped === 'true' ? `skipped, Packer did not run: ${again.outputs['skip-reason']}.` : `baked: ${again.outputs.changes}`}`,
+    `- **The weekly re-scan** of the images in use (an instance runs \`${inUse}\`, today's golden copy): ${rescan.outputs.gate === 'passed' ? 'passed its gate; nothing was tagged vulnerable' : `gate ${rescan.outputs.gate}`} (vulnerable=${rescan.outputs.vulnerable ?? ''}). [rescan-report.html](rescan-report.html) shows the score trend.`,
+    `- **Quarantine:** a week later the team takes today's image out of use (say its TMOUT of 600 s logs out a long migration): \`promote --mode quarantine\`. ${n} image(s) were deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\`${param && param === lastMonthCopy?.imageId ? " (last month's golden copy: built from other inputs, commit aaaaaaa1111, and it passed)" : ''}, and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
     '',
     read('summary-quarantine.md'),
+    '',
+  );
+}
+
+/** A link from the page to a file of the repository (the page may be written anywhere). */
+const repoLink = (file: string) => path.relative(OUT, path.join(ROOT, file)).split(path.sep).join('/');
+
+/** The page's account of the waivers that applied and of the suggested script. */
+function waiversAndFixes(): string[] {
+  const report = JSON.parse(read('scan-report.json') || '{"findings":[]}') as {
+    findings: Array<{
+      ruleId: string;
+      cisIds: string[];
+      title: string;
+      failureClass?: string;
+      waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+    }>;
+  };
+  const waived = report.findings.filter((f) => f.waiver);
+  const byFile = new Map<string, typeof waived>();
+  for (const f of waived) byFile.set(f.waiver!.file, [...(byFile.get(f.waiver!.file) ?? []), f]);
+  const suggested = read('suggested-hardening.sh');
+  return [
+    '## 2. What the scripts cannot cause, told apart and waived on the record',
+    '',
+    `${waived.length} failing rules are waived, each by a reviewed entry with a reason, an owner and an expiry; they count neither passed nor failed. The scan classes each failure the code cannot cause (install did not run, content does not fit the platform) and still fails on it until a waiver names it.`,
+    '',
+    ...[...byFile].flatMap(([file, fs_]) => [
+      `- [\`${file}\`](${repoLink(file)}) (${file.includes('offline') ? 'the offline demo build only: never passed for a real build' : "the example's own, for every build"}):`,
+      ...fs_.map(
+        (f) =>
+          `  - CIS ${f.cisIds[0] ?? '—'} \`${f.ruleId.replace(/^xccdf_org\.ssgproject\.content_rule_/, '')}\`${f.failureClass ? ` [${f.failureClass}]` : ''}: ${f.waiver!.reason} (line ${f.waiver!.line}, until ${f.waiver!.expires}, ${f.waiver!.owner})`,
+      ),
+    ]),
+    '',
+    `**Suggested fixes** for failing controls no script implements: [suggested-hardening.sh](suggested-hardening.sh) holds ${(suggested.match(/^# CIS /gm) ?? []).length} remediation(s), each first run in a copy of the image (the control passed, the image's sshd still accepted a key login); ${(suggested.match(/^# {3}/gm) ?? []).length} more were not verified and are only listed at its end, with the reason.`,
     '',
   ];
 }
 
-const read = (f: string) =>
-  fs.existsSync(path.join(OUT, f)) ? fs.readFileSync(path.join(OUT, f), 'utf8') : '';
+function stageRow(r: StageRun): string {
+  const outputs = Object.entries(r.outputs)
+    .filter(([, v]) => v.length < 90)
+    .map(([k, v]) => `\`${k}=${v.replace(/\|/g, '\\|')}\``)
+    .join('<br>');
+  return `| ${r.label} | ${r.code === 0 ? '✅' : `❌ exit ${r.code}`} | ${r.seconds.toFixed(1)} s | ${outputs} |`;
+}
 
-function writePage(
-  runs: Record<string, StageRun>,
-  simulated: string[],
-  amiId: string,
-  lifecycle: string[] = [],
-) {
-  const annotations = read('annotations.txt')
-    .split('\n')
-    .filter((l) => /^(error|warning|notice): /.test(l));
-  const sarif = JSON.parse(read('scan.sarif') || '{"runs":[{"results":[]}]}') as {
-    runs: Array<{ results: unknown[] }>;
-  };
-  const stageRow = (r: StageRun) =>
-    `| ${r.stage} | ${r.code === 0 ? '✅' : `❌ exit ${r.code}`} | ${r.seconds.toFixed(1)} s | ${Object.entries(
-      r.outputs,
-    )
-      .filter(([, v]) => v.length < 90)
-      .map(([k, v]) => `\`${k}=${v.replace(/\|/g, '\\|')}\``)
-      .join('<br>')} |`;
+/** A line of a log, as Markdown text: no markup of its own. */
+const escapeText = (x: string) => escapeMarkdown(x.replace(/^error: /, ''));
+
+/** The failures of a pull request's check run, one line each, as a reviewer reads them. */
+function failureLines(list: CheckAnnotation[] = []): string[] {
+  return list
+    .filter((a) => a.annotation_level === 'failure')
+    .map(
+      (a) =>
+        `${a.path}:${a.start_line}: ${a.title ?? ''}\n    ${a.message.split('\n').slice(0, 3).join('\n    ')}`,
+    );
+}
+
+function writePage(s: Story, cleanup: string) {
+  const run = (label: string) => s.runs.find((r) => r.label === label);
+  const prScan = run('scan-pr-12');
+  const prErrors = failureLines(s.checkAnnotations['pr-12']);
+  const prControls = new Set(
+    (s.checkAnnotations['pr-12'] ?? []).filter((a) => a.annotation_level === 'failure').map((a) => a.title),
+  );
+  const suggestion = s.api.comments.find((c) => c.path === SSH_SCRIPT);
+  const promote = run('promote');
+  const amis = JSON.parse(promote?.outputs.amis ?? '{}') as Record<string, Record<string, string>>;
+  const copies = Object.values(amis).reduce((n, r) => n + Object.keys(r).length, 0);
+  const dropErrors = failureLines(s.checkAnnotations['pr-13']);
   const page = [
     '# ami-bakery demo',
     '',
-    `Image \`${amiId}\` built, verified and scanned on this machine at ${new Date().toISOString()}; **the scan gate failed, so promote refused it** (nothing was copied or tagged golden).`,
-    '',
-    "Under the default gate (`fail-on: implemented`) a control the hardening code claims that fails is a bug in the hardening code: the scan fails, its errors are annotated on the claiming lines (below), and promote refuses the image. Here some claimed controls fail because the demo runs offline and the scripts skip their package installs (`AMI_BAKERY_OFFLINE=1`: sudo, chrony, rsyslog, cron); others because the ComplianceAsCode 0.1.65 checks expect something other than what the example does (FIPS-only SSH ciphers and MACs, the umask in RHEL's /etc/bashrc, pam_pwquality on a filesystem without the package). The scan tells those apart (install did not run, content does not fit the platform, each with its evidence or the upstream ComplianceAsCode change) but still fails on them: fix the scripts, or, once reviewed, waive what the code cannot cause with the reason cited. Deleting a marker is no way out: with a baseline, the ratchet fails a control that was claimed and passed and has no marker now.",
+    `Built, verified, scanned and promoted on this machine at ${new Date().toISOString()}. A pull request's hardening bug was caught on its line and fixed with a change the scan had tried first; the fixed image became golden in ${REGIONS.length} regions × 2 accounts; a deleted marker was refused; and a quarantine rolled production back to last month's image.`,
     '',
     '## What was real, what was simulated',
     '',
-    '- **Real:** Packer 1.6.6 running the hardening scripts of `examples/ubuntu-22.04-cis/scripts/` (with chroot into the image filesystem), Terraform creating and destroying the test environment, the smoke checks, OpenSCAP with the ComplianceAsCode CIS Level 1 Server profile, the AWS SDK calls (to the local EC2/STS/SSM sandbox over HTTP), every line of ami-bakery code.',
-    ...simulated.map((s) => `- **Simulated:** ${s}`),
-    '- **Simulated:** AWS itself — the sandbox on 127.0.0.1 answers EC2/STS/SSM like AWS (copies take 1.5 s).',
+    "- **Real:** Packer 1.6.6 running the example's hardening scripts (with chroot into each image's root filesystem), Terraform creating and destroying the test environment, the smoke checks, OpenSCAP with the ComplianceAsCode CIS Level 1 Server profile, each suggested fix run in a copy of the image with its own sshd tested by a key login, git diffs of real commits, the AWS SDK calls (to the local EC2/STS/SSM sandbox over HTTP), the GitHub REST calls (to a local GitHub-like API), every line of ami-bakery code.",
+    ...s.simulated.map((x) => `- **Simulated:** ${x}`),
+    '- **Simulated:** AWS and GitHub themselves: the sandbox on 127.0.0.1 answers EC2/STS/SSM like AWS (copies take 1.5 s); the GitHub-like API records check runs and review comments.',
     '',
+    '## 1. A pull request with a real bug',
+    '',
+    `Pull request #12 changes [\`${SSH_SCRIPT}\`](${repoLink(SSH_SCRIPT)}): \`set_option MaxAuthTries 6\` under \`# CIS 5.2.6 Ensure SSH MaxAuthTries is set to 4 or less\`. The scan of its image failed the gate (exit ${prScan?.code}): ${escapeText(prScan?.errors.trim() ?? '')}. ${prControls.size === 1 ? `Exactly one failure is on the check run, on the line that implements the control:` : `${prErrors.length} failures are on the check run:`} ([pr-12-scan-report.html](pr-12-scan-report.html) is the report a reviewer opens; every annotation is in [pr-12-annotations.json](pr-12-annotations.json) and [pr-12-scan.sarif](pr-12-scan.sarif)):`,
+    '',
+    '```',
+    ...prErrors,
+    '```',
+    '',
+    suggestion
+      ? `The scan posted one suggested change on the pull request (\`${suggestion.path}:${suggestion.line}\`), after running the edited file in a copy of the image:\n\n${suggestion.body
+          .split('\n')
+          .filter((l) => !l.startsWith('<!--'))
+          .map((l) => `> ${l}`)
+          .join('\n')}`
+      : 'No suggested change was posted.',
+    '',
+    `Promote refused the image (exit ${run('promote-pr-12')?.code}): nothing was copied or tagged golden.`,
+    '',
+    ...waiversAndFixes(),
+    '## 3. The fix merged: golden everywhere',
+    '',
+    `The suggestion was applied and merged. The new image's scan: gate **${run('scan')?.outputs.gate}**, score ${run('scan')?.outputs.score}%. Promote made it golden: ${copies} copies in ${REGIONS.join(', ')} × ${BUILD}, ${PROD}, the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` and the launch template \`web-servers\` pointed at them. Reports: [scan-report.html](scan-report.html) (open it in a browser, no network needed), [scan-report.json](scan-report.json) (the next scan's baseline), [scan.sarif](scan.sarif), [annotations.txt](annotations.txt).`,
+    '',
+    '## 4. Deleting a marker is refused: the ratchet',
+    '',
+    `Pull request #13 turns \`# CIS 5.2.4 …\` into a plain comment. The image would be the same (a comment changes nothing), so the gate would otherwise pass; with the golden image's report as the baseline, the ratchet failed it (exit ${run('scan-pr-13')?.code}): ${escapeText(run('scan-pr-13')?.errors.trim() ?? '')}. On its check run ([pr-13-annotations.json](pr-13-annotations.json)):`,
+    '',
+    '```',
+    ...dropErrors,
+    '```',
+    '',
+    ...s.page,
     '## Stages',
     '',
     '| stage | result | time | outputs |',
     '|---|---|---:|---|',
-    ...Object.values(runs).map(stageRow),
+    ...s.runs.map(stageRow),
     '',
-    `## Annotations a reviewer would see (${annotations.length}; all ${sarif.runs[0]?.results.length ?? 0} are also in [scan.sarif](scan.sarif))`,
-    '',
-    'Each failing CIS control is annotated on the hardening-script line whose `# CIS x.y.z` comment implements it (an error: these fail the gate); controls with no change in the scripts land on the template as "not implemented" warnings.',
-    '',
-    '```',
-    ...annotations.slice(0, 200),
-    annotations.length > 200 ? `… ${annotations.length - 200} more in annotations.txt` : '',
-    '```',
-    '',
-    ...waiverAndFix(read),
-    ...lifecycle,
     '## Job summaries',
     '',
-    ...['bake', 'verify', 'scan', 'promote'].flatMap((s) => [read(`summary-${s}.md`), '']),
+    ...['scan-pr-12', 'scan', 'promote', 'scan-pr-13'].flatMap((x) => [read(`summary-${x}.md`), '']),
     '## Files',
     '',
-    "- `summary-<stage>.md` — each stage's job summary; `log-<stage>.txt` — its log",
-    '- [annotations.txt](annotations.txt): the annotations as printed by the CLI; [scan.sarif](scan.sarif): for code scanning',
-    "- [scan-report.html](scan-report.html): the scan for people (open it in a browser: no network needed); [scan-report.json](scan-report.json): the same as data (a later run's `baseline`); [rescan-report.html](rescan-report.html): the re-scan of the image in use, with the score trend",
-    '- [cis-manifest.json](cis-manifest.json): the CIS changes the image carries',
-    '- [suggested-hardening.sh](suggested-hardening.sh): remediations from the content for controls no script implements, each under its `# CIS` marker, each tried first in a copy of the image (read them before you use them)',
+    "- `summary-<stage>.md`: each stage's job summary; `log-<stage>.txt`: its log",
+    '- [pr-12-scan-report.html](pr-12-scan-report.html), [pr-12-annotations.json](pr-12-annotations.json), [pr-12-scan-report.json](pr-12-scan-report.json), [pr-12-scan.sarif](pr-12-scan.sarif): the pull request with the bug',
+    '- [scan-report.html](scan-report.html), [scan-report.json](scan-report.json), [scan.sarif](scan.sarif), [annotations.txt](annotations.txt), [scan-results-arf.xml](scan-results-arf.xml): the merged image',
+    '- [pr-13-annotations.json](pr-13-annotations.json), [pr-13-scan-report.json](pr-13-scan-report.json): the deleted marker',
+    '- [rescan-report.html](rescan-report.html): the re-scan of the image in use, with the score trend',
+    '- [cis-manifest-main.json](cis-manifest-main.json): the CIS changes the golden image carries',
+    '- [suggested-hardening.sh](suggested-hardening.sh): verified remediations for controls no script implements, each under its `# CIS` marker (read them before you use them)',
+    '',
+    cleanup,
     '',
   ].join('\n');
   fs.writeFileSync(path.join(OUT, 'index.md'), page);
