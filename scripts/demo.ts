@@ -465,16 +465,26 @@ async function story(s: Story): Promise<void> {
     "promote of last month's build",
   );
   s.runs.push(before);
-  const mainSha = ws.sha;
+  const suggestion = await pullRequestWithBug(s, canonical.imageId);
+  const merged = await mergeAndPromote(s, canonical.imageId, suggestion);
+  await dropMarker(s, merged.fixSha);
+  await lifecycle(s, merged.bakeArgs, merged.imageId, merged.amis);
+}
 
-  // ---- 1. the pull request with a real bug ----
+/** 1. A pull request sets MaxAuthTries 6: the gate fails on that line; the suggested change it posts. */
+async function pullRequestWithBug(
+  s: Story,
+  canonical: string,
+): Promise<{ line: number; replacement: string }> {
+  const { ws } = s;
+  const mainSha = ws.sha;
   ws.git('checkout', '-q', '-b', 'relax-ssh');
   ws.edit(SSH_SCRIPT, (t) => t.replace(/^set_option MaxAuthTries 4$/m, 'set_option MaxAuthTries 6'));
   ws.commit('ssh: allow 6 authentication attempts (our jump host tries several keys)');
   const pr = ws.pullRequest(12, mainSha);
   say('1. Pull request #12 sets MaxAuthTries 6 under # CIS 5.2.6: bake, verify, scan');
   const before12 = s.api.requests.length;
-  const prImage = await bakeImage(s, 'pr-12', canonical.imageId);
+  const prImage = await bakeImage(s, 'pr-12', canonical);
   await verifyImage(s, 'pr-12', prImage.image.imageId);
   const prScan = mustRefuse(
     await runStage(
@@ -510,20 +520,28 @@ async function story(s: Story): Promise<void> {
   const replacement = /```suggestion\n([\s\S]*?)\n```/.exec(suggestion?.body ?? '')?.[1];
   if (!suggestion || replacement === undefined)
     throw new Error(`the scan posted no suggested change on ${SSH_SCRIPT}: see log-scan-pr-12.txt`);
+  return { line: suggestion.line, replacement };
+}
 
-  // ---- 3. the suggestion applied, merged; golden everywhere ----
+/** 3. The suggestion applied and merged: bake, verify, scan (passes), promote everywhere. */
+async function mergeAndPromote(
+  s: Story,
+  canonical: string,
+  suggestion: { line: number; replacement: string },
+) {
+  const { ws } = s;
   say(
     `3. The suggested change (${SSH_SCRIPT}:${suggestion.line}) is applied and merged: bake, verify, scan, promote`,
   );
   ws.edit(SSH_SCRIPT, (t) => {
     const lines = t.split('\n');
-    lines[suggestion.line - 1] = replacement;
+    lines[suggestion.line - 1] = suggestion.replacement;
     return lines.join('\n');
   });
   ws.commit('Apply suggestion from ami-bakery (CIS 5.2.6)');
   ws.git('checkout', '-q', 'main');
   ws.git('merge', '-q', '--ff-only', 'relax-ssh');
-  const fixed = await bakeImage(s, 'main', canonical.imageId);
+  const fixed = await bakeImage(s, 'main', canonical);
   await verifyImage(s, 'main', fixed.image.imageId);
   const scan = must(
     await runStage(
@@ -553,9 +571,17 @@ async function story(s: Story): Promise<void> {
     'promote of the image that passed',
   );
   s.runs.push(promote);
-  const fixSha = ws.sha;
+  return {
+    fixSha: ws.sha,
+    bakeArgs: fixed.bakeArgs,
+    imageId: fixed.image.imageId,
+    amis: JSON.parse(promote.outputs.amis ?? '{}') as Record<string, Record<string, string>>,
+  };
+}
 
-  // ---- 4. a marker deleted: the ratchet ----
+/** 4. A pull request turns a marker into a plain comment: the ratchet fails it, on that line. */
+async function dropMarker(s: Story, fixSha: string): Promise<void> {
+  const { ws } = s;
   say('4. Pull request #13 turns the # CIS 5.2.4 marker into a plain comment: the ratchet');
   ws.git('checkout', '-q', '-b', 'tidy-comments');
   ws.edit(SSH_SCRIPT, (t) => t.replace(/^# CIS 5\.2\.4 (Ensure SSH LogLevel is appropriate)$/m, '# $1'));
@@ -566,7 +592,7 @@ async function story(s: Story): Promise<void> {
   const dropped = mustRefuse(
     await runStage(
       'scan',
-      scanArgs('results', fixed.image.imageId, [
+      scanArgs('results', undefined, [
         '--results',
         path.join(OUT, 'scan-results-arf.xml'),
         '--baseline',
@@ -593,8 +619,6 @@ async function story(s: Story): Promise<void> {
     JSON.stringify(s.checkAnnotations['pr-13'], null, 2),
   );
   ws.git('checkout', '-q', 'main');
-
-  await lifecycle(s, fixed.bakeArgs, fixed.image.imageId, JSON.parse(promote.outputs.amis ?? '{}'));
 }
 
 /** 5. A second bake of the same inputs skips; the images in use are re-scanned; a quarantine rolls back. */
