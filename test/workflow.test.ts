@@ -2,6 +2,7 @@
  * The reusable workflow's promote path (issue 14), read from the YAML as the runner would: stage runs
  * beside verify-and-scan (it needs only bake), publish after both, discard when nothing was published.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,5 +110,68 @@ describe('golden-ami.yml: reports where reviewers look (issue 24)', () => {
     expect(summary?.env?.REPORT_URL).toBe('${{ steps.report.outputs.artifact-url }}');
     // inputs reach the shell through the environment, never in the script's text
     expect(summary?.run).not.toContain('${{');
+  });
+});
+
+describe('golden-ami.yml: two roles (issue 24)', () => {
+  type RoleJob = Job & {
+    environment?: string;
+    steps: Array<{
+      uses?: string;
+      run?: string;
+      env?: Record<string, string>;
+      with?: Record<string, string>;
+    }>;
+  };
+  const jobs = wf.jobs as Record<string, RoleJob>;
+  const roleOf = (job: RoleJob) =>
+    job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))?.with?.[
+      'role-to-assume'
+    ];
+
+  it('pull-request code runs with the build role; every job that copies, publishes or deletes with the promote role, in golden-ami', () => {
+    for (const name of ['bake', 'find-in-use', 'verify-and-scan']) {
+      expect(roleOf(jobs[name]), name).toBe('${{ inputs.role-to-assume }}');
+      expect(jobs[name].environment, name).toBeUndefined();
+    }
+    const withAws = Object.entries(jobs).filter(([, j]) => roleOf(j));
+    const publishing = withAws.filter(([, j]) => promoteStep(j));
+    expect(publishing.map(([n]) => n).sort()).toEqual(['discard', 'promote', 'quarantine', 'stage']);
+    for (const [name, job] of publishing) {
+      expect(roleOf(job), name).toMatch(
+        /^\$\{\{ inputs\.promote-role-to-assume \|\| inputs\.role-to-assume \}\}$/,
+      );
+      expect(job.environment, name).toBe('golden-ami');
+    }
+    // every job with AWS credentials waits for the roles check, directly or through bake/find-in-use
+    const waits = (n: string): boolean => n === 'roles' || (jobs[n].needs ?? []).some(waits);
+    for (const [name] of withAws) expect(waits(name), name).toBe(true);
+  });
+
+  // the committed step itself, run by bash with the values the runner would put in its env
+  const check = jobs.roles.steps[0];
+  const play = (env: Record<string, string>) =>
+    spawnSync('bash', ['-e', '-c', check.run!], {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    });
+  it.each([
+    ['two roles', 'arn:build', 'arn:promote', 'false', 0, /^Build role for bake/],
+    ['no promote role', 'arn:build', '', 'false', 1, /^::error title=No promote role::/],
+    ['the same role twice', 'arn:build', 'arn:build', 'false', 1, /^::error title=One role for every job::/],
+    ['one role, accepted', 'arn:build', '', 'true', 0, /^::warning title=One role for every job::/],
+  ])('%s: exit %#', (_, build, promote, one, code, said) => {
+    expect(Object.keys(check.env ?? {}).sort()).toEqual(['BUILD_ROLE', 'ONE_ROLE', 'PROMOTE_ROLE']);
+    const r = play({ BUILD_ROLE: build, PROMOTE_ROLE: promote, ONE_ROLE: one });
+    expect(r.status).toBe(code);
+    expect(r.stdout).toMatch(said);
+  });
+  it('the example consumer gives two roles', () => {
+    const consumer = parse(fs.readFileSync(path.join(ROOT, 'examples/workflows/golden-ami.yml'), 'utf8')) as {
+      jobs: Record<string, { with: Record<string, string> }>;
+    };
+    const w = consumer.jobs.golden.with;
+    expect(w['promote-role-to-assume']).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(w['promote-role-to-assume']).not.toBe(w['role-to-assume']);
   });
 });
