@@ -221,6 +221,24 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
     expect(r.stderr).toMatch(/the host key of 127\.0\.0\.1:\d+ does not match ssh-known-hosts/);
   });
 
+  it('an ssh target with no host key to check is bad input (exit 2), before any connection', async () => {
+    const before = sshd.log().length;
+    const r = await runCli([
+      'scan',
+      '--target',
+      `ssh://root@127.0.0.1:${sshd.port}`,
+      '--ssh-key',
+      sshd.clientKey,
+      '--hardening-scripts',
+      HARDENING,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "ssh-known-hosts": is empty, so the host key of 127\.0\.0\.1 cannot be checked\..*accept-any/,
+    );
+    expect(sshd.log().slice(before)).not.toContain('Connection from');
+  });
+
   it('needs ssh-key for an ssh target (exit 2)', async () => {
     const r = await runCli([
       'scan',

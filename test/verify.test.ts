@@ -274,9 +274,9 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
         spec,
         `checks:\n  - name: login\n    kind: command\n    host: 127.0.0.1\n    port: ${sshd.port}\n    user: root\n    command: "true"\n    retries: 0\n`,
       );
-      const run = async (consoleKey: string) => {
+      const run = async (consoleKey: string, extra: string[] = []) => {
         const inst = sandbox.putInstance('555555555555', 'us-east-2', AMI);
-        inst.console = cloudInit(consoleKey);
+        inst.console = consoleKey ? cloudInit(consoleKey) : '[  11.2] cloud-init[501]: ok\n';
         const { dir, work } = tfModule();
         return runCli(
           args(
@@ -292,6 +292,7 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
               spec,
               '--ssh-key',
               fs.readFileSync(sshd.clientKey, 'utf8'),
+              ...extra,
             ],
             [`instance_id=${inst.instanceId}`],
           ),
@@ -311,6 +312,18 @@ describe('verify: waits for EC2 status checks (EC2 sandbox, real SDK)', () => {
       const refused = await run(fs.readFileSync(`${other}.pub`, 'utf8'));
       expect(refused.code).toBe(1);
       expect(refused.stdout + refused.stderr).toMatch(/does not match ssh-known-hosts/);
+      // no key on the console and none given: nothing to check it against, so the check fails, saying why
+      const none = await run('');
+      expect(none.code).toBe(1);
+      expect(none.stdout + none.stderr).toMatch(
+        /no host key to check 127\.0\.0\.1:\d+ against: ssh-known-hosts is empty/,
+      );
+      // accepting any host key is a choice the workflow says out loud
+      const any = await run('', ['--ssh-known-hosts', 'accept-any']);
+      expect(any.code, any.stderr + any.stdout).toBe(0);
+      expect(any.stdout + any.stderr).toMatch(
+        /ssh-known-hosts: accept-any: the host key of 127\.0\.0\.1 is not verified/,
+      );
     } finally {
       await sshd.stop();
     }

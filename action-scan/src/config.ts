@@ -7,6 +7,7 @@ import { InputError } from '../../shared/src/errors.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { checkOutputFile } from '../../shared/src/outputs.js';
+import { NO_HOST_KEY_HINT } from '../../shared/src/ssh.js';
 import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { repoPath, repoRoot } from '../../shared/src/workspace.js';
 import { normaliseProfile } from './content.js';
@@ -200,6 +201,12 @@ export function readConfig(io: Io): ScanConfig {
   if (datastream !== 'auto') checkDatastream(datastream);
   refuseLoneInputs(inp, inUse, regions);
   const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
+  if (target.kind === 'ssh' && !inp.string('ssh-known-hosts').trim())
+    throw new InputError(
+      'ssh-known-hosts',
+      `is empty, so the host key of ${target.host} cannot be checked.`,
+      NO_HOST_KEY_HINT,
+    );
   if (sshKey) io.setSecret(sshKey);
   const token = inp.string('github-token');
   if (token) io.setSecret(token);

@@ -407,7 +407,7 @@ async function waitForTestInstances(
           lines.push(knownHostsLines(host ?? id, keys));
         } else
           io.warning(
-            `${id}: its console output has no SSH host keys (cloud-init prints them at first boot): SSH connections to it cannot be pinned from EC2; set ssh-known-hosts.`,
+            `${id}: its console output has no SSH host keys (cloud-init prints them at first boot): its ssh checks cannot be pinned from EC2 and fail unless ssh-known-hosts is set (known_hosts lines, fingerprints, or accept-any).`,
           );
       }
       const known = lines.join('\n');

@@ -16,9 +16,15 @@ export interface SshTarget {
   port: number;
 }
 
+/** The one value of ssh-known-hosts that skips the host key check: explicit, and warned about. */
+export const ACCEPT_ANY_HOST_KEY = 'accept-any';
+
+/** Why an empty ssh-known-hosts stops a connection, and what to give instead. */
+export const NO_HOST_KEY_HINT = `give known_hosts lines or SHA256 fingerprints (action-verify outputs the test instance's as host-keys), or ${ACCEPT_ANY_HOST_KEY} to skip the check (anyone on the path could answer as the host)`;
+
 export interface SshOptions {
   privateKey: string;
-  /** known_hosts lines or SHA256:... fingerprints; empty = accept any host key (with a warning). */
+  /** known_hosts lines or SHA256:... fingerprints, or accept-any (warned); empty refuses to connect. */
   knownHosts: string;
   readyTimeoutMs?: number;
 }
@@ -28,6 +34,16 @@ export class Ssh {
 
   static connect(t: SshTarget, o: SshOptions, io: Pick<Io, 'warning'>): Promise<Ssh> {
     return new Promise((resolve, reject) => {
+      const known = o.knownHosts.trim();
+      if (!known) {
+        reject(
+          new Error(
+            `no host key to check ${t.host}:${t.port} against: ssh-known-hosts is empty; ${NO_HOST_KEY_HINT}`,
+          ),
+        );
+        return;
+      }
+      const any = known === ACCEPT_ANY_HOST_KEY;
       const conn = new Client();
       let rejectedKey = false;
       const cfg: ConnectConfig = {
@@ -37,13 +53,16 @@ export class Ssh {
         privateKey: o.privateKey,
         readyTimeout: o.readyTimeoutMs ?? 20_000,
         hostVerifier: (key: Buffer) => {
-          if (!o.knownHosts) return true;
-          const ok = hostKeyMatches(o.knownHosts, key);
+          if (any) return true;
+          const ok = hostKeyMatches(known, key);
           if (!ok) rejectedKey = true;
           return ok;
         },
       };
-      if (!o.knownHosts) io.warning(`ssh-known-hosts is empty: the host key of ${t.host} is not verified.`);
+      if (any)
+        io.warning(
+          `ssh-known-hosts: ${ACCEPT_ANY_HOST_KEY}: the host key of ${t.host} is not verified; anyone on the path could answer as it.`,
+        );
       conn.once('ready', () => resolve(new Ssh(conn)));
       conn.once('error', (e) =>
         reject(
