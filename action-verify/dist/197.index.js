@@ -8,6 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ssh: () => (/* binding */ Ssh)
 /* harmony export */ });
+/* unused harmony exports ACCEPT_ANY_HOST_KEY, NO_HOST_KEY_HINT */
 /* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5472);
 /* harmony import */ var ssh2__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(ssh2__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1770);
@@ -21,6 +22,10 @@ export const modules = {
 
 
 
+/** The one value of ssh-known-hosts that skips the host key check: explicit, and warned about. */
+const ACCEPT_ANY_HOST_KEY = 'accept-any';
+/** Why an empty ssh-known-hosts stops a connection, and what to give instead. */
+const NO_HOST_KEY_HINT = `give known_hosts lines or SHA256 fingerprints (action-verify outputs the test instance's as host-keys), or ${ACCEPT_ANY_HOST_KEY} to skip the check (anyone on the path could answer as the host)`;
 class Ssh {
     conn;
     constructor(conn) {
@@ -28,6 +33,12 @@ class Ssh {
     }
     static connect(t, o, io) {
         return new Promise((resolve, reject) => {
+            const known = o.knownHosts.trim();
+            if (!known) {
+                reject(new Error(`no host key to check ${t.host}:${t.port} against: ssh-known-hosts is empty; ${NO_HOST_KEY_HINT}`));
+                return;
+            }
+            const any = known === ACCEPT_ANY_HOST_KEY;
             const conn = new ssh2__WEBPACK_IMPORTED_MODULE_0__.Client();
             let rejectedKey = false;
             const cfg = {
@@ -37,16 +48,16 @@ class Ssh {
                 privateKey: o.privateKey,
                 readyTimeout: o.readyTimeoutMs ?? 20_000,
                 hostVerifier: (key) => {
-                    if (!o.knownHosts)
+                    if (any)
                         return true;
-                    const ok = (0,_ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .hostKeyMatches */ .B)(o.knownHosts, key);
+                    const ok = (0,_ssh_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .hostKeyMatches */ .B)(known, key);
                     if (!ok)
                         rejectedKey = true;
                     return ok;
                 },
             };
-            if (!o.knownHosts)
-                io.warning(`ssh-known-hosts is empty: the host key of ${t.host} is not verified.`);
+            if (any)
+                io.warning(`ssh-known-hosts: ${ACCEPT_ANY_HOST_KEY}: the host key of ${t.host} is not verified; anyone on the path could answer as it.`);
             conn.once('ready', () => resolve(new Ssh(conn)));
             conn.once('error', (e) => reject(new Error(rejectedKey
                 ? `the host key of ${t.host}:${t.port} does not match ssh-known-hosts`
