@@ -2,8 +2,11 @@
  * The reusable workflow's promote path (issue 14), read from the YAML as the runner would: stage runs
  * beside verify-and-scan (it needs only bake), publish after both, discard when nothing was published.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -17,7 +20,7 @@ const promoteStep = (job: Job) => job.steps.find((s) => s.uses?.includes('action
 
 describe('golden-ami.yml: copies overlap verify and scan', () => {
   it('stage needs only bake, so it runs in parallel with verify-and-scan, and only on the default branch unless stage-on-pr', () => {
-    expect(wf.jobs.stage.needs).toEqual(['bake']);
+    expect(wf.jobs.stage.needs).toEqual(['setup', 'bake']);
     expect(promoteStep(wf.jobs.stage)?.with?.mode).toBe('stage');
     expect(wf.jobs.stage.if).toMatch(/default_branch/);
     expect(wf.jobs.stage.if).toMatch(/inputs\.stage-on-pr/);
@@ -69,7 +72,7 @@ describe('golden-ami.yml: the scheduled rebake', () => {
 describe('golden-ami.yml: quarantine after a failed re-scan', () => {
   it('runs promote mode quarantine on the image in use when the re-scan gate (not the infrastructure) failed', () => {
     const job = wf.jobs.quarantine;
-    expect(job.needs).toEqual(['find-in-use', 'verify-and-scan']);
+    expect(job.needs).toEqual(['setup', 'find-in-use', 'verify-and-scan']);
     expect(job.if).toMatch(/inputs\.rescan && inputs\.quarantine/);
     expect(job.if).toMatch(/needs\.verify-and-scan\.outputs\.gate == 'failed'/);
     const step = promoteStep(job);
@@ -114,9 +117,10 @@ describe('golden-ami.yml: reports where reviewers look (issue 24)', () => {
 });
 
 describe('golden-ami.yml: two roles (issue 24)', () => {
-  type RoleJob = Job & {
+  type RoleJob = Omit<Job, 'steps'> & {
     environment?: string;
     steps: Array<{
+      name?: string;
       uses?: string;
       run?: string;
       env?: Record<string, string>;
@@ -143,13 +147,13 @@ describe('golden-ami.yml: two roles (issue 24)', () => {
       );
       expect(job.environment, name).toBe('golden-ami');
     }
-    // every job with AWS credentials waits for the roles check, directly or through bake/find-in-use
-    const waits = (n: string): boolean => n === 'roles' || (jobs[n].needs ?? []).some(waits);
+    // every job with AWS credentials waits for the setup job's roles check, directly or through bake/find-in-use
+    const waits = (n: string): boolean => n === 'setup' || (jobs[n].needs ?? []).some(waits);
     for (const [name] of withAws) expect(waits(name), name).toBe(true);
   });
 
   // the committed step itself, run by bash with the values the runner would put in its env
-  const check = jobs.roles.steps[0];
+  const check = jobs.setup.steps.find((s) => s.name?.startsWith('Two roles'))!;
   const play = (env: Record<string, string>) =>
     spawnSync('bash', ['-e', '-c', check.run!], {
       env: { PATH: process.env.PATH, ...env },
@@ -173,5 +177,113 @@ describe('golden-ami.yml: two roles (issue 24)', () => {
     const w = consumer.jobs.golden.with;
     expect(w['promote-role-to-assume']).toMatch(/^arn:aws:iam::\d{12}:role\//);
     expect(w['promote-role-to-assume']).not.toBe(w['role-to-assume']);
+  });
+});
+
+describe('golden-ami.yml: runs its own actions, from whichever repository and ref it is called (issue 24)', () => {
+  type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, string> };
+  const jobs = wf.jobs as unknown as Record<string, { needs?: string[]; steps: Step[] }>;
+  const self = jobs.setup.steps.find((s) => s.id === 'self')!;
+
+  it('names no upstream action: every ami-bakery step runs from the checkout of this workflow’s own repository and ref', () => {
+    const text = fs.readFileSync(path.join(ROOT, '.github/workflows/golden-ami.yml'), 'utf8');
+    expect(text.split('\n').filter((l) => /^\s*(-\s*)?uses:\s*ami-bakery\//.test(l))).toEqual([]);
+    let local = 0;
+    for (const [name, job] of Object.entries(jobs)) {
+      const first = job.steps.findIndex((s) => s.uses?.startsWith('./.ami-bakery/'));
+      if (first < 0) continue;
+      local++;
+      expect(job.needs, name).toContain('setup');
+      const own = job.steps.findIndex(
+        (s) => s.uses?.startsWith('actions/checkout') && s.with?.path === '.ami-bakery',
+      );
+      expect(own, name).toBeGreaterThanOrEqual(0);
+      expect(own, name).toBeLessThan(first);
+      expect(job.steps[own].with).toMatchObject({
+        repository: '${{ needs.setup.outputs.repository }}',
+        ref: '${{ needs.setup.outputs.ref }}',
+        'persist-credentials': false,
+      });
+      // the caller's own checkout (which cleans the workspace) comes first, not after ours
+      const callers = job.steps.findIndex((s) => s.uses?.startsWith('actions/checkout') && !s.with?.path);
+      expect(callers < own, name).toBe(true);
+      for (const s of job.steps.filter((x) => x.uses?.startsWith('./')))
+        expect(
+          fs.existsSync(path.join(ROOT, s.uses!.replace('./.ami-bakery/', ''), 'action.yml')),
+          s.uses,
+        ).toBe(true);
+    }
+    expect(local).toBe(7);
+  });
+
+  // the committed step, run by bash against a local OIDC token endpoint, as on the runner
+  async function resolve(claim: unknown, opts: { url?: boolean } = {}) {
+    const seen: string[] = [];
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.headers.authorization} ${req.url}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ value: `${b64({ alg: 'RS256' })}.${b64(claim)}.c2lnbmF0dXJl` }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-self-'));
+    const output = path.join(dir, 'output');
+    fs.writeFileSync(output, '');
+    try {
+      const r = await new Promise<{ code: number; stdout: string }>((done) => {
+        execFile(
+          'bash',
+          ['-c', self.run!],
+          {
+            cwd: dir,
+            env: {
+              PATH: process.env.PATH,
+              GITHUB_OUTPUT: output,
+              ...(opts.url === false
+                ? {}
+                : {
+                    ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?api-version=2.0`,
+                    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+                  }),
+            },
+          },
+          (err, stdout) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
+        );
+      });
+      return { ...r, output: fs.readFileSync(output, 'utf8'), seen, dir };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('a fork under another name resolves its own repository and ref', async () => {
+    const r = await resolve({
+      job_workflow_ref: 'platform-team/image-factory/.github/workflows/golden-ami.yml@refs/tags/v1.4.0',
+      sub: 'repo:acme/images:ref:refs/heads/main',
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.output).toBe('repository=platform-team/image-factory\nref=refs/tags/v1.4.0\n');
+    expect(r.seen).toEqual(['bearer request-token /token?api-version=2.0&audience=ami-bakery-self']);
+  });
+
+  it.each([
+    ['no claim', { sub: 'repo:acme/images:ref:refs/heads/main' }],
+    ['not a workflow path', { job_workflow_ref: 'acme/images@refs/heads/main' }],
+    ['injection in the ref', { job_workflow_ref: 'a/b/.github/workflows/x.yml@refs/heads/$(touch pwned)' }],
+    ['a newline in the repository', { job_workflow_ref: 'a/b\nref=evil/.github/workflows/x.yml@main' }],
+  ])('refuses %s, writing no output', async (_, claim) => {
+    const r = await resolve(claim);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error title=Unexpected job_workflow_ref::/);
+    expect(r.output).toBe('');
+    expect(fs.existsSync(path.join(r.dir, 'pwned'))).toBe(false);
+  });
+
+  it('without an OIDC token it says what the job lacks', async () => {
+    const r = await resolve({}, { url: false });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error title=No OIDC token::.*id-token: write/);
+    expect(r.output).toBe('');
   });
 });
