@@ -287,3 +287,19 @@ describe('golden-ami.yml: runs its own actions, from whichever repository and re
     expect(r.output).toBe('');
   });
 });
+
+describe('golden-ami.yml: the scan job has its content (issue 24)', () => {
+  it('downloads a pinned ComplianceAsCode release on the runner, which has none, and keeps the raw results', () => {
+    const text = fs.readFileSync(path.join(ROOT, '.github/workflows/golden-ami.yml'), 'utf8');
+    const inputs = (
+      parse(text) as { on: { workflow_call: { inputs: Record<string, { default?: string }> } } }
+    ).on.workflow_call.inputs;
+    expect(inputs['content-version'].default).toMatch(/^\d+\.\d+\.\d+$/);
+    const job = wf.jobs['verify-and-scan'] as unknown as {
+      steps: Array<{ id?: string; with?: Record<string, string> }>;
+    };
+    const scan = job.steps.find((s) => s.id === 'scan')!;
+    expect(scan.with?.['content-version']).toBe('${{ inputs.content-version }}');
+    expect(scan.with?.['results-file']).toBeTruthy();
+  });
+});
