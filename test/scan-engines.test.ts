@@ -205,6 +205,64 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
     );
   });
 
+  it('installs the scanner on a test instance that has none, and says so; without install-scanner that is an error', async () => {
+    // an instance whose image keeps no scanner: the image with openscap-scanner removed (an overlay)
+    const dir = fs.mkdtempSync(path.join(IMAGES, 'no-scanner-'));
+    fs.chmodSync(dir, 0o755);
+    for (const d of ['u', 'w', 'm']) fs.mkdirSync(path.join(dir, d), { mode: 0o755 });
+    const m = path.join(dir, 'm');
+    const run = promisify(execFile);
+    await run('mount', [
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${image},upperdir=${dir}/u,workdir=${dir}/w`,
+      m,
+    ]);
+    let bare: TestSshd | undefined;
+    try {
+      await run('chroot', [m, 'dpkg', '-r', 'openscap-scanner']);
+      expect(fs.existsSync(path.join(m, 'usr/bin/oscap'))).toBe(false);
+      // the instance resolves names as a cloud instance does (its package mirror)
+      fs.copyFileSync('/etc/resolv.conf', path.join(m, 'etc/resolv.conf'));
+      bare = await startSshd(m);
+      const args = [
+        'scan',
+        '--target',
+        `ssh://root@127.0.0.1:${bare.port}`,
+        '--ssh-key',
+        bare.clientKey,
+        '--ssh-known-hosts',
+        `[127.0.0.1]:${bare.port} ${bare.hostPublicKey}`,
+        '--hardening-scripts',
+        HARDENING,
+        '--report-file',
+        '',
+        '--sarif-file',
+        '',
+        '--fail-on',
+        'none',
+      ];
+      const refused = await runCli(args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/oscap is not installed on 127\.0\.0\.1: .*set install-scanner: true/);
+      const r = await runCli([...args, '--install-scanner', 'true']);
+      expect(r.code, `${r.stderr}\n${bare.log()}`).toBe(0);
+      expect(r.stdout + r.stderr).toMatch(
+        /oscap is not installed on 127\.0\.0\.1: installing openscap-scanner there with apt-get \(install-scanner: true\)/,
+      );
+      expect(r.stdout).toContain('Installed openscap-scanner on 127.0.0.1 with apt-get.');
+      expect(Number(r.outputs.total)).toBe(189);
+      // the test instance has it now (the image it was launched from keeps none)
+      expect(fs.existsSync(path.join(m, 'usr/bin/oscap'))).toBe(true);
+    } finally {
+      await bare?.stop();
+      await run('umount', [m]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('refuses a host whose key does not match ssh-known-hosts', async () => {
     const r = await runCli([
       'scan',

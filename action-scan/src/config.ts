@@ -23,6 +23,8 @@ export interface ScanConfig {
   datastream: string;
   profile: string;
   contentVersion: string;
+  /** ssh:// target without oscap: install openscap-scanner there (a disposable test instance) */
+  installScanner: boolean;
   hardeningScripts: string[];
   /** the CIS benchmark markers number by when neither they, their file nor their role says (input benchmark) */
   benchmark?: Benchmark;
@@ -201,6 +203,13 @@ export function readConfig(io: Io): ScanConfig {
   if (datastream !== 'auto') checkDatastream(datastream);
   refuseLoneInputs(inp, inUse, regions);
   const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
+  const installScanner = inp.boolean('install-scanner');
+  if (installScanner && target.kind !== 'ssh')
+    throw new InputError(
+      'install-scanner',
+      `is true, but target ${target.kind} is not an ssh:// target: the scanner is installed only on a test instance reached over ssh.`,
+      'set install-scanner: false (the default), or scan ssh://user@host.',
+    );
   if (target.kind === 'ssh' && !inp.string('ssh-known-hosts').trim())
     throw new InputError(
       'ssh-known-hosts',
@@ -234,6 +243,7 @@ export function readConfig(io: Io): ScanConfig {
     template,
     sshKey,
     sshKnownHosts: inp.string('ssh-known-hosts'),
+    installScanner,
     timeoutMs: timeoutMin * 60_000,
     sarifFile: inp.string('sarif-file'),
     reportFile,

@@ -93,6 +93,7 @@ async function runEngine(
       runOscapSsh(io, {
         target: t,
         ssh: { privateKey: cfg.sshKey, knownHosts: cfg.sshKnownHosts },
+        installScanner: cfg.installScanner,
         chooseDatastream: async (osText) => {
           const ds = pickDatastream(osText, t.host);
           checkProfile(ds, cfg.profile);

@@ -112,9 +112,34 @@ export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): 
   checkOscapExit(file, r.code, r.stderr, run.arfFile);
 }
 
+/**
+ * How to install the scanner on a target of this os-release (ID, ID_LIKE): a fixed shell command,
+ * with nothing from the input in it, and the package manager it uses; undefined when unknown.
+ */
+export function scannerInstall(osRelease: string): { manager: string; script: string } | undefined {
+  const field = (k: string) => new RegExp(`^${k}=["']?([^"'\n]*)`, 'm').exec(osRelease)?.[1] ?? '';
+  const ids = `${field('ID')} ${field('ID_LIKE')}`.toLowerCase().split(/\s+/);
+  if (ids.some((i) => i === 'debian' || i === 'ubuntu'))
+    return {
+      manager: 'apt-get',
+      script: 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openscap-scanner',
+    };
+  if (ids.some((i) => ['rhel', 'fedora', 'centos', 'amzn'].includes(i)))
+    return {
+      manager: 'dnf',
+      script:
+        'if command -v dnf >/dev/null 2>&1; then dnf install -y -q openscap-scanner; else yum install -y -q openscap-scanner; fi',
+    };
+  if (ids.some((i) => i === 'suse' || i === 'sles' || i.startsWith('opensuse')))
+    return { manager: 'zypper', script: 'zypper --non-interactive install openscap-utils' };
+  return undefined;
+}
+
 export interface SshScan {
   target: Extract<Target, { kind: 'ssh' }>;
   ssh: SshOptions;
+  /** install the scanner when the target has none (a disposable test instance) */
+  installScanner: boolean;
   /** Called with the remote os-release when the data stream is `auto`. */
   chooseDatastream: (osRelease: string) => Promise<string>;
   profile: string;
@@ -130,6 +155,7 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
   try {
     const os = await conn.run(['cat', '/etc/os-release']);
     const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
+    await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '');
     const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);
     if (mk.code !== 0) throw new Error(`could not create a remote directory: ${mk.stderr.trim()}`);
     remoteDir = mk.stdout.trim();
@@ -166,4 +192,34 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
     if (remoteDir) await conn.run([...sudo, 'rm', '-rf', '--', remoteDir]).catch(() => undefined);
     conn.close();
   }
+}
+
+/** oscap on the target, or installed there when asked (and said); otherwise a clear error. */
+async function ensureScanner(
+  io: Io,
+  conn: { run(argv: string[], timeoutMs?: number): Promise<{ code: number; stderr: string }> },
+  s: SshScan,
+  sudo: string[],
+  osRelease: string,
+): Promise<void> {
+  const host = s.target.host;
+  if ((await conn.run(['sh', '-c', 'command -v oscap'])).code === 0) return;
+  if (!s.installScanner)
+    throw new Error(
+      `oscap is not installed on ${host}: install openscap-scanner on the target, or set install-scanner: true to have the scan install it (a disposable test instance only)`,
+    );
+  const how = scannerInstall(osRelease);
+  if (!how)
+    throw new Error(
+      `oscap is not installed on ${host}, and its os-release names no distribution the scan knows how to install openscap-scanner on (apt-get, dnf/yum, zypper)`,
+    );
+  io.warning(
+    `oscap is not installed on ${host}: installing openscap-scanner there with ${how.manager} (install-scanner: true). Only for a disposable test instance: the image keeps no scanner, the instance is destroyed after the scan.`,
+  );
+  const r = await conn.run([...sudo, 'sh', '-c', how.script], 10 * 60_000);
+  if (r.code !== 0 || (await conn.run(['sh', '-c', 'command -v oscap'])).code !== 0)
+    throw new Error(
+      `installing openscap-scanner on ${host} with ${how.manager} failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-6).join('\n')}`,
+    );
+  io.info(`Installed openscap-scanner on ${host} with ${how.manager}.`);
 }
