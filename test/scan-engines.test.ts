@@ -155,6 +155,25 @@ describe('target local (oscap on this Debian 12 host)', () => {
   });
 });
 
+/** A scan of a loopback sshd's chroot, its host key pinned, ungated, writing no report. */
+const sshScan = (s: TestSshd, key = s.clientKey) => [
+  'scan',
+  '--target',
+  `ssh://root@127.0.0.1:${s.port}`,
+  '--ssh-key',
+  key,
+  '--ssh-known-hosts',
+  `[127.0.0.1]:${s.port} ${s.hostPublicKey}`,
+  '--hardening-scripts',
+  HARDENING,
+  '--report-file',
+  '',
+  '--sarif-file',
+  '',
+  '--fail-on',
+  'none',
+];
+
 describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
   let sshd: TestSshd;
   beforeAll(async () => {
@@ -165,28 +184,11 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
   });
 
   it('copies the content, runs oscap remotely, brings the ARF back and cleans up', async () => {
-    const known = sshd.hostPublicKey;
     const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-runner-temp-'));
-    const r = await runCli(
-      [
-        'scan',
-        '--target',
-        `ssh://root@127.0.0.1:${sshd.port}`,
-        '--ssh-key',
-        fs.readFileSync(sshd.clientKey, 'utf8'),
-        '--ssh-known-hosts',
-        `[127.0.0.1]:${sshd.port} ${known}`,
-        '--hardening-scripts',
-        HARDENING,
-        '--report-file',
-        '',
-        '--sarif-file',
-        '',
-        '--fail-on',
-        'none',
-      ],
-      { env: { RUNNER_TEMP: runnerTemp } },
-    );
+    // the key given as its text (as a secret is), not as a path
+    const r = await runCli(sshScan(sshd, fs.readFileSync(sshd.clientKey, 'utf8')), {
+      env: { RUNNER_TEMP: runnerTemp },
+    });
     expect(r.code, `${r.stderr}\n${sshd.log()}`).toBe(0);
     expect(r.outputs.gate).toBe('ungated');
     // the ~15 MB ARF is not left behind when results-file is not set
@@ -227,23 +229,7 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
       // the instance resolves names as a cloud instance does (its package mirror)
       fs.copyFileSync('/etc/resolv.conf', path.join(m, 'etc/resolv.conf'));
       bare = await startSshd(m);
-      const args = [
-        'scan',
-        '--target',
-        `ssh://root@127.0.0.1:${bare.port}`,
-        '--ssh-key',
-        bare.clientKey,
-        '--ssh-known-hosts',
-        `[127.0.0.1]:${bare.port} ${bare.hostPublicKey}`,
-        '--hardening-scripts',
-        HARDENING,
-        '--report-file',
-        '',
-        '--sarif-file',
-        '',
-        '--fail-on',
-        'none',
-      ];
+      const args = sshScan(bare);
       const refused = await runCli(args);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/oscap is not installed on 127\.0\.0\.1: .*set install-scanner: true/);

@@ -146,6 +146,26 @@ function readRatchet(io: Io, inp: Inputs): boolean {
   return on;
 }
 
+/** An ssh:// target's inputs: its key (masked), the host keys to pin (required), whether to install oscap. */
+function readSsh(io: Io, inp: Inputs, target: Target) {
+  const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
+  const installScanner = inp.boolean('install-scanner');
+  if (installScanner && target.kind !== 'ssh')
+    throw new InputError(
+      'install-scanner',
+      `is true, but target ${target.kind} is not an ssh:// target: the scanner is installed only on a test instance reached over ssh.`,
+      'set install-scanner: false (the default), or scan ssh://user@host.',
+    );
+  if (target.kind === 'ssh' && !inp.string('ssh-known-hosts').trim())
+    throw new InputError(
+      'ssh-known-hosts',
+      `is empty, so the host key of ${target.host} cannot be checked.`,
+      NO_HOST_KEY_HINT,
+    );
+  if (sshKey) io.setSecret(sshKey);
+  return { sshKey, sshKnownHosts: inp.string('ssh-known-hosts'), installScanner };
+}
+
 /** Read and validate every input before anything runs. */
 export function readConfig(io: Io): ScanConfig {
   const inp = new Inputs(io);
@@ -202,21 +222,7 @@ export function readConfig(io: Io): ScanConfig {
   const datastream = inp.string('datastream') || 'auto';
   if (datastream !== 'auto') checkDatastream(datastream);
   refuseLoneInputs(inp, inUse, regions);
-  const sshKey = target.kind === 'ssh' ? loadPrivateKey(inp.string('ssh-key')) : '';
-  const installScanner = inp.boolean('install-scanner');
-  if (installScanner && target.kind !== 'ssh')
-    throw new InputError(
-      'install-scanner',
-      `is true, but target ${target.kind} is not an ssh:// target: the scanner is installed only on a test instance reached over ssh.`,
-      'set install-scanner: false (the default), or scan ssh://user@host.',
-    );
-  if (target.kind === 'ssh' && !inp.string('ssh-known-hosts').trim())
-    throw new InputError(
-      'ssh-known-hosts',
-      `is empty, so the host key of ${target.host} cannot be checked.`,
-      NO_HOST_KEY_HINT,
-    );
-  if (sshKey) io.setSecret(sshKey);
+  const { sshKey, sshKnownHosts, installScanner } = readSsh(io, inp, target);
   const token = inp.string('github-token');
   if (token) io.setSecret(token);
   const benchmark = parseBenchmarkInput(inp.string('benchmark'));
@@ -242,7 +248,7 @@ export function readConfig(io: Io): ScanConfig {
     waiveMode,
     template,
     sshKey,
-    sshKnownHosts: inp.string('ssh-known-hosts'),
+    sshKnownHosts,
     installScanner,
     timeoutMs: timeoutMin * 60_000,
     sarifFile: inp.string('sarif-file'),
