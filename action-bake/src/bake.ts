@@ -24,6 +24,7 @@ import { runUrl } from '../../shared/src/github-env.js';
 import { checkPath, Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
 import { checkOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
+import { wildcardRegExp } from '../../shared/src/regexp.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
@@ -200,7 +201,7 @@ export function readConfig(io: Io): BakeConfig {
           `"${pattern}" is not a build name pattern (letters, digits, _ . - and *, at most 200).`,
           'use a build name from the template, e.g. amazon-ebs.ubuntu (wildcards: *).',
         );
-      const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const re = wildcardRegExp(pattern);
       if (names.length && !names.some((n) => re.test(n)))
         throw new InputError(
           input,

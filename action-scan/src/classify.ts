@@ -10,6 +10,7 @@
  * it is the way out. Pure: the code of a marker block comes in as text.
  */
 import { shortRuleId } from '../../shared/src/cis-map.js';
+import { escapeRegExp } from '../../shared/src/regexp.js';
 import misfits from '../data/content-misfits.json' with { type: 'json' };
 import type { PlannedAnnotation } from './report/annotations.js';
 
@@ -47,9 +48,7 @@ const INSTALL =
 /** The packages the check found missing: "nothing found for name sudo" where it expected the package. */
 function missingPackages(expected: string, found: string): string[] {
   const wanted = [...expected.matchAll(/package (\S+) is installed/g)].map((m) => m[1]);
-  return wanted.filter((p) =>
-    new RegExp(`nothing found for name ${p.replace(/[.+]/g, '\\$&')}\\b`).test(found),
-  );
+  return wanted.filter((p) => new RegExp(`nothing found for name ${escapeRegExp(p)}\\b`).test(found));
 }
 
 /** Shell functions of the file whose body installs packages (`install_pkg() { apt-get install -y "$@"; }`). */
@@ -61,7 +60,7 @@ function installHelpers(file: string): string[] {
 
 /** The block installs `pkg`: an install command (or the file's own install helper) naming it. */
 function installs(block: string, file: string, pkg: string): boolean {
-  const word = new RegExp(`(^|[\\s'"=,\\[])${pkg.replace(/[.+]/g, '\\$&')}($|[\\s'",\\]])`, 'm');
+  const word = new RegExp(`(^|[\\s'"=,\\[])${escapeRegExp(pkg)}($|[\\s'",\\]])`, 'm');
   const helpers = installHelpers(file);
   const helper = helpers.length ? new RegExp(`^\\s*(?:${helpers.join('|')})\\b`) : undefined;
   return block

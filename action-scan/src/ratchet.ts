@@ -5,6 +5,7 @@
  * waiver names it. Controls are compared by their rules (engine and rule id), never by a bare
  * number, so a change of benchmark declaration does not hide or invent a drop. Pure.
  */
+import { escapeRegExp } from '../../shared/src/regexp.js';
 import { shortProfile } from './content.js';
 import type { Finding } from './findings.js';
 import type { ClaimedControl } from './report/annotations.js';
@@ -170,7 +171,7 @@ export function whereMarkerWas(
       .replace(/\s+\([^)]*\)$/, '')
       .split(/\s+/)
       .pop() ?? control;
-  const names = new RegExp(`(^|[^\\w.])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.])`);
+  const names = new RegExp(`(^|[^\\w.])${escapeRegExp(id)}($|[^\\w.])`);
   const found: Array<{ old: number; file: string; line: number }> = [];
   let header = false;
   let oldPath = '';

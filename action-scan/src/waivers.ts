@@ -14,6 +14,7 @@
  * A waiver that has expired, or has no reason or owner, is not applied and fails the gate: it is
  * annotated on its own line. One expiring within `warnDays` is a warning.
  */
+
 import {
   isAlias,
   isMap,
@@ -25,6 +26,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { shortRuleId } from '../../shared/src/cis-map.js';
+import { wildcardRegExp } from '../../shared/src/regexp.js';
 import type { Finding } from './findings.js';
 import type { PlannedAnnotation } from './report/annotations.js';
 
@@ -195,8 +197,7 @@ export function waiverProblems(waivers: Waiver[], today: string, warnDays: numbe
   return out;
 }
 
-const glob = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(value);
+const glob = (pattern: string, value: string) => wildcardRegExp(pattern, 'i').test(value);
 
 /** The waivers that hold on `today`: not expired, with a reason and an owner. */
 function validWaivers(waivers: Waiver[], today: string): Waiver[] {

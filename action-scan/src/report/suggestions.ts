@@ -11,6 +11,7 @@
  * Pure: file texts and changed lines come in, planned review comments go out.
  */
 import { commentTexts } from '../../../shared/src/cis-map.js';
+import { escapeRegExp } from '../../../shared/src/regexp.js';
 import { offeredFix, type PlannedAnnotation } from './annotations.js';
 
 export interface PlannedSuggestion {
@@ -29,8 +30,6 @@ export interface PlannedSuggestion {
   /** edit: the whole file with the change made (what is run in a copy of the image to try it) */
   editedFile?: string;
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The check's one wanted value and the setting it found instead, from an annotation's message:
@@ -54,7 +53,7 @@ export function editedLine(
   v: { key: string; found: string; wanted: string },
 ): { line: number; replacement: string } | undefined {
   const re = new RegExp(
-    `(\\b${escapeRe(v.key)}\\b["']?(?:\\s*=\\s*|\\s+)["']?)${escapeRe(v.found)}(?=$|[\\s"';,/|])`,
+    `(\\b${escapeRegExp(v.key)}\\b["']?(?:\\s*=\\s*|\\s+)["']?)${escapeRegExp(v.found)}(?=$|[\\s"';,/|])`,
     'i',
   );
   const hits = block.filter((n) => re.test(splitComment(lines[n - 1]).code));
