@@ -13,7 +13,6 @@ import type { Collected } from './engine.js';
 import { computeScore, type Finding, type ResultSet } from './findings.js';
 import { evaluateScanGate, type GateResult } from './gate.js';
 import { type ContentNumbering, numberingNotes, planNumbering, reportBenchmarks } from './numbering.js';
-import { pullRequestDiff } from './pr-diff.js';
 import { evaluateRatchet, type RatchetResult, ratchetLine, whereMarkerWas } from './ratchet.js';
 import {
   type ClaimedControl,
@@ -290,6 +289,8 @@ export async function analyse(
   subject: ScanSubject,
   changeMap: ChangeMap,
   { sets, kept }: Collected,
+  /** the pull request's diff (read once per scan), where a dropped marker is placed */
+  prDiff: () => Promise<string | undefined>,
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
   checkResultsProfile(cfg, merged.profile);
@@ -368,7 +369,7 @@ export async function analyse(
     waived: waiverCovers(cfg.waivers, { profile: profileKey, amiId: subject.amiId, today: todayUtc() }),
     fallbackFile,
     report,
-    prDiff: baseline ? await pullRequestDiff(io.env, cfg.root) : undefined,
+    prDiff: baseline ? await prDiff() : undefined,
   });
   return {
     merged,

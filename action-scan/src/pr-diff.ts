@@ -25,11 +25,19 @@ export async function pullRequestDiff(env: NodeJS.ProcessEnv, root: string): Pro
   return r.code === 0 ? r.stdout : undefined;
 }
 
-/** Lines a pull request changed, per repository path. */
-export async function changedLinesFromGit(
-  env: NodeJS.ProcessEnv,
-  root: string,
-): Promise<Map<string, Set<number>>> {
-  const diff = await pullRequestDiff(env, root);
-  return diff ? parseChangedLines(diff) : new Map();
+/**
+ * The pull request's diff, read at most once per scan, for whoever asks first: the ratchet (where a
+ * dropped marker was) and the suggestions (which lines changed).
+ */
+export function pullRequestDiffOnce(env: NodeJS.ProcessEnv, root: string) {
+  let read: Promise<string | undefined> | undefined;
+  const diff = () => {
+    read ??= pullRequestDiff(env, root);
+    return read;
+  };
+  const changedLines = async (): Promise<Map<string, Set<number>>> => {
+    const d = await diff();
+    return d ? parseChangedLines(d) : new Map();
+  };
+  return { diff, changedLines };
 }

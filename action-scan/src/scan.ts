@@ -16,7 +16,7 @@ import { type Collected, collectResults, workDir } from './engine.js';
 import type { GateResult } from './gate.js';
 import { chooseInUseImage, type InUseImage, inUseTable } from './in-use.js';
 import { discoverInUse, reportInUse } from './in-use-run.js';
-import { changedLinesFromGit } from './pr-diff.js';
+import { pullRequestDiffOnce } from './pr-diff.js';
 import { ratchetLine } from './ratchet.js';
 import {
   CHECK_SUMMARY_LIMIT,
@@ -145,18 +145,15 @@ async function scanWith(
   }: { inUseImages: InUseImage[] | undefined; history: ScanReport[]; provenance: Provenance },
   signal?: AbortSignal,
 ): Promise<ScanOutcome> {
-  const a = await analyse(io, cfg, subject, changeMap, collected);
+  const pr = pullRequestDiffOnce(io.env, cfg.root);
+  const a = await analyse(io, cfg, subject, changeMap, collected, pr.diff);
   const trend = await loadTrend(io, subject, a, history);
   const chart = mermaidTrend(trend, `${a.label} score by image`);
   const { score, weightedScore, counts, annotations, gate, diff } = a;
   const { sets } = collected;
   const native = sets.map((s) => s.nativeScore).filter((n) => n !== undefined);
   const summaryFor = (delivery?: string, limit?: number) => scanSummary(a, sets, chart, delivery, limit);
-  let changed: Promise<Map<string, Set<number>>> | undefined;
-  const changedLines = () => {
-    changed ??= changedLinesFromGit(io.env, cfg.root);
-    return changed;
-  };
+  const changedLines = pr.changedLines;
   // What must survive a hung or killed GitHub API call comes first: the reports on disk, the
   // image's tags and the step's outputs; then the check run, suggestions, the summary and the issue.
   await tryOfferedFixes(io, cfg, a, collected.tryFixes, changedLines);
