@@ -104,4 +104,17 @@ describe('docs and metadata', () => {
     expect(broken).toEqual([]);
     expect(checked).toBeGreaterThan(40);
   });
+
+  it("names every input of the reusable workflow in docs/adopt.md's list", () => {
+    const wf = parse(fs.readFileSync(path.join(ROOT, '.github/workflows/golden-ami.yml'), 'utf8')) as {
+      on: { workflow_call: { inputs: Record<string, unknown> } };
+    };
+    const adopt = fs.readFileSync(path.join(ROOT, 'docs/adopt.md'), 'utf8');
+    const list = adopt.slice(
+      adopt.indexOf("The reusable workflow's inputs:"),
+      adopt.indexOf('(descriptions in'),
+    );
+    const named = new Set(list.split(/[\s,:]+/).map((w) => w.replace(/\(.*$/, '')));
+    expect(Object.keys(wf.on.workflow_call.inputs).filter((i) => !named.has(i))).toEqual([]);
+  });
 });
