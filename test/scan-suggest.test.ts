@@ -201,7 +201,7 @@ describe('suggested changes on a pull request (suggest: true)', () => {
       const [c] = review.body.comments;
       expect(c).toMatchObject({ path: 'hardening/ssh.sh', line: 9, side: 'RIGHT' });
       expect(c.body).toContain('**CIS 5.2.6 fails here.**');
-      expect(c.body).toContain('Found: /etc/ssh/sshd_config: "MaxAuthTries 6"');
+      expect(c.body).toContain('Found: /etc/ssh/sshd\\_config: "MaxAuthTries 6"');
       expect(c.body).toContain('```suggestion\nset_option MaxAuthTries 4\n```');
       expect(c.body).toMatch(
         /run in a copy of the image first: verified in a copy of the image: the control passes, a key login works/,

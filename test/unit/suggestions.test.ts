@@ -208,9 +208,25 @@ describe('value edits: the block’s line with the value the profile wants (issu
     expect(s.replacement).toBe('set_option MaxAuthTries 4  # was 4');
     expect(s.editedFile?.split('\n')[3]).toBe('set_option MaxAuthTries 4  # was 4');
     expect(s.editedFile?.split('\n').filter((l, i) => l !== SSH.split('\n')[i])).toHaveLength(1);
-    expect(s.body).toContain('The value the profile wants (MaxAuthTries 4, not 6)');
+    expect(s.body).toContain('The value the profile wants (`MaxAuthTries 4`, not `6`)');
+    // what the check found is foreign text: never Markdown in the comment
+    expect(s.body).toContain('Found: /etc/ssh/sshd\\_config: "MaxAuthTries 6"');
     expect(s.body).toContain(verified.said);
     expect(s.body).toContain('```suggestion\nset_option MaxAuthTries 4  # was 4\n```');
+  });
+
+  it('a finding’s text cannot open a link, an image or a mention in the comment', () => {
+    const [s] = planSsh(
+      [
+        maxAuth({
+          found: '/etc/ssh/sshd_config: "MaxAuthTries 6" [x](https://evil.example) ![i](y) @team <b>',
+        }),
+      ],
+      [4],
+      verified,
+    );
+    expect(s.body).toContain('\\[x\\](https://evil.example) \\!\\[i\\](y) @\u200bteam \\<b\\>');
+    expect(s.body).not.toContain('[x](https://evil.example)');
   });
 
   it('is not offered untried, when the try failed, or off the pull request’s lines', () => {

@@ -11,6 +11,7 @@
  * Pure: file texts and changed lines come in, planned review comments go out.
  */
 import { commentTexts } from '../../../shared/src/cis-map.js';
+import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
 import { escapeRegExp } from '../../../shared/src/regexp.js';
 import { offeredFix, type PlannedAnnotation } from './annotations.js';
 
@@ -168,21 +169,24 @@ export function planSuggestions(
       ruleId: a.ruleId,
       key,
       body: [
-        `**${control} fails here.** ${a.message
-          .split('\n')
-          .filter((l) => /^\s*(Expected|Found):/.test(l))
-          .map((l) => l.trim())
-          .join(' · ')}`,
+        // the check's words are foreign text: shown as text, never as Markdown
+        `**${escapeMarkdown(control)} fails here.** ${escapeMarkdown(
+          a.message
+            .split('\n')
+            .filter((l) => /^\s*(Expected|Found):/.test(l))
+            .map((l) => l.trim())
+            .join(' · '),
+        )}`,
         '',
         v
-          ? `The value the profile wants (${v.key} ${v.wanted}, not ${v.found}), as a one-line change. This file with the change was run in a copy of the image first: ${verdict}.`
-          : `The scanner's remediation for it (ComplianceAsCode, with the profile's values), as a one-line change. It was run in a copy of the image first: ${verdict}.`,
+          ? `The value the profile wants (${codeSpan(`${v.key} ${v.wanted}`)}, not ${codeSpan(v.found)}), as a one-line change. This file with the change was run in a copy of the image first: ${escapeMarkdown(verdict)}.`
+          : `The scanner's remediation for it (ComplianceAsCode, with the profile's values), as a one-line change. It was run in a copy of the image first: ${escapeMarkdown(verdict)}.`,
         '',
         '```suggestion',
         change.replacement,
         '```',
         '',
-        `Rule \`${a.ruleId}\`. Review it before you commit it${v ? '' : ": it is the benchmark's generic fix"}.`,
+        `Rule ${codeSpan(a.ruleId)}. Review it before you commit it${v ? '' : ": it is the benchmark's generic fix"}.`,
         `<!-- ami-bakery:suggestion ${key} -->`,
       ].join('\n'),
     });
