@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import { escapeMarkdown } from '../shared/src/markdown.js';
 import { parseCliOutputs } from '../test/helpers.js';
 import { Ec2Sandbox } from '../test/sandbox/ec2-sandbox.js';
+import { freePort } from '../test/sshd.js';
 import { type GithubApi, startGithubApi } from '../test/support/github-api.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -353,7 +354,8 @@ async function verifyImage(s: Story, label: string, amiId: string) {
   const work = fs.mkdtempSync('/tmp/ami-bakery-demo-env-');
   const tfDir = fs.mkdtempSync('/tmp/ami-bakery-demo-tf-');
   fs.cpSync(path.join(s.ws.dir, EX, 'local/terraform'), tfDir, { recursive: true });
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // a port nothing listens on now (a random one collided with the suite's servers: Errno 98)
+  const port = await freePort();
   const r = must(
     await runStage(
       'verify',
