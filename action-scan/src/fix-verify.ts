@@ -146,15 +146,21 @@ async function tryIn(ctx: VerifyContext, n: number, fix: string, rule: string, n
     path.join(work, 'names'),
     ctx.companionRule && ctx.companionRule !== rule ? ctx.companionRule : '',
   ];
-  await exec(
-    'unshare',
-    ['--mount', '--propagation', 'private', 'bash', '-c', SCRIPT, 'bash', ctx.root, ...args],
-    {
-      timeoutMs: 10 * 60_000,
-      signal: ctx.signal,
-      processGroup: true,
-    },
-  );
+  try {
+    await exec(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'bash', '-c', SCRIPT, 'bash', ctx.root, ...args],
+      {
+        timeoutMs: 10 * 60_000,
+        signal: ctx.signal,
+        processGroup: true,
+      },
+    );
+  } finally {
+    // The copy's upper layer holds every file the fix and the login touched (a chmod copies a whole
+    // file up): a hundred fixes kept would fill the disk. The mount namespace is gone; keep the logs.
+    for (const d of ['u', 'w', 'm']) fs.rmSync(path.join(work, d), { recursive: true, force: true });
+  }
   const status = readStatus(path.join(work, 'status'));
   const tail = (f: string) =>
     fs.existsSync(path.join(work, f))
