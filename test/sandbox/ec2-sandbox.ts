@@ -10,12 +10,30 @@
  * never pretends to succeed. Images copied with CopyImage stay `pending` for `copyLatencyMs`, with
  * their snapshot's Progress growing. Faults: `throttleRate` (EC2 calls answer RequestLimitExceeded),
  * `copyLimitPerRegion` (more pending copies per account and region answer ResourceLimitExceeded),
- * `failNext` (the next N calls of an action fail with a given error).
+ * `failNext` (the next N calls of an action fail with a given error). What an image build asks of
+ * EC2 (key pairs, security groups, RunInstances, CreateImage, …) is in build-api.ts: real Packer's
+ * amazon-ebs builder runs against it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder } from 'fast-xml-parser';
+import { BuildApi, type BuildInstance } from './build-api.js';
+import {
+  type Credentials,
+  type Ctx,
+  filters,
+  type Handler,
+  id,
+  indexed,
+  matches,
+  type Params,
+  SandboxError,
+  tagsAt,
+  tagXml,
+} from './query.js';
+
+export { type Credentials, SandboxError };
 
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -32,6 +50,8 @@ export interface SandboxAutoScalingGroup {
 }
 
 export interface SandboxImage {
+  /** CreateImage: the instance it was made from */
+  sourceInstanceId?: string;
   imageId: string;
   name: string;
   state: 'pending' | 'available' | 'failed' | 'deregistered';
@@ -66,21 +86,7 @@ export interface SandboxSnapshot {
   deleted: boolean;
 }
 
-export interface SandboxInstance {
-  instanceId: string;
-  ownerId: string;
-  region: string;
-  imageId: string;
-  state: 'pending' | 'running' | 'stopped' | 'terminated';
-  /** When the status checks turn from initializing to ok (ms since epoch)... */
-  okAt: number;
-  /** ...and after how many more DescribeInstanceStatus answers (deterministic under load). */
-  pollsUntilOk: number;
-  launchTime: string;
-  tags: Map<string, string>;
-  /** what GetConsoleOutput returns (cloud-init prints the SSH host keys there at first boot) */
-  console?: string;
-}
+export type SandboxInstance = BuildInstance;
 
 export interface SandboxLaunchTemplate {
   id: string;
@@ -90,13 +96,6 @@ export interface SandboxLaunchTemplate {
   /** version n is versions[n - 1] */
   versions: Array<{ imageId: string; description?: string }>;
   defaultVersion: number;
-}
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  accountId: string;
 }
 
 export interface SandboxOptions {
@@ -111,65 +110,6 @@ export interface SandboxOptions {
   /** The first N CopyImage calls make copies that end `failed` (as AWS does on, e.g., a KMS problem). */
   failCopies?: number;
 }
-
-export class SandboxError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-type Params = Map<string, string>;
-interface Ctx {
-  accountId: string;
-  region: string;
-  params: Params;
-  creds: Credentials;
-}
-type Handler = (ctx: Ctx) => Record<string, unknown>;
-
-/** `Prefix.1`, `Prefix.2`, … */
-function indexed(params: Params, prefix: string): string[] {
-  const out: string[] = [];
-  for (let i = 1; params.has(`${prefix}.${i}`); i++) out.push(params.get(`${prefix}.${i}`)!);
-  return out;
-}
-
-function filters(params: Params): Array<{ name: string; values: string[] }> {
-  const out = [];
-  for (let i = 1; params.has(`Filter.${i}.Name`); i++) {
-    out.push({ name: params.get(`Filter.${i}.Name`)!, values: indexed(params, `Filter.${i}.Value`) });
-  }
-  return out;
-}
-
-function matches(value: string | undefined, patterns: string[]): boolean {
-  return (
-    value !== undefined &&
-    patterns.some((p) =>
-      new RegExp(
-        `^${p
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-      ).test(value),
-    )
-  );
-}
-
-/** Tag.N.Key/Value under a prefix. */
-function tagsAt(params: Params, prefix: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 1; params.has(`${prefix}${i}.Key`); i++)
-    out.push([params.get(`${prefix}${i}.Key`)!, params.get(`${prefix}${i}.Value`) ?? '']);
-  return out;
-}
-
-const id = (prefix: string) => `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
-const tagXml = (tags: Map<string, string>) => ({ item: [...tags].map(([key, value]) => ({ key, value })) });
 
 export class Ec2Sandbox {
   readonly images = new Map<string, SandboxImage>();
@@ -193,6 +133,24 @@ export class Ec2Sandbox {
   readonly maxConcurrentCopies = new Map<string, number>();
   readonly maxConcurrentCopiesPerRegion = new Map<string, number>();
   readonly opts: Required<SandboxOptions>;
+  /** key pairs, security groups, RunInstances, CreateImage: what an image build asks of EC2 */
+  readonly build = new BuildApi({
+    instances: this.instances,
+    visibleImageIds: (c) => this.visibleImages(c).map((i) => i.imageId),
+    createImage: (c, o) => {
+      if (this.imagesOf(c.accountId, c.region).some((i) => i.name === o.name))
+        throw new SandboxError('InvalidAMIName.Duplicate', `AMI name ${o.name} is already in use by an AMI`);
+      const img = this.putImage(c.accountId, c.region, {
+        name: o.name,
+        description: o.description,
+        tags: o.tags,
+        state: 'pending',
+        availableAt: o.availableAt,
+      });
+      img.sourceInstanceId = o.sourceInstanceId;
+      return { imageId: img.imageId };
+    },
+  });
   /** EC2 calls answered RequestLimitExceeded by fault injection. */
   throttled = 0;
   private readonly keys = new Map<string, Credentials>();
@@ -247,7 +205,7 @@ export class Ec2Sandbox {
       CreateLaunchTemplateVersion: (c) => this.createLaunchTemplateVersion(c),
       ModifyLaunchTemplate: (c) => this.modifyLaunchTemplate(c),
     };
-    for (const [k, v] of Object.entries(h)) this.ec2.set(k, v);
+    for (const [k, v] of Object.entries({ ...h, ...this.build.handlers() })) this.ec2.set(k, v);
   }
 
   /** Credentials that act as `accountId`. */
@@ -1132,10 +1090,17 @@ export class Ec2Sandbox {
 
   private describeInstances(c: Ctx) {
     let list = [...this.instances.values()].filter((i) => i.region === c.region && i.ownerId === c.accountId);
+    const ids = indexed(c.params, 'InstanceId');
+    for (const x of ids)
+      if (!list.some((i) => i.instanceId === x))
+        throw new SandboxError('InvalidInstanceID.NotFound', `The instance ID '${x}' does not exist`);
+    if (ids.length) list = list.filter((i) => ids.includes(i.instanceId));
     for (const f of filters(c.params)) {
       list = list.filter((i) => {
         if (f.name === 'image-id') return matches(i.imageId, f.values);
+        if (f.name === 'instance-id') return matches(i.instanceId, f.values);
         if (f.name === 'instance-state-name') return matches(i.state, f.values);
+        if (f.name.startsWith('tag:')) return matches(i.tags.get(f.name.slice(4)), f.values);
         throw new SandboxError(
           'InvalidParameterValue',
           `The filter '${f.name}' is not supported by the sandbox`,
@@ -1154,7 +1119,13 @@ export class Ec2Sandbox {
                 instanceId: i.instanceId,
                 imageId: i.imageId,
                 instanceState: { code: codes[i.state], name: i.state },
+                instanceType: i.instanceType ?? 't3.micro',
                 launchTime: i.launchTime,
+                placement: { availabilityZone: `${i.region}a` },
+                rootDeviceType: 'ebs',
+                rootDeviceName: '/dev/sda1',
+                ...(i.keyName ? { keyName: i.keyName } : {}),
+                groupSet: { item: (i.groupIds ?? []).map((groupId) => ({ groupId })) },
                 tagSet: tagXml(i.tags),
               },
             ],
