@@ -10,5 +10,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$IMAGE_DIR/tmp/ami-bakery"
 cp "$script" "$IMAGE_DIR/tmp/ami-bakery/step.sh"
-chroot "$IMAGE_DIR" env AMI_BAKERY_OFFLINE="${AMI_BAKERY_OFFLINE:-}" /bin/sh /tmp/ami-bakery/step.sh
+# the image's own PATH, not the build machine's (a runner's tool directories are not in the image)
+chroot "$IMAGE_DIR" /usr/bin/env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  AMI_BAKERY_OFFLINE="${AMI_BAKERY_OFFLINE:-}" /bin/sh /tmp/ami-bakery/step.sh
 rm -rf "$IMAGE_DIR/tmp/ami-bakery"
