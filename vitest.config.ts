@@ -8,6 +8,9 @@ export default defineConfig({
     // Integration tests start real processes (oscap, sshd); two cores here.
     maxWorkers: 2,
     minWorkers: 1,
+    // @actions/workflow-parser imports its JSON schema without an import attribute, which Node's own
+    // loader refuses: vite transforms it instead
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     projects: [
       // Pure logic: no processes, sockets or AWS; seconds. `npm test` runs it first and stops on a failure.
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

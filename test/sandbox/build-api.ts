@@ -5,7 +5,7 @@
  * `communicator: none` it makes a temporary key pair and security group) and a test environment
  * that launches an instance from the new AMI both run against it. Test support, not product.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type Ctx, filters, type Handler, id, indexed, SandboxError, tagsAt } from './query.js';
 
 export interface BuildInstance {
@@ -222,10 +222,26 @@ export class BuildApi {
     for (let i = 1; c.params.has(`TagSpecification.${i}.ResourceType`); i++)
       if (c.params.get(`TagSpecification.${i}.ResourceType`) === 'instance')
         tags.push(...tagsAt(c.params, `TagSpecification.${i}.Tag.`));
+    // EC2's idempotency: the same ClientToken launches nothing more and answers the same instances.
+    // The sandbox derives their ids from the token (EC2's ids are opaque), so a test environment
+    // that has no provider to read RunInstances' answer with knows its instance's id.
+    const token = c.params.get('ClientToken');
+    const idOf = (n: number) =>
+      token
+        ? `i-${createHash('sha1')
+            .update(n ? `${token}#${n}` : token)
+            .digest('hex')
+            .slice(0, 17)}`
+        : id('i');
     const made: BuildInstance[] = [];
     for (let n = 0; n < count; n++) {
+      const again = this.world.instances.get(`${c.region}/${idOf(n)}`);
+      if (again) {
+        made.push(again);
+        continue;
+      }
       const inst: BuildInstance = {
-        instanceId: id('i'),
+        instanceId: idOf(n),
         ownerId: c.accountId,
         region: c.region,
         imageId,

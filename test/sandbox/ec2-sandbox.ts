@@ -450,6 +450,8 @@ export class Ec2Sandbox {
       body += c;
     });
     req.on('end', () => {
+      if (req.method === 'POST' && req.url?.startsWith('/_sandbox/console/'))
+        return this.setConsole(req, res, body);
       const requestId = randomBytes(16).toString('hex');
       let service = 'ec2';
       try {
@@ -817,6 +819,19 @@ export class Ec2Sandbox {
         };
       });
     return { instanceStatusSet: { item: items } };
+  }
+
+  /**
+   * What an instance stand-in printed on its console (`POST /_sandbox/console/<region>/<instance-id>`,
+   * the body is the text): the test's side door, in place of a serial port. Not an AWS API.
+   */
+  private setConsole(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const [, region, instanceId] =
+      /^\/_sandbox\/console\/([a-z0-9-]+)\/(i-[0-9a-f]+)$/.exec(req.url ?? '') ?? [];
+    const inst = region ? this.instances.get(`${region}/${instanceId}`) : undefined;
+    res.statusCode = inst ? 204 : 404;
+    if (inst) inst.console = (inst.console ?? '') + body;
+    res.end();
   }
 
   /** GetConsoleOutput, as EC2 answers it: the instance's console text, base64. */

@@ -1,0 +1,268 @@
+/**
+ * The reusable workflow played job by job (issue 24, item 7): .github/workflows/golden-ami.yml read
+ * with @actions/workflow-parser, its expressions evaluated with @actions/expressions
+ * (test/support/workflow-player.ts), every `uses: ./…` action run from its committed bundle, the
+ * third-party steps replaced by their effects (test/support/play-world.ts). Against the EC2
+ * sandbox with real Packer (amazon-ebs), Terraform and OpenSCAP: the image is the suite's root
+ * filesystem hardened by the example's scripts, its "instance" the image's own sshd in a network
+ * namespace. Needs root (mounts, chroot, network namespaces), as .ci/run runs.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tmpDir } from './helpers.js';
+import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
+import { type GithubApi, startGithubApi } from './support/github-api.js';
+import { effects, type Role, runnerBin, startOidc, toolCache } from './support/play-world.js';
+import { type JobRecord, WorkflowPlayer } from './support/workflow-player.js';
+
+const EX = 'examples/ubuntu-22.04-cis';
+const BASE_ROOTFS = process.env.AMI_BAKERY_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
+const WORLD = '/var/tmp/ami-bakery-play';
+const REPO = 'my-org/images';
+const SELF = { repository: 'my-org/ami-bakery-fork', ref: 'refs/heads/main', dir: ROOT };
+const ACCOUNT = '111111111111';
+const CANONICAL = '099720109477';
+const sh = (cmd: string, args: string[], cwd?: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const mounts: string[] = [];
+function overlay(lower: string, name: string): string {
+  const dir = path.join(WORLD, name);
+  for (const d of ['upper', 'work', 'root']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+  sh('mount', [
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${lower},upperdir=${dir}/upper,workdir=${dir}/work`,
+    `${dir}/root`,
+  ]);
+  mounts.push(`${dir}/root`);
+  return dir;
+}
+
+/**
+ * The base AMI's disk: the suite's root filesystem (Ubuntu 22.04 by its os-release) with sudo, as
+ * Ubuntu's cloud images have it: a layer of its own, so images and instances stack on it.
+ */
+function baseDisk(): string {
+  const layer = overlay(BASE_ROOTFS, 'base');
+  const debs = tmpDir();
+  sh('apt-get', ['download', 'sudo', 'libapparmor1'], debs);
+  fs.mkdirSync(`${layer}/root/tmp/debs`, { recursive: true });
+  for (const f of fs.readdirSync(debs)) fs.copyFileSync(path.join(debs, f), `${layer}/root/tmp/debs/${f}`);
+  sh('chroot', [`${layer}/root`, 'sh', '-c', 'dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs']);
+  sh('umount', [`${layer}/root`]);
+  mounts.pop();
+  return `${layer}/upper:${BASE_ROOTFS}`;
+}
+
+/** The consumer's repository: the example, the play's template, test environment and smoke checks. */
+function consumerRepo(): string {
+  const dir = tmpDir('ami-bakery-play-repo-');
+  fs.cpSync(path.join(ROOT, EX), path.join(dir, EX), { recursive: true });
+  const fx = path.join(ROOT, 'test/fixtures/workflow-play');
+  fs.copyFileSync(path.join(fx, 'play.pkr.hcl'), path.join(dir, EX, 'play.pkr.hcl'));
+  fs.cpSync(path.join(fx, 'test-env'), path.join(dir, 'test-env'), { recursive: true });
+  fs.copyFileSync(path.join(fx, 'smoke-tests.yml'), path.join(dir, 'smoke-tests.yml'));
+  const git = (...a: string[]) =>
+    sh(
+      'git',
+      ['-c', 'user.name=Play', '-c', 'user.email=play@example.com', '-c', 'commit.gpgsign=false', ...a],
+      dir,
+    );
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'golden images');
+  return dir;
+}
+
+let sandbox: Ec2Sandbox;
+let api: GithubApi;
+let oidc: Awaited<ReturnType<typeof startOidc>>;
+let repo: string;
+let lowerOfImages: string;
+let roles: Role[];
+const cleanups: Array<() => void> = [];
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('the workflow play needs root (mounts, chroot, ip netns)');
+  fs.rmSync(WORLD, { recursive: true, force: true });
+  lowerOfImages = baseDisk();
+  repo = consumerRepo();
+  sandbox = new Ec2Sandbox();
+  await sandbox.start();
+  sandbox.addAccount(CANONICAL);
+  roles = [
+    {
+      arn: `arn:aws:iam::${ACCOUNT}:role/ami-bakery-build`,
+      trustFile: path.join(ROOT, 'examples/iam/build-role-trust.json'),
+      credentials: sandbox.addAccount(ACCOUNT),
+    },
+    {
+      arn: `arn:aws:iam::${ACCOUNT}:role/ami-bakery-promote`,
+      trustFile: path.join(ROOT, 'examples/iam/promote-role-trust.json'),
+      credentials: sandbox.addAccount(ACCOUNT),
+    },
+  ];
+  api = await startGithubApi(REPO, 1);
+  oidc = await startOidc(() => ({
+    job_workflow_ref: `${SELF.repository}/.github/workflows/golden-ami.yml@${SELF.ref}`,
+  }));
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) c();
+  for (const m of mounts.reverse()) sh('umount', ['-l', m]);
+  await sandbox?.stop();
+  await api?.close();
+  await oidc?.close();
+  fs.rmSync(WORLD, { recursive: true, force: true });
+});
+
+interface Play {
+  jobs: Map<string, JobRecord>;
+  problems: string[];
+  assumed: Map<string, string>;
+  artifacts: Map<string, string[]>;
+  sarif: Array<{ job: string; category: string; results: number }>;
+  log: string[];
+}
+
+async function play(
+  github: Record<string, unknown>,
+  inputs: Record<string, string | boolean>,
+): Promise<Play> {
+  const world = tmpDir('ami-bakery-play-run-');
+  const images = path.join(world, 'images');
+  fs.mkdirSync(images);
+  const out: Omit<Play, 'jobs' | 'problems'> = {
+    assumed: new Map(),
+    artifacts: new Map(),
+    sarif: [],
+    log: [],
+  };
+  const event = path.join(world, 'event.json');
+  fs.writeFileSync(event, JSON.stringify(github.event));
+  const gh = {
+    ...github,
+    event_path: event,
+    api_url: api.url,
+    server_url: 'https://github.com',
+    repository: REPO,
+    token: 'ghs_play',
+  };
+  let n = 0;
+  const player = new WorkflowPlayer({
+    file: path.join(ROOT, '.github/workflows/golden-ami.yml'),
+    inputs,
+    github: gh,
+    newJobDirs: (job) => {
+      const d = path.join(world, `${++n}-${job}`);
+      for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
+      return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
+    },
+    runnerPath: runnerBin(path.join(world, 'bin'), '10.213.0.1'),
+    env: {
+      RUNNER_TOOL_CACHE: toolCache(path.join(world, 'tool-cache')),
+      AMI_BAKERY_PLAY_INSTANCE: path.join(ROOT, 'test/support/play-instance.mjs'),
+      AMI_BAKERY_PLAY_IMAGES: images,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // Packer's own waiter knob: poll every second, not every 15 s
+      AWS_POLL_DELAY_SECONDS: '1',
+    },
+    effects: effects({ repo: REPO, consumer: repo, self: SELF, roles, sandbox, github: gh, ...out }),
+    oidc: () => ({ url: oidc.url, token: 'oidc-request-token' }),
+    afterJob: (job, ctx) => {
+      // which disk the AMI holds: the build's manifest says (custom_data.image_dir)
+      const manifest = path.join(ctx.workspace, EX, 'packer-manifest.json');
+      if (job.id !== 'bake' || !fs.existsSync(manifest)) return;
+      const last = JSON.parse(fs.readFileSync(manifest, 'utf8')).builds.at(-1);
+      const ami = String(last.artifact_id).split(':')[1];
+      fs.writeFileSync(path.join(images, ami), `${last.custom_data.image_dir}\n`);
+    },
+    log: (l) => out.log.push(l),
+  });
+  const jobs = await player.play();
+  return { jobs, problems: player.problems, ...out };
+}
+
+const results = (p: Play) => Object.fromEntries([...p.jobs].map(([k, j]) => [k, j.result]));
+const failures = (p: Play) =>
+  [...p.jobs.values()]
+    .flatMap((j) =>
+      j.steps
+        .filter((s) => s.outcome === 'failure')
+        .map((s) => `${j.id} / ${s.name}:\n${s.log.slice(-3000)}`),
+    )
+    .join('\n\n');
+
+describe('golden-ami.yml played job by job', () => {
+  it('a push to main: bake → verify-and-scan → stage → publish, each job with the role its trust admits', async () => {
+    const base = sandbox.putImage(CANONICAL, 'us-east-1', {
+      name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20261101',
+    });
+    base.launchPermissions.add('all');
+    const image = overlay(lowerOfImages, 'image-1');
+    const p = await play(
+      {
+        event_name: 'push',
+        ref: 'refs/heads/main',
+        sha: sh('git', ['rev-parse', 'HEAD'], repo).trim(),
+        run_id: '4242',
+        run_attempt: '1',
+        event: { repository: { default_branch: 'main', full_name: REPO } },
+      },
+      {
+        template: 'play.pkr.hcl',
+        'working-directory': EX,
+        'packer-vars': `ec2_endpoint=${sandbox.endpoint}\nimage_dir=${image}/root`,
+        'hardening-scripts': `${EX}/scripts/**`,
+        'source-ami': base.imageId,
+        'terraform-dir': 'test-env',
+        'smoke-tests': 'smoke-tests.yml',
+        waivers: `${EX}/compliance/waivers.yml\n${EX}/local/waivers-offline.yml`,
+        'aws-region': 'us-east-1',
+        'role-to-assume': roles[0].arn,
+        'promote-role-to-assume': roles[1].arn,
+        'promote-regions': 'us-east-1,eu-west-1',
+        'ssm-parameter': '/golden/ubuntu-22.04-cis/latest',
+      },
+    );
+    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
+      setup: 'success',
+      bake: 'success',
+      'find-in-use': 'skipped',
+      'verify-and-scan': 'success',
+      stage: 'success',
+      promote: 'success',
+      quarantine: 'skipped',
+      discard: 'skipped',
+    });
+    expect(p.problems).toEqual([]);
+    // pull-request code ran with the build role; only the golden-ami environment reached the promote role
+    expect(Object.fromEntries(p.assumed)).toEqual({
+      bake: roles[0].arn,
+      'verify-and-scan': roles[0].arn,
+      stage: roles[1].arn,
+      promote: roles[1].arn,
+    });
+    const ami = p.jobs.get('bake')!.outputs['ami-id'];
+    expect(sandbox.image('us-east-1', ami)?.tags.get('ami-bakery:scan')).toBe('passed');
+    expect(Number(p.jobs.get('verify-and-scan')!.outputs.score)).toBeGreaterThanOrEqual(80);
+    const amis = JSON.parse(p.jobs.get('promote')!.outputs.amis);
+    expect(Object.keys(amis[ACCOUNT]).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(sandbox.parameter(ACCOUNT, 'us-east-1', '/golden/ubuntu-22.04-cis/latest')?.value).toBe(
+      amis[ACCOUNT]['us-east-1'],
+    );
+    expect(p.sarif).toEqual([
+      { job: 'verify-and-scan', category: 'ami-bakery-cis_level1_server', results: expect.any(Number) },
+    ]);
+    expect([...p.artifacts.keys()].sort()).toEqual(['bake-4242', 'scan-4242', 'scan-report-4242']);
+    // the test instance is gone: terminated, its network and disk removed
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+    expect(sh('ip', ['netns', 'list'])).not.toMatch(/abk-/);
+  }, 900_000);
+});
