@@ -85,6 +85,8 @@ let oidc: Awaited<ReturnType<typeof startOidc>>;
 let repo: string;
 let lowerOfImages: string;
 let roles: Role[];
+/** which disk each AMI holds (the instance stand-in boots it): AMI id → directory */
+let images: string;
 const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
@@ -92,6 +94,7 @@ beforeAll(async () => {
   fs.rmSync(WORLD, { recursive: true, force: true });
   lowerOfImages = baseDisk();
   repo = consumerRepo();
+  images = tmpDir('ami-bakery-play-images-');
   sandbox = new Ec2Sandbox();
   await sandbox.start();
   sandbox.addAccount(CANONICAL);
@@ -136,8 +139,6 @@ async function play(
   inputs: Record<string, string | boolean>,
 ): Promise<Play> {
   const world = tmpDir('ami-bakery-play-run-');
-  const images = path.join(world, 'images');
-  fs.mkdirSync(images);
   const out: Omit<Play, 'jobs' | 'problems'> = {
     assumed: new Map(),
     artifacts: new Map(),
@@ -199,38 +200,58 @@ const failures = (p: Play) =>
     )
     .join('\n\n');
 
+const event = (name: string, runId: string, extra: Record<string, unknown> = {}) => ({
+  event_name: name,
+  ref: 'refs/heads/main',
+  sha: sh('git', ['rev-parse', 'HEAD'], repo).trim(),
+  run_id: runId,
+  run_attempt: '1',
+  event: { repository: { default_branch: 'main', full_name: REPO } },
+  ...extra,
+});
+
+/** The caller's `with:` (examples/workflows/golden-ami.yml's shape) for the play's image. */
+const callerInputs = (imageRoot: string, baseAmi: string, over: Record<string, string | boolean> = {}) => ({
+  template: 'play.pkr.hcl',
+  'working-directory': EX,
+  'packer-vars': `ec2_endpoint=${sandbox.endpoint}\nimage_dir=${imageRoot}`,
+  'hardening-scripts': `${EX}/scripts/**`,
+  'source-ami': baseAmi,
+  'terraform-dir': 'test-env',
+  'smoke-tests': 'smoke-tests.yml',
+  waivers: `${EX}/compliance/waivers.yml\n${EX}/local/waivers-offline.yml`,
+  'aws-region': 'us-east-1',
+  'role-to-assume': roles[0].arn,
+  'promote-role-to-assume': roles[1].arn,
+  'promote-regions': 'us-east-1,eu-west-1',
+  'ssm-parameter': '/golden/ubuntu-22.04-cis/latest',
+  ...over,
+});
+
+const NONE_RAN = {
+  setup: 'success',
+  bake: 'skipped',
+  'find-in-use': 'skipped',
+  'verify-and-scan': 'skipped',
+  stage: 'skipped',
+  promote: 'skipped',
+  quarantine: 'skipped',
+  discard: 'skipped',
+};
+
 describe('golden-ami.yml played job by job', () => {
+  let baseAmi = '';
+  let imageRoot = '';
+  let golden = '';
+
   it('a push to main: bake → verify-and-scan → stage → publish, each job with the role its trust admits', async () => {
     const base = sandbox.putImage(CANONICAL, 'us-east-1', {
       name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20261101',
     });
     base.launchPermissions.add('all');
-    const image = overlay(lowerOfImages, 'image-1');
-    const p = await play(
-      {
-        event_name: 'push',
-        ref: 'refs/heads/main',
-        sha: sh('git', ['rev-parse', 'HEAD'], repo).trim(),
-        run_id: '4242',
-        run_attempt: '1',
-        event: { repository: { default_branch: 'main', full_name: REPO } },
-      },
-      {
-        template: 'play.pkr.hcl',
-        'working-directory': EX,
-        'packer-vars': `ec2_endpoint=${sandbox.endpoint}\nimage_dir=${image}/root`,
-        'hardening-scripts': `${EX}/scripts/**`,
-        'source-ami': base.imageId,
-        'terraform-dir': 'test-env',
-        'smoke-tests': 'smoke-tests.yml',
-        waivers: `${EX}/compliance/waivers.yml\n${EX}/local/waivers-offline.yml`,
-        'aws-region': 'us-east-1',
-        'role-to-assume': roles[0].arn,
-        'promote-role-to-assume': roles[1].arn,
-        'promote-regions': 'us-east-1,eu-west-1',
-        'ssm-parameter': '/golden/ubuntu-22.04-cis/latest',
-      },
-    );
+    baseAmi = base.imageId;
+    imageRoot = `${overlay(lowerOfImages, 'image-1')}/root`;
+    const p = await play(event('push', '4242'), callerInputs(imageRoot, baseAmi));
     expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
       setup: 'success',
       bake: 'success',
@@ -264,5 +285,60 @@ describe('golden-ami.yml played job by job', () => {
     // the test instance is gone: terminated, its network and disk removed
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
     expect(sh('ip', ['netns', 'list'])).not.toMatch(/abk-/);
+    golden = amis[ACCOUNT]['us-east-1'];
   }, 900_000);
+
+  it('the scheduled rebake with nothing changed: bake reuses the golden image and every later job is skipped', async () => {
+    expect(golden).not.toBe('');
+    const before = sandbox.images.size;
+    const p = await play(event('schedule', '4243'), callerInputs(imageRoot, baseAmi));
+    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({ ...NONE_RAN, bake: 'success' });
+    expect(p.problems).toEqual([]);
+    expect(p.jobs.get('bake')!.outputs).toMatchObject({ skipped: 'true', 'ami-id': golden });
+    // no Packer build: no new image, no instance
+    expect(sandbox.images.size).toBe(before);
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 300_000);
+
+  it('a pull request: bake, verify and scan with the build role; nothing is staged, published or discarded', async () => {
+    const root = `${overlay(lowerOfImages, 'image-2')}/root`;
+    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
+    const p = await play(
+      event('pull_request', '4244', {
+        ref: 'refs/pull/1/merge',
+        event: {
+          number: 1,
+          pull_request: { number: 1, head: { sha: head }, base: { sha: head } },
+          repository: { default_branch: 'main', full_name: REPO },
+        },
+      }),
+      callerInputs(root, baseAmi),
+    );
+    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
+      ...NONE_RAN,
+      bake: 'success',
+      'verify-and-scan': 'success',
+    });
+    expect(p.problems).toEqual([]);
+    expect(Object.fromEntries(p.assumed)).toEqual({ bake: roles[0].arn, 'verify-and-scan': roles[0].arn });
+    const candidate = p.jobs.get('bake')!.outputs['ami-id'];
+    expect(sandbox.image('us-east-1', candidate)?.tags.get('ami-bakery:scan')).toBe('passed');
+    // the check run on the pull request's head commit: the gate passed, with failing controls it does not gate on
+    const posted = api.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/check-runs')).at(-1);
+    expect(posted?.body.head_sha).toBe(head);
+    expect(api.checkRuns.at(-1)?.conclusion).toBe('neutral');
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
+
+  it('one role for every job without one-role-for-all: setup refuses, so nothing runs', async () => {
+    const p = await play(
+      event('push', '4245'),
+      callerInputs(imageRoot, baseAmi, { 'promote-role-to-assume': roles[0].arn }),
+    );
+    expect(results(p)).toEqual({ ...NONE_RAN, setup: 'failure' });
+    const setup = p.jobs.get('setup')!;
+    expect(setup.steps.map((s) => s.outcome)).toEqual(['success', 'failure']);
+    expect(setup.steps[1].log).toMatch(/::error title=One role for every job::/);
+    expect(p.assumed.size).toBe(0);
+  }, 120_000);
 });
