@@ -177,12 +177,17 @@ async function play(
     effects: effects({ repo: REPO, consumer: repo, self: SELF, roles, sandbox, github: gh, ...out }),
     oidc: () => ({ url: oidc.url, token: 'oidc-request-token' }),
     afterJob: (job, ctx) => {
-      // which disk the AMI holds: the build's manifest says (custom_data.image_dir)
+      // which disk the AMI holds: the build's manifest says (custom_data.image_dir); a copy holds its source's
       const manifest = path.join(ctx.workspace, EX, 'packer-manifest.json');
-      if (job.id !== 'bake' || !fs.existsSync(manifest)) return;
-      const last = JSON.parse(fs.readFileSync(manifest, 'utf8')).builds.at(-1);
-      const ami = String(last.artifact_id).split(':')[1];
-      fs.writeFileSync(path.join(images, ami), `${last.custom_data.image_dir}\n`);
+      if (job.id === 'bake' && fs.existsSync(manifest)) {
+        const last = JSON.parse(fs.readFileSync(manifest, 'utf8')).builds.at(-1);
+        const ami = String(last.artifact_id).split(':')[1];
+        fs.writeFileSync(path.join(images, ami), `${last.custom_data.image_dir}\n`);
+      }
+      for (const img of sandbox.images.values()) {
+        const from = img.sourceImageId && path.join(images, img.sourceImageId);
+        if (from && fs.existsSync(from)) fs.copyFileSync(from, path.join(images, img.imageId));
+      }
     },
     log: (l) => out.log.push(l),
   });
@@ -328,6 +333,38 @@ describe('golden-ami.yml played job by job', () => {
     expect(posted?.body.head_sha).toBe(head);
     expect(api.checkRuns.at(-1)?.conclusion).toBe('neutral');
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
+
+  it('the weekly re-scan of the image in use fails a tightened gate: quarantined, with an issue, by the promote role', async () => {
+    expect(golden).not.toBe('');
+    const fleet = sandbox.putInstance(ACCOUNT, 'us-east-1', golden, 0, 'running');
+    try {
+      const p = await play(
+        event('schedule', '4246'),
+        callerInputs(imageRoot, baseAmi, { rescan: true, quarantine: true, 'min-score': '99' }),
+      );
+      expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
+        ...NONE_RAN,
+        'find-in-use': 'success',
+        'verify-and-scan': 'failure',
+        quarantine: 'success',
+      });
+      expect(p.problems).toEqual([]);
+      expect(p.jobs.get('find-in-use')!.outputs['ami-id']).toBe(golden);
+      expect(p.jobs.get('verify-and-scan')!.outputs.gate).toBe('failed');
+      expect(Object.fromEntries(p.assumed)).toEqual({
+        'find-in-use': roles[0].arn,
+        'verify-and-scan': roles[0].arn,
+        quarantine: roles[1].arn,
+      });
+      const img = sandbox.image('us-east-1', golden)!;
+      expect(img.deprecationTime).toBeDefined();
+      expect(img.tags.get('ami-bakery:vulnerable')).toBe('true');
+      expect(api.issues.filter((i) => i.state === 'open')).toHaveLength(1);
+      expect(sandbox.build.leftovers(ACCOUNT)).toEqual([`instance ${fleet.instanceId} (running)`]);
+    } finally {
+      fleet.state = 'terminated';
+    }
   }, 900_000);
 
   it('one role for every job without one-role-for-all: setup refuses, so nothing runs', async () => {

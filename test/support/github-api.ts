@@ -1,6 +1,6 @@
 /**
  * A GitHub-like REST API on 127.0.0.1, for one repository and one pull request: check runs, the
- * pull request's review comments and reviews. It records every request, keeps what was posted, and
+ * pull request's review comments and reviews, and the repository's issues. It records every request, keeps what was posted, and
  * can refuse reviews (403, 422) as GitHub does. Used by the suite and by `npm run demo`.
  */
 import * as http from 'node:http';
@@ -20,8 +20,19 @@ export interface ReviewComment {
   body: string;
 }
 
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  comments: string[];
+}
+
 export interface GithubApi {
   url: string;
+  /** issues of the repository (opened, commented, edited and closed through the API) */
+  issues: Issue[];
   requests: ApiRequest[];
   /** review comments on the pull request (what GET .../pulls/N/comments lists) */
   comments: ReviewComment[];
@@ -36,12 +47,14 @@ export interface GithubApi {
 export async function startGithubApi(repo: string, pull: number): Promise<GithubApi> {
   const api: GithubApi = {
     url: '',
+    issues: [],
     requests: [],
     comments: [],
     checkRuns: [],
     reviewStatus: 200,
     reset() {
       api.requests = [];
+      api.issues = [];
       api.comments = [];
       api.checkRuns = [];
       api.reviewStatus = 200;
@@ -95,9 +108,49 @@ export async function startGithubApi(repo: string, pull: number): Promise<Github
         api.comments.push({ id: api.comments.length + 1, path: body.path, line: body.line, body: body.body });
         return reply(201, { id: api.comments.length });
       }
+      if (url.startsWith(`/repos/${repo}/issues`))
+        return issues(req.method ?? '', req.url ?? '', body, reply);
       reply(404, { message: 'Not Found' });
     });
   });
+  const issues = (method: string, raw: string, body: any, reply: (s: number, d: unknown) => void) => {
+    const u = new URL(raw, 'http://x');
+    const view = (i: Issue) => ({ ...i, html_url: `http://github.local/${repo}/issues/${i.number}` });
+    if (u.pathname === `/repos/${repo}/issues` && method === 'GET') {
+      const state = u.searchParams.get('state') ?? 'open';
+      const labels = (u.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+      return reply(
+        200,
+        api.issues
+          .filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
+          .map(view),
+      );
+    }
+    if (u.pathname === `/repos/${repo}/issues` && method === 'POST') {
+      const i: Issue = {
+        number: api.issues.length + 1,
+        title: String(body.title ?? ''),
+        body: String(body.body ?? ''),
+        state: 'open',
+        labels: (body.labels ?? []).map(String),
+        comments: [],
+      };
+      api.issues.push(i);
+      return reply(201, view(i));
+    }
+    const m = new RegExp(`^/repos/${repo}/issues/(\\d+)(/comments)?$`).exec(u.pathname);
+    const issue = m && api.issues.find((i) => i.number === Number(m[1]));
+    if (issue && m?.[2] && method === 'POST') {
+      issue.comments.push(String(body.body ?? ''));
+      return reply(201, { id: issue.comments.length });
+    }
+    if (issue && method === 'PATCH') {
+      if (typeof body.body === 'string') issue.body = body.body;
+      if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+      return reply(200, view(issue));
+    }
+    reply(404, { message: 'Not Found' });
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return api;
