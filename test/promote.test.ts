@@ -1,6 +1,8 @@
 /** action-promote through the CLI and the real AWS SDK against the local EC2/STS/SSM sandbox. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli } from './helpers.js';
+import { runCli, startCli, tmpDir } from './helpers.js';
 import {
   B,
   baseArgs,
@@ -288,14 +290,22 @@ describe('promote: refused or rejected, with nothing changed', () => {
     expect(mutations(sb)).toEqual([]);
   });
 
-  it('dry-run prints the plan and changes nothing', async () => {
+  it('dry-run prints the plan, says so in the job summary, and changes nothing', async () => {
     const { sb, env, source } = await world();
-    const r = await runCli(baseArgs(source.imageId, { 'dry-run': 'true' }), { env });
+    const summary = path.join(tmpDir(), 'summary.md');
+    fs.writeFileSync(summary, '');
+    const r = await runCli(baseArgs(source.imageId, { 'dry-run': 'true' }), {
+      env: { ...env, GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.outputs.plan);
     expect(plan).toHaveLength(9);
     expect(plan.filter((d: { state: string }) => d.state === 'copy')).toHaveLength(9);
     expect(mutations(sb)).toEqual([]);
+    const md = fs.readFileSync(summary, 'utf8');
+    expect(md).toMatch(/^## ami-bakery promote \(all, dry run: nothing was changed\)/);
+    expect(md).toContain('Nothing was copied, tagged, shared or published.');
+    expect(md.match(/\| copy it \|/g)).toHaveLength(9);
   });
 });
 

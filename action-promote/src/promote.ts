@@ -188,6 +188,7 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
     io.setOutput('reused', r.plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
     io.setOutput('retired', 0);
     io.setOutput('failed', 0);
+    await io.appendSummary(dryRunSummary(cfg, r));
     return;
   }
   if (r.mode === 'stage') return reportStage(io, cfg, r);
@@ -275,6 +276,31 @@ export function promoteSummary(
     failed.length
       ? `${failed.length} of ${results.length} destination(s) failed. ${whatIsGolden(results)} Available: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. A re-run resumes: it reuses the available copies, replaces failed ones, and tags all of them golden once every destination is ready.`
       : `All ${results.length} destination(s) are golden.`,
+    '',
+  ].join('\n');
+}
+
+/** A dry run of stage or publish: what a real run would do per destination; it did nothing. */
+export function dryRunSummary(
+  cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion'>,
+  r: Pick<PromoteResult, 'mode' | 'name' | 'plan'>,
+): string {
+  const would = {
+    copy: 'copy it',
+    exists: 'reuse the copy already there',
+    pending: 'wait for the copy in progress',
+    source: 'the source itself',
+  };
+  return [
+    `## ami-bakery promote (${r.mode}, dry run: nothing was changed)`,
+    '',
+    `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${r.name}**: what a real run would do. Nothing was copied, tagged, shared or published.`,
+    '',
+    '| account | region | a real run would | AMI |',
+    '|---|---|---|---|',
+    ...r.plan.map(
+      (d) => `| ${d.account} | ${d.region} | ${would[d.state]} | ${d.imageId ? `\`${d.imageId}\`` : '—'} |`,
+    ),
     '',
   ].join('\n');
 }
