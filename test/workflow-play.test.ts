@@ -287,6 +287,16 @@ describe('golden-ami.yml played job by job', () => {
       { job: 'verify-and-scan', category: 'ami-bakery-cis_level1_server', results: expect.any(Number) },
     ]);
     expect([...p.artifacts.keys()].sort()).toEqual(['bake-4242', 'scan-4242', 'scan-report-4242']);
+    // every job summary says what happened, and the scan's links both reports
+    const summary = (job: string) => p.jobs.get(job)!.summary;
+    expect(summary('stage')).toMatch(/## ami-bakery promote \(stage\)[\s\S]*\| started \|/);
+    expect(summary('promote')).toContain('All 2 destination(s) are golden.');
+    expect(summary('verify-and-scan')).toContain(
+      '[HTML report](https://github.com/my-org/images/actions/artifacts/',
+    );
+    expect(summary('verify-and-scan')).toContain(
+      '[Code-scanning alerts](https://github.com/my-org/images/security/code-scanning',
+    );
     // the test instance is gone: terminated, its network and disk removed
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
     expect(sh('ip', ['netns', 'list'])).not.toMatch(/abk-/);
@@ -361,6 +371,7 @@ describe('golden-ami.yml played job by job', () => {
       expect(img.deprecationTime).toBeDefined();
       expect(img.tags.get('ami-bakery:vulnerable')).toBe('true');
       expect(api.issues.filter((i) => i.state === 'open')).toHaveLength(1);
+      expect(p.jobs.get('quarantine')!.summary).toMatch(/taken out of use: \*\*\d+\*\* now/);
       expect(sandbox.build.leftovers(ACCOUNT)).toEqual([`instance ${fleet.instanceId} (running)`]);
     } finally {
       fleet.state = 'terminated';

@@ -89,7 +89,7 @@ describe('the workflow player', () => {
     ]);
     // the same play with the failing step gone reaches the unset output
     fs.writeFileSync(file, WORKFLOW.replace('      - run: terraform version\n', ''));
-    const again = new WorkflowPlayer({ ...player['o'], file });
+    const again = new WorkflowPlayer({ ...player.o, file });
     await again.play();
     expect(again.problems).toEqual([
       'reads: actions/upload-artifact@v4 reads steps.a.outputs.nope, which step a never set',

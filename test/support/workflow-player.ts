@@ -147,7 +147,7 @@ export class WorkflowPlayer {
   private raw: Record<string, Raw> = {};
   private inputs: Record<string, unknown> = {};
 
-  constructor(private readonly o: PlayOptions) {}
+  constructor(readonly o: PlayOptions) {}
 
   async play(): Promise<Map<string, JobRecord>> {
     const { raw, errors } = await loadWorkflow(this.o.file);
