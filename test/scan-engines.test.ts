@@ -40,6 +40,13 @@ afterAll(() => {
 describe('target chroot:<dir> (oscap-chroot)', () => {
   it('scans the image with the auto-chosen Ubuntu 22.04 CIS content and annotates the faulty change', async () => {
     const keep = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-keep-')), 'arf.xml');
+    // OpenSCAP's package probes write APT's caches (and two 36 MB temporary files at the top) into
+    // the root they scan: the scan goes through a read-only view, so the image is left as it was
+    const listing = () =>
+      ['', 'var/cache/apt', 'root'].map((d) =>
+        fs.existsSync(path.join(image, d)) ? fs.readdirSync(path.join(image, d)).sort() : [],
+      );
+    const before = listing();
     const r = await runCli([
       'scan',
       '--target',
@@ -57,6 +64,8 @@ describe('target chroot:<dir> (oscap-chroot)', () => {
     ]);
     // 20-ssh.sh claims CIS 5.2.6 and gets it wrong: the default gate (fail-on: implemented) fails
     expect(r.code, r.stderr).toBe(1);
+    expect(listing()).toEqual(before);
+    expect(r.stdout + r.stderr).not.toMatch(/scanned in place/);
     expect(r.outputs.gate).toBe('failed');
     expect(r.stderr).toMatch(/Scan gate failed: .*claims to implement fail: .*CIS 5\.2\.6/);
     expect(r.outputs['results-file']).toBe(keep);

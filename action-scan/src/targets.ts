@@ -87,6 +87,23 @@ function oscapArgs(run: OscapRun, arf: string, ds: string): string[] {
   return ['xccdf', 'eval', ...tailoring, '--profile', run.profile, '--results-arf', arf, ds];
 }
 
+/**
+ * oscap-chroot over an overlay of the directory, in a private mount namespace: OpenSCAP's package
+ * probes write into the root they scan (measured with OpenSCAP 1.3.7 on the suite's image: APT's
+ * pkgcache.bin and srcpkgcache.bin, two 36 MB temporary files left at its top, rpm's
+ * /root/.rpmdb), which would ship in an image scanned before its snapshot. Its writes go to the
+ * overlay's upper layer instead, removed with it. $1 the directory, $2 the view's folder, then
+ * oscap-chroot's arguments after the root.
+ */
+const READ_ONLY_VIEW = `
+set -e
+mkdir -p "$2/u" "$2/w" "$2/m"
+mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/u,workdir=$2/w" "$2/m" || exit 97
+root=$2/m
+shift 2
+exec oscap-chroot "$root" "$@"
+`;
+
 export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {
   const file = chrootDir ? 'oscap-chroot' : 'oscap';
   const args = chrootDir
@@ -98,18 +115,59 @@ export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): 
       `${file} is not installed on this runner (not found on PATH). Install it first: sudo apt-get install -y ${chrootDir ? 'openscap-utils' : 'openscap-scanner'} ssg-debderived (Debian/Ubuntu), or openscap-scanner scap-security-guide (dnf).`,
     );
   let stderrLines = 0;
-  const r = await exec(file, args, {
+  const logLine = () => stderrLines++ < 50;
+  if (!chrootDir) {
+    await runAndCheck(io, file, file, args, run, logLine);
+    return;
+  }
+  // as root, the directory is scanned through a throwaway overlay and never written to
+  const inPlace = (why: string) =>
+    io.warning(
+      `${why}: ${chrootDir} is scanned in place, and OpenSCAP's package probes may write their caches into it (var/cache/apt, temporary files at its top).`,
+    );
+  if (process.getuid?.() !== 0 || !onPath('unshare', io.env.PATH)) {
+    inPlace(process.getuid?.() !== 0 ? 'Not root (a read-only view needs a mount)' : 'No unshare on PATH');
+    await runAndCheck(io, file, file, args, run, logLine);
+    return;
+  }
+  const view = fs.mkdtempSync(`${run.arfFile}.view-`);
+  try {
+    const argv = ['--mount', '--propagation', 'private', 'sh', '-c', READ_ONLY_VIEW, 'sh', chrootDir, view];
+    const done = await runAndCheck(io, file, 'unshare', [...argv, ...args.slice(1)], run, logLine, 97);
+    if (done === 'no-view') {
+      inPlace('The read-only view could not be mounted (overlay)');
+      await runAndCheck(io, file, file, args, run, logLine);
+    }
+  } finally {
+    fs.rmSync(view, { recursive: true, force: true });
+  }
+}
+
+async function runAndCheck(
+  io: Io,
+  file: string,
+  cmd: string,
+  args: string[],
+  run: OscapRun,
+  logLine: () => boolean,
+  /** the exit code that means the read-only view could not be mounted */
+  noView?: number,
+): Promise<'done' | 'no-view'> {
+  const r = await exec(cmd, args, {
     timeoutMs: run.timeoutMs,
     signal: run.signal,
     killGraceMs: 5000,
+    processGroup: cmd !== file,
     onStderrLine: (l) => {
-      if (stderrLines++ < 50) io.debug(l);
+      if (logLine()) io.debug(l);
     },
   });
   if (r.timedOut)
     throw new Error(`${file} did not finish within the timeout (${Math.round(run.timeoutMs / 1000)} s)`);
   if (r.aborted) throw new Error(`${file} was cancelled`);
+  if (noView !== undefined && r.code === noView) return 'no-view';
   checkOscapExit(file, r.code, r.stderr, run.arfFile);
+  return 'done';
 }
 
 /**
