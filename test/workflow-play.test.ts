@@ -91,6 +91,18 @@ const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('the workflow play needs root (mounts, chroot, ip netns)');
+  // what a killed earlier play may have left: its instances' network namespaces and mounts
+  for (const ns of sh('ip', ['netns', 'list']).match(/^abk-[0-9a-f]+/gm) ?? [])
+    sh('ip', ['netns', 'del', ns]);
+  for (const m of sh('sh', [
+    '-c',
+    'grep -o " /var/tmp/ami-bakery-play[^ ]*\\| /tmp/ami-bakery-play-instance-[^ ]*" /proc/mounts || true',
+  ])
+    .split('\n')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .reverse())
+    sh('umount', ['-l', m]);
   fs.rmSync(WORLD, { recursive: true, force: true });
   lowerOfImages = baseDisk();
   repo = consumerRepo();
