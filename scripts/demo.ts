@@ -470,7 +470,7 @@ async function story(s: Story): Promise<void> {
   const suggestion = await pullRequestWithBug(s, canonical.imageId);
   const merged = await mergeAndPromote(s, canonical.imageId, suggestion);
   await dropMarker(s, merged.fixSha);
-  await lifecycle(s, merged.bakeArgs, merged.imageId, merged.amis);
+  await lifecycle(s, merged.bakeArgs, merged.amis);
 }
 
 /** 1. A pull request sets MaxAuthTries 6: the gate fails on that line; the suggested change it posts. */
@@ -627,7 +627,6 @@ async function dropMarker(s: Story, fixSha: string): Promise<void> {
 async function lifecycle(
   s: Story,
   bakeArgs: string[],
-  golden: string,
   amis: Record<string, Record<string, string>>,
 ): Promise<void> {
   const { sandbox, ws } = s;
