@@ -327,6 +327,37 @@ describe('golden-ami.yml played job by job', () => {
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
   }, 300_000);
 
+  it('a push to main whose image fails the gate: stage had started the copies, discard removes them, nothing is published', async () => {
+    const root = `${overlay(lowerOfImages, 'image-3')}/root`;
+    const p = await play(event('push', '4247'), callerInputs(root, baseAmi, { 'min-score': '99' }));
+    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
+      ...NONE_RAN,
+      bake: 'success',
+      'verify-and-scan': 'failure',
+      stage: 'success',
+      discard: 'success',
+    });
+    expect(p.problems).toEqual([]);
+    expect(p.jobs.get('verify-and-scan')!.outputs.gate).toBe('failed');
+    expect(Object.fromEntries(p.assumed)).toEqual({
+      bake: roles[0].arn,
+      'verify-and-scan': roles[0].arn,
+      stage: roles[1].arn,
+      discard: roles[1].arn,
+    });
+    const candidate = p.jobs.get('bake')!.outputs['ami-id'];
+    expect(sandbox.image('us-east-1', candidate)?.tags.get('ami-bakery:scan')).toBe('failed');
+    // the encrypted copies stage started in both regions are gone; the SSM parameter still names the golden image
+    const copies = [...sandbox.images.values()].filter((i) => i.sourceImageId === candidate);
+    expect(copies.map((i) => [i.region, sandbox.stateOf(i)]).sort()).toEqual([
+      ['eu-west-1', 'deregistered'],
+      ['us-east-1', 'deregistered'],
+    ]);
+    expect(p.jobs.get('discard')!.summary).toMatch(/removed with their snapshots: \*\*2\*\*/);
+    expect(sandbox.parameter(ACCOUNT, 'us-east-1', '/golden/ubuntu-22.04-cis/latest')?.value).toBe(golden);
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
+
   it('a pull request: bake, verify and scan with the build role; nothing is staged, published or discarded', async () => {
     const root = `${overlay(lowerOfImages, 'image-2')}/root`;
     const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
