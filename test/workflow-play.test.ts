@@ -7,9 +7,10 @@
  * filesystem hardened by the example's scripts, its "instance" the image's own sshd in a network
  * namespace. Needs root (mounts, chroot, network namespaces), as .ci/run runs.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
@@ -47,13 +48,20 @@ function overlay(lower: string, name: string): string {
  * The base AMI's disk: the suite's root filesystem (Ubuntu 22.04 by its os-release) with sudo, as
  * Ubuntu's cloud images have it: a layer of its own, so images and instances stack on it.
  */
-function baseDisk(): string {
+async function baseDisk(): Promise<string> {
   const layer = overlay(BASE_ROOTFS, 'base');
   const debs = tmpDir();
-  sh('apt-get', ['download', 'sudo', 'libapparmor1'], debs);
+  // awaited, not execFileSync: a long synchronous call (a download) stalls vitest's worker RPC
+  const run = promisify(execFile);
+  await run('apt-get', ['download', 'sudo', 'libapparmor1'], { cwd: debs });
   fs.mkdirSync(`${layer}/root/tmp/debs`, { recursive: true });
   for (const f of fs.readdirSync(debs)) fs.copyFileSync(path.join(debs, f), `${layer}/root/tmp/debs/${f}`);
-  sh('chroot', [`${layer}/root`, 'sh', '-c', 'dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs']);
+  await run('chroot', [
+    `${layer}/root`,
+    'sh',
+    '-c',
+    'dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs',
+  ]);
   sh('umount', [`${layer}/root`]);
   mounts.pop();
   return `${layer}/upper:${BASE_ROOTFS}`;
@@ -87,6 +95,9 @@ let lowerOfImages: string;
 let roles: Role[];
 /** which disk each AMI holds (the instance stand-in boots it): AMI id → directory */
 let images: string;
+/** the runner's tool cache and PATH, the same for every play */
+let cache: string;
+let bin: string;
 const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
@@ -104,7 +115,9 @@ beforeAll(async () => {
     .reverse())
     sh('umount', ['-l', m]);
   fs.rmSync(WORLD, { recursive: true, force: true });
-  lowerOfImages = baseDisk();
+  lowerOfImages = await baseDisk();
+  cache = toolCache(tmpDir('ami-bakery-play-tool-cache-'));
+  bin = runnerBin(path.join(tmpDir('ami-bakery-play-bin-'), 'bin'), '10.213.0.1');
   repo = consumerRepo();
   images = tmpDir('ami-bakery-play-images-');
   sandbox = new Ec2Sandbox();
@@ -135,6 +148,8 @@ afterAll(async () => {
   await api?.close();
   await oidc?.close();
   fs.rmSync(WORLD, { recursive: true, force: true });
+  for (const d of [repo, images, cache, path.dirname(bin)])
+    if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 
 interface Play {
@@ -151,6 +166,8 @@ async function play(
   inputs: Record<string, string | boolean>,
 ): Promise<Play> {
   const world = tmpDir('ami-bakery-play-run-');
+  // each job's workspace holds the repository and the bundles (about 200 MB a play): removed after
+  cleanups.push(() => fs.rmSync(world, { recursive: true, force: true }));
   const out: Omit<Play, 'jobs' | 'problems'> = {
     assumed: new Map(),
     artifacts: new Map(),
@@ -177,9 +194,9 @@ async function play(
       for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
       return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
     },
-    runnerPath: runnerBin(path.join(world, 'bin'), '10.213.0.1'),
+    runnerPath: bin,
     env: {
-      RUNNER_TOOL_CACHE: toolCache(path.join(world, 'tool-cache')),
+      RUNNER_TOOL_CACHE: cache,
       AMI_BAKERY_PLAY_INSTANCE: path.join(ROOT, 'test/support/play-instance.mjs'),
       AMI_BAKERY_PLAY_IMAGES: images,
       AWS_EC2_METADATA_DISABLED: 'true',
