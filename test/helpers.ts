@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
+import { parseFileCommands } from './support/file-commands.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -164,9 +165,7 @@ export function startActionBundle(
   });
   const result = new Promise<BundleResult>((resolve) => {
     child.on('close', (code) => {
-      const state: Record<string, string> = {};
-      for (const m of fs.readFileSync(files.state, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
-        state[m[1]] = m[3];
+      const state = parseFileCommands(fs.readFileSync(files.state, 'utf8'));
       resolve({
         code,
         stdout,

@@ -28,6 +28,7 @@ import {
   parseWorkflow,
 } from '@actions/workflow-parser';
 import { parse as parseYaml } from 'yaml';
+import { parseFileCommands } from './file-commands.js';
 
 /** A value of the workflow file: literal, or an expression still to evaluate. */
 export type Raw = string | number | boolean | null | { expr: string } | Raw[] | { [k: string]: Raw };
@@ -469,22 +470,6 @@ function githubEnv(g: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(g))
     if (typeof v === 'string' || typeof v === 'number') out[`GITHUB_${k.toUpperCase()}`] = String(v);
-  return out;
-}
-
-/** `name=value` and `name<<DELIM … DELIM` lines of GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE. */
-export function parseFileCommands(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = s.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(l);
-    if (heredoc) {
-      const body: string[] = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i]);
-      out[heredoc[1]] = body.join('\n');
-    } else if (l.includes('=')) out[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
-  }
   return out;
 }
 
