@@ -125,8 +125,14 @@ export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): 
     io.warning(
       `${why}: ${chrootDir} is scanned in place, and OpenSCAP's package probes may write their caches into it (var/cache/apt, temporary files at its top).`,
     );
-  if (process.getuid?.() !== 0 || !onPath('unshare', io.env.PATH)) {
-    inPlace(process.getuid?.() !== 0 ? 'Not root (a read-only view needs a mount)' : 'No unshare on PATH');
+  const noView =
+    process.getuid?.() !== 0
+      ? 'Not root (a read-only view needs a mount)'
+      : !onPath('unshare', io.env.PATH)
+        ? 'No unshare on PATH'
+        : undefined;
+  if (noView) {
+    inPlace(noView);
     await runAndCheck(io, file, file, args, run, logLine);
     return;
   }
