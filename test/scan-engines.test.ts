@@ -164,6 +164,57 @@ describe('target local (oscap on this Debian 12 host)', () => {
   });
 });
 
+/**
+ * An oscap that crashes: the real oscap, started and then killed with SIGSEGV (as OpenSCAP 1.3's
+ * probes now and then kill it), for the first `crashes` runs; after that the real oscap itself.
+ * `how` is how the crash reaches the caller: `exit` as a shell's 128+11 (oscap-chroot is a script),
+ * `signal` as the wrapper itself killed by the signal (what sshd reports as exit-signal).
+ */
+function crashingOscap(file: string, crashes: number, how: 'exit' | 'signal', count = `${file}.runs`): void {
+  fs.writeFileSync(
+    file,
+    `#!/bin/bash
+n=$(cat ${count} 2>/dev/null || echo 0); echo $((n + 1)) > ${count}
+if [ "$n" -lt ${crashes} ]; then
+  /usr/bin/oscap "$@" & pid=$!
+  sleep 1; kill -SEGV $pid; wait $pid; code=$?
+  ${how === 'exit' ? 'exit $code' : 'kill -SEGV $$'}
+fi
+exec /usr/bin/oscap "$@"
+`,
+    { mode: 0o755 },
+  );
+}
+
+describe('a scanner that crashes (killed by a signal)', () => {
+  const localScan = [
+    'scan',
+    '--target',
+    'local',
+    '--datastream',
+    UBUNTU2204_DS,
+    '--hardening-scripts',
+    HARDENING,
+  ];
+  it.each([
+    { crashes: 1, code: 2, says: /every one of 189 rules is notapplicable/, runs: 2 },
+    { crashes: 2, code: 1, says: /oscap was killed by SIGSEGV again, on the second run/, runs: 2 },
+  ])('crashing $crashes time(s): runs once more and says so, and fails on a second crash', async (c) => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-crashing-'));
+    const count = path.join(bin, 'oscap.runs');
+    crashingOscap(path.join(bin, 'oscap'), c.crashes, 'exit', count);
+    const r = await runCli(localScan, { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.stderr).toMatch(
+      /warning: oscap was killed by SIGSEGV before it finished; running the scan once more \(OpenSCAP's probes crash now and then/,
+    );
+    expect(r.stderr).toMatch(c.says);
+    expect(r.code).toBe(c.code);
+    // the real oscap ran each time: never more than twice
+    expect(Number(fs.readFileSync(count, 'utf8'))).toBe(c.runs);
+    fs.rmSync(bin, { recursive: true, force: true });
+  });
+});
+
 /** A scan of a loopback sshd's chroot, its host key pinned, ungated, writing no report. */
 const sshScan = (s: TestSshd, key = s.clientKey) => [
   'scan',
@@ -214,6 +265,24 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
     expect(fs.readdirSync(path.join(image, 'tmp')).filter((f) => f.startsWith('ami-bakery-scan'))).toEqual(
       [],
     );
+  });
+
+  it('runs a remote oscap killed by a signal once more, and says so', async () => {
+    // the instance's oscap is killed by SIGSEGV on its first run: sshd reports the signal, not a code
+    const wrapper = path.join(image, 'usr/local/bin/oscap');
+    crashingOscap(wrapper, 1, 'signal', '/tmp/oscap.runs');
+    try {
+      const r = await runCli(sshScan(sshd));
+      expect(r.stderr).toMatch(
+        /warning: remote oscap was killed by SIGSEGV before it finished; running the scan once more/,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(Number(r.outputs.total)).toBe(189);
+      expect(fs.readFileSync(path.join(image, 'tmp/oscap.runs'), 'utf8').trim()).toBe('2');
+    } finally {
+      fs.rmSync(wrapper, { force: true });
+      fs.rmSync(path.join(image, 'tmp/oscap.runs'), { force: true });
+    }
   });
 
   it('installs the scanner on a test instance that has none, and says so; without install-scanner that is an error', async () => {

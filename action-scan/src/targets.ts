@@ -4,6 +4,7 @@
  * brought back; ssh2, with every remote command built from an argv array and quoted).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentError, InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
@@ -71,15 +72,61 @@ export function onPath(file: string, pathVar = process.env.PATH ?? ''): boolean 
     });
 }
 
+/**
+ * The signal a scanner died of: a process killed by it, or a shell's 128+N exit (oscap-chroot
+ * runs oscap from a script); undefined when it exited on its own.
+ */
+export function killedBy(code: number | null, signal?: string | null): string | undefined {
+  if (signal) return signal;
+  if (code === null || code <= 128 || code >= 128 + 32) return undefined;
+  return Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+}
+
+/** The scanner died of a signal before it finished: no results, and worth one more run. */
+export class ScannerCrash extends Error {}
+
 /** oscap exits 0 (all pass) or 2 (some rule failed) after a complete evaluation; anything else is an error. */
-function checkOscapExit(what: string, code: number | null, stderr: string, arf: string): void {
+function checkOscapExit(
+  what: string,
+  code: number | null,
+  stderr: string,
+  arf: string,
+  signal?: string | null,
+): void {
+  const tail = stderr.trim().split('\n').slice(-8).join('\n');
+  const sig = killedBy(code, signal);
+  if (sig) throw new ScannerCrash(`${what} was killed by ${sig} before it finished:\n${tail}`);
   if (code === 0 || code === 2) {
     if (!fs.existsSync(arf) || fs.statSync(arf).size === 0)
       throw new Error(`${what} finished but wrote no results to ${arf}`);
     return;
   }
-  const tail = stderr.trim().split('\n').slice(-8).join('\n');
   throw new Error(`${what} failed (exit ${code}):\n${tail}`);
+}
+
+/**
+ * OpenSCAP 1.3 crashes now and then, in a probe's threads (e.g. OpenSCAP/openscap#1199, an abort
+ * in pthread_mutex_unlock that "happens again and again until it crashes"). A scan killed by a
+ * signal is run once more, and that is said; a second crash is the error. Nothing of the first
+ * run is kept: the results are the second run's alone.
+ */
+export async function onceMoreIfCrashed<T>(io: Io, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof ScannerCrash)) throw e;
+    const [first, ...rest] = e.message.split('\n');
+    io.warning(
+      `${first.replace(/:$/, '')}; running the scan once more (OpenSCAP's probes crash now and then, e.g. OpenSCAP/openscap#1199). Its last messages:\n${rest.join('\n')}`,
+    );
+    try {
+      return await run();
+    } catch (again) {
+      if (again instanceof ScannerCrash)
+        throw new Error(again.message.replace(' before it finished', ' again, on the second run'));
+      throw again;
+    }
+  }
 }
 
 function oscapArgs(run: OscapRun, arf: string, ds: string): string[] {
@@ -104,7 +151,11 @@ shift 2
 exec oscap-chroot "$root" "$@"
 `;
 
-export async function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {
+export function runOscapLocal(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {
+  return onceMoreIfCrashed(io, () => runOscapLocalOnce(io, run, chrootDir));
+}
+
+async function runOscapLocalOnce(io: Io, run: OscapRun, chrootDir?: string): Promise<void> {
   const file = chrootDir ? 'oscap-chroot' : 'oscap';
   const args = chrootDir
     ? [chrootDir, ...oscapArgs(run, run.arfFile, run.datastream)]
@@ -172,7 +223,7 @@ async function runAndCheck(
     throw new Error(`${file} did not finish within the timeout (${Math.round(run.timeoutMs / 1000)} s)`);
   if (r.aborted) throw new Error(`${file} was cancelled`);
   if (noView !== undefined && r.code === noView) return 'no-view';
-  checkOscapExit(file, r.code, r.stderr, run.arfFile);
+  checkOscapExit(file, r.code, r.stderr, run.arfFile, r.signal);
   return 'done';
 }
 
@@ -239,17 +290,18 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
       remoteDs,
     ];
     io.info(`$ ssh ${s.target.user}@${s.target.host} ${argv.join(' ')}`);
-    const r = await conn.run(argv, s.timeoutMs);
-    if (r.code === 127) {
-      throw new Error(
-        `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
-      );
-    }
-    if (r.code !== 0 && r.code !== 2) {
-      throw new Error(
-        `remote oscap failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`,
-      );
-    }
+    await onceMoreIfCrashed(io, async () => {
+      const r = await conn.run(argv, s.timeoutMs);
+      if (r.code === 127) {
+        throw new Error(
+          `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
+        );
+      }
+      const sig = killedBy(r.signal ? null : r.code, r.signal);
+      const tail = r.stderr.trim().split('\n').slice(-8).join('\n');
+      if (sig) throw new ScannerCrash(`remote oscap was killed by ${sig} before it finished:\n${tail}`);
+      if (r.code !== 0 && r.code !== 2) throw new Error(`remote oscap failed (exit ${r.code}):\n${tail}`);
+    });
     await conn.sftp('get', s.arfFile, remoteArf);
     return { datastream };
   } finally {

@@ -87,9 +87,10 @@ class Ssh {
                 stream.stderr.on('data', (d) => {
                     stderr = (stderr + d.toString('utf8')).slice(-64 * 1024);
                 });
-                stream.on('close', (code) => {
+                // a command killed by a signal has no exit code: sshd sends the signal's name instead
+                stream.on('close', (code, signal) => {
                     clearTimeout(timer);
-                    resolve({ code: code ?? -1, stdout, stderr });
+                    resolve({ code: code ?? -1, signal: code === null ? signal : undefined, stdout, stderr });
                 });
             });
         });

@@ -29,6 +29,15 @@ export interface SshOptions {
   readyTimeoutMs?: number;
 }
 
+/** What a remote command did: its exit code (-1 when it has none), or the signal that killed it. */
+export interface RemoteResult {
+  code: number;
+  /** e.g. SIGSEGV, when the command was killed by a signal */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
 export class Ssh {
   private constructor(private readonly conn: Client) {}
 
@@ -78,12 +87,12 @@ export class Ssh {
   }
 
   /** Run an argv on the remote host (each element quoted for the remote shell). */
-  run(argv: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  run(argv: string[], timeoutMs = 60_000): Promise<RemoteResult> {
     return this.runShell(shellJoin(argv), timeoutMs);
   }
 
   /** Run a command line written by the user (a smoke-test `command`), as the remote shell reads it. */
-  runShell(command: string, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  runShell(command: string, timeoutMs = 60_000): Promise<RemoteResult> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`remote command timed out after ${Math.round(timeoutMs / 1000)} s`)),
@@ -103,9 +112,10 @@ export class Ssh {
         stream.stderr.on('data', (d: Buffer) => {
           stderr = (stderr + d.toString('utf8')).slice(-64 * 1024);
         });
-        stream.on('close', (code: number | null) => {
+        // a command killed by a signal has no exit code: sshd sends the signal's name instead
+        stream.on('close', (code: number | null, signal?: string) => {
           clearTimeout(timer);
-          resolve({ code: code ?? -1, stdout, stderr });
+          resolve({ code: code ?? -1, signal: code === null ? signal : undefined, stdout, stderr });
         });
       });
     });
