@@ -88,12 +88,15 @@ describe('promote: 3 regions × 3 accounts', () => {
 describe('promote: crash halfway, then re-run', () => {
   it('finishes every destination with zero duplicates', async () => {
     const { sb, env, source } = await world({ copyLatencyMs: 4000 });
-    const run = startCli(baseArgs(source.imageId, { 'max-concurrency': '1' }), { env });
-    for (let i = 0; i < 200 && sb.calls.filter((c) => c.action === 'CopyImage').length < 3; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    // six of the nine copies are refused at first (their slots taken) and wait: killed while they do
+    sb.failNext('CopyImage', 'ResourceLimitExceeded', 6);
+    const copies = () =>
+      [...sb.images.values()].filter((i) => i.tags.get('ami-bakery:source-ami') === source.imageId).length;
+    const run = startCli(baseArgs(source.imageId), { env });
+    for (let i = 0; i < 200 && copies() < 3; i++) await new Promise((r) => setTimeout(r, 50));
     run.child.kill('SIGKILL');
     await run.result;
-    const startedCopies = sb.calls.filter((c) => c.action === 'CopyImage').length;
+    const startedCopies = copies();
     expect(startedCopies).toBeGreaterThanOrEqual(3);
     expect(startedCopies).toBeLessThan(9);
     // killed mid-way: nothing is golden yet
@@ -117,7 +120,7 @@ describe('promote: throttling and the concurrent-copy limit', () => {
   it('with 20% of EC2 calls throttled and a copy limit of 2 (already reached by other copies), every destination succeeds', async () => {
     const { sb, env, source } = await world({
       throttleRate: 0.2,
-      copyLimitPerRegion: 2,
+      snapshotCopyLimit: 2,
       copyLatencyMs: 200,
       seed: 7,
     });
@@ -133,7 +136,8 @@ describe('promote: throttling and the concurrent-copy limit', () => {
     const run = startCli(baseArgs(source.imageId), { env });
     for (
       let i = 0;
-      i < 1200 && !/222222222222\/eu-west-1: the region's concurrent copy limit/.test(run.log());
+      i < 1200 &&
+      !/222222222222\/eu-west-1: the account's concurrent snapshot copy quota is taken/.test(run.log());
       i++
     )
       await new Promise((res) => setTimeout(res, 50));
@@ -143,12 +147,66 @@ describe('promote: throttling and the concurrent-copy limit', () => {
     expect(r.outputs.copied).toBe('9');
     expect(sb.throttled).toBeGreaterThan(0);
     expect(r.stdout).toMatch(
-      /222222222222\/eu-west-1: the region's concurrent copy limit is reached; queued/,
+      /222222222222\/eu-west-1: the account's concurrent snapshot copy quota is taken \(ResourceLimitExceeded\); waiting for room/,
     );
     expect(
       sb.calls.some((c) => c.action === 'CopyImage' && c.accountId === B && c.region === 'eu-west-1'),
     ).toBe(true);
     expect(copiesNamed(sb, B, 'eu-west-1', 'golden-ubuntu-22.04-c0ffee1')).toHaveLength(1);
+  });
+});
+
+describe('promote: the snapshot copy quota (20 per destination account × region, as EBS counts)', () => {
+  it('three runs of 8-volume AMIs into the same accounts and region: the one that does not fit waits for room, none fails, the quota is never passed', async () => {
+    const { sb, env } = await world({ copyLatencyMs: 1500 });
+    const tags = { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' };
+    const sources = [0, 1, 2].map((i) =>
+      sb.putImage(SRC, 'us-east-1', { name: `fleet-${i}-build`, tags, volumes: 8 }),
+    );
+    const runs = sources.map((s, i) =>
+      runCli(
+        baseArgs(s.imageId, {
+          regions: 'eu-west-1',
+          accounts: [SRC, B].join('\n'),
+          name: `golden-fleet-${i}`,
+          'ssm-parameter': `/golden/fleet-${i}/latest`,
+        }),
+        { env },
+      ),
+    );
+    const done = await Promise.all(runs);
+    for (const r of done) {
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      expect(r.outputs).toMatchObject({ copied: '2', failed: '0' });
+      expect(r.stdout).toMatch(/copying as ami-\w+ \(8 snapshot slots\)/);
+    }
+    // 24 slots were wanted in each of SRC/eu-west-1 and B/eu-west-1: EC2 (the sandbox) refused the
+    // copy that did not fit, and that run waited for room instead of failing
+    const waited = done.filter((r) => /concurrent snapshot copy quota is taken/.test(r.stdout));
+    expect(waited.length).toBeGreaterThanOrEqual(1);
+    for (const key of [`${SRC}/eu-west-1`, `${B}/eu-west-1`]) {
+      expect(sb.maxSnapshotCopies.get(key), key).toBeLessThanOrEqual(20);
+      expect(sb.maxSnapshotCopies.get(key), key).toBeGreaterThanOrEqual(16);
+    }
+    for (let i = 0; i < 3; i++) {
+      const [copy] = copiesNamed(sb, B, 'eu-west-1', `golden-fleet-${i}`);
+      expect(copy.snapshotIds).toHaveLength(8);
+      expect(copy.tags.get('ami-bakery:status')).toBe('golden');
+    }
+  });
+
+  it('asks for a time-based copy when copy-completion-minutes is set', async () => {
+    const { sb, env, source } = await world();
+    const r = await runCli(
+      baseArgs(source.imageId, { regions: 'eu-west-1', 'copy-completion-minutes': '60' }),
+      {
+        env,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const copies = sb.calls.filter((c) => c.action === 'CopyImage');
+    expect(copies).toHaveLength(3);
+    for (const c of copies) expect(c.params.SnapshotCopyCompletionDurationMinutes).toBe('60');
   });
 });
 
@@ -369,7 +427,14 @@ describe('promote: the gate fails closed (issue 15)', () => {
     ],
     [{ 'deprecate-after': '5000w' }, /Input "deprecate-after": "5000w" is longer than 10 years/],
     [{ 'deprecate-after': '0d' }, /Input "deprecate-after": "0d" is zero/],
-    [{ 'max-concurrency': '0x10' }, /Input "max-concurrency": "0x10" is not a number from 1 to 100/],
+    [{ 'max-concurrency': '0x10' }, /Input "max-concurrency": "0x10" is not a number from 1 to 1000/],
+    [{ 'copy-slots': '0' }, /Input "copy-slots": "0" is not a number from 1 to 10000/],
+    [{ 'copy-slots': '2.5' }, /Input "copy-slots": "2.5" is not a whole number/],
+    [{ 'copy-completion-minutes': '20' }, /Input "copy-completion-minutes": "20" is not a multiple of 15/],
+    [
+      { 'copy-completion-minutes': '2895' },
+      /Input "copy-completion-minutes": "2895" is not a number from 15 to 2880/,
+    ],
     [{ retain: '1e1' }, /Input "retain": "1e1" is not a number/],
     [{ regions: 'us-east-9' }, /Input "regions": "us-east-9" is not an AWS region/],
     [{ name: 'golden|{date}' }, /Input "name": .* is not a valid AMI name/],

@@ -1,6 +1,7 @@
 /**
- * The copy fan-out: every planned destination copied (or reused) in parallel, a few at a time per
- * region, each ending in a typed DestResult. A destination's failure is its result, never a throw.
+ * The copy fan-out: every planned destination copied (or reused) in parallel, as many at a time as
+ * each destination account × region has snapshot copy slots, each ending in a typed DestResult. A
+ * destination's failure is its result, never a throw.
  */
 import {
   CopyImageCommand,
@@ -27,30 +28,59 @@ export interface DestResult extends Destination {
   ssmUpdated?: boolean;
 }
 
-/** A counting semaphore per key (region). */
-export class Limiter {
-  private active = new Map<string, number>();
-  private queues = new Map<string, Array<() => void>>();
-  constructor(private readonly max: number) {}
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    while ((this.active.get(key) ?? 0) >= this.max) {
-      await new Promise<void>((r) => {
-        const q = this.queues.get(key) ?? [];
-        q.push(r);
-        this.queues.set(key, q);
-      });
-    }
-    this.active.set(key, (this.active.get(key) ?? 0) + 1);
-    try {
-      return await fn();
-    } finally {
-      this.active.set(key, (this.active.get(key) ?? 1) - 1);
-      this.queues.get(key)?.shift()?.();
-    }
+/**
+ * Copy slots per destination account × region, counted as EBS counts them: an AMI copy holds one
+ * slot per snapshot from CopyImage until it is available (quota "Concurrent snapshot copies per
+ * destination Region", 20 unless raised). Waiters are served in order, so a 4-volume copy is not
+ * starved by 1-volume ones; a copy needing more than the quota runs alone. `maxCopies` optionally
+ * caps the AMI copies in flight per key as well (max-concurrency).
+ */
+export class SlotScheduler {
+  private used = new Map<string, { slots: number; copies: number }>();
+  private queues = new Map<string, Array<{ n: number; wake: () => void }>>();
+  /** the most slots held at once, per key */
+  readonly peak = new Map<string, number>();
+  constructor(
+    readonly slots: number,
+    private readonly maxCopies = Number.POSITIVE_INFINITY,
+  ) {}
+
+  private fits(key: string, n: number): boolean {
+    const u = this.used.get(key) ?? { slots: 0, copies: 0 };
+    return u.copies === 0 || (u.slots + n <= this.slots && u.copies < this.maxCopies);
+  }
+
+  private take(key: string, n: number): void {
+    const u = this.used.get(key) ?? { slots: 0, copies: 0 };
+    u.slots += n;
+    u.copies++;
+    this.used.set(key, u);
+    this.peak.set(key, Math.max(this.peak.get(key) ?? 0, u.slots));
+  }
+
+  /** Wait for `want` slots of `key` (at most the quota); resolves with the release function. */
+  async acquire(key: string, want: number): Promise<() => void> {
+    const n = Math.max(1, Math.min(want, this.slots));
+    const q = this.queues.get(key) ?? [];
+    this.queues.set(key, q);
+    if (q.length || !this.fits(key, n)) await new Promise<void>((wake) => q.push({ n, wake }));
+    else this.take(key, n);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const u = this.used.get(key)!;
+      u.slots -= n;
+      u.copies--;
+      while (q.length && this.fits(key, q[0].n)) {
+        const next = q.shift()!;
+        this.take(key, next.n);
+        next.wake();
+      }
+    };
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jitter = (ms: number) => Math.round(ms * (0.5 + Math.random()));
 /** What every copy shares: the source, the name and tags copies get, and the run's limits. */
 export interface CopyJob {
@@ -61,7 +91,12 @@ export interface CopyJob {
   encrypt: boolean;
   /** tags every new copy (and its snapshots) is created with */
   tags: Record<string, string>;
-  maxConcurrency: number;
+  /** snapshot copy slots per destination account × region (EBS quota, 20 unless raised) */
+  copySlots: number;
+  /** optional cap on AMI copies in flight per account × region */
+  maxConcurrency?: number;
+  /** time-based copy: CopyImage's SnapshotCopyCompletionDurationMinutes */
+  copyCompletionMinutes?: number;
   deadline: number;
   deadlineMs: number;
   /** the run's nonce for CopyImage tokens */
@@ -84,7 +119,18 @@ export async function copyAll(
   stop: AbortSignal,
   cancel?: AbortSignal,
 ): Promise<DestResult[]> {
-  const limiter = new Limiter(job.maxConcurrency);
+  const scheduler = new SlotScheduler(job.copySlots, job.maxConcurrency);
+  // every copy of this run takes one slot per snapshot of the source, in its destination account × region
+  const slots = Math.max(1, snapshotIdsOf(job.source).length);
+  const watchers = new Map<string, CopyWatcher>();
+  const watcher = (label: string, ec2: EC2Client) => {
+    const w = watchers.get(label) ?? new CopyWatcher(io, ec2);
+    watchers.set(label, w);
+    return w;
+  };
+  // stage mode returns once a copy has started, but its slots stay held until it is available, so
+  // copies queued behind it start when AWS has room; what is still watched when all have started is let go
+  const background = new AbortController();
   const results = await Promise.all(
     plan.map(async (d): Promise<DestResult> => {
       const t0 = Date.now();
@@ -104,16 +150,29 @@ export async function copyAll(
           io.info(`${label}: removed failed copy ${broken.ImageId} (${broken.State}) and its snapshots`);
         }
         if (d.state === 'source' || d.state === 'exists') return result('reused', d.imageId);
-        const imageId = await limiter.run(d.region, async () => {
-          let idNow = d.imageId;
+        if (stop.aborted) throw new Error('stopped before copying');
+        const release = await scheduler.acquire(label, slots);
+        let imageId = d.imageId;
+        try {
           if (d.state === 'copy') {
             if (stop.aborted) throw new Error('stopped before copying');
-            idNow = await copyWithQueue(io, ec2, label, copyInput(job, d));
-            io.info(`${label}: copying as ${idNow}`);
+            imageId = await copyWithQueue(io, ec2, label, copyInput(job, d), stop);
+            io.info(`${label}: copying as ${imageId} (${slots} snapshot slot${slots === 1 ? '' : 's'})`);
           }
-          if (job.wait !== false) await waitAvailable(io, ec2, label, idNow!, stop);
-          return idNow!;
-        });
+        } catch (e) {
+          release();
+          throw e;
+        }
+        const done = watcher(label, ec2).wait(
+          label,
+          imageId!,
+          job.wait === false ? AbortSignal.any([stop, background.signal]) : stop,
+        );
+        if (job.wait === false) {
+          done.then(release, release);
+          return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
+        }
+        await done.finally(release);
         return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
       } catch (e) {
         const msg =
@@ -125,6 +184,13 @@ export async function copyAll(
       }
     }),
   );
+  background.abort();
+  const peak = Math.max(0, ...scheduler.peak.values());
+  const looks = [...watchers.values()].reduce((n, w) => n + w.looks, 0);
+  if (peak)
+    io.info(
+      `Copies: at most ${peak} of ${job.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${watchers.size} account × region pair${watchers.size === 1 ? '' : 's'}.`,
+    );
   return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
 }
 
@@ -144,6 +210,7 @@ function copyInput(job: CopyJob, d: Destination): ConstructorParameters<typeof C
     Encrypted: job.encrypt || undefined,
     KmsKeyId: d.kmsKeyId,
     ClientToken: clientToken(job.amiId, d.account, d.region, job.runNonce),
+    SnapshotCopyCompletionDurationMinutes: job.copyCompletionMinutes,
     TagSpecifications: [
       { ResourceType: 'image', Tags: toAwsTags(job.tags) },
       { ResourceType: 'snapshot', Tags: toAwsTags(job.tags) },
@@ -151,12 +218,17 @@ function copyInput(job: CopyJob, d: Destination): ConstructorParameters<typeof C
   };
 }
 
-/** CopyImage; a concurrent-copy limit (ResourceLimitExceeded) waits and tries again instead of failing. */
+/**
+ * CopyImage. ResourceLimitExceeded means the destination's snapshot copy slots are taken (by
+ * another run, or copies started outside promote): wait, with jitter, and try again until `stop`
+ * (the deadline or a cancel), never failing before it.
+ */
 async function copyWithQueue(
   io: Io,
   ec2: EC2Client,
   label: string,
   input: ConstructorParameters<typeof CopyImageCommand>[0],
+  stop: AbortSignal,
 ): Promise<string> {
   let wait = 1000;
   for (let attempt = 1; ; attempt++) {
@@ -164,13 +236,27 @@ async function copyWithQueue(
       const r = await ec2.send(new CopyImageCommand(input));
       return r.ImageId!;
     } catch (e) {
-      if (!isAwsError(e, 'ResourceLimitExceeded') || attempt > 200) throw e;
-      if (attempt === 1) io.info(`${label}: the region's concurrent copy limit is reached; queued`);
-      await sleep(jitter(wait));
+      if (!isAwsError(e, 'ResourceLimitExceeded') || stop.aborted) throw e;
+      if (attempt === 1)
+        io.info(
+          `${label}: the account's concurrent snapshot copy quota is taken (ResourceLimitExceeded); waiting for room`,
+        );
+      await abortableSleep(jitter(wait), stop);
       wait = Math.min(wait * 2, 30_000);
     }
   }
 }
+
+const abortableSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      r();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /**
  * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
@@ -188,42 +274,168 @@ export function nextPollMs(elapsedMs: number, progressPct: number | undefined, f
   return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
 }
 
-export async function waitAvailable(
-  io: Io,
-  ec2: EC2Client,
-  label: string,
-  imageId: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  const t0 = Date.now();
-  let fallback = 250;
-  let lastProgress = '';
-  for (;;) {
-    const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-    if (img?.State === 'available') {
-      io.info(`${label}: ${imageId} available`);
-      return;
+interface Waiter {
+  imageId: string;
+  label: string;
+  t0: number;
+  /** when this copy wants its next look (ms since epoch) */
+  due: number;
+  fallback: number;
+  lastProgress: string;
+  snapshots: string[];
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+const chunks = <T>(xs: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
+
+/**
+ * Waits for every copy in one account × region with one DescribeImages (and one DescribeSnapshots,
+ * for progress) per look, however many copies are pending: 40 copies cost 2 calls a look, not 80.
+ * Ids go in an `image-id` filter, so a copy EC2 does not list yet (eventual consistency just after
+ * CopyImage) is looked for again instead of failing the whole call. Each copy keeps its own next
+ * look (from its snapshots' progress); a look serves every copy due by then. Throttling that outlasts
+ * the SDK's own retries waits and looks again.
+ */
+export class CopyWatcher {
+  private waiting = new Map<string, Waiter>();
+  private looping = false;
+  private wake?: () => void;
+  /** looks made (each one DescribeImages, and at most one DescribeSnapshots) */
+  looks = 0;
+  constructor(
+    private readonly io: Io,
+    private readonly ec2: EC2Client,
+  ) {}
+
+  wait(label: string, imageId: string, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.waiting.delete(imageId)) return;
+        reject(new Error(`stopped while ${imageId} was copying (it continues in AWS; a re-run picks it up)`));
+        if (!this.waiting.size) this.wake?.();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done =
+        <A extends unknown[]>(f: (...a: A) => void) =>
+        (...a: A) => {
+          signal?.removeEventListener('abort', onAbort);
+          f(...a);
+        };
+      this.waiting.set(imageId, {
+        imageId,
+        label,
+        t0: Date.now(),
+        due: Date.now() + 250,
+        fallback: 250,
+        lastProgress: '',
+        snapshots: [],
+        resolve: done(resolve),
+        reject: done(reject),
+      });
+      this.wake?.();
+      if (!this.looping) void this.loop();
+    });
+  }
+
+  private async nap(ms: number): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    let throttled = 1000;
+    try {
+      while (this.waiting.size) {
+        const next = Math.min(...[...this.waiting.values()].map((w) => w.due));
+        if (next > Date.now()) {
+          await this.nap(next - Date.now());
+          continue;
+        }
+        try {
+          await this.look();
+          throttled = 1000;
+        } catch (e) {
+          if (isAwsError(e, 'RequestLimitExceeded') || isAwsError(e, 'Throttling')) {
+            await this.nap(jitter(throttled));
+            throttled = Math.min(throttled * 2, 30_000);
+            continue;
+          }
+          for (const w of this.waiting.values())
+            w.reject(new Error(`waiting for ${w.imageId}: ${messageOf(e)}`));
+          this.waiting.clear();
+        }
+      }
+    } finally {
+      this.looping = false;
     }
-    if (img && img.State !== 'pending') {
-      // A failed copy never recovers: remove it (and its snapshots) so a re-run copies afresh.
-      await removeImage(ec2, img);
-      throw new Error(
-        `copy ${imageId} ended ${img.State}${img.StateReason?.Message ? ` (${img.StateReason.Message})` : ''}; it was deregistered with its snapshots, and a re-run copies again`,
+  }
+
+  private async look(): Promise<void> {
+    this.looks++;
+    const now = Date.now();
+    const ids = [...this.waiting.keys()];
+    const images = new Map<string, Image>();
+    for (const part of chunks(ids, 200)) {
+      const r = await this.ec2.send(
+        new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: part }] }),
       );
+      for (const img of r.Images ?? []) images.set(img.ImageId!, img);
     }
-    const snaps = snapshotIdsOf(img);
-    let pct: number | undefined;
-    if (snaps.length) {
-      const r = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: snaps }));
-      const values = (r.Snapshots ?? []).map((s) => Number.parseFloat(s.Progress ?? '0') || 0);
-      pct = values.length ? Math.min(...values) : undefined;
-      const progress = (r.Snapshots ?? []).map((s) => s.Progress ?? '0%').join(', ');
-      if (progress !== lastProgress) io.info(`${label}: ${imageId} ${progress}`);
-      lastProgress = progress;
+    const pending: Waiter[] = [];
+    for (const id of ids) {
+      const w = this.waiting.get(id);
+      if (!w) continue;
+      const img = images.get(id);
+      if (img?.State === 'available') {
+        this.waiting.delete(id);
+        this.io.info(`${w.label}: ${id} available`);
+        w.resolve();
+      } else if (img && img.State !== 'pending') {
+        // A failed copy never recovers: remove it (and its snapshots) so a re-run copies afresh.
+        this.waiting.delete(id);
+        await removeImage(this.ec2, img).then(
+          () =>
+            w.reject(
+              new Error(
+                `copy ${id} ended ${img.State}${img.StateReason?.Message ? ` (${img.StateReason.Message})` : ''}; it was deregistered with its snapshots, and a re-run copies again`,
+              ),
+            ),
+          (e) =>
+            w.reject(new Error(`copy ${id} ended ${img.State}, and removing it failed: ${messageOf(e)}`)),
+        );
+      } else {
+        w.snapshots = img ? snapshotIdsOf(img) : [];
+        pending.push(w);
+      }
     }
-    if (signal?.aborted)
-      throw new Error(`stopped while ${imageId} was copying (it continues in AWS; a re-run picks it up)`);
-    await sleep(nextPollMs(Date.now() - t0, pct, fallback));
-    fallback = Math.min(Math.round(fallback * 1.5), 10_000);
+    // progress only for the copies due now: the others are looked at again when due
+    const due = pending.filter((w) => w.due <= now + 50);
+    const progress = new Map<string, string>();
+    const snaps = due.flatMap((w) => w.snapshots);
+    for (const part of chunks(snaps, 200)) {
+      const r = await this.ec2.send(
+        new DescribeSnapshotsCommand({ Filters: [{ Name: 'snapshot-id', Values: part }] }),
+      );
+      for (const x of r.Snapshots ?? []) progress.set(x.SnapshotId!, x.Progress ?? '0%');
+    }
+    for (const w of due) {
+      const values = w.snapshots.map((id) => progress.get(id)).filter((p): p is string => p !== undefined);
+      const pct = values.length ? Math.min(...values.map((p) => Number.parseFloat(p) || 0)) : undefined;
+      const shown = values.join(', ');
+      if (shown && shown !== w.lastProgress) this.io.info(`${w.label}: ${w.imageId} ${shown}`);
+      w.lastProgress = shown;
+      w.due = Date.now() + nextPollMs(Date.now() - w.t0, pct, w.fallback);
+      w.fallback = Math.min(Math.round(w.fallback * 1.5), 10_000);
+    }
   }
 }

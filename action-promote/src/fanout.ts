@@ -158,6 +158,8 @@ async function promote(
       encrypt: cfg.encrypt,
       tags: { ...baseTags, [TAG.status]: 'candidate' },
       maxConcurrency: cfg.maxConcurrency,
+      copySlots: cfg.copySlots,
+      copyCompletionMinutes: cfg.copyCompletionMinutes,
       deadline,
       deadlineMs: cfg.deadlineMs,
       runNonce: randomUUID(),

@@ -303,7 +303,12 @@ export interface PromoteConfig {
   ssmParameter?: string;
   deprecateAfterMs?: number;
   retain?: number;
-  maxConcurrency: number;
+  /** optional cap on AMI copies in flight per destination account × region */
+  maxConcurrency?: number;
+  /** snapshot copy slots per destination account × region (EBS quota; default 20) */
+  copySlots: number;
+  /** time-based copies: CopyImage's SnapshotCopyCompletionDurationMinutes (15–2880, by 15) */
+  copyCompletionMinutes?: number;
   /** [] only when the gate was turned off explicitly (require: none) */
   require: Requirement[];
   dryRun: boolean;

@@ -90,12 +90,21 @@ export function readConfig(io: Io): PromoteConfig {
   const retain = inp.number('retain', 1, 1000);
   if (retain !== undefined && !Number.isInteger(retain))
     throw new InputError('retain', `"${retain}" is not a whole number.`, 'e.g. retain: 3');
-  const maxConcurrency = inp.number('max-concurrency', 1, 100) ?? 5;
-  if (!Number.isInteger(maxConcurrency))
+  const whole = (name: string, min: number, max: number, eg: string) => {
+    const v = inp.number(name, min, max);
+    if (v !== undefined && !Number.isInteger(v))
+      throw new InputError(name, `"${v}" is not a whole number.`, `e.g. ${name}: ${eg}`);
+    return v;
+  };
+  const maxConcurrency = whole('max-concurrency', 1, 1000, '5');
+  // EBS's "Concurrent snapshot copies per destination Region" quota, per account: 20 unless raised
+  const copySlots = whole('copy-slots', 1, 10_000, '20') ?? 20;
+  const copyCompletionMinutes = whole('copy-completion-minutes', 15, 2880, '60');
+  if (copyCompletionMinutes !== undefined && copyCompletionMinutes % 15 !== 0)
     throw new InputError(
-      'max-concurrency',
-      `"${maxConcurrency}" is not a whole number.`,
-      'e.g. max-concurrency: 5',
+      'copy-completion-minutes',
+      `"${copyCompletionMinutes}" is not a multiple of 15: CopyImage takes a completion duration in 15-minute increments, from 15 minutes to 48 hours (2880).`,
+      'e.g. copy-completion-minutes: 60, or leave it empty for a best-effort copy',
     );
   const modeRaw = inp.string('mode').toLowerCase();
   if (modeRaw && !(PROMOTE_MODES as readonly string[]).includes(modeRaw))
@@ -132,7 +141,9 @@ export function readConfig(io: Io): PromoteConfig {
     ssmParameter,
     deprecateAfterMs,
     retain,
-    maxConcurrency: Math.floor(maxConcurrency),
+    maxConcurrency,
+    copySlots,
+    copyCompletionMinutes,
     require: parseRequire(inp.string('require')),
     dryRun: inp.boolean('dry-run'),
     deadlineMs: Math.round((inp.number('deadline', 0.05, 7 * 24 * 60) ?? 180) * 60_000),

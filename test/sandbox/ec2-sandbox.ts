@@ -9,7 +9,9 @@
  * It is test support, not product: every call it does not implement answers `InvalidAction`, it
  * never pretends to succeed. Images copied with CopyImage stay `pending` for `copyLatencyMs`, with
  * their snapshot's Progress growing. Faults: `throttleRate` (EC2 calls answer RequestLimitExceeded),
- * `copyLimitPerRegion` (more pending copies per account and region answer ResourceLimitExceeded),
+ * `snapshotCopyLimit` (EBS's quota of concurrent snapshot copies per destination account and region,
+20 by default as in EC2: a pending AMI copy holds one per snapshot, and a copy that would pass it
+answers ResourceLimitExceeded),
  * `failNext` (the next N calls of an action fail with a given error). What an image build asks of
  * EC2 (key pairs, security groups, RunInstances, CreateImage, …) is in build-api.ts: real Packer's
  * amazon-ebs builder runs against it.
@@ -103,8 +105,12 @@ export interface SandboxOptions {
   copyLatencyMs?: number;
   /** Probability (0–1) that an EC2 call answers RequestLimitExceeded. */
   throttleRate?: number;
-  /** Concurrent pending copies allowed per account and region; more answer ResourceLimitExceeded. */
-  copyLimitPerRegion?: number;
+  /**
+   * Concurrent snapshot copies per account and region (EBS quota "Concurrent snapshot copies per
+   * destination Region", 20 by default): every pending AMI copy holds one per snapshot; a CopyImage
+   * that would pass it answers ResourceLimitExceeded.
+   */
+  snapshotCopyLimit?: number;
   /** Seed of the fault-injection random numbers (runs repeat). */
   seed?: number;
   /** The first N CopyImage calls make copies that end `failed` (as AWS does on, e.g., a KMS problem). */
@@ -131,6 +137,8 @@ export class Ec2Sandbox {
   }> = [];
   /** Highest number of copies pending at once, per account/region and per region (all accounts). */
   readonly maxConcurrentCopies = new Map<string, number>();
+  /** Highest number of snapshot copies pending at once, per account/region: the EBS quota's count. */
+  readonly maxSnapshotCopies = new Map<string, number>();
   readonly maxConcurrentCopiesPerRegion = new Map<string, number>();
   readonly opts: Required<SandboxOptions>;
   /** key pairs, security groups, RunInstances, CreateImage: what an image build asks of EC2 */
@@ -167,7 +175,7 @@ export class Ec2Sandbox {
     this.opts = {
       copyLatencyMs: 0,
       throttleRate: 0,
-      copyLimitPerRegion: Number.POSITIVE_INFINITY,
+      snapshotCopyLimit: 20,
       seed: 1,
       failCopies: 0,
       ...opts,
@@ -234,20 +242,23 @@ export class Ec2Sandbox {
   putImage(
     accountId: string,
     region: string,
-    over: Partial<Omit<SandboxImage, 'tags'>> & { tags?: Record<string, string> } = {},
+    over: Partial<Omit<SandboxImage, 'tags'>> & { tags?: Record<string, string>; volumes?: number } = {},
   ): SandboxImage {
     const imageId = id('ami');
-    const snap: SandboxSnapshot = {
-      snapshotId: id('snap'),
-      ownerId: accountId,
-      region,
-      encrypted: over.encrypted ?? false,
-      kmsKeyId: over.kmsKeyId,
-      createVolumePermissions: new Set(),
-      tags: new Map(),
-      deleted: false,
-    };
-    this.snapshots.set(`${region}/${snap.snapshotId}`, snap);
+    const snaps = Array.from(
+      { length: over.volumes ?? 1 },
+      (): SandboxSnapshot => ({
+        snapshotId: id('snap'),
+        ownerId: accountId,
+        region,
+        encrypted: over.encrypted ?? false,
+        kmsKeyId: over.kmsKeyId,
+        createVolumePermissions: new Set(),
+        tags: new Map(),
+        deleted: false,
+      }),
+    );
+    for (const snap of snaps) this.snapshots.set(`${region}/${snap.snapshotId}`, snap);
     const img: SandboxImage = {
       imageId,
       name: over.name ?? `image-${imageId}`,
@@ -257,9 +268,9 @@ export class Ec2Sandbox {
       creationDate: over.creationDate ?? new Date().toISOString(),
       description: over.description,
       tags: new Map(Object.entries(over.tags ?? {})),
-      snapshotIds: [snap.snapshotId],
-      encrypted: snap.encrypted,
-      kmsKeyId: snap.kmsKeyId,
+      snapshotIds: snaps.map((x) => x.snapshotId),
+      encrypted: over.encrypted ?? false,
+      kmsKeyId: over.kmsKeyId,
       launchPermissions: new Set(),
       availableAt: over.availableAt ?? 0,
       startedAt: Date.now(),
@@ -694,8 +705,8 @@ export class Ec2Sandbox {
       rootDeviceType: 'ebs',
       rootDeviceName: '/dev/sda1',
       blockDeviceMapping: {
-        item: i.snapshotIds.map((snapshotId) => ({
-          deviceName: '/dev/sda1',
+        item: i.snapshotIds.map((snapshotId, n) => ({
+          deviceName: n === 0 ? '/dev/sda1' : `/dev/sd${String.fromCharCode(97 + n)}`,
           ebs: {
             snapshotId,
             volumeSize: 8,
@@ -885,27 +896,31 @@ export class Ec2Sandbox {
         `AMI name ${name} is already in use by another AMI in ${c.region}.`,
       );
     }
-    const pending = this.imagesOf(c.accountId, c.region).filter((i) => this.stateOf(i) === 'pending').length;
-    if (pending >= this.opts.copyLimitPerRegion) {
+    const pendingImages = this.imagesOf(c.accountId, c.region).filter((i) => this.stateOf(i) === 'pending');
+    const pending = pendingImages.length;
+    const pendingSnapshots = pendingImages.reduce((n, i) => n + i.snapshotIds.length, 0);
+    if (pendingSnapshots + src.snapshotIds.length > this.opts.snapshotCopyLimit) {
       throw new SandboxError(
         'ResourceLimitExceeded',
-        `You have reached the maximum number of concurrent copies (${this.opts.copyLimitPerRegion}) in ${c.region}.`,
+        `You have reached the maximum number of concurrent snapshot copies (${this.opts.snapshotCopyLimit}) in ${c.region}: ${pendingSnapshots} in progress, this image has ${src.snapshotIds.length}.`,
       );
     }
     const encrypted = c.params.get('Encrypted') === 'true' || src.encrypted;
     const kmsKeyId =
       c.params.get('KmsKeyId') ??
       (encrypted ? `arn:aws:kms:${c.region}:${c.accountId}:alias/aws/ebs` : undefined);
-    const snap: SandboxSnapshot = {
-      snapshotId: id('snap'),
-      ownerId: c.accountId,
-      region: c.region,
-      encrypted,
-      kmsKeyId,
-      createVolumePermissions: new Set(),
-      tags: new Map(),
-      deleted: false,
-    };
+    const snaps = src.snapshotIds.map(
+      (): SandboxSnapshot => ({
+        snapshotId: id('snap'),
+        ownerId: c.accountId,
+        region: c.region,
+        encrypted,
+        kmsKeyId,
+        createVolumePermissions: new Set(),
+        tags: new Map(),
+        deleted: false,
+      }),
+    );
     const now = Date.now();
     const img: SandboxImage = {
       imageId: id('ami'),
@@ -916,7 +931,7 @@ export class Ec2Sandbox {
       creationDate: new Date(now).toISOString(),
       description: c.params.get('Description'),
       tags: new Map(),
-      snapshotIds: [snap.snapshotId],
+      snapshotIds: snaps.map((x) => x.snapshotId),
       encrypted,
       kmsKeyId,
       launchPermissions: new Set(),
@@ -927,16 +942,21 @@ export class Ec2Sandbox {
     };
     for (let i = 1; c.params.has(`TagSpecification.${i}.ResourceType`); i++) {
       const type = c.params.get(`TagSpecification.${i}.ResourceType`);
-      const target = type === 'image' ? img.tags : type === 'snapshot' ? snap.tags : undefined;
-      if (!target)
+      const targets = type === 'image' ? [img.tags] : type === 'snapshot' ? snaps.map((x) => x.tags) : [];
+      if (!targets.length)
         throw new SandboxError('InvalidParameterValue', `CopyImage cannot tag resource type ${type}`);
-      for (const [k, v] of tagsAt(c.params, `TagSpecification.${i}.Tag.`)) target.set(k, v);
+      for (const [k, v] of tagsAt(c.params, `TagSpecification.${i}.Tag.`))
+        for (const t of targets) t.set(k, v);
     }
-    this.snapshots.set(`${c.region}/${snap.snapshotId}`, snap);
+    for (const snap of snaps) this.snapshots.set(`${c.region}/${snap.snapshotId}`, snap);
     this.images.set(`${c.region}/${img.imageId}`, img);
     if (tokenKey) this.clientTokens.set(tokenKey, img.imageId);
     const key = `${c.accountId}/${c.region}`;
     this.maxConcurrentCopies.set(key, Math.max(this.maxConcurrentCopies.get(key) ?? 0, pending + 1));
+    this.maxSnapshotCopies.set(
+      key,
+      Math.max(this.maxSnapshotCopies.get(key) ?? 0, pendingSnapshots + snaps.length),
+    );
     const inRegion = [...this.images.values()].filter(
       (i) => i.region === c.region && this.stateOf(i) === 'pending',
     ).length;
@@ -956,12 +976,21 @@ export class Ec2Sandbox {
         (s.ownerId === c.accountId || s.createVolumePermissions.has(c.accountId)) &&
         (!ids.length || ids.includes(s.snapshotId)),
     );
+    for (const f of filters(c.params)) {
+      if (f.name !== 'snapshot-id')
+        throw new SandboxError(
+          'InvalidParameterValue',
+          `The filter '${f.name}' is not supported by the sandbox`,
+        );
+    }
+    const byId = filters(c.params).find((f) => f.name === 'snapshot-id');
+    const shown = byId ? list.filter((s) => matches(s.snapshotId, byId.values)) : list;
     for (const x of ids)
       if (!list.some((s) => s.snapshotId === x))
         throw new SandboxError('InvalidSnapshot.NotFound', `The snapshot '${x}' does not exist.`);
     return {
       snapshotSet: {
-        item: list.map((s) => {
+        item: shown.map((s) => {
           const img = [...this.images.values()].find(
             (i) => i.region === s.region && i.snapshotIds.includes(s.snapshotId),
           );

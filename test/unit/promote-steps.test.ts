@@ -4,7 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clients } from '../../action-promote/src/aws.js';
-import { type CopyJob, copyAll, nextPollMs } from '../../action-promote/src/copy.js';
+import {
+  type CopyJob,
+  CopyWatcher,
+  copyAll,
+  nextPollMs,
+  SlotScheduler,
+} from '../../action-promote/src/copy.js';
 import type { Destination } from '../../action-promote/src/plan.js';
 import { CliIo } from '../../shared/src/io.js';
 
@@ -59,7 +65,7 @@ const job: CopyJob = {
   name: 'golden',
   encrypt: true,
   tags: { 'ami-bakery:status': 'candidate' },
-  maxConcurrency: 2,
+  copySlots: 20,
   deadline: Number.MAX_SAFE_INTEGER,
   deadlineMs: 60 * 60_000,
   runNonce: 'run-1',
@@ -94,7 +100,11 @@ describe('copy fan-out (fake clients, fake timers)', () => {
     expect(r.outcome).toBe('copied');
     expect(r.imageId).toBe('ami-0copy000000000000');
     expect(ec2.calls.filter((c) => c === 'CopyImage')).toHaveLength(3);
-    expect(lines.filter((l) => /concurrent copy limit is reached; queued/.test(l))).toHaveLength(1);
+    expect(
+      lines.filter((l) =>
+        /concurrent snapshot copy quota is taken \(ResourceLimitExceeded\); waiting for room/.test(l),
+      ),
+    ).toHaveLength(1);
     expect(lines.some((l) => /ami-0copy000000000000 80%/.test(l))).toBe(true);
     expect(lines.some((l) => /ami-0copy000000000000 available/.test(l))).toBe(true);
   });
@@ -128,5 +138,118 @@ describe('poll interval', () => {
     expect(nextPollMs(10_000, undefined, 250)).toBe(250);
     expect(nextPollMs(60_000, 50, 250)).toBe(15_000);
     expect(nextPollMs(600_000, 100, 250)).toBe(12_000);
+  });
+});
+
+describe('snapshot copy slots per account × region', () => {
+  /** Starts jobs of `slots` each under one key, finishing them in the order asked; records what ran together. */
+  function harness(sched: SlotScheduler) {
+    let held = 0;
+    let peak = 0;
+    const order: string[] = [];
+    const running = new Map<string, () => void>();
+    const start = (name: string, slots: number, key = 'A/us-east-1') =>
+      sched.acquire(key, slots).then((release) => {
+        held += Math.min(slots, sched.slots);
+        peak = Math.max(peak, held);
+        order.push(name);
+        running.set(name, () => {
+          held -= Math.min(slots, sched.slots);
+          running.delete(name);
+          release();
+        });
+      });
+    const flush = () => new Promise((r) => setTimeout(r, 0));
+    return { start, order, running, flush, peak: () => peak };
+  }
+
+  it('fills the quota, never passes it, and serves waiters in order (a big copy is not starved)', async () => {
+    const sched = new SlotScheduler(20);
+    const h = harness(sched);
+    // 9 two-volume copies (18 slots), then a four-volume one that does not fit, then a one-volume one
+    for (let i = 0; i < 9; i++) void h.start(`two-${i}`, 2);
+    void h.start('four', 4);
+    void h.start('one', 1);
+    await h.flush();
+    expect(h.order).toHaveLength(9);
+    expect(h.peak()).toBe(18);
+    // 'one' would fit in the 2 slots left, but 'four' is ahead of it
+    h.running.get('two-0')!();
+    await h.flush();
+    expect(h.order.slice(9)).toEqual(['four']);
+    expect(h.peak()).toBe(20);
+    h.running.get('two-1')!();
+    await h.flush();
+    expect(h.order.slice(10)).toEqual(['one']);
+    expect(sched.peak.get('A/us-east-1')).toBe(20);
+  });
+
+  it('keys are independent: another account or region has its own 20', async () => {
+    const sched = new SlotScheduler(20);
+    const h = harness(sched);
+    for (const key of ['A/us-east-1', 'B/us-east-1', 'A/eu-west-1'])
+      for (let i = 0; i < 20; i++) void h.start(`${key}-${i}`, 1, key);
+    await h.flush();
+    expect(h.order).toHaveLength(60);
+    expect([...sched.peak.values()]).toEqual([20, 20, 20]);
+  });
+
+  it('a copy needing more slots than the quota runs alone, and max-concurrency caps copies too', async () => {
+    const big = harness(new SlotScheduler(3));
+    void big.start('five-volumes', 5);
+    void big.start('one', 1);
+    await big.flush();
+    expect(big.order).toEqual(['five-volumes']);
+    big.running.get('five-volumes')!();
+    await big.flush();
+    expect(big.order).toEqual(['five-volumes', 'one']);
+
+    const capped = harness(new SlotScheduler(20, 2));
+    for (let i = 0; i < 4; i++) void capped.start(`c${i}`, 1);
+    await capped.flush();
+    expect(capped.order).toEqual(['c0', 'c1']);
+  });
+});
+
+describe('one look at every copy of an account × region', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('40 pending copies cost one DescribeImages and one DescribeSnapshots a look; a copy not listed yet is looked for again', async () => {
+    const calls: Array<{ op: string; n: number }> = [];
+    let looks = 0;
+    const ids = Array.from({ length: 40 }, (_, i) => `ami-0${String(i).padStart(16, '0')}`);
+    const ec2 = {
+      async send(cmd: { constructor: { name: string }; input: { Filters?: Array<{ Values: string[] }> } }) {
+        const op = cmd.constructor.name.replace(/Command$/, '');
+        const values = cmd.input.Filters?.[0].Values ?? [];
+        calls.push({ op, n: values.length });
+        if (op === 'DescribeImages') {
+          looks++;
+          // the last copy is not listed on the first look (EC2's eventual consistency)
+          return {
+            Images: values
+              .filter((id) => looks > 1 || id !== ids[39])
+              .map((id) => ({
+                ImageId: id,
+                State: looks >= 4 ? 'available' : 'pending',
+                BlockDeviceMappings: [{ Ebs: { SnapshotId: id.replace('ami', 'snap') } }],
+              })),
+          };
+        }
+        return { Snapshots: values.map((id) => ({ SnapshotId: id, Progress: `${looks * 25}%` })) };
+      },
+    };
+    const io = new CliIo({ inputs: {}, env: {}, out: () => {}, err: () => {} });
+    const w = new CopyWatcher(io, ec2 as never);
+    const all = Promise.all(ids.map((id) => w.wait('A/us-east-1', id)));
+    await vi.runAllTimersAsync();
+    await all;
+    const images = calls.filter((c) => c.op === 'DescribeImages');
+    expect(images).toHaveLength(4);
+    expect(images.every((c) => c.n === 40)).toBe(true);
+    // at most one DescribeSnapshots per look, never one per copy
+    expect(calls.filter((c) => c.op === 'DescribeSnapshots').length).toBeLessThanOrEqual(3);
+    expect(calls.length / ids.length).toBeLessThan(0.25);
   });
 });
