@@ -5,10 +5,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Ec2Sandbox } from '../test/sandbox/ec2-sandbox.js';
 
-const { copyLatencyMs, accounts, role } = workerData as {
+const {
+  copyLatencyMs,
+  accounts,
+  role,
+  sources = 1,
+  volumes = 1,
+} = workerData as {
   copyLatencyMs: number;
   accounts: string[];
   role: string;
+  /** how many build AMIs to make (the fleet: families × architectures) */
+  sources?: number;
+  /** snapshots per build AMI */
+  volumes?: number;
 };
 const sb = new Ec2Sandbox({ copyLatencyMs });
 await sb.start();
@@ -17,11 +27,19 @@ for (const a of accounts.slice(1)) {
   sb.addAccount(a);
   sb.addRole(a, role);
 }
-const src = sb.putImage(accounts[0], 'us-east-1', {
-  name: 'bench-source',
-  tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' },
+const made = Array.from({ length: sources }, (_, i) =>
+  sb.putImage(accounts[0], 'us-east-1', {
+    name: sources === 1 ? 'bench-source' : `bench-source-${i}`,
+    tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' },
+    volumes,
+  }),
+);
+parentPort!.postMessage({
+  env: sb.env(creds, 'us-east-1'),
+  creds,
+  imageId: made[0].imageId,
+  imageIds: made.map((i) => i.imageId),
 });
-parentPort!.postMessage({ env: sb.env(creds, 'us-east-1'), creds, imageId: src.imageId });
 type Message = string | { newImage: string; tags: Record<string, string> } | { leftOf: string };
 parentPort!.on('message', async (m: Message) => {
   if (typeof m === 'object' && 'newImage' in m) {
@@ -37,7 +55,13 @@ parentPort!.on('message', async (m: Message) => {
     );
     parentPort!.postMessage({ images: images.length, snapshots: snapshots.length });
   } else if (m === 'metrics') {
-    parentPort!.postMessage({ maxPerRegion: Math.max(...sb.maxConcurrentCopiesPerRegion.values()) });
+    const calls: Record<string, number> = {};
+    for (const c of sb.calls) calls[c.action] = (calls[c.action] ?? 0) + 1;
+    parentPort!.postMessage({
+      maxPerRegion: Math.max(...sb.maxConcurrentCopiesPerRegion.values()),
+      maxSlots: Math.max(0, ...sb.maxSnapshotCopies.values()),
+      calls,
+    });
   } else if (m === 'stop') {
     await sb.stop();
     parentPort!.close();
