@@ -158,6 +158,27 @@ describe('the ratchet on the last golden image', () => {
     }
   });
 
+  it("families: the report records its family, and one family's report is never another's baseline", async () => {
+    const first = await scan({ family: 'ubuntu-22.04-x86_64', 'report-file': 'out/family.json' });
+    expect(first.code, first.stdout).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(root, 'out/family.json'), 'utf8'));
+    expect(report.family).toBe('ubuntu-22.04-x86_64');
+    const other = await scan({ family: 'debian-12-x86_64', baseline: 'out/family.json' });
+    expect(other.code, other.stdout).toBe(1);
+    expect(outputValue(other.outputs, 'result')).toBe('input-error');
+    expect(other.stdout).toMatch(
+      /Input "baseline": "out\/family\.json" is a scan of family "ubuntu-22\.04-x86_64", and this scan is of "debian-12-x86_64"/,
+    );
+    const same = await scan({ family: 'ubuntu-22.04-x86_64', baseline: 'out/family.json' });
+    expect(same.code, same.stdout).toBe(0);
+    expect(outputValue(same.outputs, 'ratchet')).toBe('on');
+    // the SARIF category carries the family, so two families' alerts do not replace each other
+    const sarif = JSON.parse(fs.readFileSync(path.join(root, 'out/now.sarif'), 'utf8'));
+    expect(sarif.runs[0].automationDetails.id).toMatch(/^ami-bakery\/scan\/ubuntu-22\.04-x86_64-/);
+    for (const bad of ['../x', 'a b', 'x'.repeat(65), '-lead'])
+      expect((await scan({ family: bad })).stdout).toMatch(/Input "family": .* is not a family name/);
+  });
+
   it('no baseline: the ratchet says it is not applied', async () => {
     const r = await scan({});
     expect(r.code, r.stdout).toBe(0);

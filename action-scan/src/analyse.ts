@@ -72,6 +72,8 @@ export interface Analysis {
   weightedScore: number;
   counts: ScanReport['counts'];
   profileKey: string;
+  /** the family and the profile: what keys the baseline cache and the SARIF category */
+  familyKey: string;
   label: string;
   annotations: PlannedAnnotation[];
   report: ScanReport;
@@ -306,7 +308,8 @@ export async function analyse(
   });
   const { score, weightedScore, counts } = computeScore(merged.findings);
   refuseEmpty(counts, cfg);
-  const baseline = await loadBaseline(io, cfg, profileKey);
+  const familyKey = cfg.family ? `${cfg.family}-${profileKey}` : profileKey;
+  const baseline = await loadBaseline(io, cfg, familyKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
   // Every finding needs a place: the template, else the first hardening file, else the results
@@ -339,6 +342,7 @@ export async function analyse(
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
     profile: merged.profile,
+    ...(cfg.family ? { family: cfg.family } : {}),
     target: targetLabel(cfg.target, merged.target),
     // the result files that remain after the run (an engine's raw results only where results-file kept them)
     sources: kept.map((f) => insideRoot(cfg.root, path.resolve(f)) ?? f),
@@ -377,6 +381,7 @@ export async function analyse(
     weightedScore,
     counts,
     profileKey,
+    familyKey,
     label,
     annotations,
     report,

@@ -22,6 +22,8 @@ export interface ScanConfig {
   results: string[];
   datastream: string;
   profile: string;
+  /** the image family (input family): part of the baseline cache key, recorded in the report */
+  family?: string;
   contentVersion: string;
   /** ssh:// target without oscap: install openscap-scanner there (a disposable test instance) */
   installScanner: boolean;
@@ -228,6 +230,7 @@ export function readConfig(io: Io): ScanConfig {
   const benchmark = parseBenchmarkInput(inp.string('benchmark'));
   const ratchet = readRatchet(io, inp);
   const reportFile = inp.string('report-file');
+  const family = readFamily(inp.string('family'));
   checkScanOutputs(inp, root);
   return {
     target,
@@ -237,6 +240,7 @@ export function readConfig(io: Io): ScanConfig {
       target.kind === 'results'
         ? inp.string('profile')
         : normaliseProfile(inp.string('profile') || 'cis_level1_server'),
+    ...(family ? { family } : {}),
     contentVersion: inp.string('content-version'),
     hardeningScripts: inp.list('hardening-scripts'),
     ...(benchmark ? { benchmark } : {}),
@@ -275,4 +279,21 @@ export function readConfig(io: Io): ScanConfig {
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
   };
+}
+
+/**
+ * family: a name for the image family and architecture (ubuntu-22.04-base-arm64). It keys the
+ * baseline cache, so one family's report is never another's baseline, and is recorded in the report.
+ * It is part of cache keys and artifact names: letters, digits, . _ - only, at most 64.
+ */
+export function readFamily(raw: string): string | undefined {
+  const v = raw.trim();
+  if (!v) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v))
+    throw new InputError(
+      'family',
+      `"${v.slice(0, 80)}" is not a family name: letters, digits, ".", "_" and "-" only, starting with a letter or digit, at most 64 characters.`,
+      'e.g. family: ubuntu-22.04-base-x86_64',
+    );
+  return v;
 }

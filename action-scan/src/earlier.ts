@@ -55,12 +55,13 @@ export async function loadHistory(patterns: string[]): Promise<ScanReport[]> {
 export async function loadBaseline(
   io: Io,
   cfg: ScanConfig,
-  profileKey: string,
+  /** the family and profile: the cache key's stem */
+  cacheKey: string,
 ): Promise<ScanReport | undefined> {
   if (!cfg.baseline) return undefined;
   let file = cfg.baseline;
   if (cfg.baseline === 'cache') {
-    const restored = await restoreBaselineCache(io, profileKey);
+    const restored = await restoreBaselineCache(io, cacheKey);
     if (!restored) return undefined;
     file = restored;
   }
@@ -74,8 +75,9 @@ export async function loadBaseline(
       'give the report-file of an earlier run, or "cache".',
     );
   }
+  let report: ScanReport;
   try {
-    return validateReport(parseJsonQuietly(text, file), file);
+    report = validateReport(parseJsonQuietly(text, file), file);
   } catch (e) {
     throw new InputError(
       'baseline',
@@ -83,6 +85,14 @@ export async function loadBaseline(
       'give the JSON report-file written by an earlier ami-bakery scan.',
     );
   }
+  // one family's last golden image is no floor for another's
+  if (cfg.family && report.family && report.family !== cfg.family)
+    throw new InputError(
+      'baseline',
+      `${cfg.baseline === 'cache' ? 'the cached report' : `"${file}"`} is a scan of family "${report.family}", and this scan is of "${cfg.family}".`,
+      "give the report of this family's last golden image.",
+    );
+  return report;
 }
 
 const BASELINE_CACHE_PATH = '.ami-bakery/baseline-report.json';

@@ -33,7 +33,7 @@ export async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promis
   } else if (cfg.sarifFile) {
     const sarif = buildSarif(a.annotations, {
       toolVersion: VERSION,
-      category: a.profileKey,
+      category: a.familyKey,
       ...(a.report.benchmarks ? { benchmarks: a.report.benchmarks } : {}),
     });
     writeOutputFile(cfg.sarifFile, JSON.stringify(sarif, null, 2));
@@ -41,7 +41,7 @@ export async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promis
   }
   if (cfg.reportFile) {
     writeOutputFile(cfg.reportFile, JSON.stringify(a.report, null, 2));
-    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.profileKey);
+    if (cfg.baseline === 'cache') await saveBaselineCache(io, cfg.reportFile, a.familyKey);
   }
   return { sarifWritten };
 }

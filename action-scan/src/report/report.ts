@@ -41,6 +41,8 @@ export interface ScanReport {
   schema: typeof REPORT_SCHEMA;
   generatedAt: string;
   profile?: string;
+  /** the image family the scan was of (input family) */
+  family?: string;
   target?: string;
   sources: string[];
   score: number;
