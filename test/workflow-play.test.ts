@@ -19,6 +19,8 @@ import { effects, type Role, runnerBin, startOidc, toolCache } from './support/p
 import { type JobRecord, WorkflowPlayer } from './support/workflow-player.js';
 
 const EX = 'examples/ubuntu-22.04-cis';
+/** the family golden-ami.yml derives from working-directory and template */
+const FAMILY = 'examples-ubuntu-22.04-cis-play.pkr.hcl';
 const BASE_ROOTFS = process.env.AMI_BAKERY_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
 const WORLD = '/var/tmp/ami-bakery-play';
 const REPO = 'my-org/images';
@@ -159,19 +161,23 @@ interface Play {
   artifacts: Map<string, string[]>;
   sarif: Array<{ job: string; category: string; results: number }>;
   log: string[];
+  /** the workflow's concurrency group for this call */
+  group?: string;
 }
 
+/** `run`: another call's record in the same workflow run (its artifacts and SARIF are the run's). */
 async function play(
   github: Record<string, unknown>,
   inputs: Record<string, string | boolean>,
+  run?: Omit<Play, 'jobs' | 'problems' | 'group'>,
 ): Promise<Play> {
   const world = tmpDir('ami-bakery-play-run-');
   // each job's workspace holds the repository and the bundles (about 200 MB a play): removed after
   cleanups.push(() => fs.rmSync(world, { recursive: true, force: true }));
-  const out: Omit<Play, 'jobs' | 'problems'> = {
+  const out: Omit<Play, 'jobs' | 'problems' | 'group'> = {
     assumed: new Map(),
-    artifacts: new Map(),
-    sarif: [],
+    artifacts: run?.artifacts ?? new Map(),
+    sarif: run?.sarif ?? [],
     log: [],
   };
   const event = path.join(world, 'event.json');
@@ -221,7 +227,7 @@ async function play(
     log: (l) => out.log.push(l),
   });
   const jobs = await player.play();
-  return { jobs, problems: player.problems, ...out };
+  return { jobs, problems: player.problems, ...out, group: player.concurrencyGroup };
 }
 
 const results = (p: Play) => Object.fromEntries([...p.jobs].map(([k, j]) => [k, j.result]));
@@ -313,9 +319,18 @@ describe('golden-ami.yml played job by job', () => {
       amis[ACCOUNT]['us-east-1'],
     );
     expect(p.sarif).toEqual([
-      { job: 'verify-and-scan', category: 'ami-bakery-cis_level1_server', results: expect.any(Number) },
+      {
+        job: 'verify-and-scan',
+        category: `ami-bakery-${FAMILY}-cis_level1_server`,
+        results: expect.any(Number),
+      },
     ]);
-    expect([...p.artifacts.keys()].sort()).toEqual(['bake-4242', 'scan-4242', 'scan-report-4242']);
+    // without a family input, the family is working-directory/template as a name
+    expect([...p.artifacts.keys()].sort()).toEqual([
+      `bake-${FAMILY}-4242`,
+      `scan-${FAMILY}-4242`,
+      `scan-report-${FAMILY}-4242`,
+    ]);
     // every job summary says what happened, and the scan's links both reports
     const summary = (job: string) => p.jobs.get(job)!.summary;
     expect(summary('stage')).toMatch(/## ami-bakery promote \(stage\)[\s\S]*\| started \|/);
@@ -405,6 +420,67 @@ describe('golden-ami.yml played job by job', () => {
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
   }, 900_000);
 
+  it('one run calls the workflow for two families (x86_64, arm64): no artifact, SARIF category, check run or concurrency group is shared; without family inputs the second call clashes', async () => {
+    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
+    const pr = event('pull_request', '4250', {
+      ref: 'refs/pull/2/merge',
+      event: {
+        number: 2,
+        pull_request: { number: 2, head: { sha: head }, base: { sha: head } },
+        repository: { default_branch: 'main', full_name: REPO },
+      },
+    });
+    const checksBefore = api.checkRuns.length;
+    const x86 = await play(
+      pr,
+      callerInputs(`${overlay(lowerOfImages, 'image-5')}/root`, baseAmi, {
+        family: 'ubuntu-22.04-cis-x86_64',
+      }),
+    );
+    const arm = await play(
+      pr,
+      callerInputs(`${overlay(lowerOfImages, 'image-6')}/root`, baseAmi, {
+        family: 'ubuntu-22.04-cis-arm64',
+      }),
+      x86,
+    );
+    for (const p of [x86, arm]) {
+      expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
+        ...NONE_RAN,
+        bake: 'success',
+        'verify-and-scan': 'success',
+      });
+      expect(p.problems).toEqual([]);
+    }
+    expect([...arm.artifacts.keys()].sort()).toEqual(
+      ['ubuntu-22.04-cis-arm64', 'ubuntu-22.04-cis-x86_64']
+        .flatMap((f) => [`bake-${f}-4250`, `scan-${f}-4250`, `scan-report-${f}-4250`])
+        .sort(),
+    );
+    expect(arm.sarif.map((s) => s.category).sort()).toEqual([
+      'ami-bakery-ubuntu-22.04-cis-arm64-cis_level1_server',
+      'ami-bakery-ubuntu-22.04-cis-x86_64-cis_level1_server',
+    ]);
+    expect(
+      api.checkRuns
+        .slice(checksBefore)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['ami-bakery scan (ubuntu-22.04-cis-arm64)', 'ami-bakery scan (ubuntu-22.04-cis-x86_64)']);
+    expect(x86.group).toBe('golden-ami-refs/pull/2/merge-ubuntu-22.04-cis-x86_64-false');
+    expect(arm.group).not.toBe(x86.group);
+    // the same two calls without a family: one name for both, so the second bake's upload fails
+    const run = { ...x86, artifacts: new Map(), sarif: [] };
+    const first = await play(pr, callerInputs(`${overlay(lowerOfImages, 'image-7')}/root`, baseAmi), run);
+    expect(first.jobs.get('bake')!.result).toBe('success');
+    const second = await play(pr, callerInputs(`${overlay(lowerOfImages, 'image-8')}/root`, baseAmi), run);
+    expect(second.group).toBe(first.group);
+    expect(failures(second)).toMatch(
+      /an artifact named bake-examples-ubuntu-22\.04-cis-play\.pkr\.hcl-4250 already exists/,
+    );
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
+
   it('the weekly re-scan of the image in use fails a tightened gate: quarantined, with an issue, by the promote role', async () => {
     expect(golden).not.toBe('');
     const fleet = sandbox.putInstance(ACCOUNT, 'us-east-1', golden, 0, 'running');
@@ -438,6 +514,19 @@ describe('golden-ami.yml played job by job', () => {
     }
   }, 900_000);
 
+  it.each(['../x', 'a b', '$(id)', 'x'.repeat(65), '-lead', 'ünï'])(
+    'a family that cannot name artifacts and caches (%j): setup refuses, so nothing runs',
+    async (family) => {
+      const p = await play(event('push', '4251'), callerInputs(imageRoot, baseAmi, { family }));
+      expect(results(p)).toEqual({ ...NONE_RAN, setup: 'failure' });
+      const setup = p.jobs.get('setup')!;
+      expect(setup.steps[0].outcome).toBe('failure');
+      expect(setup.steps[0].log).toMatch(/::error title=Bad family::/);
+      expect(setup.steps[0].log).not.toMatch(/uid=/);
+    },
+    60_000,
+  );
+
   it('one role for every job without one-role-for-all: setup refuses, so nothing runs', async () => {
     const p = await play(
       event('push', '4245'),
@@ -445,8 +534,8 @@ describe('golden-ami.yml played job by job', () => {
     );
     expect(results(p)).toEqual({ ...NONE_RAN, setup: 'failure' });
     const setup = p.jobs.get('setup')!;
-    expect(setup.steps.map((s) => s.outcome)).toEqual(['success', 'failure']);
-    expect(setup.steps[1].log).toMatch(/::error title=One role for every job::/);
+    expect(setup.steps.map((s) => s.outcome)).toEqual(['success', 'success', 'failure']);
+    expect(setup.steps[2].log).toMatch(/::error title=One role for every job::/);
     expect(p.assumed.size).toBe(0);
   }, 120_000);
 });

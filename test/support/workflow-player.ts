@@ -147,6 +147,8 @@ export class WorkflowPlayer {
   readonly problems: string[] = [];
   private raw: Record<string, Raw> = {};
   private inputs: Record<string, unknown> = {};
+  /** the workflow's concurrency group, evaluated for this call (github and inputs contexts) */
+  concurrencyGroup?: string;
 
   constructor(readonly o: PlayOptions) {}
 
@@ -155,6 +157,21 @@ export class WorkflowPlayer {
     if (errors.length) throw new Error(`${this.o.file} does not parse: ${errors.join('; ')}`);
     this.raw = raw;
     this.inputs = this.callInputs();
+    const c = raw.concurrency;
+    if (c !== undefined && c !== null) {
+      const group = typeof c === 'object' && !Array.isArray(c) && !('expr' in c) ? c.group : c;
+      this.concurrencyGroup = String(
+        this.value(
+          group,
+          { github: this.o.github, inputs: this.inputs, vars: {} },
+          {
+            success: true,
+            failure: false,
+            cancelled: false,
+          },
+        ),
+      );
+    }
     const jobs = raw.jobs as Record<string, Record<string, Raw>>;
     const order = topological(jobs);
     for (const id of order) await this.runJob(id, jobs[id]);

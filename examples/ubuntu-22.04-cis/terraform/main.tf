@@ -37,7 +37,7 @@ variable "instance_type" {
 variable "run_id" {
   type        = string
   default     = "local"
-  description = "Names and tags the resources so a run's leftovers are easy to find."
+  description = "Names and tags the resources so a run's leftovers are easy to find. golden-ami.yml passes <run id>-<attempt>-<family>: unique per call of the workflow and per re-run."
 }
 
 data "aws_vpc" "default" {
