@@ -34,21 +34,23 @@ const line = (name: string, value: string, target?: string, ok?: boolean) =>
   );
 const quiet = () => new CliIo({ inputs: {}, out: () => {}, err: () => {} });
 
+const TEN_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+];
+
 // ---------- 1. promote fan-out ----------
 async function fanOut() {
   const L = Number(process.env.BENCH_COPY_LATENCY_MS ?? 2000);
-  const regions = [
-    'us-east-1',
-    'us-east-2',
-    'us-west-1',
-    'us-west-2',
-    'eu-west-1',
-    'eu-west-2',
-    'eu-central-1',
-    'ap-southeast-1',
-    'ap-southeast-2',
-    'ap-northeast-1',
-  ];
+  const regions = TEN_REGIONS;
   const accounts = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
   // tsx's loader is not inherited by workers on Node 20: the worker loads its TypeScript itself.
   const workerFile = path.join(ROOT, 'bench/sandbox-worker.ts');
@@ -446,18 +448,7 @@ async function pipeline() {
 async function fleet() {
   const L = Number(process.env.BENCH_COPY_LATENCY_MS ?? 2000);
   const baseRev = process.env.BENCH_BASE_REV ?? 'b768c9e';
-  const regions = [
-    'us-east-1',
-    'us-east-2',
-    'us-west-1',
-    'us-west-2',
-    'eu-west-1',
-    'eu-west-2',
-    'eu-central-1',
-    'ap-southeast-1',
-    'ap-southeast-2',
-    'ap-northeast-1',
-  ];
+  const regions = TEN_REGIONS;
   const accounts = Array.from({ length: 10 }, (_, i) =>
     String(i + 1)
       .repeat(12)

@@ -134,6 +134,17 @@ describe('a missing scanner is an environment error, not a failed gate', () => {
   });
 });
 
+/** oscap on this host with the Ubuntu 22.04 content: every rule is notapplicable here */
+const localScan = [
+  'scan',
+  '--target',
+  'local',
+  '--datastream',
+  UBUNTU2204_DS,
+  '--hardening-scripts',
+  HARDENING,
+];
+
 describe('target local (oscap on this Debian 12 host)', () => {
   it('finds no content for this OS with datastream auto', async () => {
     const r = await runCli(['scan', '--target', 'local', '--hardening-scripts', HARDENING]);
@@ -144,19 +155,7 @@ describe('target local (oscap on this Debian 12 host)', () => {
   });
 
   it('explains an all-notapplicable run (Ubuntu content on Debian) instead of reporting 0%', async () => {
-    const r = await runCli([
-      'scan',
-      '--target',
-      'local',
-      '--datastream',
-      UBUNTU2204_DS,
-      '--hardening-scripts',
-      HARDENING,
-      '--report-file',
-      '',
-      '--sarif-file',
-      '',
-    ]);
+    const r = await runCli([...localScan, '--report-file', '', '--sarif-file', '']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /every one of 189 rules is notapplicable: the content does not match the scanned system's platform/,
@@ -187,15 +186,6 @@ exec /usr/bin/oscap "$@"
 }
 
 describe('a scanner that crashes (killed by a signal)', () => {
-  const localScan = [
-    'scan',
-    '--target',
-    'local',
-    '--datastream',
-    UBUNTU2204_DS,
-    '--hardening-scripts',
-    HARDENING,
-  ];
   it.each([
     { crashes: 1, code: 2, says: /every one of 189 rules is notapplicable/, runs: 2 },
     { crashes: 2, code: 1, says: /oscap was killed by SIGSEGV again, on the second run/, runs: 2 },
