@@ -262,7 +262,7 @@ var src_plan = __webpack_require__(4206);
 /**
  * Copy slots per destination account × region, counted as EBS counts them: an AMI copy holds one
  * slot per snapshot from CopyImage until it is available (quota "Concurrent snapshot copies per
- * destination Region", 20 unless raised). Waiters are served in order, so a 4-volume copy is not
+ * destination Region", 20, not adjustable per the EBS quotas page). Waiters are served in order, so a 4-volume copy is not
  * starved by 1-volume ones; a copy needing more than the quota runs alone. `maxCopies` optionally
  * caps the AMI copies in flight per key as well (max-concurrency).
  */

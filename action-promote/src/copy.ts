@@ -31,7 +31,7 @@ export interface DestResult extends Destination {
 /**
  * Copy slots per destination account × region, counted as EBS counts them: an AMI copy holds one
  * slot per snapshot from CopyImage until it is available (quota "Concurrent snapshot copies per
- * destination Region", 20 unless raised). Waiters are served in order, so a 4-volume copy is not
+ * destination Region", 20, not adjustable per the EBS quotas page). Waiters are served in order, so a 4-volume copy is not
  * starved by 1-volume ones; a copy needing more than the quota runs alone. `maxCopies` optionally
  * caps the AMI copies in flight per key as well (max-concurrency).
  */
@@ -91,7 +91,7 @@ export interface CopyJob {
   encrypt: boolean;
   /** tags every new copy (and its snapshots) is created with */
   tags: Record<string, string>;
-  /** snapshot copy slots per destination account × region (EBS quota, 20 unless raised) */
+  /** snapshot copy slots per destination account × region (EBS quota, 20) */
   copySlots: number;
   /** optional cap on AMI copies in flight per account × region */
   maxConcurrency?: number;

@@ -30,6 +30,28 @@ import {
 } from './plan.js';
 import type { RolloutResult } from './rollout.js';
 
+function wholeNumber(inp: Inputs, name: string, min: number, max: number, eg: string): number | undefined {
+  const v = inp.number(name, min, max);
+  if (v !== undefined && !Number.isInteger(v))
+    throw new InputError(name, `"${v}" is not a whole number.`, `e.g. ${name}: ${eg}`);
+  return v;
+}
+
+/** How many copies run at once, and how fast: copy-slots, max-concurrency, copy-completion-minutes. */
+function readCopyLimits(inp: Inputs) {
+  const maxConcurrency = wholeNumber(inp, 'max-concurrency', 1, 1000, '5');
+  // EBS's "Concurrent snapshot copies per destination Region" quota, per account: 20 (not adjustable)
+  const copySlots = wholeNumber(inp, 'copy-slots', 1, 10_000, '20') ?? 20;
+  const copyCompletionMinutes = wholeNumber(inp, 'copy-completion-minutes', 15, 2880, '60');
+  if (copyCompletionMinutes !== undefined && copyCompletionMinutes % 15 !== 0)
+    throw new InputError(
+      'copy-completion-minutes',
+      `"${copyCompletionMinutes}" is not a multiple of 15: CopyImage takes a completion duration in 15-minute increments, from 15 minutes to 48 hours (2880).`,
+      'e.g. copy-completion-minutes: 60, or leave it empty for a best-effort copy',
+    );
+  return { maxConcurrency, copySlots, copyCompletionMinutes };
+}
+
 export function readConfig(io: Io): PromoteConfig {
   const inp = new Inputs(io);
   const amiId = validateAmiId('ami-id', inp.required('ami-id', 'ami-0123456789abcdef0'));
@@ -87,25 +109,8 @@ export function readConfig(io: Io): PromoteConfig {
   const ssmParameter = inp.string('ssm-parameter') || undefined;
   if (ssmParameter) checkSsmParameterName(ssmParameter);
   const deprecateAfterMs = parseAge(inp.string('deprecate-after'), 'deprecate-after');
-  const retain = inp.number('retain', 1, 1000);
-  if (retain !== undefined && !Number.isInteger(retain))
-    throw new InputError('retain', `"${retain}" is not a whole number.`, 'e.g. retain: 3');
-  const whole = (name: string, min: number, max: number, eg: string) => {
-    const v = inp.number(name, min, max);
-    if (v !== undefined && !Number.isInteger(v))
-      throw new InputError(name, `"${v}" is not a whole number.`, `e.g. ${name}: ${eg}`);
-    return v;
-  };
-  const maxConcurrency = whole('max-concurrency', 1, 1000, '5');
-  // EBS's "Concurrent snapshot copies per destination Region" quota, per account: 20 unless raised
-  const copySlots = whole('copy-slots', 1, 10_000, '20') ?? 20;
-  const copyCompletionMinutes = whole('copy-completion-minutes', 15, 2880, '60');
-  if (copyCompletionMinutes !== undefined && copyCompletionMinutes % 15 !== 0)
-    throw new InputError(
-      'copy-completion-minutes',
-      `"${copyCompletionMinutes}" is not a multiple of 15: CopyImage takes a completion duration in 15-minute increments, from 15 minutes to 48 hours (2880).`,
-      'e.g. copy-completion-minutes: 60, or leave it empty for a best-effort copy',
-    );
+  const retain = wholeNumber(inp, 'retain', 1, 1000, '3');
+  const { maxConcurrency, copySlots, copyCompletionMinutes } = readCopyLimits(inp);
   const modeRaw = inp.string('mode').toLowerCase();
   if (modeRaw && !(PROMOTE_MODES as readonly string[]).includes(modeRaw))
     throw new InputError(
