@@ -76,28 +76,41 @@ export function onPath(file: string, pathVar = process.env.PATH ?? ''): boolean 
  * The signal a scanner died of: a process killed by it, or a shell's 128+N exit (oscap-chroot
  * runs oscap from a script); undefined when it exited on its own.
  */
-export function killedBy(code: number | null, signal?: string | null): string | undefined {
+function killedBy(code: number | null, signal?: string | null): string | undefined {
   if (signal) return signal;
   if (code === null || code <= 128 || code >= 128 + 32) return undefined;
   return Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
 }
 
 /** The scanner died of a signal before it finished: no results, and worth one more run. */
-export class ScannerCrash extends Error {}
+class ScannerCrash extends Error {
+  constructor(
+    readonly what: string,
+    readonly signal: string,
+    /** the scanner's last lines of stderr */
+    readonly tail: string,
+  ) {
+    super(`${what} was killed by ${signal} before it finished:\n${tail}`);
+  }
+}
 
-/** oscap exits 0 (all pass) or 2 (some rule failed) after a complete evaluation; anything else is an error. */
+/**
+ * oscap exits 0 (all pass) or 2 (some rule failed) after a complete evaluation; anything else is an
+ * error, and a death by a signal a ScannerCrash. `arf`: the local results file it must have written
+ * (none for a remote run, whose results are fetched afterwards).
+ */
 function checkOscapExit(
   what: string,
   code: number | null,
   stderr: string,
-  arf: string,
+  arf: string | undefined,
   signal?: string | null,
 ): void {
   const tail = stderr.trim().split('\n').slice(-8).join('\n');
   const sig = killedBy(code, signal);
-  if (sig) throw new ScannerCrash(`${what} was killed by ${sig} before it finished:\n${tail}`);
+  if (sig) throw new ScannerCrash(what, sig, tail);
   if (code === 0 || code === 2) {
-    if (!fs.existsSync(arf) || fs.statSync(arf).size === 0)
+    if (arf !== undefined && (!fs.existsSync(arf) || fs.statSync(arf).size === 0))
       throw new Error(`${what} finished but wrote no results to ${arf}`);
     return;
   }
@@ -110,20 +123,21 @@ function checkOscapExit(
  * signal is run once more, and that is said; a second crash is the error. Nothing of the first
  * run is kept: the results are the second run's alone.
  */
-export async function onceMoreIfCrashed<T>(io: Io, run: () => Promise<T>): Promise<T> {
+async function onceMoreIfCrashed<T>(io: Io, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
     if (!(e instanceof ScannerCrash)) throw e;
-    const [first, ...rest] = e.message.split('\n');
     io.warning(
-      `${first.replace(/:$/, '')}; running the scan once more (OpenSCAP's probes crash now and then, e.g. OpenSCAP/openscap#1199). Its last messages:\n${rest.join('\n')}`,
+      `${e.what} was killed by ${e.signal} before it finished; running the scan once more (OpenSCAP's probes crash now and then, e.g. OpenSCAP/openscap#1199). Its last messages:\n${e.tail}`,
     );
     try {
       return await run();
     } catch (again) {
       if (again instanceof ScannerCrash)
-        throw new Error(again.message.replace(' before it finished', ' again, on the second run'));
+        throw new Error(
+          `${again.what} was killed by ${again.signal} again, on the second run:\n${again.tail}`,
+        );
       throw again;
     }
   }
@@ -297,10 +311,8 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
           `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
         );
       }
-      const sig = killedBy(r.signal ? null : r.code, r.signal);
-      const tail = r.stderr.trim().split('\n').slice(-8).join('\n');
-      if (sig) throw new ScannerCrash(`remote oscap was killed by ${sig} before it finished:\n${tail}`);
-      if (r.code !== 0 && r.code !== 2) throw new Error(`remote oscap failed (exit ${r.code}):\n${tail}`);
+      // a signal's death has no exit code (ssh.ts gives -1 then)
+      checkOscapExit('remote oscap', r.signal ? null : r.code, r.stderr, undefined, r.signal);
     });
     await conn.sftp('get', s.arfFile, remoteArf);
     return { datastream };
