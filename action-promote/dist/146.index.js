@@ -367,11 +367,10 @@ async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, can
                 throw e;
             }
             const done = watcher(label, ec2).wait(label, imageId, job.wait === false ? AbortSignal.any([stop, background.signal]) : stop);
-            if (job.wait === false) {
+            if (job.wait === false)
                 done.then(release, release);
-                return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
-            }
-            await done.finally(release);
+            else
+                await done.finally(release);
             return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
         }
         catch (e) {

@@ -168,11 +168,8 @@ export async function copyAll(
           imageId!,
           job.wait === false ? AbortSignal.any([stop, background.signal]) : stop,
         );
-        if (job.wait === false) {
-          done.then(release, release);
-          return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
-        }
-        await done.finally(release);
+        if (job.wait === false) done.then(release, release);
+        else await done.finally(release);
         return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
       } catch (e) {
         const msg =
