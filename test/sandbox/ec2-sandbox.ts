@@ -117,6 +117,26 @@ export interface SandboxOptions {
   failCopies?: number;
 }
 
+/** `n` new snapshots of an image (not registered yet), private to their owner. */
+function newSnapshots(
+  n: number,
+  ownerId: string,
+  region: string,
+  encrypted: boolean,
+  kmsKeyId: string | undefined,
+): SandboxSnapshot[] {
+  return Array.from({ length: n }, () => ({
+    snapshotId: id('snap'),
+    ownerId,
+    region,
+    encrypted,
+    kmsKeyId,
+    createVolumePermissions: new Set<string>(),
+    tags: new Map<string, string>(),
+    deleted: false,
+  }));
+}
+
 export class Ec2Sandbox {
   readonly images = new Map<string, SandboxImage>();
   readonly snapshots = new Map<string, SandboxSnapshot>();
@@ -245,19 +265,7 @@ export class Ec2Sandbox {
     over: Partial<Omit<SandboxImage, 'tags'>> & { tags?: Record<string, string>; volumes?: number } = {},
   ): SandboxImage {
     const imageId = id('ami');
-    const snaps = Array.from(
-      { length: over.volumes ?? 1 },
-      (): SandboxSnapshot => ({
-        snapshotId: id('snap'),
-        ownerId: accountId,
-        region,
-        encrypted: over.encrypted ?? false,
-        kmsKeyId: over.kmsKeyId,
-        createVolumePermissions: new Set(),
-        tags: new Map(),
-        deleted: false,
-      }),
-    );
+    const snaps = newSnapshots(over.volumes ?? 1, accountId, region, over.encrypted ?? false, over.kmsKeyId);
     for (const snap of snaps) this.snapshots.set(`${region}/${snap.snapshotId}`, snap);
     const img: SandboxImage = {
       imageId,
@@ -909,18 +917,8 @@ export class Ec2Sandbox {
     const kmsKeyId =
       c.params.get('KmsKeyId') ??
       (encrypted ? `arn:aws:kms:${c.region}:${c.accountId}:alias/aws/ebs` : undefined);
-    const snaps = src.snapshotIds.map(
-      (): SandboxSnapshot => ({
-        snapshotId: id('snap'),
-        ownerId: c.accountId,
-        region: c.region,
-        encrypted,
-        kmsKeyId,
-        createVolumePermissions: new Set(),
-        tags: new Map(),
-        deleted: false,
-      }),
-    );
+    // one per snapshot of the source; registered once the request is known to be good
+    const snaps = newSnapshots(src.snapshotIds.length, c.accountId, c.region, encrypted, kmsKeyId);
     const now = Date.now();
     const img: SandboxImage = {
       imageId: id('ami'),
