@@ -1,6 +1,6 @@
 /** Provenance tags on baked AMIs, each in its own region, via the real AWS SDK and the EC2 sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inputTags, provenanceTags, tagAmis } from '../action-bake/src/bake.js';
+import { inputTags, provenanceTags, tagBuilds } from '../action-bake/src/bake.js';
 import { buildChangeMap } from '../shared/src/cis-map.js';
 import { CliIo } from '../shared/src/io.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
@@ -31,7 +31,8 @@ describe('bake provenance tags', () => {
     };
     const tags = provenanceTags(env, 'packer/ubuntu.pkr.hcl', map, 'ami-0e2c8caa4b6378d8c');
     const io = new CliIo({ inputs: {}, out: () => {}, err: () => {} });
-    await tagAmis(io, { 'us-east-1': east.imageId, 'eu-west-1': west.imageId }, tags);
+    const images = [{ build: '', amis: { 'us-east-1': east.imageId, 'eu-west-1': west.imageId } }];
+    await tagBuilds(io, images, () => tags);
     const expected = {
       'ami-bakery:commit': 'c0ffee',
       'ami-bakery:run-url': 'https://github.com/acme/images/actions/runs/42',
@@ -48,6 +49,26 @@ describe('bake provenance tags', () => {
         .map((c) => c.region)
         .sort(),
     ).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it("reads each build's architecture from EC2 before tagging, so an arm64 and an x86_64 image in one region are told apart", async () => {
+    const x86 = sandbox.putImage('222222222222', 'us-east-1');
+    const arm = sandbox.putImage('222222222222', 'us-east-1', { architecture: 'arm64' });
+    const io = new CliIo({ inputs: {}, out: () => {}, err: () => {} });
+    const images: Array<{ build: string; amis: Record<string, string>; architecture?: string }> = [
+      { build: 'amazon-ebs.ubuntu-x86', amis: { 'us-east-1': x86.imageId } },
+      { build: 'amazon-ebs.ubuntu-arm', amis: { 'us-east-1': arm.imageId } },
+    ];
+    await tagBuilds(io, images, (i) => ({
+      'ami-bakery:arch': i.architecture ?? '?',
+      'ami-bakery:build': i.build,
+    }));
+    expect(images.map((i) => i.architecture)).toEqual(['x86_64', 'arm64']);
+    expect(Object.fromEntries(arm.tags)).toEqual({
+      'ami-bakery:arch': 'arm64',
+      'ami-bakery:build': 'amazon-ebs.ubuntu-arm',
+    });
+    expect(x86.tags.get('ami-bakery:arch')).toBe('x86_64');
   });
 });
 

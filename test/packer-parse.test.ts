@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceAmiOfLine } from '../action-bake/src/builds.js';
 import {
   ArtifactCollector,
   amisFromArtifactId,
   parseMachineLine,
-  sourceAmiFromUi,
   stepOf,
 } from '../action-bake/src/machine-readable.js';
 import { analyseFailure } from '../action-bake/src/packer-failure.js';
@@ -26,7 +26,7 @@ describe('machine-readable output', () => {
       const l = parseMachineLine(raw);
       if (!l) continue;
       c.add(l);
-      if (l.type === 'ui') source ??= sourceAmiFromUi(l.data[1] ?? '');
+      if (l.type === 'ui') source ??= sourceAmiOfLine(l.data[1] ?? '')?.ami;
     }
     expect(c.artifacts).toHaveLength(1);
     expect(c.artifacts[0]).toMatchObject({ build: 'amazon-ebs.ubuntu', builderId: 'mitchellh.amazonebs' });

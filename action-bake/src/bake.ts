@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Image } from '@aws-sdk/client-ec2';
-import { TAG } from '../../shared/src/aws/tags.js';
+import { imageTags, TAG } from '../../shared/src/aws/tags.js';
 import { hasAwsCredentials, regionFromEnv, validateRegion } from '../../shared/src/aws/validate.js';
 import { benchmarkLabel, sameBenchmark } from '../../shared/src/benchmark.js';
 import {
@@ -27,18 +26,12 @@ import { checkOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { wildcardRegExp } from '../../shared/src/regexp.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
+import { amisByBuild, type BuiltImage, bakeOutputs, sourceAmiOfLine } from './builds.js';
 import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
-import {
-  type Artifact,
-  ArtifactCollector,
-  amisFromArtifactId,
-  parseMachineLine,
-  sourceAmiFromUi,
-  stepOf,
-} from './machine-readable.js';
+import { type Artifact, ArtifactCollector, parseMachineLine, stepOf } from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 import { analyseFailure } from './packer-failure.js';
-import { computeFingerprint, type Fingerprint, findUnchanged } from './unchanged.js';
+import { computeFingerprint, type Fingerprint, findUnchanged, type Reused } from './unchanged.js';
 
 export const PACKER_PGID_KEY = 'packer-pgid';
 export const PACKER_LOG_KEY = 'packer-log';
@@ -344,7 +337,8 @@ interface BuildRun {
   reaped?: boolean;
   artifacts: Artifact[];
   ui: Array<{ kind: string; text: string }>;
-  sourceAmi?: string;
+  /** build → the base AMI it found */
+  sourceAmis: Map<string, string>;
   seconds: number;
 }
 
@@ -360,7 +354,7 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
   io.info(`$ ${packer.path} ${args.join(' ')}`);
   const collector = new ArtifactCollector();
   const ui: Array<{ kind: string; text: string }> = [];
-  let sourceAmi: string | undefined;
+  const sourceAmis = new Map<string, string>();
   let inGroup = false;
   const group = (name: string) => {
     if (inGroup) io.endGroup();
@@ -380,7 +374,8 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
     const [kind, text = ''] = l.data;
     ui.push({ kind, text });
     if (ui.length > 5000) ui.splice(0, ui.length - 5000);
-    sourceAmi ??= sourceAmiFromUi(text);
+    const found = sourceAmiOfLine(text);
+    if (found && !sourceAmis.has(found.build)) sourceAmis.set(found.build, found.ami);
     const step = kind === 'say' ? stepOf(text) : undefined;
     // A step's first line is its group's title: it is not printed again inside the group.
     if (step) group(`${step.build}: ${step.step}`);
@@ -419,7 +414,7 @@ async function build(io: Io, packer: PackerBinary, cfg: BakeConfig, signal?: Abo
     reaped: r.reaped,
     artifacts: collector.artifacts,
     ui,
-    sourceAmi,
+    sourceAmis,
     seconds: Math.round((Date.now() - t0) / 1000),
   };
 }
@@ -452,22 +447,29 @@ export function provenanceTags(
   };
 }
 
-/** Tag each baked AMI in its own region. */
-export async function tagAmis(
+/**
+ * Tag each build's AMIs in their own regions, reading the architecture EC2 gives the image first
+ * (it goes in the tags and the outputs).
+ */
+export async function tagBuilds(
   io: Io,
-  amis: Record<string, string>,
-  tags: Record<string, string>,
+  images: BuiltImage[],
+  tagsOf: (image: BuiltImage) => Record<string, string>,
 ): Promise<void> {
-  const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
-  for (const [region, ami] of Object.entries(amis)) {
-    const client = ec2Client(region);
-    try {
-      await tagImages(client, [ami], tags);
-      io.info(`tagged ${ami} in ${region}`);
-    } finally {
-      client.destroy();
+  const { describeImage, ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
+  for (const image of images)
+    for (const [region, ami] of Object.entries(image.amis)) {
+      const client = ec2Client(region);
+      try {
+        image.architecture ??= (await describeImage(client, ami))?.Architecture;
+        await tagImages(client, [ami], tagsOf(image));
+        io.info(
+          `tagged ${ami} in ${region}${image.build ? ` (${image.build}${image.architecture ? `, ${image.architecture}` : ''})` : ''}`,
+        );
+      } finally {
+        client.destroy();
+      }
     }
-  }
 }
 
 export function writeCisManifest(file: string, template: string, map: ChangeMap): void {
@@ -512,13 +514,20 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   const manifest = manifestOutput(cfg);
   if (manifest) checkOutputFile('template', manifest, repoRoot(io.env));
   let changes: string[] = [];
+  let reused: Reused[] = [];
   if (cfg.skipUnchanged && fp) {
     const u = await io.group('Unchanged since the last golden image?', () =>
       findUnchanged(io, rel(cfg.template), fp),
     );
-    if (u.skip) return reportSkipped(io, cfg, map, fp, u.image, u.reason);
+    reused = u.reused;
+    if (reused.length === fp.builds.length) return reportSkipped(io, cfg, map, fp, reused);
+    // some builds are unchanged: Packer builds only the others
+    if (reused.length) {
+      cfg.only = fp.builds.filter((b) => !reused.some((r) => r.build === b.build)).map((b) => b.build);
+      for (const r of reused) io.info(`Not baking ${r.build}: ${r.reason}.`);
+    }
     changes = u.changes;
-    io.info(`Baking: ${changes.join('; ')}`);
+    io.info(`Baking${reused.length ? ` ${cfg.only.join(', ')}` : ''}: ${changes.join('; ')}`);
   }
   const started = Date.now();
 
@@ -552,37 +561,14 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
     );
   }
 
-  const amis: Record<string, string> = {};
-  for (const a of run.artifacts) Object.assign(amis, amisFromArtifactId(a.id));
-  const regions = Object.keys(amis);
-  if (!run.artifacts.length)
-    throw new Error(
-      `packer build finished but built nothing (no artifact)${cfg.only.length ? ` with only: ${cfg.only.join(', ')}` : ''}: check the build filters and the template.`,
-    );
-  if (cfg.expectsAmi && !regions.length)
-    throw new Error(
-      `packer build finished with no AMI, though the template has an amazon builder (artifacts: ${run.artifacts.map((a) => a.id ?? '?').join(', ')}).`,
-    );
-  const buildRegion = regionFromEnv(cfg.awsRegion, io.env);
-  const amiId = (buildRegion && amis[buildRegion]) || (regions.length ? amis[regions[0]] : '');
   const manifestFile =
     manifest && fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= started - 1000
       ? rel(manifest)
       : '';
-
   writeCisManifest(cfg.cisManifestFile, rel(cfg.template), map);
-  if (regions.length) {
-    if (hasAwsCredentials(io.env)) {
-      await io.group(`Tagging ${regions.length} AMI(s)`, () =>
-        tagAmis(io, amis, {
-          ...provenanceTags(io.env, rel(cfg.template), map, run.sourceAmi),
-          ...inputTags(packer.version, run.sourceAmi, fp),
-        }),
-      );
-    } else io.info('No AWS credentials in the environment: AMIs were not tagged with their provenance.');
-  }
-  io.setOutput('ami-id', amiId);
-  io.setOutput('amis', JSON.stringify(amis));
+  const built = await settleImages(io, cfg, map, packer.version, run, fp);
+  const images = [...built, ...reused.map((r) => reusedImage(r, fp!))];
+  const out = writeImageOutputs(io, images, regionFromEnv(cfg.awsRegion, io.env));
   io.setOutput('artifact-ids', JSON.stringify(run.artifacts.map((a) => a.id ?? '')));
   io.setOutput('manifest-file', manifestFile);
   io.setOutput('build-time', run.seconds);
@@ -592,25 +578,107 @@ export async function runBake(io: Io, signal?: AbortSignal): Promise<void> {
   io.setOutput('skipped', 'false');
   io.setOutput('fingerprint', fp?.value ?? '');
   io.setOutput('changes', changes.join('\n'));
-  if (fp?.sourceAmi && run.sourceAmi && fp.sourceAmi !== run.sourceAmi)
-    io.warning(
-      `Packer started from ${run.sourceAmi}, not ${fp.sourceAmi} the fingerprint resolved (a newer base image appeared meanwhile?): the AMI is not tagged with a fingerprint, so skip-unchanged will not reuse it.`,
-    );
+  const several = images.length > 1;
   await io.appendSummary(
     [
       '## ami-bakery bake',
       '',
       `Template \`${rel(cfg.template)}\` built in ${run.seconds} s with packer ${packer.version}.`,
       '',
-      regions.length
-        ? ['| region | AMI |', '|---|---|', ...regions.map((r) => `| ${r} | \`${amis[r]}\` |`)].join('\n')
+      images.some((i) => Object.keys(i.amis).length)
+        ? [
+            `| ${several ? 'build | architecture | ' : ''}region | AMI |`,
+            `|${several ? '---|---|' : ''}---|---|`,
+            ...images.flatMap((i) =>
+              Object.entries(i.amis).map(
+                ([r, ami]) =>
+                  `| ${several ? `${i.build} | ${i.architecture ?? '?'} | ` : ''}${r} | \`${ami}\`${i.reused ? ' (unchanged, reused)' : ''} |`,
+              ),
+            ),
+          ].join('\n')
         : `Artifacts: ${run.artifacts.map((a) => `\`${a.id}\``).join(', ') || 'none'}`,
       '',
+      ...out.problems.map((p) => `⚠️ ${p}`),
       `CIS changes carried: ${map.changes.length} for ${map.byId.size} control(s) (${cfg.cisManifestFile}).`,
       '',
       ...(changes.length ? ['Baked because:', '', ...changes.map((c) => `- ${c}`), ''] : []),
     ].join('\n'),
   );
+}
+
+/**
+ * The run's images per build: their AMIs (Packer's artifacts), base AMI (its log), architecture
+ * (EC2) and tags. A run that built no AMI though the template has an amazon builder failed.
+ */
+async function settleImages(
+  io: Io,
+  cfg: BakeConfig,
+  map: ChangeMap,
+  packerVersion: string,
+  run: BuildRun,
+  fp: Fingerprint | undefined,
+): Promise<BuiltImage[]> {
+  const byBuild = amisByBuild(run.artifacts);
+  if (!run.artifacts.length)
+    throw new Error(
+      `packer build finished but built nothing (no artifact)${cfg.only.length ? ` with only: ${cfg.only.join(', ')}` : ''}: check the build filters and the template.`,
+    );
+  if (cfg.expectsAmi && !byBuild.size)
+    throw new Error(
+      `packer build finished with no AMI, though the template has an amazon builder (artifacts: ${run.artifacts.map((a) => a.id ?? '?').join(', ')}).`,
+    );
+  const one = fp?.builds.length === 1 ? fp.builds[0] : undefined;
+  const images: BuiltImage[] = [...byBuild].map(([build, amis]) => {
+    const f = fp?.builds.find((b) => b.build === build) ?? one;
+    const sourceAmi =
+      run.sourceAmis.get(build) ?? (run.sourceAmis.size === 1 ? [...run.sourceAmis.values()][0] : undefined);
+    if (f?.sourceAmi && sourceAmi && f.sourceAmi !== sourceAmi)
+      io.warning(
+        `Packer started ${build} from ${sourceAmi}, not ${f.sourceAmi} the fingerprint resolved (a newer base image appeared meanwhile?): the AMI is not tagged with a fingerprint, so skip-unchanged will not reuse it.`,
+      );
+    const tags = inputTags(packerVersion, sourceAmi, f);
+    return { build, amis, sourceAmi, fingerprint: tags[TAG.fingerprint] };
+  });
+  if (!byBuild.size) return images;
+  if (!hasAwsCredentials(io.env)) {
+    io.info('No AWS credentials in the environment: AMIs were not tagged with their provenance.');
+    return images;
+  }
+  const count = images.reduce((n, i) => n + Object.keys(i.amis).length, 0);
+  await io.group(`Tagging ${count} AMI(s)`, () =>
+    tagBuilds(io, images, (i) => ({
+      ...provenanceTags(io.env, rel(cfg.template), map, i.sourceAmi),
+      ...inputTags(packerVersion, i.sourceAmi, fp?.builds.find((b) => b.build === i.build) ?? one),
+      ...(i.build ? { [TAG.build]: i.build.slice(0, 256) } : {}),
+      ...(i.architecture ? { [TAG.arch]: i.architecture } : {}),
+    })),
+  );
+  return images;
+}
+
+/** A build skip-unchanged reused: its golden image, in the region it was looked for in. */
+function reusedImage(r: Reused, fp: Fingerprint): BuiltImage {
+  return {
+    build: r.build,
+    amis: { [fp.region!]: r.image.ImageId ?? '' },
+    architecture: r.image.Architecture,
+    sourceAmi: imageTags(r.image)[TAG.baseAmi],
+    fingerprint: fp.builds.find((b) => b.build === r.build)?.value,
+    reused: true,
+  };
+}
+
+/** Outputs ami-id, amis, builds, architectures and ami-id-<arch>; what they cannot say is warned. */
+function writeImageOutputs(io: Io, images: readonly BuiltImage[], buildRegion?: string) {
+  const out = bakeOutputs(images, buildRegion);
+  io.setOutput('ami-id', out.amiId);
+  io.setOutput('amis', JSON.stringify(out.amis ?? {}));
+  io.setOutput('builds', JSON.stringify(out.builds));
+  io.setOutput('architectures', JSON.stringify(out.architectures));
+  io.setOutput('ami-ids', JSON.stringify(out.byArch));
+  for (const [arch, ami] of Object.entries(out.byArch)) io.setOutput(`ami-id-${arch}`, ami);
+  for (const p of out.problems) io.warning(p);
+  return out;
 }
 
 /** What the image was made from: Packer's version, the base image, the fingerprint (when it holds). */
@@ -628,20 +696,22 @@ export function inputTags(
   };
 }
 
-/** skip-unchanged found the golden image of this fingerprint: no Packer, that image is the output. */
+/** skip-unchanged found the golden image of every build's fingerprint: no Packer, they are the output. */
 async function reportSkipped(
   io: Io,
   cfg: BakeConfig,
   map: ChangeMap,
   fp: Fingerprint,
-  image: Image,
-  reason: string,
+  reused: Reused[],
 ): Promise<void> {
-  const amiId = image.ImageId ?? '';
+  const reason = reused.map((r) => r.reason).join('; ');
   io.info(`Not baking: ${reason}.`);
   writeCisManifest(cfg.cisManifestFile, rel(cfg.template), map);
-  io.setOutput('ami-id', amiId);
-  io.setOutput('amis', JSON.stringify({ [fp.region!]: amiId }));
+  const out = writeImageOutputs(
+    io,
+    reused.map((r) => reusedImage(r, fp)),
+    fp.region,
+  );
   io.setOutput('artifact-ids', '[]');
   io.setOutput('manifest-file', '');
   io.setOutput('build-time', 0);
@@ -657,7 +727,7 @@ async function reportSkipped(
       '',
       `Packer did not run: ${reason}.`,
       '',
-      `Output \`ami-id\` is that golden image, \`${amiId}\` in ${fp.region}; \`skipped\` is true.`,
+      `Output \`ami-id\` is that golden image, \`${out.amiId}\` in ${fp.region}; \`skipped\` is true.`,
       '',
     ].join('\n'),
   );

@@ -60,10 +60,12 @@ function blockBody(text: string, opening: RegExp): string | undefined {
   return undefined;
 }
 
-/** `{ a = "x", "b-c" = "y" }` (HCL map) → record. */
+/** `{ a = "x", "b-c" = "y", c = var.z }` (HCL map, one entry a line) → record. */
 function hclMap(body: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of body.matchAll(/^\s*"?([\w:.-]+)"?\s*=\s*"([^"]*)"/gm)) out[m[1]] = m[2];
+  // a quoted value, or a bare variable (`architecture = var.arch`), resolved by the caller
+  for (const m of body.matchAll(/^\s*"?([\w:.-]+)"?\s*=\s*(?:"([^"]*)"|(var\.[\w-]+)\b)/gm))
+    out[m[1]] = m[2] ?? m[3];
   return out;
 }
 
@@ -80,57 +82,79 @@ function resolveValue(raw: string, vars: ReadonlyMap<string, string>): string | 
 /**
  * The base image of a template's amazon builder: `source_ami` (an id, a variable, or
  * `resolve:ssm:<name>`), else `source_ami_filter` (filters, owners; the newest match, as Packer's
- * most_recent). Undefined when the template has neither (e.g. the null builder).
+ * most_recent). Undefined when the template has neither (e.g. the null builder). With several
+ * builds, the first one's (sourceSpecsOf has each).
  */
 export function sourceSpecOf(
   kind: 'hcl' | 'json',
   texts: readonly string[],
   vars: ReadonlyMap<string, string>,
 ): SourceSpec | undefined {
-  const fromValue = (raw: string, from: string): SourceSpec | undefined => {
-    const v = resolveValue(raw, vars);
-    if (!v) return undefined;
-    if (AMI.test(v)) return { kind: 'id', id: v, from };
-    const ssm = /^resolve:ssm:(\/[\w.\-/]+)$/.exec(v);
-    return ssm ? { kind: 'ssm', name: ssm[1], from } : undefined;
-  };
+  return sourceSpecsOf(kind, texts, vars).find((b) => b.spec)?.spec;
+}
+
+/**
+ * Each build's base image, in template order: HCL `source "type" "name"` blocks (build `type.name`,
+ * as -only names it), JSON builders (their name, else type). A build with no base image (the null
+ * builder) has no spec.
+ */
+export function sourceSpecsOf(
+  kind: 'hcl' | 'json',
+  texts: readonly string[],
+  vars: ReadonlyMap<string, string>,
+): Array<{ build: string; spec?: SourceSpec }> {
+  const out: Array<{ build: string; spec?: SourceSpec }> = [];
   if (kind === 'json') {
-    for (const t of texts) {
-      const builders = (JSON.parse(t).builders ?? []) as Array<Record<string, unknown>>;
-      for (const b of builders) {
-        if (typeof b.source_ami === 'string') return fromValue(b.source_ami, 'template source_ami');
-        const f = b.source_ami_filter as { filters?: Record<string, string>; owners?: string[] } | undefined;
-        if (f?.filters)
-          return {
-            kind: 'filter',
-            filters: Object.fromEntries(
-              Object.entries(f.filters).map(([k, v]) => [k, resolveValue(String(v), vars) ?? String(v)]),
-            ),
-            owners: (f.owners ?? []).map((o) => resolveValue(o, vars) ?? o),
-            from: 'template source_ami_filter',
-          };
-      }
-    }
-    return undefined;
+    for (const t of texts)
+      for (const b of (JSON.parse(t).builders ?? []) as Array<Record<string, unknown>>)
+        out.push({ build: String(b.name ?? b.type ?? ''), spec: builderSpec(b, vars) });
+    return out;
   }
-  for (const t of texts) {
-    const direct = /^\s*source_ami\s*=\s*(.+?)\s*$/m.exec(t);
-    if (direct) return fromValue(direct[1], 'template source_ami');
-    const body = blockBody(t, /source_ami_filter\s*\{/);
-    if (body !== undefined) {
-      const filters = /filters\s*=\s*\{([\s\S]*?)\}/.exec(body);
-      const owners = /owners\s*=\s*\[([^\]]*)\]/.exec(body);
-      return {
-        kind: 'filter',
-        filters: Object.fromEntries(
-          Object.entries(hclMap(filters?.[1] ?? '')).map(([k, v]) => [k, resolveValue(v, vars) ?? v]),
-        ),
-        owners: [...(owners?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => resolveValue(m[1], vars) ?? m[1]),
-        from: 'template source_ami_filter',
-      };
+  for (const t of texts)
+    for (const m of t.matchAll(/^\s*source\s+"([\w-]+)"\s+"([\w-]+)"\s*\{/gm)) {
+      const body = blockBody(t.slice(m.index), /^\s*source\s+"[\w-]+"\s+"[\w-]+"\s*\{/) ?? '';
+      out.push({ build: `${m[1]}.${m[2]}`, spec: hclSourceSpec(body, vars) });
     }
-  }
-  return undefined;
+  return out;
+}
+
+function specOfValue(raw: string, from: string, vars: ReadonlyMap<string, string>): SourceSpec | undefined {
+  const v = resolveValue(raw, vars);
+  if (!v) return undefined;
+  if (AMI.test(v)) return { kind: 'id', id: v, from };
+  const ssm = /^resolve:ssm:(\/[\w.\-/]+)$/.exec(v);
+  return ssm ? { kind: 'ssm', name: ssm[1], from } : undefined;
+}
+
+function builderSpec(b: Record<string, unknown>, vars: ReadonlyMap<string, string>): SourceSpec | undefined {
+  if (typeof b.source_ami === 'string') return specOfValue(b.source_ami, 'template source_ami', vars);
+  const f = b.source_ami_filter as { filters?: Record<string, string>; owners?: string[] } | undefined;
+  if (!f?.filters) return undefined;
+  return {
+    kind: 'filter',
+    filters: Object.fromEntries(
+      Object.entries(f.filters).map(([k, v]) => [k, resolveValue(String(v), vars) ?? String(v)]),
+    ),
+    owners: (f.owners ?? []).map((o) => resolveValue(o, vars) ?? o),
+    from: 'template source_ami_filter',
+  };
+}
+
+function hclSourceSpec(body: string, vars: ReadonlyMap<string, string>): SourceSpec | undefined {
+  const direct = /^\s*source_ami\s*=\s*(.+?)\s*$/m.exec(body);
+  if (direct) return specOfValue(direct[1], 'template source_ami', vars);
+  const filter = blockBody(body, /source_ami_filter\s*\{/);
+  if (filter === undefined) return undefined;
+  const filters = /filters\s*=\s*\{([\s\S]*?)\}/.exec(filter);
+  const owners = /owners\s*=\s*\[([^\]]*)\]/.exec(filter);
+  return {
+    kind: 'filter',
+    filters: Object.fromEntries(
+      Object.entries(hclMap(filters?.[1] ?? '')).map(([k, v]) => [k, resolveValue(v, vars) ?? v]),
+    ),
+    owners: [...(owners?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => resolveValue(m[1], vars) ?? m[1]),
+    from: 'template source_ami_filter',
+  };
 }
 
 /**
@@ -159,12 +183,15 @@ export interface FingerprintInput {
   except: readonly string[];
   /** repository path → sha256 of the content */
   files: ReadonlyMap<string, string>;
+  /** the build, when the template has several: each build's fingerprint has its own base image */
+  build?: string;
 }
 
 /** sha256 over a canonical JSON of the inputs (order-independent for files and vars). */
 export function fingerprintOf(input: FingerprintInput): string {
   const doc = {
     v: 1,
+    ...(input.build ? { build: input.build } : {}),
     sourceAmi: input.sourceAmi,
     packer: input.packerVersion,
     vars: [...input.vars].map((v) => `${v.key}=${v.value}`).sort(),

@@ -87,11 +87,6 @@ export function amisFromArtifactId(id: string | undefined): Record<string, strin
   return out;
 }
 
-/** Where the log says the source AMI was found (amazon-ebs: "Found Image ID: ami-..."). */
-export function sourceAmiFromUi(text: string): string | undefined {
-  return /Found Image ID: (ami-[0-9a-f]{8,17})/.exec(text)?.[1];
-}
-
 /** The script a provisioner step runs, from its "say" line, e.g. "==> b: Provisioning with shell script: x.sh". */
 export function stepOf(text: string): { build: string; step: string; script?: string } | undefined {
   const m = /^==> ([^:]+): (.*)$/.exec(text.trim());

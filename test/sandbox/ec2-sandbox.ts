@@ -75,6 +75,8 @@ export interface SandboxImage {
   willFail?: boolean;
   startedAt: number;
   sourceImageId?: string;
+  /** EC2's Architecture: x86_64 unless put otherwise; copies keep their source's */
+  architecture?: string;
 }
 
 export interface SandboxSnapshot {
@@ -168,12 +170,15 @@ export class Ec2Sandbox {
     createImage: (c, o) => {
       if (this.imagesOf(c.accountId, c.region).some((i) => i.name === o.name))
         throw new SandboxError('InvalidAMIName.Duplicate', `AMI name ${o.name} is already in use by an AMI`);
+      // an image keeps the architecture of the one its instance was launched from
+      const launchedFrom = this.instances.get(`${c.region}/${o.sourceInstanceId}`)?.imageId;
       const img = this.putImage(c.accountId, c.region, {
         name: o.name,
         description: o.description,
         tags: o.tags,
         state: 'pending',
         availableAt: o.availableAt,
+        architecture: (launchedFrom && this.image(c.region, launchedFrom)?.architecture) || 'x86_64',
       });
       img.sourceInstanceId = o.sourceInstanceId;
       return { imageId: img.imageId };
@@ -282,6 +287,7 @@ export class Ec2Sandbox {
       launchPermissions: new Set(),
       availableAt: over.availableAt ?? 0,
       startedAt: Date.now(),
+      architecture: over.architecture ?? 'x86_64',
     };
     this.images.set(`${region}/${imageId}`, img);
     return img;
@@ -708,7 +714,7 @@ export class Ec2Sandbox {
       ...(i.deprecationTime ? { deprecationTime: i.deprecationTime } : {}),
       deregistrationProtection: i.deregistrationProtection ?? 'disabled',
       isPublic: false,
-      architecture: 'x86_64',
+      architecture: i.architecture ?? 'x86_64',
       imageType: 'machine',
       rootDeviceType: 'ebs',
       rootDeviceName: '/dev/sda1',
@@ -757,6 +763,7 @@ export class Ec2Sandbox {
         if (f.name === 'name') return matches(i.name, f.values);
         if (f.name === 'state') return matches(this.stateOf(i), f.values);
         if (f.name === 'image-id') return matches(i.imageId, f.values);
+        if (f.name === 'architecture') return matches(i.architecture ?? 'x86_64', f.values);
         if (f.name.startsWith('tag:')) return matches(i.tags.get(f.name.slice(4)), f.values);
         if (f.name === 'tag-key') return [...i.tags.keys()].some((k) => matches(k, f.values));
         throw new SandboxError(
@@ -937,6 +944,7 @@ export class Ec2Sandbox {
       ...(this.copiesMade++ < this.opts.failCopies ? { willFail: true } : {}),
       startedAt: now,
       sourceImageId: srcId,
+      architecture: src.architecture,
     };
     for (let i = 1; c.params.has(`TagSpecification.${i}.ResourceType`); i++) {
       const type = c.params.get(`TagSpecification.${i}.ResourceType`);

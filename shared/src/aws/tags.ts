@@ -28,6 +28,12 @@ export const TAG = {
    * On a promoted copy: the baked AMI it was copied from (promote finds its copies by it).
    */
   sourceAmi: 'ami-bakery:source-ami',
+  /**
+   * bake: the build (`amazon-ebs.ubuntu-arm64`) and EC2's architecture of the image; promote keeps
+   * both on copies, and keeps retention, quarantine and SSM apart per architecture.
+   */
+  build: 'ami-bakery:build',
+  arch: 'ami-bakery:arch',
   /** verify / scan verdicts, read by promote's gate. */
   verify: 'ami-bakery:verify',
   scan: 'ami-bakery:scan',
