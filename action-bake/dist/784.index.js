@@ -32,7 +32,7 @@ async function resolveSourceAmi(ec2, ssm, spec) {
             if (!/^ami-[0-9a-f]{8,17}$/.test(v))
                 throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `SSM parameter ${spec.name} holds "${v.slice(0, 40)}", not an AMI id.`, 'name a parameter whose value is an AMI id.');
             // the image it names must exist too: Packer would otherwise start and fail on it
-            if (!(await (0,_shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__/* .describeImage */ .hu)(ec2, v)))
+            if (!(await (0,_shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__.describeImage)(ec2, v)))
                 throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `SSM parameter ${spec.name} names ${v}, which does not exist or is not visible to this account here.`, 'update the parameter, or check aws-region.');
             return v;
         }
@@ -45,7 +45,7 @@ async function resolveSourceAmi(ec2, ssm, spec) {
         }
     }
     if (spec.kind === 'id') {
-        if (await (0,_shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__/* .describeImage */ .hu)(ec2, spec.id))
+        if (await (0,_shared_src_aws_ec2_js__WEBPACK_IMPORTED_MODULE_0__.describeImage)(ec2, spec.id))
             return spec.id;
         throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(inputOf(spec), `source AMI ${spec.id} (${spec.from}) does not exist or is not visible to this account here.`, 'check the AMI id and aws-region.');
     }
@@ -76,8 +76,8 @@ async function goldenImagesOf(ec2, template) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cp: () => (/* binding */ describeOwnImages),
+/* harmony export */   describeImage: () => (/* binding */ describeImage),
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
-/* harmony export */   hu: () => (/* binding */ describeImage),
 /* harmony export */   ssmClient: () => (/* binding */ ssmClient),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });

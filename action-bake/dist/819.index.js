@@ -7,8 +7,8 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cp: () => (/* binding */ describeOwnImages),
+/* harmony export */   describeImage: () => (/* binding */ describeImage),
 /* harmony export */   ec2Client: () => (/* binding */ ec2Client),
-/* harmony export */   hu: () => (/* binding */ describeImage),
 /* harmony export */   ssmClient: () => (/* binding */ ssmClient),
 /* harmony export */   tagImages: () => (/* binding */ tagImages)
 /* harmony export */ });

@@ -5,7 +5,10 @@
  * A missing moto is a failure, never a skip: .ci/run checks for it first.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { freePort } from '../sshd.js';
 
@@ -33,7 +36,11 @@ function ready(endpoint: string): Promise<boolean> {
   });
 }
 
-export async function startMoto(): Promise<Moto> {
+/**
+ * `amis`: the public images moto starts with, instead of its own list (MOTO_AMIS_PATH, moto's
+ * amis.json shape: ami_id, name, owner_id, architecture, root_device_type, creation_date, …).
+ */
+export async function startMoto(opts: { amis?: Array<Record<string, unknown>> } = {}): Promise<Moto> {
   try {
     execFileSync('python3', ['-c', 'import moto.server'], { stdio: 'pipe' });
   } catch (e) {
@@ -43,8 +50,14 @@ export async function startMoto(): Promise<Moto> {
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  let amisPath: string | undefined;
+  if (opts.amis) {
+    amisPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moto-amis-')), 'amis.json');
+    fs.writeFileSync(amisPath, JSON.stringify(opts.amis));
+  }
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...(amisPath ? { MOTO_AMIS_PATH: amisPath } : {}) },
   });
   let log = '';
   child.stderr?.on('data', (d) => {
