@@ -460,6 +460,21 @@ describe('promote: the gate fails closed (issue 15)', () => {
       /is 16 levels deep; SSM allows 15/,
     ],
     [{ 'ssm-parameter': '/golden//latest' }, /has an empty level/],
+    // {arch} is the one placeholder, checked as the longest architecture EC2 has (x86_64_mac)
+    [
+      { 'ssm-parameter': '/golden/{arch' },
+      /Input "ssm-parameter": "\/golden\/\{arch" is not an SSM parameter name/,
+    ],
+    [
+      { 'ssm-parameter': '/golden/{ARCH}' },
+      /Input "ssm-parameter": "\/golden\/\{ARCH\}" is not an SSM parameter/,
+    ],
+    [{ 'ssm-parameter': '/golden/{arch}/$(id)' }, /Input "ssm-parameter": .* is not an SSM parameter name/],
+    [
+      { 'ssm-parameter': `/${'p'.repeat(1002)}/{arch}` },
+      /Input "ssm-parameter": .* is not an SSM parameter name/,
+    ],
+    [{ name: `g-{arch}-${'x'.repeat(117)}` }, /Input "name": "g-x86_64_mac-x+" is not a valid AMI name/],
     [
       { 'instance-refresh-min-healthy': '90.5' },
       /Input "instance-refresh-min-healthy": "90.5" is not a whole percentage/,

@@ -19,6 +19,7 @@ import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
 import { copyAll, type DestResult } from './copy.js';
 import {
+  archParameter,
   classifyCopies,
   type Destination,
   destinationTags,
@@ -107,6 +108,8 @@ async function promote(
   // Nothing has changed yet.
   const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
   const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
+  cfg.architecture = source.Architecture;
+  if (cfg.ssmParameter) cfg.ssmParameter = archParameter(cfg.ssmParameter, source.Architecture);
   const sourceTags = imageTags(source);
   const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
   const baseTags = destinationTags(sourceTags, cfg, family);
@@ -346,6 +349,7 @@ function nameCopies(
     sha: io.env.GITHUB_SHA ?? sourceTags[TAG.commit] ?? 'local',
     sourceName: source.Name ?? cfg.amiId,
     now: new Date(),
+    arch: source.Architecture,
   });
   const family = nameFamily(nameTemplate, source.Name ?? cfg.amiId);
   if (
@@ -491,7 +495,10 @@ async function sweepStaleCandidates(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region) => {
         const ec2 = clients.ec2(accounts.get(a)!, region);
-        const found = await describeOwnImages(ec2, { [TAG.status]: 'candidate', [TAG.family]: family });
+        // another architecture's run of the family has candidates of its own: not this run's to judge
+        const found = (
+          await describeOwnImages(ec2, { [TAG.status]: 'candidate', [TAG.family]: family })
+        ).filter((i) => !cfg.architecture || !i.Architecture || i.Architecture === cfg.architecture);
         const stale = staleCandidates(found, cfg.amiId, now, cfg.candidateTtlMs);
         for (const img of stale) {
           await removeImage(ec2, img);

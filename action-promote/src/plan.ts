@@ -133,9 +133,13 @@ export function parseAge(raw: string, input: string, maxMs = MAX_AGE_MS): number
 }
 
 /** The destination name: `{date}` (YYYYMMDD), `{time}` (HHMMSS), `{sha}` (7), `{source}` (source AMI name). */
-export function renderName(template: string, ctx: { sha: string; sourceName: string; now: Date }): string {
+export function renderName(
+  template: string,
+  ctx: { sha: string; sourceName: string; now: Date; arch?: string },
+): string {
   const iso = ctx.now.toISOString();
   const name = (template || '{source}')
+    .replace(/\{arch\}/g, ctx.arch ?? 'x86_64')
     .replace(/\{date\}/g, iso.slice(0, 10).replace(/-/g, ''))
     .replace(/\{time\}/g, iso.slice(11, 19).replace(/:/g, ''))
     .replace(/\{sha\}/g, ctx.sha.slice(0, 7))
@@ -150,10 +154,25 @@ export function renderName(template: string, ctx: { sha: string; sourceName: str
   return name;
 }
 
+/**
+ * An SSM parameter name for one architecture: `{arch}` made EC2's architecture of the image
+ * (`/golden/ubuntu-22.04/{arch}` → `/golden/ubuntu-22.04/arm64`). Unknown architecture: refused.
+ */
+export function archParameter(name: string, arch: string | undefined): string {
+  if (!name.includes('{arch}')) return name;
+  if (!arch)
+    throw new InputError(
+      'ssm-parameter',
+      `"${name.slice(0, 80)}" names {arch}, and EC2 gives no architecture for the image.`,
+      'name the parameter without {arch}, or check the image.',
+    );
+  return name.replace(/\{arch\}/g, arch);
+}
+
 /** The family of a name template: the text before its first placeholder (for retention). */
 export function nameFamily(template: string, sourceName: string): string {
   const t = template || '{source}';
-  const i = t.search(/\{(date|time|sha)\}/);
+  const i = t.search(/\{(date|time|sha|arch)\}/);
   return (i >= 0 ? t.slice(0, i) : t).replace(/\{source\}/g, sourceName);
 }
 
@@ -300,7 +319,10 @@ export interface PromoteConfig {
   share: ShareTargets;
   tags: Record<string, string>;
   nameTemplate: string;
+  /** may hold `{arch}`: the source's architecture, once it is read (archParameter) */
   ssmParameter?: string;
+  /** EC2's Architecture of the source: retention, quarantine and stale candidates stay within it */
+  architecture?: string;
   deprecateAfterMs?: number;
   retain?: number;
   /** optional cap on AMI copies in flight per destination account × region */
@@ -378,7 +400,7 @@ export function launchTemplateProblems(
  */
 export function destinationTags(
   sourceTags: Record<string, string>,
-  cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion' | 'tags' | 'require'>,
+  cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion' | 'tags' | 'require' | 'architecture'>,
   family: string,
 ): Record<string, string> {
   const provenance: Record<string, string> = {};
@@ -389,6 +411,7 @@ export function destinationTags(
     [TAG.sourceAmi]: cfg.amiId,
     [TAG.sourceRegion]: cfg.sourceRegion,
     [TAG.family]: family,
+    ...(cfg.architecture ? { [TAG.arch]: cfg.architecture } : {}),
     ...(cfg.require.length ? {} : { [TAG.gate]: 'none' }),
   };
 }

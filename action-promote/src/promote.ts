@@ -107,7 +107,8 @@ export function readConfig(io: Io): PromoteConfig {
       'shorten or drop tags.',
     );
   const ssmParameter = inp.string('ssm-parameter') || undefined;
-  if (ssmParameter) checkSsmParameterName(ssmParameter);
+  // {arch} becomes the image's architecture: checked with the longest EC2 has (x86_64_mac)
+  if (ssmParameter) checkSsmParameterName(ssmParameter.replace(/\{arch\}/g, 'x86_64_mac'), ssmParameter);
   const deprecateAfterMs = parseAge(inp.string('deprecate-after'), 'deprecate-after');
   const retain = wholeNumber(inp, 'retain', 1, 1000, '3');
   const { maxConcurrency, copySlots, copyCompletionMinutes } = readCopyLimits(inp);
@@ -129,7 +130,12 @@ export function readConfig(io: Io): PromoteConfig {
         'list launch-templates (account:region:lt-id or name), or remove it.',
       );
   // The name template is rendered now, with a stand-in source name, so a bad one fails before any call.
-  renderName(inp.string('name'), { sha: '0000000', sourceName: 'source-name', now: new Date() });
+  renderName(inp.string('name'), {
+    sha: '0000000',
+    sourceName: 'source-name',
+    now: new Date(),
+    arch: 'x86_64_mac',
+  });
   return {
     mode: (modeRaw || 'all') as PromoteMode,
     candidateTtlMs,
@@ -164,9 +170,13 @@ export function readConfig(io: Io): PromoteConfig {
  * An SSM parameter name SSM accepts: letters, digits and _.-/ (at most 1011), not in the namespaces
  * AWS reserves (a first level of aws or ssm, any case), at most 15 levels deep.
  */
-export function checkSsmParameterName(name: string): void {
+export function checkSsmParameterName(name: string, given = name): void {
   const bad = (why: string) =>
-    new InputError('ssm-parameter', `"${name.slice(0, 80)}" ${why}.`, 'e.g. /golden/ubuntu-22.04/latest');
+    new InputError(
+      'ssm-parameter',
+      `"${given.slice(0, 80)}" ${why}.`,
+      'e.g. /golden/ubuntu-22.04/latest, or /golden/ubuntu-22.04/{arch} (one per architecture)',
+    );
   if (!/^\/?[\w.\-/]{1,1011}$/.test(name)) throw bad('is not an SSM parameter name');
   const levels = name.replace(/^\//, '').split('/');
   if (/^(aws|ssm)/i.test(levels[0])) throw bad('starts with aws or ssm, which SSM reserves');

@@ -61,7 +61,9 @@ export async function publishAll(
   if (results.some((r) => r.outcome === 'failed')) return;
   await each(async (r, ec2, ssm, label) => {
     await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
-    r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId!) : 0;
+    r.retired = cfg.retain
+      ? await retire(io, ec2, label, family, cfg.retain, r.imageId!, cfg.architecture)
+      : 0;
   });
 }
 
@@ -105,7 +107,16 @@ export async function closeBuildAmi(
     }),
   );
   if (!cfg.retain) return 0;
-  return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
+  return retire(
+    io,
+    srcEc2,
+    `${label} (build AMIs)`,
+    family,
+    cfg.retain,
+    cfg.amiId,
+    cfg.architecture,
+    'promoted',
+  );
 }
 
 /** Launch permissions, deregistration protection, deprecation: everything but "golden". Idempotent. */
@@ -207,6 +218,8 @@ async function retire(
   family: string,
   retain: number,
   current: string,
+  /** retention is per architecture: an arm64 golden image never retires an x86_64 one */
+  arch: string | undefined,
   status: 'golden' | 'promoted' = 'golden',
 ): Promise<number> {
   const imgs =
@@ -217,6 +230,7 @@ async function retire(
           Filters: [
             { Name: `tag:${TAG.status}`, Values: [status] },
             { Name: `tag:${TAG.family}`, Values: [family] },
+            ...(arch ? [{ Name: 'architecture', Values: [arch] }] : []),
           ],
         }),
       )

@@ -19,7 +19,7 @@ import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, isAwsError, TAG, toAwsTags } from '../../shared/src/aws/tags.js';
 import type { Io } from '../../shared/src/io.js';
 import type { Account, Clients } from './aws.js';
-import { type PromoteConfig, rollbackTarget } from './plan.js';
+import { archParameter, type PromoteConfig, rollbackTarget } from './plan.js';
 
 export interface QuarantineResult {
   account: string;
@@ -92,8 +92,15 @@ async function quarantineImage(
 }
 
 /** The family's golden images in one account and region. */
-async function familyGolden(ec2: EC2Client, family: string | undefined): Promise<Image[]> {
-  return family ? describeOwnImages(ec2, { [TAG.status]: 'golden', [TAG.family]: family }) : [];
+async function familyGolden(
+  ec2: EC2Client,
+  family: string | undefined,
+  arch: string | undefined,
+): Promise<Image[]> {
+  if (!family) return [];
+  // roll back within the architecture: an arm64 parameter never points at an x86_64 image
+  const golden = await describeOwnImages(ec2, { [TAG.status]: 'golden', [TAG.family]: family });
+  return golden.filter((i) => !arch || i.Architecture === arch);
 }
 
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
@@ -189,14 +196,15 @@ export async function quarantineCopies(
         }
         const family = images.map((i) => imageTags(i)[TAG.family]).find(Boolean);
         const ids = new Set(images.map((i) => i.ImageId!));
-        const target = rollbackTarget(await familyGolden(ec2, family), ids);
+        const arch = images.map((i) => i.Architecture).find(Boolean);
+        const target = rollbackTarget(await familyGolden(ec2, family, arch), ids);
         if (target?.ImageId) out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
           out.ssm = await rollBackParameter(
             io,
             label,
             clients.ssm(accounts.get(a)!, region),
-            cfg.ssmParameter,
+            archParameter(cfg.ssmParameter, arch),
             ids,
             family,
             target,
