@@ -94,6 +94,30 @@ describe('promote launch-templates', () => {
     expect(mutations(sb)).toEqual([]);
   });
 
+  it('an arm64 image is refused for a template whose instance type runs only x86_64, before anything changes; an arm64 template takes it', async () => {
+    const { sb, env } = await world();
+    const arm = sb.putImage(SRC, 'us-east-1', {
+      name: 'ubuntu-22.04-hardened-build-42-arm64',
+      architecture: 'arm64',
+      tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed', 'ami-bakery:commit': 'c0ffee1234' },
+    });
+    sb.putLaunchTemplate(SRC, 'us-east-1', 'ami-0aaaaaaaaaaaaaaaa', 'web-x86', 'm5.large');
+    sb.putLaunchTemplate(SRC, 'us-east-1', 'ami-0aaaaaaaaaaaaaaaa', 'web-arm', 'm7g.large');
+    const r = await runCli(args(arm.imageId, { 'launch-templates': `${SRC}:us-east-1:web-x86` }), { env });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(
+      /Input "launch-templates": the image is arm64, and 111111111111:us-east-1:web-x86 launches m5\.large \(x86_64\)/,
+    );
+    expect(mutations(sb)).toEqual([]);
+    const ok = await runCli(args(arm.imageId, { 'launch-templates': `${SRC}:us-east-1:web-arm` }), { env });
+    expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+    const t = [...sb.launchTemplates.values()].find((x) => x.name === 'web-arm')!;
+    expect(t.versions.at(-1)).toMatchObject({
+      imageId: goldenCopy(sb, arm.imageId, SRC, 'us-east-1').imageId,
+      instanceType: 'm7g.large',
+    });
+  });
+
   it('quarantine rolls the launch templates back to the last golden image that passed its scan', async () => {
     const { sb, env, source: older } = await world();
     expect((await runCli(args(older.imageId), { env })).code).toBe(0);

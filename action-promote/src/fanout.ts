@@ -286,7 +286,7 @@ async function checkRollout(
       problems.join('; '),
       'list launch templates in the accounts and regions promote copies to.',
     );
-  await checkLaunchTemplates(clients, accounts, cfg.launchTemplates);
+  await checkLaunchTemplates(clients, accounts, cfg.launchTemplates, cfg.architecture);
 }
 
 /** The source image, available and not a candidate copy, with its provenance gate passed. */

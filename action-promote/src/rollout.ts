@@ -11,7 +11,10 @@ import {
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
+  type _InstanceType,
+  type ArchitectureType,
   CreateLaunchTemplateVersionCommand,
+  DescribeInstanceTypesCommand,
   DescribeLaunchTemplateVersionsCommand,
   type EC2Client,
   ModifyLaunchTemplateCommand,
@@ -44,12 +47,17 @@ export async function checkLaunchTemplates(
   clients: Clients,
   accounts: Map<string, Account>,
   refs: readonly LaunchTemplateRef[],
+  arch?: string,
 ): Promise<void> {
+  const wrongArch: string[] = [];
   for (const ref of refs) {
+    const ec2 = clients.ec2(accounts.get(ref.account)!, ref.region);
+    let instanceType: string | undefined;
     try {
-      await clients
-        .ec2(accounts.get(ref.account)!, ref.region)
-        .send(new DescribeLaunchTemplateVersionsCommand({ ...which(ref), Versions: ['$Default'] }));
+      const v = await ec2.send(
+        new DescribeLaunchTemplateVersionsCommand({ ...which(ref), Versions: ['$Default'] }),
+      );
+      instanceType = v.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
     } catch (e) {
       if (isAwsError(e, /^InvalidLaunchTemplate(Id|Name)\.NotFound/))
         throw new InputError(
@@ -59,7 +67,24 @@ export async function checkLaunchTemplates(
         );
       throw e;
     }
+    // an image of another architecture would make every launch from the template fail
+    if (arch && instanceType) {
+      const t = await ec2.send(
+        new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as _InstanceType] }),
+      );
+      const supported = t.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? [];
+      if (!supported.includes(arch as ArchitectureType))
+        wrongArch.push(
+          `${ref.raw} launches ${instanceType} (${supported.join(', ') || 'architecture unknown'})`,
+        );
+    }
   }
+  if (wrongArch.length)
+    throw new InputError(
+      'launch-templates',
+      `the image is ${arch}, and ${wrongArch.join('; ')}: its instances could not start from it.`,
+      'list the launch templates of this architecture (one promote run per architecture).',
+    );
 }
 
 async function rollOut(

@@ -98,9 +98,21 @@ export interface SandboxLaunchTemplate {
   ownerId: string;
   region: string;
   /** version n is versions[n - 1] */
-  versions: Array<{ imageId: string; description?: string }>;
+  versions: Array<{ imageId: string; description?: string; instanceType?: string }>;
   defaultVersion: number;
 }
+
+/**
+ * The instance types the sandbox knows, with the architectures EC2 lists for them
+ * (DescribeInstanceTypes ProcessorInfo.SupportedArchitectures).
+ */
+export const INSTANCE_TYPE_ARCHITECTURES: Record<string, string[]> = {
+  't3.micro': ['x86_64'],
+  'm5.large': ['x86_64'],
+  't2.micro': ['i386', 'x86_64'],
+  't4g.micro': ['arm64'],
+  'm7g.large': ['arm64'],
+};
 
 export interface SandboxOptions {
   /** How long a CopyImage stays pending. */
@@ -235,6 +247,7 @@ export class Ec2Sandbox {
       DescribeInstances: (c) => this.describeInstances(c),
       DescribeLaunchTemplates: (c) => this.describeLaunchTemplates(c),
       DescribeLaunchTemplateVersions: (c) => this.describeLaunchTemplateVersions(c),
+      DescribeInstanceTypes: (c) => this.describeInstanceTypes(c),
       CreateLaunchTemplateVersion: (c) => this.createLaunchTemplateVersion(c),
       ModifyLaunchTemplate: (c) => this.modifyLaunchTemplate(c),
     };
@@ -328,14 +341,20 @@ export class Ec2Sandbox {
     return inst;
   }
 
-  putLaunchTemplate(accountId: string, region: string, defaultImageId: string, name?: string): string {
+  putLaunchTemplate(
+    accountId: string,
+    region: string,
+    defaultImageId: string,
+    name?: string,
+    instanceType?: string,
+  ): string {
     const ltId = id('lt');
     this.launchTemplates.set(`${region}/${ltId}`, {
       id: ltId,
       name: name ?? ltId,
       ownerId: accountId,
       region,
-      versions: [{ imageId: defaultImageId }],
+      versions: [{ imageId: defaultImageId, ...(instanceType ? { instanceType } : {}) }],
       defaultVersion: 1,
     });
     return ltId;
@@ -1202,6 +1221,24 @@ export class Ec2Sandbox {
     return t;
   }
 
+  private describeInstanceTypes(c: Ctx) {
+    const types = indexed(c.params, 'InstanceType');
+    const unknown = types.filter((t) => !INSTANCE_TYPE_ARCHITECTURES[t]);
+    if (unknown.length)
+      throw new SandboxError(
+        'InvalidInstanceType',
+        `The following supplied instance types do not exist: [${unknown.join(', ')}]`,
+      );
+    return {
+      instanceTypeSet: {
+        item: types.map((t) => ({
+          instanceType: t,
+          processorInfo: { supportedArchitectures: { item: INSTANCE_TYPE_ARCHITECTURES[t] } },
+        })),
+      },
+    };
+  }
+
   private versionXml(t: SandboxLaunchTemplate, n: number) {
     return {
       launchTemplateId: t.id,
@@ -1209,7 +1246,10 @@ export class Ec2Sandbox {
       versionNumber: n,
       defaultVersion: n === t.defaultVersion,
       ...(t.versions[n - 1].description ? { versionDescription: t.versions[n - 1].description } : {}),
-      launchTemplateData: { imageId: t.versions[n - 1].imageId },
+      launchTemplateData: {
+        imageId: t.versions[n - 1].imageId,
+        ...(t.versions[n - 1].instanceType ? { instanceType: t.versions[n - 1].instanceType } : {}),
+      },
     };
   }
 
@@ -1265,7 +1305,12 @@ export class Ec2Sandbox {
     if (!(from >= 1 && from <= t.versions.length))
       throw new SandboxError('InvalidLaunchTemplateVersion.NotFound', `Version ${src} does not exist.`);
     const imageId = c.params.get('LaunchTemplateData.ImageId') ?? t.versions[from - 1].imageId;
-    t.versions.push({ imageId, description: c.params.get('VersionDescription') });
+    const instanceType = c.params.get('LaunchTemplateData.InstanceType') ?? t.versions[from - 1].instanceType;
+    t.versions.push({
+      imageId,
+      description: c.params.get('VersionDescription'),
+      ...(instanceType ? { instanceType } : {}),
+    });
     return { launchTemplateVersion: this.versionXml(t, t.versions.length) };
   }
 
