@@ -639,7 +639,9 @@ async function publishAll(io, cfg, clients, accounts, results, family, goldenTag
         return;
     await each(async (r, ec2, ssm, label) => {
         await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
-        r.retired = cfg.retain ? await retire(io, ec2, label, family, cfg.retain, r.imageId) : 0;
+        r.retired = cfg.retain
+            ? await retire(io, ec2, label, family, cfg.retain, r.imageId, cfg.architecture)
+            : 0;
     });
 }
 /**
@@ -667,7 +669,7 @@ async function closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, f
     }));
     if (!cfg.retain)
         return 0;
-    return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, 'promoted');
+    return retire(io, srcEc2, `${label} (build AMIs)`, family, cfg.retain, cfg.amiId, cfg.architecture, 'promoted');
 }
 /** Launch permissions, deregistration protection, deprecation: everything but "golden". Idempotent. */
 async function prepare(cfg, ec2, imageId) {
@@ -739,12 +741,15 @@ async function liftProtection(ec2, imageId, state) {
     return undefined;
 }
 /** Keep the newest `retain` golden images of the family; never one in use by an instance or a launch template's default version. */
-async function retire(io, ec2, label, family, retain, current, status = 'golden') {
+async function retire(io, ec2, label, family, retain, current, 
+/** retention is per architecture: an arm64 golden image never retires an x86_64 one */
+arch, status = 'golden') {
     const imgs = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
         Filters: [
             { Name: `tag:${aws_tags/* TAG */.Dk.status}`, Values: [status] },
             { Name: `tag:${aws_tags/* TAG */.Dk.family}`, Values: [family] },
+            ...(arch ? [{ Name: 'architecture', Values: [arch] }] : []),
         ],
     }))).Images ?? [];
     const golden = imgs
@@ -853,8 +858,12 @@ async function quarantineImage(ec2, img, reason, dryRun) {
     return { done: true, unshared };
 }
 /** The family's golden images in one account and region. */
-async function familyGolden(ec2, family) {
-    return family ? describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'golden', [aws_tags/* TAG */.Dk.family]: family }) : [];
+async function familyGolden(ec2, family, arch) {
+    if (!family)
+        return [];
+    // roll back within the architecture: an arm64 parameter never points at an x86_64 image
+    const golden = await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'golden', [aws_tags/* TAG */.Dk.family]: family });
+    return golden.filter((i) => !arch || i.Architecture === arch);
 }
 /** The SSM parameter: pointed back from a quarantined image to the newest passing golden one. */
 async function rollBackParameter(io, label, ssm, name, quarantined, family, target, dryRun) {
@@ -926,11 +935,12 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
         }
         const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
         const ids = new Set(images.map((i) => i.ImageId));
-        const target = (0,src_plan/* rollbackTarget */.es)(await familyGolden(ec2, family), ids);
+        const arch = images.map((i) => i.Architecture).find(Boolean);
+        const target = (0,src_plan/* rollbackTarget */.es)(await familyGolden(ec2, family, arch), ids);
         if (target?.ImageId)
             out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
-            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), cfg.ssmParameter, ids, family, target, cfg.dryRun);
+            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), (0,src_plan/* archParameter */.QF)(cfg.ssmParameter, arch), ids, family, target, cfg.dryRun);
             io.info(`${label}: ${out.ssm.note}`);
         }
         return out;
@@ -952,19 +962,30 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
 
 const which = (ref) => ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name };
 /** Every launch template exists (read-only, before any change): a missing one is bad input. */
-async function checkLaunchTemplates(clients, accounts, refs) {
+async function checkLaunchTemplates(clients, accounts, refs, arch) {
+    const wrongArch = [];
     for (const ref of refs) {
+        const ec2 = clients.ec2(accounts.get(ref.account), ref.region);
+        let instanceType;
         try {
-            await clients
-                .ec2(accounts.get(ref.account), ref.region)
-                .send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({ ...which(ref), Versions: ['$Default'] }));
+            const v = await ec2.send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({ ...which(ref), Versions: ['$Default'] }));
+            instanceType = v.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
         }
         catch (e) {
             if ((0,aws_tags/* isAwsError */.m_)(e, /^InvalidLaunchTemplate(Id|Name)\.NotFound/))
                 throw new errors/* InputError */.dz('launch-templates', `${ref.raw}: no such launch template in ${ref.account}/${ref.region}.`, 'check the id or name, the account and the region.');
             throw e;
         }
+        // an image of another architecture would make every launch from the template fail
+        if (arch && instanceType) {
+            const t = await ec2.send(new dist_cjs/* DescribeInstanceTypesCommand */.hkU({ InstanceTypes: [instanceType] }));
+            const supported = t.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? [];
+            if (!supported.includes(arch))
+                wrongArch.push(`${ref.raw} launches ${instanceType} (${supported.join(', ') || 'architecture unknown'})`);
+        }
     }
+    if (wrongArch.length)
+        throw new errors/* InputError */.dz('launch-templates', `the image is ${arch}, and ${wrongArch.join('; ')}: its instances could not start from it.`, 'list the launch templates of this architecture (one promote run per architecture).');
 }
 async function rollOut(ec2, ref, imageId, setDefault, description) {
     const v = await ec2.send(new dist_cjs/* DescribeLaunchTemplateVersionsCommand */.Ptd({ ...which(ref), Versions: ['$Latest', '$Default'] }));
@@ -1123,6 +1144,9 @@ async function promote(io, cfg, clients, signal) {
     // Nothing has changed yet.
     const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
     const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
+    cfg.architecture = source.Architecture;
+    if (cfg.ssmParameter)
+        cfg.ssmParameter = (0,src_plan/* archParameter */.QF)(cfg.ssmParameter, source.Architecture);
     const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
     const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
     const baseTags = (0,src_plan/* destinationTags */.oe)(sourceTags, cfg, family);
@@ -1242,7 +1266,7 @@ async function checkRollout(cfg, clients, accounts, accountIds) {
     const problems = (0,src_plan/* launchTemplateProblems */.OM)(cfg.launchTemplates, accountIds, cfg.regions);
     if (problems.length)
         throw new errors/* InputError */.dz('launch-templates', problems.join('; '), 'list launch templates in the accounts and regions promote copies to.');
-    await checkLaunchTemplates(clients, accounts, cfg.launchTemplates);
+    await checkLaunchTemplates(clients, accounts, cfg.launchTemplates, cfg.architecture);
 }
 /** The source image, available and not a candidate copy, with its provenance gate passed. */
 async function loadSource(io, cfg, srcEc2, account) {
@@ -1281,6 +1305,7 @@ function nameCopies(io, cfg, source, sourceTags, sourceAccountIsDestination) {
         sha: io.env.GITHUB_SHA ?? sourceTags[aws_tags/* TAG */.Dk.commit] ?? 'local',
         sourceName: source.Name ?? cfg.amiId,
         now: new Date(),
+        arch: source.Architecture,
     });
     const family = (0,src_plan/* nameFamily */.kk)(nameTemplate, source.Name ?? cfg.amiId);
     if (cfg.encrypt &&
@@ -1367,7 +1392,8 @@ async function sweepStaleCandidates(io, cfg, clients, accounts, accountIds, fami
     const now = Date.now();
     const counts = await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
         const ec2 = clients.ec2(accounts.get(a), region);
-        const found = await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family });
+        // another architecture's run of the family has candidates of its own: not this run's to judge
+        const found = (await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family })).filter((i) => !cfg.architecture || !i.Architecture || i.Architecture === cfg.architecture);
         const stale = (0,src_plan/* staleCandidates */.yU)(found, cfg.amiId, now, cfg.candidateTtlMs);
         for (const img of stale) {
             await removeImage(ec2, img);
