@@ -11,12 +11,43 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './helpers.js';
+import { evaluate } from './support/workflow-player.js';
 
 type Job = { needs?: string[]; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> };
 const wf = parse(fs.readFileSync(path.join(ROOT, '.github/workflows/golden-ami.yml'), 'utf8')) as {
   jobs: Record<string, Job>;
 };
 const promoteStep = (job: Job) => job.steps.find((s) => s.uses?.includes('action-promote'));
+
+describe('golden-ami.yml: one architecture per call (issue 25)', () => {
+  const steps = wf.jobs.bake.steps as Array<{ name?: string; if?: string; run?: string; uses?: string }>;
+  const guard = steps.find((s) => s.name === 'one architecture per call')!;
+  const after = steps.findIndex((s) => s === guard);
+  it('comes right after bake, before anything else can use the first build alone', () => {
+    expect(steps[after - 1].uses).toMatch(/action-bake$/);
+    expect(guard.run).toMatch(/::error .*Nothing was verified, scanned or promoted.*\n\s*exit 1/s);
+  });
+  it.each([
+    ['["arm64","x86_64"]', true],
+    ['["arm64","i386","x86_64"]', true],
+    ['["x86_64"]', false],
+    ['["arm64"]', false],
+    ['[]', false],
+    ['', false],
+  ])('fails the call when bake built %s: %s (GitHub’s own evaluator)', (architectures, fails) => {
+    const expr = guard.if!.replace(/^\$\{\{\s*|\s*\}\}$/g, '');
+    const v = evaluate(
+      expr,
+      { steps: { bake: { outputs: { architectures } } } },
+      {
+        success: true,
+        failure: false,
+        cancelled: false,
+      },
+    );
+    expect(Boolean(v)).toBe(fails);
+  });
+});
 
 describe('golden-ami.yml: copies overlap verify and scan', () => {
   it('stage needs only bake, so it runs in parallel with verify-and-scan, and only on the default branch unless stage-on-pr', () => {
