@@ -26,7 +26,7 @@ import { checkOutputFile, writeOutputFile } from '../../shared/src/outputs.js';
 import { wildcardRegExp } from '../../shared/src/regexp.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
-import { amisByBuild, type BuiltImage, bakeOutputs, sourceAmiOfLine } from './builds.js';
+import { amisByBuild, type BuiltImage, bakeOutputs, isBuildOf, sourceAmiOfLine } from './builds.js';
 import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
 import { type Artifact, ArtifactCollector, parseMachineLine, stepOf } from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
@@ -629,7 +629,7 @@ async function settleImages(
     );
   const one = fp?.builds.length === 1 ? fp.builds[0] : undefined;
   const images: BuiltImage[] = [...byBuild].map(([build, amis]) => {
-    const f = fp?.builds.find((b) => b.build === build) ?? one;
+    const f = fp?.builds.find((b) => isBuildOf(build, b.build)) ?? one;
     const sourceAmi =
       run.sourceAmis.get(build) ?? (run.sourceAmis.size === 1 ? [...run.sourceAmis.values()][0] : undefined);
     if (f?.sourceAmi && sourceAmi && f.sourceAmi !== sourceAmi)
@@ -648,7 +648,7 @@ async function settleImages(
   await io.group(`Tagging ${count} AMI(s)`, () =>
     tagBuilds(io, images, (i) => ({
       ...provenanceTags(io.env, rel(cfg.template), map, i.sourceAmi),
-      ...inputTags(packerVersion, i.sourceAmi, fp?.builds.find((b) => b.build === i.build) ?? one),
+      ...inputTags(packerVersion, i.sourceAmi, fp?.builds.find((b) => isBuildOf(i.build, b.build)) ?? one),
       ...(i.build ? { [TAG.build]: i.build.slice(0, 256) } : {}),
       ...(i.architecture ? { [TAG.arch]: i.architecture } : {}),
     })),

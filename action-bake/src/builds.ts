@@ -21,6 +21,14 @@ export interface BuiltImage {
   reused?: boolean;
 }
 
+/**
+ * Whether Packer's name for a build (artifact target, log prefix) is a source's `type.name`: a
+ * named HCL build block makes it `<build name>.<type>.<name>` (`build { name = "web" … }`).
+ */
+export function isBuildOf(packerName: string, source: string): boolean {
+  return packerName === source || packerName.endsWith(`.${source}`);
+}
+
 /** The template's builds that -only/-except leave, in template order. */
 export function selectBuilds(
   names: readonly string[],

@@ -3,7 +3,13 @@
  * template, in one region, both reach the outputs; what an output cannot say is said.
  */
 import { describe, expect, it } from 'vitest';
-import { amisByBuild, bakeOutputs, selectBuilds, sourceAmiOfLine } from '../../action-bake/src/builds.js';
+import {
+  amisByBuild,
+  bakeOutputs,
+  isBuildOf,
+  selectBuilds,
+  sourceAmiOfLine,
+} from '../../action-bake/src/builds.js';
 import { fingerprintOf, sourceSpecsOf } from '../../action-bake/src/fingerprint.js';
 
 // the shape of a two-architecture template: one source per architecture, each with its own filter
@@ -85,6 +91,19 @@ describe('each build’s base image', () => {
       fingerprintOf({ ...base, build: 'amazon-ebs.b' }),
     );
     expect(fingerprintOf({ ...base, build: undefined })).toBe(fingerprintOf(base));
+  });
+});
+
+describe('Packer’s name for a build and its source', () => {
+  it.each([
+    ['amazon-ebs.ubuntu', 'amazon-ebs.ubuntu', true],
+    // a named build block (build { name = "web" }) prefixes its builds
+    ['web.amazon-ebs.ubuntu', 'amazon-ebs.ubuntu', true],
+    ['amazon-ebs.ubuntu-arm64', 'amazon-ebs.ubuntu', false],
+    ['web.amazon-ebs.ubuntu', 'ebs.ubuntu', false],
+    ['amazon-ebs.ubuntu', 'web.amazon-ebs.ubuntu', false],
+  ])('%s is a build of %s: %s', (packer, source, is) => {
+    expect(isBuildOf(packer, source)).toBe(is);
   });
 });
 
