@@ -31,7 +31,13 @@ import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './finger
 import { type Artifact, ArtifactCollector, parseMachineLine, stepOf } from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 import { analyseFailure } from './packer-failure.js';
-import { computeFingerprint, type Fingerprint, findUnchanged, type Reused } from './unchanged.js';
+import {
+  type BuildFingerprint,
+  computeFingerprint,
+  type Fingerprint,
+  findUnchanged,
+  type Reused,
+} from './unchanged.js';
 
 export const PACKER_PGID_KEY = 'packer-pgid';
 export const PACKER_LOG_KEY = 'packer-log';
@@ -685,7 +691,7 @@ function writeImageOutputs(io: Io, images: readonly BuiltImage[], buildRegion?: 
 export function inputTags(
   packerVersion: string,
   started: string | undefined,
-  fp: Pick<Fingerprint, 'value' | 'sourceAmi'> | undefined,
+  fp: Pick<BuildFingerprint, 'value' | 'sourceAmi'> | undefined,
 ): Record<string, string> {
   const base = started || fp?.sourceAmi;
   return {

@@ -51,10 +51,7 @@ export interface BuildFingerprint {
 export interface Fingerprint {
   /** the one build's fingerprint; with several builds, a hash of theirs (output fingerprint) */
   value: string;
-  /** the first build's base image (the only one's, for a template of one build) */
-  sourceAmi: string;
   packerVersion: string;
-  spec?: SourceSpec;
   /** per build, in template order (at least one: a template of no named source has build "") */
   builds: BuildFingerprint[];
   /** repository path → sha256 */
@@ -175,9 +172,7 @@ export async function computeFingerprint(
   );
   return {
     value,
-    sourceAmi: perBuild[0].sourceAmi,
     packerVersion,
-    spec: perBuild[0].spec,
     builds: perBuild,
     files,
     region,
