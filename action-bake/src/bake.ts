@@ -27,7 +27,7 @@ import { wildcardRegExp } from '../../shared/src/regexp.js';
 import { parseVars } from '../../shared/src/vars.js';
 import { insideRoot, repoPath, repoRoot } from '../../shared/src/workspace.js';
 import { amisByBuild, type BuiltImage, bakeOutputs, isBuildOf, sourceAmiOfLine } from './builds.js';
-import { parseSourceAmiInput, type SourceSpec, variableDefaults } from './fingerprint.js';
+import { parseSourceAmiInput, type SourceSpec, sourceSpecsOf, variableDefaults } from './fingerprint.js';
 import { type Artifact, ArtifactCollector, parseMachineLine, stepOf } from './machine-readable.js';
 import { initPlugins, type PackerBinary, resolvePacker } from './packer.js';
 import { analyseFailure } from './packer-failure.js';
@@ -112,16 +112,10 @@ export interface BakeConfig {
 
 /** Build names as -only/-except see them: HCL `type.name` of each source, JSON builder names. */
 export function buildNames(kind: 'hcl' | 'json', files: string[]): string[] {
-  const names: string[] = [];
-  for (const f of files) {
-    const text = fs.readFileSync(f, 'utf8');
-    if (kind === 'json') {
-      for (const b of (JSON.parse(text).builders ?? []) as Array<{ name?: string; type?: string }>)
-        if (b.name ?? b.type) names.push((b.name ?? b.type)!);
-    } else
-      for (const m of text.matchAll(/^\s*source\s+"([\w-]+)"\s+"([\w-]+)"/gm)) names.push(`${m[1]}.${m[2]}`);
-  }
-  return names;
+  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+  return sourceSpecsOf(kind, texts, new Map())
+    .map((b) => b.build)
+    .filter(Boolean);
 }
 
 function jsonError(file: string, text: string, e: Error): InputError {
