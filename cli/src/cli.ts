@@ -12,6 +12,7 @@ import { runStage, type Stage } from '../../shared/src/action.js';
 import { exitCodeOf, InputError, messageOf, resultOf } from '../../shared/src/errors.js';
 import { CliIo } from '../../shared/src/io.js';
 import { VERSION } from '../../shared/src/version.js';
+import { FLEET_FLAGS, runFleet } from './fleet-command.js';
 import {
   type ActionInput,
   type ActionOutput,
@@ -151,8 +152,32 @@ function shownDefault(spec: ActionInput): string | undefined {
   return /github\.token/.test(d) ? '$GITHUB_TOKEN' : '';
 }
 
+/** `ami-bakery fleet`: the matrix of images.yml for a caller workflow (cli/src/fleet-command.ts). */
+function fleet(argv: string[], env: NodeJS.ProcessEnv): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(
+      `${stageHelp('fleet', FLEET_FLAGS, FLEET_OUTPUTS, { images: 'images.yml', schedule: '' }, () => undefined)}\n`,
+    );
+    return 0;
+  }
+  try {
+    return runFleet(parseFlags(argv, FLEET_FLAGS), env, ROOT);
+  } catch (e) {
+    process.stderr.write(`error: ${cliMessage(e, FLEET_FLAGS)}\n`);
+    return exitCodeOf(e);
+  }
+}
+
+const FLEET_OUTPUTS: Record<string, ActionOutput> = {
+  matrix: {
+    description:
+      "JSON list, one entry per family and architecture, each with every golden-ami.yml input: a matrix's include.",
+  },
+  count: { description: 'How many entries (0: nothing on this schedule).' },
+};
+
 function unknownStage(name: string): string {
-  const near = didYouMean(name, Object.keys(STAGES));
+  const near = didYouMean(name, [...Object.keys(STAGES), 'fleet']);
   return `error: unknown stage "${name}"${near.length ? `; did you mean ${near.join(' or ')}?` : ''}\n`;
 }
 
@@ -166,6 +191,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     (stageName ? process.stdout : process.stderr).write(`${mainHelp(VERSION)}\n`);
     return stageName ? 0 : 2;
   }
+  if (stageName === 'fleet') return fleet(rest, env);
   const stage = STAGES[stageName];
   if (!stage) {
     process.stderr.write(`${unknownStage(stageName)}Run ami-bakery --help for the stages.\n`);

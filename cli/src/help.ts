@@ -21,6 +21,10 @@ export const STAGE_LINES: Array<[string, string]> = [
   ['promote', 'make a passed AMI golden: copy it encrypted, share, publish to SSM, retire old images'],
 ];
 
+/** Not a stage: the plan of a fleet of image families (cli/src/fleet.ts). */
+export const FLEET_LINE =
+  'the matrix of images.yml (one entry per family and architecture) a caller runs golden-ami.yml over';
+
 /** Examples the help shows; the tests parse each against its stage's inputs. */
 export const EXAMPLES: string[][] = [
   ['bake', '--template', 'packer/ubuntu.pkr.hcl', '--hardening-scripts', 'scripts/**'],
@@ -51,6 +55,10 @@ export function mainHelp(version: string): string {
     '',
     'Stages, in pipeline order:',
     ...STAGE_LINES.map(([s, line]) => `  ${s.padEnd(pad)}${line}`),
+    '',
+    'A fleet of image families (docs/fleet.md):',
+    `  ${'fleet'.padEnd(pad)}${FLEET_LINE}`,
+    '  ami-bakery fleet --images images.yml --schedule "0 5 * * *"',
     '',
     "Each flag is the action input of the same name (the stage's action.yml). A list is one value,",
     'comma- or newline-separated. Outputs are printed as name=value lines at the end (and appended to',
@@ -106,7 +114,7 @@ export function stageHelp(
   defaults: Record<string, string>,
   shownDefault: (name: string) => string | undefined,
 ): string {
-  const line = STAGE_LINES.find(([s]) => s === stage)?.[1] ?? '';
+  const line = STAGE_LINES.find(([s]) => s === stage)?.[1] ?? (stage === 'fleet' ? FLEET_LINE : '');
   const out = [`ami-bakery ${stage}: ${line}`, '', 'Inputs (* required):'];
   for (const [name, spec] of Object.entries(inputs)) {
     const shown = shownDefault(name) ?? defaults[name];
