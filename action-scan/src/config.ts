@@ -12,6 +12,7 @@ import { loadPrivateKey } from '../../shared/src/ssh-keys.js';
 import { repoPath, repoRoot } from '../../shared/src/workspace.js';
 import { normaliseProfile } from './content.js';
 import { type FailOn, parseFailOn } from './gate.js';
+import { parseInUseTags } from './in-use.js';
 import { parseBenchmarkInput } from './numbering.js';
 import { htmlReportPath } from './report/html.js';
 import { parseTarget, type Target } from './targets.js';
@@ -49,7 +50,7 @@ export interface ScanConfig {
   amiId?: string;
   awsRegion?: string;
   /** re-scan of the images in use: regions whose running instances are looked at */
-  inUse?: { regions: string[] };
+  inUse?: { regions: string[]; tags: Record<string, string> };
   githubToken: string;
   checkName: string;
   /** reviewed waivers (input waivers), validated before the scan */
@@ -84,6 +85,12 @@ function refuseLoneInputs(inp: Inputs, inUse: boolean, regions: string[]): void 
       'issue',
       'opens issues about images in use, so it needs in-use: true.',
       'set in-use: true, or remove issue.',
+    );
+  if (inp.lines('in-use-tags').length && !inUse)
+    throw new InputError(
+      'in-use-tags',
+      'choose which golden image in use a re-scan picks, so they need in-use: true.',
+      'set in-use: true, or remove in-use-tags.',
     );
   if (regions.length && !inUse)
     throw new InputError(
@@ -275,7 +282,7 @@ export function readConfig(io: Io): ScanConfig {
         : amiId || inUse
           ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
           : undefined,
-    inUse: inUse ? { regions: inUseRegions } : undefined,
+    inUse: inUse ? { regions: inUseRegions, tags: parseInUseTags(inp.lines('in-use-tags')) } : undefined,
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
   };

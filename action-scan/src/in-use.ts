@@ -3,7 +3,9 @@
  * which of those are our golden images, the newest golden one to scan, and which to tag when that
  * scan fails. Pure: the EC2 calls are in in-use-aws.ts.
  */
-import { TAG } from '../../shared/src/aws/tags.js';
+import * as path from 'node:path';
+import { EC2_TAG_LIMITS, TAG } from '../../shared/src/aws/tags.js';
+import { InputError } from '../../shared/src/errors.js';
 
 export interface InUseImage {
   region: string;
@@ -40,9 +42,63 @@ export function newestGolden(images: InUseImage[]): InUseImage | undefined {
     )[0];
 }
 
-/** The image an in-use re-scan scans: the newest golden one in use in `region`, else anywhere. */
-export function chooseInUseImage(images: InUseImage[], region?: string): InUseImage | undefined {
-  return newestGolden(images.filter((i) => i.region === region)) ?? newestGolden(images);
+/**
+ * in-use-tags: `key=value` lines the image a re-scan picks must carry, so one fleet's families
+ * (golden-ami.yml passes its template and build) never re-scan, tag or quarantine each other's
+ * images. ami-bakery:template is compared as a normalised repository path (`./a/../t.pkr.hcl` is
+ * `t.pkr.hcl`), as bake wrote it. Keys and values are checked against EC2's tag limits.
+ */
+export function parseInUseTags(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    const key = eq > 0 ? line.slice(0, eq).trim() : '';
+    let value = eq > 0 ? line.slice(eq + 1).trim() : '';
+    if (!key || !value)
+      throw new InputError(
+        'in-use-tags',
+        `"${line}" is not key=value.`,
+        'e.g. ami-bakery:build=amazon-ebs.ubuntu-arm64',
+      );
+    if (
+      key.length > EC2_TAG_LIMITS.keyLength ||
+      value.length > EC2_TAG_LIMITS.valueLength ||
+      /^aws:/i.test(key)
+    )
+      throw new InputError(
+        'in-use-tags',
+        `"${key}" cannot be an EC2 tag (keys up to 128 characters, not aws:, values up to 256).`,
+      );
+    if (key in out) throw new InputError('in-use-tags', `gives ${key} twice.`, 'give each tag once.');
+    if (key === TAG.template) value = normalisePath(value);
+    out[key] = value;
+  }
+  return out;
+}
+
+function normalisePath(p: string): string {
+  const n = path.posix.normalize(p.replace(/\\/g, '/'));
+  if (n.startsWith('../') || n === '..' || n.startsWith('/'))
+    throw new InputError('in-use-tags', `${TAG.template}=${p} is not a path inside the repository.`);
+  return n.replace(/^\.\//, '');
+}
+
+const carries = (i: InUseImage, tags: Record<string, string>) =>
+  Object.entries(tags).every(([k, v]) => (k === TAG.template ? normaliseTag(i.tags[k]) : i.tags[k]) === v);
+const normaliseTag = (v: string | undefined) =>
+  v === undefined ? undefined : path.posix.normalize(v).replace(/^\.\//, '');
+
+/**
+ * The image an in-use re-scan scans: the newest golden one in use that carries `tags`, in
+ * `region`, else anywhere.
+ */
+export function chooseInUseImage(
+  images: InUseImage[],
+  region?: string,
+  tags: Record<string, string> = {},
+): InUseImage | undefined {
+  const ours = images.filter((i) => carries(i, tags));
+  return newestGolden(ours.filter((i) => i.region === region)) ?? newestGolden(ours);
 }
 
 /**

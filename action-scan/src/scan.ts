@@ -55,11 +55,16 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
   let subject: ScanSubject = { amiId: cfg.amiId, region: cfg.awsRegion };
   if (inUseImages) {
     if (!cfg.amiId) {
-      const chosen = chooseInUseImage(inUseImages, cfg.awsRegion);
+      const tags = cfg.inUse!.tags;
+      const those = Object.entries(tags).map(([k, v]) => `${k}=${v}`);
+      const chosen = chooseInUseImage(inUseImages, cfg.awsRegion, tags);
       if (chosen) {
         subject = { amiId: chosen.imageId, region: chosen.region };
         io.info(`Newest golden image in use: ${chosen.imageId} (${chosen.name ?? ''}, ${chosen.region})`);
-      } else io.warning(`No golden image (tag ${TAG.status}=golden) is used by a running instance.`);
+      } else
+        io.warning(
+          `No golden image (tag ${TAG.status}=golden${those.length ? `, ${those.join(', ')}` : ''}) is used by a running instance.`,
+        );
     }
     io.setOutput('in-use-amis', JSON.stringify(inUseImages.map(({ instanceList: _, ...i }) => i)));
     io.setOutput('ami-id', subject.amiId ?? '');

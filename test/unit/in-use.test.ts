@@ -4,6 +4,7 @@ import {
   chooseInUseImage,
   type InUseImage,
   outdatedImages,
+  parseInUseTags,
   vulnerableImages,
 } from '../../action-scan/src/in-use.js';
 
@@ -32,6 +33,58 @@ describe('in-use selection', () => {
     expect(chooseInUseImage(images, 'eu-west-1')?.imageId).toBe('ami-new-eu');
     expect(chooseInUseImage(images, 'ap-south-1')?.imageId).toBe('ami-new-us');
     expect(chooseInUseImage(images.slice(3), 'eu-west-1')).toBeUndefined();
+  });
+  it("in-use-tags: a fleet's family re-scans only its own images (template and build), never the newest of another", () => {
+    const fleet = [
+      img('ami-ubuntu-x86', 'us-east-1', '2026-03-01', {
+        'ami-bakery:template': 'images/ubuntu/ubuntu.pkr.hcl',
+        'ami-bakery:build': 'amazon-ebs.ubuntu',
+      }),
+      img('ami-ubuntu-arm', 'us-east-1', '2026-03-02', {
+        'ami-bakery:template': 'images/ubuntu/ubuntu.pkr.hcl',
+        'ami-bakery:build': 'amazon-ebs.ubuntu-arm64',
+      }),
+      img('ami-debian', 'us-east-1', '2026-03-03', { 'ami-bakery:template': 'images/debian/debian.pkr.hcl' }),
+    ];
+    expect(chooseInUseImage(fleet, 'us-east-1')?.imageId).toBe('ami-debian');
+    const tags = parseInUseTags([
+      'ami-bakery:template=./images/ubuntu/../ubuntu/ubuntu.pkr.hcl',
+      'ami-bakery:build=amazon-ebs.ubuntu',
+    ]);
+    expect(tags).toEqual({
+      'ami-bakery:template': 'images/ubuntu/ubuntu.pkr.hcl',
+      'ami-bakery:build': 'amazon-ebs.ubuntu',
+    });
+    expect(chooseInUseImage(fleet, 'us-east-1', tags)?.imageId).toBe('ami-ubuntu-x86');
+    expect(
+      chooseInUseImage(
+        fleet,
+        'us-east-1',
+        parseInUseTags(['ami-bakery:template=images/debian/debian.pkr.hcl']),
+      )?.imageId,
+    ).toBe('ami-debian');
+    expect(
+      chooseInUseImage(fleet, 'us-east-1', parseInUseTags(['ami-bakery:template=other.pkr.hcl'])),
+    ).toBeUndefined();
+  });
+  it.each([
+    ['no =', 'ami-bakery:build', /is not key=value/],
+    ['no value', 'ami-bakery:build=', /is not key=value/],
+    ['no key', '=x', /is not key=value/],
+    ['aws: key', 'aws:cloudformation:stack=x', /cannot be an EC2 tag/],
+    ['a key over 128', `${'k'.repeat(129)}=x`, /cannot be an EC2 tag/],
+    ['a value over 256', `k=${'v'.repeat(257)}`, /cannot be an EC2 tag/],
+    [
+      'a template outside the repository',
+      'ami-bakery:template=../../etc/passwd',
+      /not a path inside the repository/,
+    ],
+    ['an absolute template', 'ami-bakery:template=/etc/passwd', /not a path inside the repository/],
+  ])('in-use-tags refuses %s', (_, line, message) => {
+    expect(() => parseInUseTags([line])).toThrow(message);
+  });
+  it('in-use-tags refuses a key given twice', () => {
+    expect(() => parseInUseTags(['a=1', 'a=2'])).toThrow(/gives a twice/);
   });
   it('outdated: an older golden image in use next to a newer one of its family in the same region', () => {
     expect(outdatedImages(images).map((i) => i.imageId)).toEqual(['ami-old-eu']);
