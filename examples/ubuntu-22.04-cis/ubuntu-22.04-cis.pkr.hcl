@@ -37,6 +37,12 @@ variable "instance_type" {
   default = "t3.small"
 }
 
+variable "instance_type_arm64" {
+  type        = string
+  default     = "t4g.small"
+  description = "Instance type of the arm64 (Graviton) build."
+}
+
 variable "subnet_id" {
   type    = string
   default = ""
@@ -66,6 +72,7 @@ source "amazon-ebs" "ubuntu" {
   source_ami_filter {
     filters = {
       name                = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"
+      architecture        = "x86_64"
       root-device-type    = "ebs"
       virtualization-type = "hvm"
     }
@@ -108,8 +115,61 @@ source "amazon-ebs" "ubuntu" {
   }
 }
 
+# The same image for arm64 (Graviton): a build of its own, with its own base AMI and fingerprint.
+# examples/images.yml bakes each architecture in a call of its own (only amazon-ebs.ubuntu-arm64).
+source "amazon-ebs" "ubuntu-arm64" {
+  region        = var.region
+  instance_type = var.instance_type_arm64
+  subnet_id     = var.subnet_id == "" ? null : var.subnet_id
+
+  source_ami_filter {
+    filters = {
+      name                = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-*"
+      architecture        = "arm64"
+      root-device-type    = "ebs"
+      virtualization-type = "hvm"
+    }
+    owners      = ["099720109477"] # Canonical
+    most_recent = true
+  }
+
+  ssh_username = "ubuntu"
+  ssh_timeout  = "10m"
+
+  ami_name        = "${var.name_prefix}-arm64-${local.timestamp}"
+  ami_description = "Ubuntu 22.04 hardened to CIS Level 1 Server (ami-bakery)"
+  ami_regions     = var.ami_regions
+  encrypt_boot    = true
+  kms_key_id      = var.kms_key_id == "" ? null : var.kms_key_id
+  imds_support    = "v2.0"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  launch_block_device_mappings {
+    device_name           = "/dev/sda1"
+    volume_size           = 16
+    volume_type           = "gp3"
+    encrypted             = true
+    delete_on_termination = true
+  }
+
+  tags = {
+    Name                  = "${var.name_prefix}-arm64-${local.timestamp}"
+    "ami-bakery:os"       = "ubuntu-22.04"
+    "ami-bakery:profile"  = "cis_level1_server"
+    "ami-bakery:base-ami" = "{{ .SourceAMI }}"
+  }
+  run_tags = {
+    Name = "packer-${var.name_prefix}-arm64"
+  }
+}
+
 build {
-  sources = ["source.amazon-ebs.ubuntu"]
+  sources = ["source.amazon-ebs.ubuntu", "source.amazon-ebs.ubuntu-arm64"]
 
   # OS updates first, then a reboot so the hardening runs on the updated kernel.
   provisioner "shell" {

@@ -7,6 +7,7 @@ import {
   parseSourceAmiInput,
   provisionerPaths,
   sourceSpecOf,
+  sourceSpecsOf,
   whatChanged,
 } from '../../action-bake/src/fingerprint.js';
 import { notReusable } from '../../action-bake/src/unchanged.js';
@@ -18,17 +19,23 @@ const EXAMPLE = fs.readFileSync(
 );
 
 describe('source AMI of a template', () => {
-  it('the example’s source_ami_filter: filters and owners, as Packer’s most_recent looks them up', () => {
-    expect(sourceSpecOf('hcl', [EXAMPLE], new Map())).toEqual({
+  it('the example’s source_ami_filters, one per architecture: filters and owners, as Packer’s most_recent looks them up', () => {
+    const spec = (arch: string, name: string) => ({
       kind: 'filter',
       filters: {
-        name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*',
+        name: `ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-${name}-server-*`,
+        architecture: arch,
         'root-device-type': 'ebs',
         'virtualization-type': 'hvm',
       },
       owners: ['099720109477'],
       from: 'template source_ami_filter',
     });
+    expect(sourceSpecsOf('hcl', [EXAMPLE], new Map())).toEqual([
+      { build: 'amazon-ebs.ubuntu', spec: spec('x86_64', 'amd64') },
+      { build: 'amazon-ebs.ubuntu-arm64', spec: spec('arm64', 'arm64') },
+    ]);
+    expect(sourceSpecOf('hcl', [EXAMPLE], new Map())).toEqual(spec('x86_64', 'amd64'));
   });
 
   it('source_ami as a literal, a variable (default or vars), resolve:ssm; JSON builders too', () => {

@@ -30,14 +30,37 @@ variable "allowed_cidr" {
 }
 
 variable "instance_type" {
-  type    = string
-  default = "t3.small"
+  type        = string
+  default     = ""
+  description = "Empty: one of the AMI's architecture (instance_types), so an arm64 image runs on Graviton."
+}
+
+variable "instance_types" {
+  type        = map(string)
+  description = "The instance type for each EC2 architecture of the AMI under test."
+  default = {
+    x86_64 = "t3.small"
+    arm64  = "t4g.small"
+  }
 }
 
 variable "run_id" {
   type        = string
   default     = "local"
   description = "Names and tags the resources so a run's leftovers are easy to find. golden-ami.yml passes <run id>-<attempt>-<family>: unique per call of the workflow and per re-run."
+}
+
+# The AMI's architecture, as EC2 has it: an arm64 image on an x86_64 type would fail RunInstances.
+data "aws_ami" "under_test" {
+  owners = ["self"]
+  filter {
+    name   = "image-id"
+    values = [var.ami_id]
+  }
+}
+
+locals {
+  instance_type = var.instance_type != "" ? var.instance_type : lookup(var.instance_types, data.aws_ami.under_test.architecture, "")
 }
 
 data "aws_vpc" "default" {
@@ -78,7 +101,7 @@ resource "aws_security_group" "verify" {
 
 resource "aws_instance" "verify" {
   ami                         = var.ami_id
-  instance_type               = var.instance_type
+  instance_type               = local.instance_type
   key_name                    = aws_key_pair.verify.key_name
   vpc_security_group_ids      = [aws_security_group.verify.id]
   associate_public_ip_address = true
@@ -96,6 +119,13 @@ resource "aws_instance" "verify" {
     apt-get install -y -q nginx-light || true
     printf '%s' '${base64encode(var.ami_id)}' | base64 -d > /var/www/html/ami.txt
   EOT
+
+  lifecycle {
+    precondition {
+      condition     = local.instance_type != ""
+      error_message = "No instance type for this AMI's architecture: add it to instance_types, or set instance_type."
+    }
+  }
 
   tags = {
     Name                = "ami-bakery-verify-${var.run_id}"

@@ -1,0 +1,135 @@
+/**
+ * The example's second family (issue 25): Debian 11 hardened to ANSSI BP-028, scanned with the real
+ * oscap and Debian's own ssg-debian content (profile anssi_np_nt28_average of ssg-debian11-ds.xml).
+ * The suite's root filesystem is made to say Debian 11 (test/fixtures/debian/00-as-debian-11.sh),
+ * the example's scripts run in it as Packer would (offline: no package installs), with one line
+ * broken in a copy of them; the scan must annotate that line with the ANSSI recommendation, and
+ * what the other lines do must pass.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseRootfs, ROOT, runCli, tmpDir } from './helpers.js';
+
+const EX = 'examples/debian-11-anssi';
+const KERNEL = `${EX}/scripts/hardening/10-kernel.sh`;
+// an image directory whose path components are root-owned and not world-writable, as the scan tests use
+const IMAGES = '/var/lib/ami-bakery-test';
+let repo: string;
+let image: string;
+
+beforeAll(async () => {
+  // the consumer's repository: the example, with address-space randomisation turned off by mistake
+  repo = tmpDir('ami-bakery-debian-repo-');
+  fs.cpSync(path.join(ROOT, EX), path.join(repo, EX), { recursive: true });
+  const kernel = path.join(repo, KERNEL);
+  const text = fs.readFileSync(kernel, 'utf8');
+  expect(text).toContain('set_sysctl kernel.randomize_va_space 2\n');
+  fs.writeFileSync(kernel, text.replace('kernel.randomize_va_space 2', 'kernel.randomize_va_space 0'));
+  fs.mkdirSync(IMAGES, { recursive: true, mode: 0o755 });
+  image = path.join(fs.mkdtempSync(path.join(IMAGES, 'debian-')), 'root');
+  const scripts = fs
+    .readdirSync(path.join(repo, EX, 'scripts/hardening'))
+    .sort()
+    .map((f) => path.join(repo, EX, 'scripts/hardening', f));
+  await promisify(execFile)(
+    path.join(ROOT, 'test/setup/harden-image.sh'),
+    [baseRootfs(), image, path.join(ROOT, 'test/fixtures/debian/00-as-debian-11.sh'), ...scripts],
+    { env: { ...process.env, AMI_BAKERY_OFFLINE: '1' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+}, 180_000);
+
+afterAll(() => {
+  if (image) fs.rmSync(path.dirname(image), { recursive: true, force: true });
+  if (repo) fs.rmSync(repo, { recursive: true, force: true });
+});
+
+describe('examples/debian-11-anssi against the real oscap and ssg-debian', () => {
+  it('annotates the broken line with its ANSSI recommendation; the other changes pass; the partitions are waived', async () => {
+    const report = path.join(tmpDir(), 'report.json');
+    const r = await runCli(
+      [
+        'scan',
+        '--target',
+        `chroot:${image}`,
+        '--profile',
+        'anssi_np_nt28_average',
+        '--hardening-scripts',
+        `${EX}/scripts/**`,
+        '--waivers',
+        `${EX}/compliance/waivers.yml`,
+        '--report-file',
+        report,
+        '--sarif-file',
+        '',
+      ],
+      { cwd: repo, env: { GITHUB_WORKSPACE: repo } },
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('ssg-debian11-ds.xml');
+    // the profile's 45 rules, scored apart from CIS numbering
+    expect(r.outputs.total).toBe('45');
+    const marker =
+      fs
+        .readFileSync(path.join(repo, KERNEL), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('# ANSSI BP28(R23)')) + 1;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `error: ${KERNEL.replace(/\./g, '\\.')}:${marker}: ANSSI BP28\\(R23\\): Enable Randomized Layout of Virtual Address Space: .*\\n\\s+Found: /etc/sysctl\\.d/60-anssi-kernel\\.conf: "kernel\\.randomize_va_space = 0"`,
+      ),
+    );
+    const findings = (
+      JSON.parse(fs.readFileSync(report, 'utf8')) as {
+        findings: Array<{ ruleId: string; status: string; waiver?: { file: string } }>;
+      }
+    ).findings.map((f) => ({ ...f, rule: f.ruleId.replace(/^xccdf_org\.ssgproject\.content_rule_/, '') }));
+    const status = (rule: string) => findings.find((f) => f.rule === rule)?.status;
+    // what the scripts change, each under its marker, passes
+    for (const rule of [
+      'sysctl_fs_suid_dumpable',
+      'sysctl_fs_protected_hardlinks',
+      'sysctl_fs_protected_symlinks',
+      'file_permissions_systemmap',
+      'apt_sources_list_official',
+      'file_permissions_etc_shadow',
+      'file_permissions_etc_gshadow',
+    ])
+      expect([rule, status(rule)]).toEqual([rule, 'pass']);
+    // the partitions of a single-volume image and the other logger are waived, from the example's file
+    expect(
+      findings
+        .filter((f) => f.waiver)
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual([
+      'package_syslogng_installed',
+      'partition_for_home',
+      'partition_for_tmp',
+      'partition_for_var',
+      'partition_for_var_log',
+      'partition_for_var_log_audit',
+      'service_syslogng_enabled',
+    ]);
+    // failing and not waived: the broken line, and what the offline build could not install
+    expect(
+      findings
+        .filter((f) => f.status === 'fail' && !f.waiver)
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual([
+      'ensure_logrotate_activated',
+      'package_ntp_installed',
+      'package_rsyslog_installed',
+      'rsyslog_files_groupownership',
+      'rsyslog_files_ownership',
+      'rsyslog_files_permissions',
+      'service_rsyslog_enabled',
+      'sysctl_kernel_randomize_va_space',
+    ]);
+    // the ntp rule is referenced to ANSSI's NTP guide, not BP-028: the marker says so, and it is found
+    expect(r.stderr).toMatch(/20-packages\.sh:\d+: ANSSI NT012\(R03\): Install the ntp service/);
+  }, 120_000);
+});
