@@ -334,3 +334,108 @@ describe('golden-ami.yml: the scan job has its content (issue 24)', () => {
     expect(scan.with?.['results-file']).toBeTruthy();
   });
 });
+
+/** `${{ … }}` in a value, each evaluated with GitHub's evaluator; a whole-value expression keeps its type. */
+function expand(v: string, contexts: Record<string, unknown>): unknown {
+  const status = { success: true, failure: false, cancelled: false };
+  const whole = /^\$\{\{([\s\S]*?)\}\}$/.exec(v.trim());
+  if (whole) return evaluate(whole[1].trim(), contexts, status);
+  return v.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, e: string) => {
+    const x = evaluate(e.trim(), contexts, status);
+    return x === null || x === undefined ? '' : String(x);
+  });
+}
+
+describe('golden-fleet.yml (issue 25): images.yml as a matrix of golden-ami.yml calls', () => {
+  const fleet = parse(fs.readFileSync(path.join(ROOT, 'examples/workflows/golden-fleet.yml'), 'utf8')) as {
+    jobs: {
+      plan: { steps: Array<{ id?: string; run?: string; env?: Record<string, string> }> };
+      golden: { with: Record<string, string>; if: string };
+    };
+  };
+  const inputs = (
+    wf as unknown as {
+      on: { workflow_call: { inputs: Record<string, { type: string; required?: boolean }> } };
+    }
+  ).on.workflow_call.inputs;
+
+  /** The plan step's own script, run by bash in a checkout of the consumer (the example at its root). */
+  function runPlan(schedule: string): Record<string, string> {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-fleet-ws-'));
+    fs.cpSync(path.join(ROOT, 'examples'), path.join(ws, 'examples'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'examples/images.yml'), path.join(ws, 'images.yml'));
+    fs.symlinkSync(ROOT, path.join(ws, '.ami-bakery'));
+    const out = path.join(ws, 'output');
+    fs.writeFileSync(out, '');
+    const step = fleet.jobs.plan.steps.find((s) => s.id === 'plan')!;
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: ws,
+      encoding: 'utf8',
+      env: {
+        PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+        GITHUB_WORKSPACE: ws,
+        GITHUB_OUTPUT: out,
+        SCHEDULE: String(expand(step.env!.SCHEDULE, { github: { event: { schedule } } })),
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    fs.rmSync(ws, { recursive: true, force: true });
+    return Object.fromEntries(
+      [...text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]),
+    );
+  }
+
+  it.each([
+    ['a push', '', 3, false],
+    ['the daily rebake', '0 5 * * *', 3, false],
+    ['the weekly re-scan', '0 6 * * 1', 3, true],
+    ['a cron of no family', '0 7 * * *', 0, false],
+  ])('%s: every entry calls golden-ami.yml with inputs it declares, of their types', (_, cron, n, rescan) => {
+    const outputs = runPlan(cron);
+    const needs = { plan: { result: 'success', outputs } };
+    expect(expand(`\${{ ${fleet.jobs.golden.if.replace(/^\$\{\{|\}\}$/g, '')} }}`, { needs })).toBe(n > 0);
+    if (!n) return;
+    const matrix = expand('${{ fromJSON(needs.plan.outputs.matrix) }}', { needs }) as Array<
+      Record<string, unknown>
+    >;
+    expect(matrix).toHaveLength(n);
+    const families = new Set<string>();
+    for (const entry of matrix) {
+      const given: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(fleet.jobs.golden.with)) given[k] = expand(v, { matrix: entry });
+      for (const [k, v] of Object.entries(given)) {
+        expect(Object.keys(inputs)).toContain(k);
+        // a workflow_call input of type boolean refuses text, one of type string a boolean
+        expect([k, typeof v]).toEqual([k, inputs[k].type === 'boolean' ? 'boolean' : 'string']);
+      }
+      for (const [k, d] of Object.entries(inputs)) if (d.required) expect([k, given[k]]).not.toEqual([k, '']);
+      expect(given.rescan).toBe(rescan);
+      families.add(String(given.family));
+    }
+    expect([...families]).toEqual(['ubuntu-22.04-cis-x86_64', 'ubuntu-22.04-cis-arm64', 'debian-11-anssi']);
+  });
+
+  it("a re-scan looks only at this call's images: find-in-use passes its template and build", () => {
+    const find = (wf.jobs['find-in-use'].steps as Array<{ id?: string; with?: Record<string, string> }>).find(
+      (s) => s.id === 'find',
+    )!;
+    const tags = (i: Record<string, string>) =>
+      String(expand(find.with!['in-use-tags'], { inputs: i }))
+        .split('\n')
+        .filter((l) => l.trim());
+    expect(
+      tags({
+        'working-directory': 'examples/ubuntu-22.04-cis',
+        template: 'u.pkr.hcl',
+        only: 'amazon-ebs.ubuntu-arm64',
+      }),
+    ).toEqual([
+      'ami-bakery:template=examples/ubuntu-22.04-cis/u.pkr.hcl',
+      'ami-bakery:build=amazon-ebs.ubuntu-arm64',
+    ]);
+    expect(tags({ 'working-directory': '.', template: 'd.pkr.hcl', only: '' })).toEqual([
+      'ami-bakery:template=./d.pkr.hcl',
+    ]);
+  });
+});
