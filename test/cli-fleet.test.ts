@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tmpDir } from './helpers.js';
+import { runCli, tmpDir } from './helpers.js';
 import { parseFileCommands } from './support/file-commands.js';
 
 /** A repository with one family whose paths exist, and a link pointing out of it. */
