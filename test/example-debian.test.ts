@@ -7,9 +7,11 @@
  * what the other lines do must pass.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import * as cdx from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseRootfs, ROOT, runCli, tmpDir } from './helpers.js';
 
@@ -49,6 +51,7 @@ afterAll(() => {
 describe('examples/debian-11-anssi against the real oscap and ssg-debian', () => {
   it('annotates the broken line with its ANSSI recommendation; the other changes pass; the partitions are waived', async () => {
     const report = path.join(tmpDir(), 'report.json');
+    const sbom = path.join(path.dirname(report), 'sbom.cdx.json');
     const r = await runCli(
       [
         'scan',
@@ -64,8 +67,10 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
         report,
         '--sarif-file',
         '',
+        '--sbom-file',
+        sbom,
       ],
-      { cwd: repo, env: { GITHUB_WORKSPACE: repo } },
+      { cwd: repo, env: { GITHUB_WORKSPACE: repo, GITHUB_SHA: 'a'.repeat(40) } },
     );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('ssg-debian11-ds.xml');
@@ -131,5 +136,52 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
     ]);
     // the ntp rule is referenced to ANSSI's NTP guide, not BP-028: the marker says so, and it is found
     expect(r.stderr).toMatch(/20-packages\.sh:\d+: ANSSI NT012\(R03\): Install the ntp service/);
+
+    // the SBOM (issue 26): exactly what dpkg itself lists as installed in the image, valid CycloneDX 1.5
+    const json = fs.readFileSync(sbom, 'utf8');
+    expect(await new cdx.Validation.JsonStrictValidator(cdx.Spec.Version.v1dot5).validate(json)).toBeNull();
+    const dpkg = await promisify(execFile)(
+      'dpkg-query',
+      [
+        '--admindir',
+        path.join(image, 'var/lib/dpkg'),
+        '-W',
+        '-f',
+        '${db:Status-Status}\t${Package}\t${Version}\t${Architecture}\n',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    const installed = dpkg.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('installed\t'))
+      .map((l) => l.split('\t').slice(1).join(' '))
+      .sort();
+    const bom = JSON.parse(json) as {
+      metadata: {
+        component: { name: string; version: string; properties: Array<{ name: string; value: string }> };
+      };
+      components: Array<{
+        name: string;
+        version: string;
+        purl: string;
+        properties: Array<{ name: string; value: string }>;
+      }>;
+    };
+    const listed = bom.components
+      .map(
+        (c) =>
+          `${c.name} ${c.version} ${c.properties.find((p) => p.name === 'ami-bakery:package-arch')?.value}`,
+      )
+      .sort();
+    expect(installed.length).toBeGreaterThan(100);
+    expect(listed).toEqual(installed);
+    expect(bom.components.find((c) => c.name === 'openssh-server')?.purl).toMatch(
+      /^pkg:deb\/debian\/openssh-server@[^?]+\?arch=amd64&distro=debian-11&upstream=openssh/,
+    );
+    expect(bom.metadata.component).toMatchObject({ name: 'Debian GNU/Linux 11 (bullseye)', version: '11' });
+    expect(bom.metadata.component.properties).toEqual([{ name: 'ami-bakery:commit', value: 'a'.repeat(40) }]);
+    expect(r.outputs['sbom-file']).toBe(sbom);
+    expect(r.outputs.packages).toBe(String(installed.length));
+    expect(r.outputs['sbom-sha256']).toBe(createHash('sha256').update(json).digest('hex'));
   }, 120_000);
 });

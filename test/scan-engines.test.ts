@@ -301,7 +301,8 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
       const refused = await runCli(args);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/oscap is not installed on 127\.0\.0\.1: .*set install-scanner: true/);
-      const r = await runCli([...args, '--install-scanner', 'true']);
+      const sbom = path.join(dir, 'sbom.cdx.json');
+      const r = await runCli([...args, '--install-scanner', 'true', '--sbom-file', sbom]);
       expect(r.code, `${r.stderr}\n${bare.log()}`).toBe(0);
       expect(r.stdout + r.stderr).toMatch(
         /oscap is not installed on 127\.0\.0\.1: installing openscap-scanner there with apt-get \(install-scanner: true\)/,
@@ -310,6 +311,13 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
       expect(Number(r.outputs.total)).toBe(189);
       // the test instance has it now (the image it was launched from keeps none)
       expect(fs.existsSync(path.join(m, 'usr/bin/oscap'))).toBe(true);
+      // the SBOM (issue 26) is of the image: read over SSH before the scanner was installed
+      const names = (JSON.parse(fs.readFileSync(sbom, 'utf8')).components as Array<{ name: string }>).map(
+        (c) => c.name,
+      );
+      expect(names).toContain('openssh-server');
+      expect(names).not.toContain('openscap-scanner');
+      expect(Number(r.outputs.packages)).toBe(names.length);
     } finally {
       await bare?.stop();
       await run('umount', [m]);

@@ -37,6 +37,8 @@ export interface ScanConfig {
   timeoutMs: number;
   sarifFile: string;
   reportFile: string;
+  /** the image's SBOM (CycloneDX JSON); '' for none */
+  sbomFile: string;
   baseline: string;
   /** the ratchet on the baseline: on unless turned off explicitly (ratchet: false) */
   ratchet: boolean;
@@ -106,6 +108,7 @@ function checkScanOutputs(inp: Inputs, root: string): void {
   const outputs: Array<[string, string]> = [
     ['sarif-file', inp.string('sarif-file')],
     ['report-file', reportFile],
+    ['sbom-file', inp.string('sbom-file')],
     ['report-html', htmlReportPath(inp.string('report-html'), reportFile)],
     ['results-file', inp.string('results-file')],
     ['suggest-file', inp.string('suggest-file')],
@@ -264,6 +267,7 @@ export function readConfig(io: Io): ScanConfig {
     timeoutMs: timeoutMin * 60_000,
     sarifFile: inp.string('sarif-file'),
     reportFile,
+    sbomFile: inp.string('sbom-file'),
     reportHtml: htmlReportPath(inp.string('report-html'), reportFile),
     history: inp.list('history'),
     issue: inp.boolean('issue'),

@@ -68,7 +68,7 @@ async function runEngine(
   cfg: ScanConfig,
   work: () => string,
   signal?: AbortSignal,
-): Promise<{ files: string[]; datastream?: string; tailoringFile?: string }> {
+): Promise<{ files: string[]; datastream?: string; tailoringFile?: string; inventory?: Inventory }> {
   if (cfg.target.kind === 'results') return { files: await expandResults(cfg.results) };
   const contentDirs = cfg.contentVersion
     ? [await downloadContent(cfg.contentVersion), ...SYSTEM_CONTENT_DIRS]
@@ -87,6 +87,7 @@ async function runEngine(
   };
   let datastream: string;
   let tailoringFile: string | undefined;
+  let inventory: Inventory | undefined;
   if (cfg.target.kind === 'ssh') {
     const t = cfg.target;
     const r = await io.group(`OpenSCAP over SSH on ${t.host}`, () =>
@@ -105,6 +106,7 @@ async function runEngine(
       }),
     );
     datastream = r.datastream;
+    inventory = r.inventory;
   } else {
     let root = '/';
     if (cfg.target.kind === 'chroot') {
@@ -127,6 +129,11 @@ async function runEngine(
     }
     datastream = pickDatastream(osText, root);
     checkProfile(datastream, cfg.profile);
+    const status = path.join(root, 'var/lib/dpkg/status');
+    inventory = {
+      osRelease: osText,
+      dpkgStatus: fs.existsSync(status) ? fs.readFileSync(status, 'utf8') : undefined,
+    };
     const chroot = cfg.target.kind === 'chroot' ? cfg.target.dir : undefined;
     const tailoring =
       cfg.waiveMode === 'skip' ? await writeTailoring(io, cfg, datastream, work()) : undefined;
@@ -149,7 +156,7 @@ async function runEngine(
     );
   }
   io.info(`Results: ${arfFile} (${(fs.statSync(arfFile).size / 1e6).toFixed(1)} MB)`);
-  return { files: [arfFile], datastream, tailoringFile };
+  return { files: [arfFile], datastream, tailoringFile, inventory };
 }
 
 /** waive-mode skip: a tailoring file that deselects the waived rules, so oscap does not evaluate them. */
@@ -185,7 +192,16 @@ async function writeTailoring(
 }
 
 /** The engine's result files, parsed; `kept`: the raw result files that remain after the run. */
+/** What the image has installed, read from it before the scan changed anything (sbom/). */
+export interface Inventory {
+  osRelease: string;
+  /** /var/lib/dpkg/status; undefined when the image has none */
+  dpkgStatus?: string;
+}
+
 export interface Collected {
+  /** the image's package database, when a scan read the image itself */
+  inventory?: Inventory;
   files: string[];
   sets: ResultSet[];
   kept: string[];
@@ -237,7 +253,7 @@ export async function collectResults(
       io.info(`Results kept at ${cfg.resultsFile}`);
     } else io.info('Raw results deleted after parsing (set results-file to keep them).');
   }
-  return { files: engine.files, sets, kept, tryFixes };
+  return { files: engine.files, sets, kept, tryFixes, inventory: engine.inventory };
 }
 
 /**

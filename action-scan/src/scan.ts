@@ -27,6 +27,7 @@ import {
 import type { Provenance } from './report/html.js';
 import type { BaselineDiff, ScanReport } from './report/report.js';
 import { mermaidTrend } from './report/trend.js';
+import { writeSbom } from './sbom/write.js';
 import {
   checkAmiExists,
   provenanceOf,
@@ -165,7 +166,8 @@ async function scanWith(
   const { sarifWritten } = await writeReports(io, cfg, a);
   if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend, provenance);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
-  await tagScanned(io, subject, a);
+  const sbom = writeSbom(io, cfg, collected.inventory, provenance);
+  await tagScanned(io, subject, a, sbom?.sha256);
   io.info(
     `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
   );
@@ -187,6 +189,9 @@ async function scanWith(
   io.setOutput('report-file', cfg.reportFile);
   io.setOutput('sarif-file', sarifWritten ? cfg.sarifFile : '');
   io.setOutput('results-file', collected.kept.join('\n'));
+  io.setOutput('sbom-file', sbom?.file ?? '');
+  io.setOutput('sbom-sha256', sbom?.sha256 ?? '');
+  io.setOutput('packages', sbom ? sbom.packages : '');
   io.setOutput('annotations', annotations.length);
 
   const checkTarget = checkTargetFromEnv(io.env, cfg.githubToken, cfg.checkName, signal);

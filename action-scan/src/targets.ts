@@ -276,7 +276,10 @@ export interface SshScan {
   timeoutMs: number;
 }
 
-export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: string }> {
+export async function runOscapSsh(
+  io: Io,
+  s: SshScan,
+): Promise<{ datastream: string; inventory: { osRelease: string; dpkgStatus?: string } }> {
   const { Ssh } = await import('../../shared/src/ssh.js');
   const conn = await Ssh.connect(s.target, s.ssh, io);
   let remoteDir: string | undefined;
@@ -284,6 +287,12 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
   try {
     const os = await conn.run(['cat', '/etc/os-release']);
     const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
+    // the image's packages, before the scanner may be installed on the instance
+    const dpkg = await conn.run(['cat', '/var/lib/dpkg/status']);
+    const inventory = {
+      osRelease: os.code === 0 ? os.stdout : '',
+      ...(dpkg.code === 0 ? { dpkgStatus: dpkg.stdout } : {}),
+    };
     await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '');
     const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);
     if (mk.code !== 0) throw new Error(`could not create a remote directory: ${mk.stderr.trim()}`);
@@ -315,7 +324,7 @@ export async function runOscapSsh(io: Io, s: SshScan): Promise<{ datastream: str
       checkOscapExit('remote oscap', r.signal ? null : r.code, r.stderr, undefined, r.signal);
     });
     await conn.sftp('get', s.arfFile, remoteArf);
-    return { datastream };
+    return { datastream, inventory };
   } finally {
     if (remoteDir) await conn.run([...sudo, 'rm', '-rf', '--', remoteDir]).catch(() => undefined);
     conn.close();

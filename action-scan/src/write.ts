@@ -158,6 +158,7 @@ export function provenanceOf(
     template: given(tags[TAG.template]) ?? cfg.template,
     baseAmi: given(tags[TAG.baseAmi]),
     packerVersion: given(tags[TAG.packerVersion]),
+    architecture: given(tags[TAG.arch]),
     bakeRunUrl: given(tags[TAG.runUrl]),
     scanRunUrl: runUrl(env),
   };
@@ -165,13 +166,19 @@ export function provenanceOf(
 }
 
 /** The scanned AMI carries its score, profile and verdict (promote's gate reads them). */
-export async function tagScanned(io: Io, subject: ScanSubject, a: Analysis): Promise<void> {
+export async function tagScanned(
+  io: Io,
+  subject: ScanSubject,
+  a: Analysis,
+  sbomSha256?: string,
+): Promise<void> {
   const { amiId, region } = subject;
   if (!amiId || !region) return;
   const tags = {
     [TAG.cisScore]: String(a.score),
     [TAG.cisProfile]: a.profileKey,
     [TAG.scan]: a.gate.verdict,
+    ...(sbomSha256 ? { [TAG.sbomSha256]: sbomSha256 } : {}),
   };
   await io.group(`Tagging ${amiId} in ${region}`, async () => {
     const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');

@@ -70,7 +70,7 @@ export function readActionInputs(stageDir: string): Record<string, ActionInput> 
  */
 const OUTPUT_FILES: Record<string, string[]> = {
   bake: ['cis-manifest-file'],
-  scan: ['report-file', 'sarif-file'],
+  scan: ['report-file', 'sarif-file', 'sbom-file'],
 };
 
 export function outputDir(env: NodeJS.ProcessEnv): string {

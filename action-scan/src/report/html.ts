@@ -28,6 +28,8 @@ export interface Provenance {
   template?: string;
   baseAmi?: string;
   packerVersion?: string;
+  /** EC2's architecture of the AMI (tag ami-bakery:arch) */
+  architecture?: string;
   /** the bake's run (tag ami-bakery:run-url) */
   bakeRunUrl?: string;
   /** this scan's run */
@@ -393,6 +395,7 @@ function provenanceList(input: HtmlReportInput): string {
     ['Image', p.amiId ? `<code>${esc(p.amiId)}</code>${p.region ? ` (${esc(p.region)})` : ''}` : undefined],
     ['Commit', p.commit ? `<code>${esc(p.commit.slice(0, 12))}</code>` : undefined],
     ['Template', p.template ? locationLink(input, p.template) : undefined],
+    ['Architecture', p.architecture ? esc(p.architecture) : undefined],
     ['Base image', p.baseAmi ? `<code>${esc(p.baseAmi)}</code>` : undefined],
     ['Packer', p.packerVersion ? esc(p.packerVersion) : undefined],
     [

@@ -39,6 +39,8 @@ export const TAG = {
   scan: 'ami-bakery:scan',
   cisScore: 'ami-bakery:cis-score',
   cisProfile: 'ami-bakery:cis-profile',
+  /** scan: the sha256 of the image's SBOM (CycloneDX JSON, the scan's sbom-file). */
+  sbomSha256: 'ami-bakery:sbom-sha256',
   /** promote: candidate → golden on copies; promoted on an encrypted promote's build AMI. */
   status: 'ami-bakery:status',
   sourceRegion: 'ami-bakery:source-region',
