@@ -49,7 +49,7 @@ afterAll(() => {
 });
 
 describe('examples/debian-11-anssi against the real oscap and ssg-debian', () => {
-  it('annotates the broken line with its ANSSI recommendation; the other changes pass; the partitions are waived', async () => {
+  it('annotates the broken line with its ANSSI recommendation, passes the other changes, waives the partitions; its SBOM is what dpkg lists, and the next image’s package diff is exact', async () => {
     const report = path.join(tmpDir(), 'report.json');
     const sbom = path.join(path.dirname(report), 'sbom.cdx.json');
     const r = await runCli(
@@ -183,5 +183,68 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
     expect(r.outputs['sbom-file']).toBe(sbom);
     expect(r.outputs.packages).toBe(String(installed.length));
     expect(r.outputs['sbom-sha256']).toBe(createHash('sha256').update(json).digest('hex'));
+
+    // the next image has one package more: its scan, with this report as the baseline, shows it in
+    // the JSON report and the job summary, beside the CIS diff
+    const debs = tmpDir();
+    fs.mkdirSync(path.join(debs, 'p/DEBIAN'), { recursive: true });
+    fs.writeFileSync(
+      path.join(debs, 'p/DEBIAN/control'),
+      'Package: ami-bakery-probe\nVersion: 1.0-1\nArchitecture: all\nMaintainer: Platform <platform@example.com>\nDescription: a package the next image adds\n',
+    );
+    await promisify(execFile)('dpkg-deb', [
+      '--root-owner-group',
+      '--build',
+      path.join(debs, 'p'),
+      path.join(debs, 'p.deb'),
+    ]);
+    await promisify(execFile)('dpkg', [
+      '--root',
+      image,
+      '--force-script-chrootless',
+      '-i',
+      path.join(debs, 'p.deb'),
+    ]);
+    const summary = path.join(debs, 'summary.md');
+    fs.writeFileSync(summary, '');
+    const next = await runCli(
+      [
+        'scan',
+        '--target',
+        `chroot:${image}`,
+        '--profile',
+        'anssi_np_nt28_average',
+        '--hardening-scripts',
+        `${EX}/scripts/**`,
+        '--waivers',
+        `${EX}/compliance/waivers.yml`,
+        '--baseline',
+        report,
+        '--report-file',
+        path.join(debs, 'next.json'),
+        '--sarif-file',
+        '',
+        '--sbom-file',
+        '',
+      ],
+      { cwd: repo, env: { GITHUB_WORKSPACE: repo, GITHUB_STEP_SUMMARY: summary } },
+    );
+    expect(next.code, next.stderr).toBe(1);
+    const nextReport = JSON.parse(fs.readFileSync(path.join(debs, 'next.json'), 'utf8'));
+    expect(nextReport.packageDiff).toEqual({
+      added: [{ name: 'ami-bakery-probe', architecture: 'all', to: '1.0-1' }],
+      removed: [],
+      upgraded: [],
+      downgraded: [],
+    });
+    expect(nextReport.packages).toHaveLength(installed.length + 1);
+    const md = fs.readFileSync(summary, 'utf8');
+    expect(md).toContain(
+      `Packages since the baseline: **1 added, 0 removed, 0 upgraded, 0 downgraded** (${installed.length + 1} installed).`,
+    );
+    expect(md).toContain('| added | ami-bakery-probe | all | — | `1.0-1` |');
+    // no SBOM asked for: none written, and none claimed
+    expect(next.outputs['sbom-file']).toBe('');
+    fs.rmSync(debs, { recursive: true, force: true });
   }, 120_000);
 });

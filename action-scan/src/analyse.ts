@@ -28,6 +28,8 @@ import {
   type ScanReport,
   toReportFinding,
 } from './report/report.js';
+import { packageDiff } from './sbom/diff.js';
+import { parseDpkgStatus, reportPackages } from './sbom/packages.js';
 import { annotateWaivers, applyWaivers, todayUtc, type WaiverOutcome, waiverCovers } from './waivers.js';
 
 function mergeResultSets(sets: ResultSet[]): {
@@ -290,7 +292,7 @@ export async function analyse(
   cfg: ScanConfig,
   subject: ScanSubject,
   changeMap: ChangeMap,
-  { sets, kept }: Collected,
+  { sets, kept, inventory }: Collected,
   /** the pull request's diff (read once per scan), where a dropped marker is placed */
   prDiff: () => Promise<string | undefined>,
 ): Promise<Analysis> {
@@ -360,6 +362,14 @@ export async function analyse(
   };
   const claimed = claimedControls(merged.findings, changeMap, numbering);
   report.claimed = claimed;
+  const installed = inventory?.dpkgStatus ? reportPackages(parseDpkgStatus(inventory.dpkgStatus)) : [];
+  if (installed.length) report.packages = installed;
+  // what changed since the last golden image: only when both sides listed their packages
+  if (installed.length && baseline?.packages?.length)
+    report.packageDiff = {
+      ...(baseline.amiId ? { since: baseline.amiId } : {}),
+      ...packageDiff(baseline.packages, installed),
+    };
   const diff = baseline ? compareReports(report, baseline) : undefined;
   const { ratchet, gate } = judge(cfg, {
     baseline,

@@ -122,6 +122,14 @@ export function scanSummary(
       gate: { verdict: gate.verdict, reasons: gate.verdict === 'failed' ? gate.reasons : gate.checked },
       annotations: a.annotations,
       diff: a.diff,
+      ...(a.report.packages
+        ? {
+            packages: {
+              installed: a.report.packages.length,
+              ...(a.report.packageDiff ? { diff: a.report.packageDiff } : {}),
+            },
+          }
+        : {}),
       delivery,
       extra: [
         `**${escapeMarkdown(ratchetLine(a.ratchet))}**`,

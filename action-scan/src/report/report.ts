@@ -8,6 +8,8 @@ import reportSchema from '../../data/scan-report.schema.json' with { type: 'json
 import type { Counts, Finding } from '../findings.js';
 import type { ReportBenchmarks } from '../numbering.js';
 
+import type { PackageDiff, ReportPackage } from '../sbom/diff.js';
+
 export const REPORT_SCHEMA = 'ami-bakery/scan-report@1';
 
 export interface ReportFinding {
@@ -63,6 +65,10 @@ export interface ScanReport {
     failOnNewFailures: boolean;
     reasons: string[];
   };
+  /** what the image has installed (its dpkg database; the SBOM's packages), sorted */
+  packages?: ReportPackage[];
+  /** the packages changed since the baseline (the last golden image) */
+  packageDiff?: PackageDiff & { since?: string };
   /** the ratchet against the baseline: its state, one line, and what it found */
   ratchet?: { state: string; line: string; dropped: string[]; regressed: string[]; notCompared: string[] };
 }

@@ -2,6 +2,7 @@
 
 import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
 import type { Counts } from '../findings.js';
+import { diffSize, type PackageChange, type PackageDiff } from '../sbom/diff.js';
 import type { PlannedAnnotation } from './annotations.js';
 import type { BaselineDiff } from './report.js';
 
@@ -20,6 +21,44 @@ export interface SummaryInput {
   delivery?: string;
   /** more lines under the score (e.g. the engine's own score) */
   extra?: string[];
+  /** the packages changed since the baseline, and how many the image has */
+  packages?: { installed: number; diff?: PackageDiff & { since?: string } };
+}
+
+/** At most this many package changes in the summary; the JSON report has them all. */
+const PACKAGE_ROWS = 100;
+
+/** The package diff against the last golden image, beside the CIS diff. */
+export function packageLines(p: NonNullable<SummaryInput['packages']>): string[] {
+  const d = p.diff;
+  if (!d) return [`Packages: ${p.installed} installed (the baseline lists none to compare with).`, ''];
+  const since = d.since ? ` since ${codeSpan(d.since)}` : ' since the baseline';
+  const n = diffSize(d);
+  const head = `Packages${since}: **${d.added.length} added, ${d.removed.length} removed, ${d.upgraded.length} upgraded, ${d.downgraded.length} downgraded** (${p.installed} installed).`;
+  if (!n) return [head, ''];
+  const rows: string[] = [];
+  const kinds: Array<[string, PackageChange[]]> = [
+    ['added', d.added],
+    ['removed', d.removed],
+    ['upgraded', d.upgraded],
+    ['downgraded', d.downgraded],
+  ];
+  for (const [kind, list] of kinds)
+    for (const c of list)
+      rows.push(
+        `| ${kind} | ${cell(c.name)} | ${cell(c.architecture)} | ${c.from ? codeSpan(c.from) : '—'} | ${c.to ? codeSpan(c.to) : '—'} |`,
+      );
+  return [
+    head,
+    '',
+    '| Change | Package | Architecture | From | To |',
+    '|---|---|---|---|---|',
+    ...rows.slice(0, PACKAGE_ROWS),
+    ...(rows.length > PACKAGE_ROWS
+      ? [`| … | ${rows.length - PACKAGE_ROWS} more in the JSON report | | | |`]
+      : []),
+    '',
+  ];
 }
 
 const cell = escapeMarkdown;
@@ -68,6 +107,7 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
       out.push('');
     }
   }
+  if (s.packages) out.push(...packageLines(s.packages));
   if (s.delivery) out.push(s.delivery, '');
   // Controls the code claims come first: a broken one must not hide under dozens of missing ones.
   const sections: Array<[string, PlannedAnnotation[]]> = [

@@ -12,6 +12,23 @@ export interface InstalledPackage {
   source?: { name: string; version?: string };
 }
 
+/** The packages as the JSON report keeps them: sorted by name and architecture. */
+export function reportPackages(packages: InstalledPackage[]): Array<{
+  name: string;
+  version: string;
+  architecture: string;
+  source?: string;
+}> {
+  return packages
+    .map((p) => ({
+      name: p.name,
+      version: p.version,
+      architecture: p.architecture,
+      ...(p.source ? { source: p.source.name } : {}),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.architecture.localeCompare(b.architecture));
+}
+
 /** The stanzas of a dpkg status file: fields, continuation lines folded into their field. */
 function stanzas(text: string): Array<Map<string, string>> {
   const out: Array<Map<string, string>> = [];
