@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import * as cdx from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseRootfs, ROOT, runCli, tmpDir } from './helpers.js';
+import { launchChromium } from './support/browser.js';
 
 const EX = 'examples/debian-11-anssi';
 const KERNEL = `${EX}/scripts/hardening/10-kernel.sh`;
@@ -226,6 +227,8 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
         '',
         '--sbom-file',
         '',
+        '--report-html',
+        path.join(debs, 'next.html'),
       ],
       { cwd: repo, env: { GITHUB_WORKSPACE: repo, GITHUB_STEP_SUMMARY: summary } },
     );
@@ -243,6 +246,22 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
       `Packages since the baseline: **1 added, 0 removed, 0 upgraded, 0 downgraded** (${installed.length + 1} installed).`,
     );
     expect(md).toContain('| added | ami-bakery-probe | all | — | `1.0-1` |');
+    // the HTML report, as a reviewer opens it (headless Chromium, no network)
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${path.join(debs, 'next.html')}`);
+      const section = page.locator('#packages');
+      expect(await section.isVisible()).toBe(true);
+      expect(await section.locator('p').innerText()).toBe(
+        `1 added, 0 removed, 0 upgraded, 0 downgraded since the baseline (${installed.length + 1} installed).`,
+      );
+      expect(await section.locator('tbody tr').allInnerTexts()).toEqual([
+        'added\tami-bakery-probe\tall\t—\t1.0-1',
+      ]);
+    } finally {
+      await browser.close();
+    }
     // no SBOM asked for: none written, and none claimed
     expect(next.outputs['sbom-file']).toBe('');
     fs.rmSync(debs, { recursive: true, force: true });

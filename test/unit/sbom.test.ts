@@ -4,7 +4,10 @@
  */
 import * as cdx from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
+import { REPORT_SCHEMA, validateReport } from '../../action-scan/src/report/report.js';
+import { packageLines } from '../../action-scan/src/report/summary.js';
 import { buildSbom, debPurl } from '../../action-scan/src/sbom/cyclonedx.js';
+import { packageDiff } from '../../action-scan/src/sbom/diff.js';
 import { parseDpkgStatus } from '../../action-scan/src/sbom/packages.js';
 
 // the fields dpkg writes per package; continuation lines, a removed package with its configuration
@@ -133,5 +136,50 @@ describe('buildSbom', () => {
       JSON.stringify(bom),
     );
     expect(problems).not.toBeNull();
+  });
+});
+
+describe('the package diff in reports', () => {
+  const base = { schema: REPORT_SCHEMA, generatedAt: '2026-12-01T00:00:00Z', score: 90, findings: [] };
+  const pkg = (name: string, version = '1.0-1', architecture = 'amd64') => ({ name, version, architecture });
+
+  it('a baseline whose packages carry markup, or a diff naming something else than an AMI, is refused before use', () => {
+    expect(validateReport({ ...base, packages: [pkg('openssl')] }, 'b.json').packages).toHaveLength(1);
+    for (const bad of [
+      { packages: [pkg('<img src=x onerror=alert(1)>')] },
+      { packages: [pkg('openssl', '1.0 `id`')] },
+      { packages: [pkg('openssl', '1.0', 'amd64\n::error::x')] },
+      { packages: [{ name: 'openssl' }] },
+      { packageDiff: { since: '<b>', added: [], removed: [], upgraded: [], downgraded: [] } },
+    ])
+      expect(() => validateReport({ ...base, ...bad }, 'b.json'), JSON.stringify(bad)).toThrow(/not a valid/);
+  });
+
+  it('the summary counts every change, shows at most 100 rows and says where the rest are', () => {
+    const before = Array.from({ length: 150 }, (_, i) => pkg(`lib${i}`));
+    const after = [
+      ...before.slice(0, 140).map((p, i) => (i < 5 ? { ...p, version: '1.0-2' } : p)),
+      pkg('new'),
+    ];
+    const d = packageDiff(before, after);
+    const lines = packageLines({ installed: after.length, diff: { since: 'ami-0123456789abcdef0', ...d } });
+    expect(lines[0]).toBe(
+      'Packages since `ami-0123456789abcdef0`: **1 added, 10 removed, 5 upgraded, 0 downgraded** (141 installed).',
+    );
+    expect(lines.filter((l) => /^\| (added|removed|upgraded) \|/.test(l))).toHaveLength(16);
+    expect(lines).toContain('| upgraded | lib0 | amd64 | `1.0-1` | `1.0-2` |');
+    const many = packageLines({
+      installed: 300,
+      diff: packageDiff(
+        [],
+        Array.from({ length: 300 }, (_, i) => pkg(`p${i}`)),
+      ),
+    });
+    expect(many.filter((l) => l.startsWith('| added |'))).toHaveLength(100);
+    expect(many).toContain('| … | 200 more in the JSON report | | | |');
+    expect(packageLines({ installed: 3 })).toEqual([
+      'Packages: 3 installed (the baseline lists none to compare with).',
+      '',
+    ]);
   });
 });

@@ -443,6 +443,31 @@ ${notes.length ? `<details id="notes"><summary>${notes.length} note(s) on benchm
 </header>`;
 }
 
+/** The packages changed since the baseline (report.packageDiff), beside the CIS diff; every change, escaped. */
+function packagesSection(report: ScanReport): string {
+  const d = report.packageDiff;
+  if (!report.packages?.length) return '';
+  if (!d)
+    return `<section id="packages"><h2>Packages</h2><p class="muted">${report.packages.length} installed; the baseline lists none to compare with.</p></section>`;
+  const kinds = [
+    ['added', d.added],
+    ['removed', d.removed],
+    ['upgraded', d.upgraded],
+    ['downgraded', d.downgraded],
+  ] as const;
+  const rows = kinds
+    .flatMap(([kind, list]) =>
+      list.map(
+        (c) =>
+          `<tr class="${kind}"><td>${kind}</td><td>${esc(c.name)}</td><td>${esc(c.architecture)}</td><td>${c.from ? `<code>${esc(c.from)}</code>` : '—'}</td><td>${c.to ? `<code>${esc(c.to)}</code>` : '—'}</td></tr>`,
+      ),
+    )
+    .join('');
+  const since = d.since ? ` since <code>${esc(d.since)}</code>` : ' since the baseline';
+  const head = `${d.added.length} added, ${d.removed.length} removed, ${d.upgraded.length} upgraded, ${d.downgraded.length} downgraded${since} (${report.packages.length} installed)`;
+  return `<section id="packages"><h2>Packages</h2><p>${head}.</p>${rows ? `<table class="trend packages"><thead><tr><th>Change</th><th>Package</th><th>Architecture</th><th>From</th><th>To</th></tr></thead><tbody>${rows}</tbody></table>` : ''}</section>`;
+}
+
 function trendSection(points: readonly TrendPoint[]): string {
   if (points.length < 2) return '';
   const rows = points
@@ -546,6 +571,7 @@ ${header(input, rows)}
 ${controlsSection(input, rows)}
 ${filesSection(input, rows)}
 ${passingSection(input)}
+${packagesSection(input.report)}
 ${trendSection(input.trend)}
 <script>${SCRIPT}</script>
 </body></html>
