@@ -262,6 +262,36 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
     } finally {
       await browser.close();
     }
+    // ami-bakery diff: the same story from the two reports, as anyone can ask it later
+    fs.mkdirSync(path.join(repo, 'reports'));
+    fs.copyFileSync(report, path.join(repo, 'reports/golden.json'));
+    fs.copyFileSync(path.join(debs, 'next.json'), path.join(repo, 'reports/next.json'));
+    const diff = await runCli(['diff', 'reports/golden.json', 'reports/next.json'], {
+      cwd: repo,
+      env: { GITHUB_WORKSPACE: repo },
+    });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain(`Score: ${r.outputs.score}% → ${next.outputs.score}% (+0)`);
+    expect(diff.stdout).toContain('Controls: 0 newly failing, 0 newly fixed');
+    expect(diff.stdout).toContain('**1 added, 0 removed, 0 upgraded, 0 downgraded**');
+    expect(diff.stdout).toContain('| added | ami-bakery-probe | all | — | `1.0-1` |');
+    const outside = await runCli(['diff', report, 'reports/next.json'], {
+      cwd: repo,
+      env: { GITHUB_WORKSPACE: repo },
+    });
+    expect([outside.code, outside.stderr]).toEqual([2, expect.stringMatching(/Input "older report"/)]);
+    fs.writeFileSync(
+      path.join(repo, 'reports/forged.json'),
+      JSON.stringify({ schema: 'ami-bakery/scan-report@1', score: 'x' }),
+    );
+    const forged = await runCli(['diff', 'reports/forged.json', 'reports/next.json'], {
+      cwd: repo,
+      env: { GITHUB_WORKSPACE: repo },
+    });
+    expect([forged.code, forged.stderr]).toEqual([
+      2,
+      expect.stringMatching(/is not a valid ami-bakery\/scan-report@1/),
+    ]);
     // no SBOM asked for: none written, and none claimed
     expect(next.outputs['sbom-file']).toBe('');
     fs.rmSync(debs, { recursive: true, force: true });

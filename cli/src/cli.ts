@@ -12,6 +12,7 @@ import { runStage, type Stage } from '../../shared/src/action.js';
 import { exitCodeOf, InputError, messageOf, resultOf } from '../../shared/src/errors.js';
 import { CliIo } from '../../shared/src/io.js';
 import { VERSION } from '../../shared/src/version.js';
+import { runDiff } from './diff-command.js';
 import { FLEET_FLAGS, runFleet } from './fleet-command.js';
 import {
   type ActionInput,
@@ -177,7 +178,7 @@ const FLEET_OUTPUTS: Record<string, ActionOutput> = {
 };
 
 function unknownStage(name: string): string {
-  const near = didYouMean(name, [...Object.keys(STAGES), 'fleet']);
+  const near = didYouMean(name, [...Object.keys(STAGES), 'fleet', 'diff']);
   return `error: unknown stage "${name}"${near.length ? `; did you mean ${near.join(' or ')}?` : ''}\n`;
 }
 
@@ -192,6 +193,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return stageName ? 0 : 2;
   }
   if (stageName === 'fleet') return fleet(rest, env);
+  if (stageName === 'diff') return runDiff(rest, env);
   const stage = STAGES[stageName];
   if (!stage) {
     process.stderr.write(`${unknownStage(stageName)}Run ami-bakery --help for the stages.\n`);
