@@ -253,7 +253,7 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
       await page.goto(`file://${path.join(debs, 'next.html')}`);
       const section = page.locator('#packages');
       expect(await section.isVisible()).toBe(true);
-      expect(await section.locator('p').innerText()).toBe(
+      expect(await section.locator('p').textContent()).toBe(
         `1 added, 0 removed, 0 upgraded, 0 downgraded since the baseline (${installed.length + 1} installed).`,
       );
       expect(await section.locator('tbody tr').allInnerTexts()).toEqual([

@@ -22,7 +22,7 @@ const promoteStep = (job: Job) => job.steps.find((s) => s.uses?.includes('action
 describe('golden-ami.yml: one architecture per call (issue 25)', () => {
   const steps = wf.jobs.bake.steps as Array<{ name?: string; if?: string; run?: string; uses?: string }>;
   const guard = steps.find((s) => s.name === 'one architecture per call')!;
-  const after = steps.findIndex((s) => s === guard);
+  const after = steps.indexOf(guard);
   it('comes right after bake, before anything else can use the first build alone', () => {
     expect(steps[after - 1].uses).toMatch(/action-bake$/);
     expect(guard.run).toMatch(/::error .*Nothing was verified, scanned or promoted.*\n\s*exit 1/s);
