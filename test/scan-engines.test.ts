@@ -220,6 +220,8 @@ const sshScan = (s: TestSshd, key = s.clientKey) => [
   '',
   '--sarif-file',
   '',
+  '--sbom-file',
+  '',
   '--fail-on',
   'none',
 ];
@@ -301,8 +303,9 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
       const refused = await runCli(args);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/oscap is not installed on 127\.0\.0\.1: .*set install-scanner: true/);
-      const sbom = path.join(dir, 'sbom.cdx.json');
-      const r = await runCli([...args, '--install-scanner', 'true', '--sbom-file', sbom]);
+      const sbom = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ami-bakery-sbom-')), 'sbom.cdx.json');
+      const withSbom = args.map((x, i) => (args[i - 1] === '--sbom-file' ? sbom : x));
+      const r = await runCli([...withSbom, '--install-scanner', 'true']);
       expect(r.code, `${r.stderr}\n${bare.log()}`).toBe(0);
       expect(r.stdout + r.stderr).toMatch(
         /oscap is not installed on 127\.0\.0\.1: installing openscap-scanner there with apt-get \(install-scanner: true\)/,
@@ -318,6 +321,7 @@ describe('target ssh://user@host:port (real sshd on 127.0.0.1)', () => {
       expect(names).toContain('openssh-server');
       expect(names).not.toContain('openscap-scanner');
       expect(Number(r.outputs.packages)).toBe(names.length);
+      fs.rmSync(path.dirname(sbom), { recursive: true, force: true });
     } finally {
       await bare?.stop();
       await run('umount', [m]);
