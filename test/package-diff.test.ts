@@ -41,7 +41,7 @@ describe('compareDebVersions', () => {
     const real = parseDpkgStatus(fs.readFileSync(path.join(baseRootfs(), 'var/lib/dpkg/status'), 'utf8')).map(
       (p) => p.version,
     );
-    const versions = [...new Set([...hard, ...real.slice(0, 20)])];
+    const versions = [...new Set([...hard, ...real.slice(0, 10)])];
     let pairs = 0;
     for (const a of versions)
       for (const b of versions) {
@@ -49,7 +49,7 @@ describe('compareDebVersions', () => {
         expect([a, ours, b, dpkgSays(a, ours, b)]).toEqual([a, ours, b, true]);
         pairs++;
       }
-    expect(pairs).toBeGreaterThan(1000);
+    expect(pairs).toBeGreaterThan(800);
   });
 });
 
