@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { runStage, type Stage } from '../../shared/src/action.js';
 import { exitCodeOf, InputError, messageOf, resultOf } from '../../shared/src/errors.js';
-import { CliIo } from '../../shared/src/io.js';
+import { CliIo, neutraliseCommands } from '../../shared/src/io.js';
 import { VERSION } from '../../shared/src/version.js';
 import { runDiff } from './diff-command.js';
 import { FLEET_FLAGS, runFleet } from './fleet-command.js';
@@ -161,10 +161,15 @@ function fleet(argv: string[], env: NodeJS.ProcessEnv): number {
     );
     return 0;
   }
+  return command(() => runFleet(parseFlags(argv, FLEET_FLAGS), env, ROOT), FLEET_FLAGS);
+}
+
+/** A command that is not a stage (fleet, diff): its refusal printed as the CLI prints one, one line per line of text. */
+function command(run: () => number, flags: Record<string, ActionInput>): number {
   try {
-    return runFleet(parseFlags(argv, FLEET_FLAGS), env, ROOT);
+    return run();
   } catch (e) {
-    process.stderr.write(`error: ${cliMessage(e, FLEET_FLAGS)}\n`);
+    process.stderr.write(`error: ${neutraliseCommands(cliMessage(e, flags))}\n`);
     return exitCodeOf(e);
   }
 }
@@ -193,7 +198,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return stageName ? 0 : 2;
   }
   if (stageName === 'fleet') return fleet(rest, env);
-  if (stageName === 'diff') return runDiff(rest, env);
+  if (stageName === 'diff') return command(() => runDiff(rest, env), {});
   const stage = STAGES[stageName];
   if (!stage) {
     process.stderr.write(`${unknownStage(stageName)}Run ami-bakery --help for the stages.\n`);

@@ -11,19 +11,14 @@ import { packageLines } from '../../action-scan/src/report/summary.js';
 import { packageDiff } from '../../action-scan/src/sbom/diff.js';
 import { InputError } from '../../shared/src/errors.js';
 import { neutraliseCommands } from '../../shared/src/io.js';
-import { repoPath, repoRoot } from '../../shared/src/workspace.js';
+import { repoPath, repoRoot, statOf } from '../../shared/src/workspace.js';
 
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 function readReport(given: string, which: string, root: string, cwd: string): ScanReport {
   const rel = repoPath(root, given, which, cwd);
   const abs = path.join(root, rel);
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    st = undefined;
-  }
+  const st = statOf(abs);
   if (!st?.isFile()) throw new InputError(which, `names "${rel}", which is not a file in the repository.`);
   if (st.size > MAX_REPORT_BYTES) throw new InputError(which, `"${rel}" is over 256 MB: not a scan report.`);
   let doc: unknown;
@@ -75,24 +70,16 @@ export function diffLines(older: ScanReport, newer: ScanReport, names: [string, 
 }
 
 export function runDiff(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): number {
-  try {
-    if (argv.length !== 2 || argv.some((a) => a.startsWith('--')))
-      throw new InputError(
-        'diff',
-        'takes two JSON reports: the older, then the newer.',
-        'ami-bakery diff golden.json next.json',
-      );
-    const root = repoRoot(env, cwd);
-    const older = readReport(argv[0], 'older report', root, cwd);
-    const newer = readReport(argv[1], 'newer report', root, cwd);
-    for (const l of diffLines(older, newer, [argv[0], argv[1]]))
-      process.stdout.write(`${neutraliseCommands(l)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`error: ${neutraliseCommands(e.message)}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  if (argv.length !== 2 || argv.some((a) => a.startsWith('--')))
+    throw new InputError(
+      'diff',
+      'takes two JSON reports: the older, then the newer.',
+      'ami-bakery diff golden.json next.json',
+    );
+  const root = repoRoot(env, cwd);
+  const older = readReport(argv[0], 'older report', root, cwd);
+  const newer = readReport(argv[1], 'newer report', root, cwd);
+  for (const l of diffLines(older, newer, [argv[0], argv[1]]))
+    process.stdout.write(`${neutraliseCommands(l)}\n`);
+  return 0;
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../shared/src/errors.js';
 import { appendKeyValueFile, neutraliseCommands } from '../../shared/src/io.js';
-import { repoPath, repoRoot } from '../../shared/src/workspace.js';
+import { repoPath, repoRoot, statOf } from '../../shared/src/workspace.js';
 import { type DeclaredInput, type Entry, planFleet } from './fleet.js';
 import type { ActionInput } from './help.js';
 
@@ -33,15 +33,6 @@ export function declaredInputs(root: string): Record<string, DeclaredInput> {
     on: { workflow_call: { inputs: Record<string, DeclaredInput> } };
   };
   return doc.on.workflow_call.inputs;
-}
-
-/** stat, or undefined for a path that cannot be (missing, too long, a loop of links). */
-function statOf(abs: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(abs);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The paths an entry names, each checked inside the repository (links resolved) and present. */
@@ -75,41 +66,33 @@ export function runFleet(
   self: string,
   cwd = process.cwd(),
 ): number {
+  const flags = { images: 'images.yml', schedule: '', ...given };
+  const root = repoRoot(env, cwd);
+  const rel = repoPath(root, flags.images, 'images', cwd);
+  const abs = path.join(root, rel);
+  if (!statOf(abs)?.isFile())
+    throw new InputError('images', `names "${rel}", which is not a file in the repository.`);
+  let doc: unknown;
   try {
-    const flags = { images: 'images.yml', schedule: '', ...given };
-    const root = repoRoot(env, cwd);
-    const rel = repoPath(root, flags.images, 'images', cwd);
-    const abs = path.join(root, rel);
-    if (!statOf(abs)?.isFile())
-      throw new InputError('images', `names "${rel}", which is not a file in the repository.`);
-    let doc: unknown;
-    try {
-      doc = parseYaml(fs.readFileSync(abs, 'utf8'), { maxAliasCount: 100 });
-    } catch (e) {
-      throw new InputError('images', `${rel} is not YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const plan = planFleet(doc, declaredInputs(self), { file: rel, schedule: flags.schedule });
-    for (const e of plan.entries) checkPaths(e, root);
-    const log = (l: string) => process.stderr.write(`${neutraliseCommands(l)}\n`);
-    log(
-      `fleet ${rel}: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}${flags.schedule ? ` on schedule "${flags.schedule}"` : ''}`,
-    );
-    for (const e of plan.entries)
-      log(
-        `  ${e.family}: ${e.rescan ? 're-scan' : 'bake'} ${e['working-directory']}/${e.template}${e.only ? ` (only ${e.only})` : ''} in ${e['aws-region']}`,
-      );
-    if (plan.notScheduled.length) log(`  not on this schedule: ${plan.notScheduled.join(', ')}`);
-    const outputs = { matrix: JSON.stringify(plan.entries), count: String(plan.entries.length) };
-    for (const [k, v] of Object.entries(outputs)) {
-      process.stdout.write(`${k}=${v}\n`);
-      if (env.GITHUB_OUTPUT) appendKeyValueFile(env.GITHUB_OUTPUT, k, v);
-    }
-    return 0;
+    doc = parseYaml(fs.readFileSync(abs, 'utf8'), { maxAliasCount: 100 });
   } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`error: ${neutraliseCommands(e.message)}\n`);
-      return 2;
-    }
-    throw e;
+    throw new InputError('images', `${rel} is not YAML: ${(e as Error).message.split('\n')[0]}`);
   }
+  const plan = planFleet(doc, declaredInputs(self), { file: rel, schedule: flags.schedule });
+  for (const e of plan.entries) checkPaths(e, root);
+  const log = (l: string) => process.stderr.write(`${neutraliseCommands(l)}\n`);
+  log(
+    `fleet ${rel}: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}${flags.schedule ? ` on schedule "${flags.schedule}"` : ''}`,
+  );
+  for (const e of plan.entries)
+    log(
+      `  ${e.family}: ${e.rescan ? 're-scan' : 'bake'} ${e['working-directory']}/${e.template}${e.only ? ` (only ${e.only})` : ''} in ${e['aws-region']}`,
+    );
+  if (plan.notScheduled.length) log(`  not on this schedule: ${plan.notScheduled.join(', ')}`);
+  const outputs = { matrix: JSON.stringify(plan.entries), count: String(plan.entries.length) };
+  for (const [k, v] of Object.entries(outputs)) {
+    process.stdout.write(`${k}=${v}\n`);
+    if (env.GITHUB_OUTPUT) appendKeyValueFile(env.GITHUB_OUTPUT, k, v);
+  }
+  return 0;
 }

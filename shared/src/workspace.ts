@@ -45,6 +45,15 @@ export function realpath(p: string): string {
   }
 }
 
+/** stat, or undefined for a path that cannot be (missing, too long, a loop of links). */
+export function statOf(abs: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `abs` relative to `root` (posix), or undefined when it lies outside. */
 export function insideRoot(root: string, abs: string): string | undefined {
   const rel = path.relative(root, realpath(abs));
