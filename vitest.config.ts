@@ -8,6 +8,7 @@ export default defineConfig({
     // Integration tests start real processes (oscap, sshd); two cores here.
     maxWorkers: 2,
     minWorkers: 1,
+    setupFiles: ['./test/support/yield-between-tests.ts'],
     // @actions/workflow-parser imports its JSON schema without an import attribute, which Node's own
     // loader refuses: vite transforms it instead
     server: { deps: { inline: ['@actions/workflow-parser'] } },

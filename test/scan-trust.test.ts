@@ -3,9 +3,10 @@
  * the test root filesystem, a Debian 11 results file), real Lynis on that root filesystem, real git
  * for the pull request's changed lines, and Microsoft's SARIF validator on every SARIF written.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateScanGate, parseFailOn } from '../action-scan/src/gate.js';
 import type { PlannedAnnotation } from '../action-scan/src/report/annotations.js';
@@ -15,6 +16,8 @@ import { buildSummary } from '../action-scan/src/report/summary.js';
 import { buildChangeMap, parseCisReferences } from '../shared/src/cis-map.js';
 import { ARF_FIXTURE, baseRootfs, ROOT, runCli, tmpDir, UBUNTU2204_DS } from './helpers.js';
 import { sarifProblems } from './support/sarif-validate.js';
+
+const execFileAsync = promisify(execFile);
 
 const refs = (text: string) =>
   parseCisReferences(text, 'x.sh').map((r) => `${r.line}:${r.scheme ? `${r.scheme}:` : ''}${r.cisId}`);
@@ -225,12 +228,13 @@ describe('10. the gate fails closed', () => {
 describe('real engines', () => {
   let ws: string;
   let lynisReport: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     // a repository of its own, with no hardening scripts at all
     ws = tmpDir('ami-bakery-ws-');
     execFileSync('git', ['init', '-q'], { cwd: ws });
     lynisReport = path.join(ws, 'lynis-report.dat');
-    execFileSync(
+    // awaited: a synchronous audit of a minute stalls vitest's worker RPC past its fixed 60 s
+    await execFileAsync(
       'lynis',
       [
         'audit',
@@ -243,7 +247,7 @@ describe('real engines', () => {
         '--no-colors',
         '--quiet',
       ],
-      { stdio: 'ignore', cwd: ws },
+      { cwd: ws, maxBuffer: 64 * 1024 * 1024 },
     );
   }, 180_000);
 
@@ -289,7 +293,7 @@ describe('real engines', () => {
   it('11. results of another product read with this data stream are refused (exit 2)', async () => {
     const results = path.join(ws, 'debian11-results.xml');
     try {
-      execFileSync(
+      await execFileAsync(
         'oscap',
         [
           'xccdf',
@@ -300,7 +304,7 @@ describe('real engines', () => {
           results,
           '/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml',
         ],
-        { stdio: 'ignore' },
+        { maxBuffer: 64 * 1024 * 1024 },
       );
     } catch {
       // exit 2: some rules did not pass; the results file is written all the same
