@@ -67,4 +67,34 @@ describe('fixes tried in a copy of the image', () => {
     expect(fs.readFileSync(`${root}/etc/ssh/sshd_config`, 'utf8')).not.toContain('AllowUsers nobody');
     expect(execFileSync('mount', { encoding: 'utf8' })).not.toContain(work);
   }, 180_000);
+
+  it("tries fixes together in the script's order: a lockout is split off, and a fix that passed only on a dropped fix's work is not offered", async () => {
+    said.length = 0;
+    const work = tmpDir('ami-bakery-fixbatch-');
+    const shadow = finding('file_permissions_etc_shadow', 'chmod 0000 /etc/shadow\n');
+    const lockout = finding(
+      'sshd_disable_root_login',
+      "echo 'PermitRootLogin no' >> /etc/ssh/sshd_config\necho 'AllowUsers nobody' >> /etc/ssh/sshd_config\n",
+    );
+    // does its neighbour's work, then fails: it is not offered, so its neighbour may not be either
+    const failing = finding('file_owner_etc_gshadow', 'chmod 0000 /etc/gshadow\nexit 1\n');
+    const freeRider = finding('file_permissions_etc_gshadow', 'true\n');
+    await verifyFixes(io, [freeRider, lockout, shadow, failing], {
+      root: baseRootfs(),
+      datastream: '/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml',
+      profile: 'xccdf_org.ssgproject.content_profile_cis_level1_server',
+      codeText: '',
+      workDir: work,
+    });
+    expect(shadow.fixVerdict).toMatchObject({ verified: true });
+    expect(lockout.fixVerdict?.said).toMatch(/^not verified: breaks ssh login/);
+    expect(failing.fixVerdict?.said).toMatch(/^not verified: the fix exits 1 in a copy of the image/);
+    // in the first batch its control passed, on the failing fix's chmod; beside what is offered, it does not
+    expect(freeRider.fixVerdict?.said).toMatch(
+      /^not verified: the control still does not pass after the fix/,
+    );
+    // the whole batch, its halves, the lockout's half split again, then the kept two, then the one
+    expect(said.join('\n')).toMatch(/1 of 4 tried verified in a copy of the image \(0 not tried; 7 copies/);
+    expect(execFileSync('mount', { encoding: 'utf8' })).not.toContain(work);
+  }, 180_000);
 });

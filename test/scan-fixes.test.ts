@@ -165,5 +165,5 @@ describe('suggest-file on a real image', () => {
         )?.location,
         r,
       ).toMatch(/^hardening\/50-suggested\.sh:\d+$/);
-  }, 480_000);
+  }, 300_000);
 });

@@ -103,6 +103,16 @@ export function attachFixes(findings: Finding[], fixes: Map<string, string>): nu
   return n;
 }
 
+/** The order of the suggested script: by CIS id (numerically), then rule id. Fixes are tried in it too. */
+export function benchmarkOrder(a: Finding, b: Finding): number {
+  const key = (f: Finding) =>
+    (f.cisIds[0] ?? '999')
+      .split('.')
+      .map((n) => n.padStart(4, '0'))
+      .join('.');
+  return key(a).localeCompare(key(b)) || a.ruleId.localeCompare(b.ruleId);
+}
+
 /**
  * A hardening script of the fixes for failing controls the hardening code does not implement: each
  * remediation under its marker (`# CIS x.y.z title`, else `# rule <id>`), in benchmark order, once per
@@ -118,14 +128,7 @@ export function suggestScript(
   const picked = candidates.filter((f) => f.fixVerdict?.verified);
   const refused = candidates.filter((f) => !f.fixVerdict?.verified);
   if (!picked.length) return undefined;
-  const order = (f: Finding) =>
-    (f.cisIds[0] ?? '999')
-      .split('.')
-      .map((n) => n.padStart(4, '0'))
-      .join('.');
-  const sorted = [...picked].sort(
-    (a, b) => order(a).localeCompare(order(b)) || a.ruleId.localeCompare(b.ruleId),
-  );
+  const sorted = [...picked].sort(benchmarkOrder);
   const seen = new Set<string>();
   const sections: string[] = [];
   for (const f of sorted) {
