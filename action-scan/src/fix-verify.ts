@@ -254,7 +254,7 @@ function judge(r: Tried, it: Item, others: number, ctx: VerifyContext): FixVerdi
   };
 }
 
-/** At most two copies at a time (two cores here; each copy runs oscap). */
+/** Runs the functions given to it at most `max` at a time, the rest waiting in order. */
 function limiter(max: number) {
   let running = 0;
   const waiting: Array<() => void> = [];
@@ -334,6 +334,7 @@ export async function verifyFixes(
   const perRule = new Map<string, number>();
   for (const it of items) perRule.set(it.finding.ruleId, (perRule.get(it.finding.ruleId) ?? 0) + 1);
   const alone = items.filter((it) => perRule.get(it.finding.ruleId)! > 1);
+  // at most two copies at a time: each runs oscap, and there are two cores here
   const slot = limiter(2);
   const seq = { n: 0 };
   const verdicts = new Map<Item, FixVerdict>();
