@@ -696,7 +696,7 @@ async function lifecycle(
     '## 5. The image lifecycle',
     '',
     `- **Bake again with \`skip-unchanged\`:** ${again.outputs.skipped === 'true' ? `skipped, Packer did not run: ${again.outputs['skip-reason']}.` : `baked: ${again.outputs.changes}`}`,
-    `- **The weekly re-scan** of the images in use (an instance runs \`${inUse}\`, today's golden copy): ${rescan.outputs.gate === 'passed' ? 'passed its gate; nothing was tagged vulnerable' : `gate ${rescan.outputs.gate}`} (vulnerable=${rescan.outputs.vulnerable ?? ''}). [rescan-report.html](rescan-report.html) shows the score trend.`,
+    `- **The weekly re-scan** of the images in use (an instance runs \`${inUse}\`, today's golden copy): ${rescan.outputs.gate === 'passed' ? 'passed its gate; nothing was tagged vulnerable' : `gate ${rescan.outputs.gate}`} (vulnerable-images=${rescan.outputs['vulnerable-images'] ?? ''}). [rescan-report.html](rescan-report.html) shows the score trend.`,
     `- **Quarantine:** a week later the team takes today's image out of use (say its TMOUT of 600 s logs out a long migration): \`promote --mode quarantine\`. ${n} image(s) were deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\`${param && param === lastMonthCopy?.imageId ? " (last month's golden copy: built from other inputs, commit aaaaaaa1111, and it passed)" : ''}, and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
     '',
     read('summary-quarantine.md'),

@@ -130,17 +130,17 @@ describe('AWS Inspector2 JSON (CIS scan results and vulnerability findings)', ()
     expect(computeScore(rs.findings)).toMatchObject({ score: 33.3, counts: { passed: 1, failed: 2 } });
   });
 
-  it('reads ListFindings: an ACTIVE vulnerability fails with the fixed version expected; CLOSED passes', async () => {
+  it('reads ListFindings as vulnerabilities, never as controls: ACTIVE with its fixed version, CLOSED kept as closed', async () => {
     const rs = await parseResultsFile(path.join(FIXTURES, 'inspector2', 'list-findings.json'));
-    const byId = Object.fromEntries(rs.findings.map((f) => [f.ruleId, f]));
+    expect(rs.findings).toEqual([]);
+    const byId = Object.fromEntries((rs.vulnerabilities ?? []).map((v) => [v.id, v]));
     expect(byId['CVE-2024-6387']).toMatchObject({
-      status: 'fail',
+      status: 'active',
       severity: 'high',
-      cisIds: [],
-      expected: 'openssh-server ≥ 1:8.9p1-3ubuntu0.10',
-      found: 'openssh-server 8.9p1',
+      fixable: true,
+      packages: [{ name: 'openssh-server', installed: '8.9p1-3ubuntu0.7', fixed: '1:8.9p1-3ubuntu0.10' }],
     });
-    expect(byId['CVE-2023-4911']).toMatchObject({ status: 'pass', severity: 'critical' });
+    expect(byId['CVE-2023-4911']).toMatchObject({ status: 'closed', severity: 'critical' });
   });
 
   it('is told apart from InSpec JSON by content, and a JSON without either list is an error', async () => {

@@ -50,6 +50,28 @@ const HOSTILE: Record<string, string> = {
 
 type Outcome = 'refused' | 'accepted' | 'crash';
 
+/**
+ * Where an input's outcome is known, it is asserted, not only tallied: blank and whitespace mean the
+ * default (a gate input never turns the gate off by being empty), anything else not of its kind is refused.
+ */
+const ONLY_BLANK_ACCEPTED: Partial<Record<string, Outcome>> = {
+  blank: 'accepted',
+  whitespace: 'accepted',
+  unicode: 'refused',
+  huge: 'refused',
+  'wrong type': 'refused',
+  hex: 'refused',
+  float: 'refused',
+  traversal: 'refused',
+  symlink: 'refused',
+  injection: 'refused',
+};
+const EXPECTED: Record<string, Partial<Record<string, Outcome>>> = {
+  'scan fail-on-severity': ONLY_BLANK_ACCEPTED,
+  'scan fail-on-fixable-only': ONLY_BLANK_ACCEPTED,
+  'scan vulnerabilities': ONLY_BLANK_ACCEPTED,
+};
+
 const STAGES = ['bake', 'verify', 'scan', 'promote'] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -266,6 +288,8 @@ for (const stage of STAGES) {
           r.outcome,
           `${stage} ${input}=${cls}: ${message}\n${(r.error as Error)?.stack ?? ''}`,
         ).not.toBe('crash');
+        const want = EXPECTED[`${stage} ${input}`]?.[cls];
+        if (want) expect(r.outcome, `${stage} ${input}=${cls}: ${message}`).toBe(want);
         if (r.outcome === 'refused') {
           expect(message, `${stage} ${input}=${cls}`).toContain(`Input "${input}"`);
           expect(r.toolCalls, `${stage} ${input}=${cls}: a tool ran before the refusal`).toBe('');

@@ -131,7 +131,7 @@ describe('scan --in-use', () => {
     // not ours, and not in use: untouched
     expect(tagsOf(imgs.ubuntu)).toEqual({});
     expect(tagsOf(imgs.unused)['ami-bakery:vulnerable']).toBeUndefined();
-    const vulnerable = JSON.parse(r.outputs.vulnerable) as Array<{ imageId: string }>;
+    const vulnerable = JSON.parse(r.outputs['vulnerable-images']) as Array<{ imageId: string }>;
     expect(vulnerable.map((v) => v.imageId).sort()).toEqual(
       [imgs.newest.imageId, imgs.old.imageId, imgs.copy.imageId].sort(),
     );
@@ -146,7 +146,7 @@ describe('scan --in-use', () => {
     });
     expect(tagsOf(imgs.newest)['ami-bakery:vulnerable']).toBeUndefined();
     expect(tagsOf(imgs.old)['ami-bakery:vulnerable']).toBeUndefined();
-    expect(JSON.parse(r.outputs.vulnerable)).toEqual([]);
+    expect(JSON.parse(r.outputs['vulnerable-images'])).toEqual([]);
   });
 
   it('target none without in-use, or a bad region, is an input error before any AWS call', async () => {

@@ -232,10 +232,17 @@ const SET_BY: Record<string, string> = {
   [TAG.verify]: 'written by action-verify when it knows the region, tag-ami',
   [TAG.scan]: 'written by action-scan when given ami-id',
   [TAG.cisScore]: 'written by action-scan when given ami-id',
+  [TAG.vulnerable]: 'written by action-scan when given ami-id and vulnerabilities (Inspector)',
 };
 
 export function evaluateGate(reqs: Requirement[], tags: Record<string, string>): string[] {
   const problems: string[] = [];
+  // A gate (any gate, the default included) refuses an image a scan marked vulnerable, unless the
+  // requirements speak of that tag themselves; only require: none (no gate at all) lets it through.
+  if (reqs.length && tags[TAG.vulnerable] === 'true' && !reqs.some((r) => r.key === TAG.vulnerable))
+    problems.push(
+      `the AMI is tagged ${TAG.vulnerable}=true (${(tags[TAG.vulnerableReason] ?? 'no reason recorded').slice(0, 200)}): a scan found a vulnerability at or above its fail-on-severity, or a re-scan failed; build a new image`,
+    );
   for (const r of reqs) {
     const have = tags[r.key];
     if (have === undefined)

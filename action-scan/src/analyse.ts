@@ -30,7 +30,22 @@ import {
 } from './report/report.js';
 import { packageDiff } from './sbom/diff.js';
 import { parseDpkgStatus, reportPackages } from './sbom/packages.js';
-import { annotateWaivers, applyWaivers, todayUtc, type WaiverOutcome, waiverCovers } from './waivers.js';
+import {
+  evaluateVulnGate,
+  markNew,
+  sortVulns,
+  type Vulnerability,
+  type VulnGateResult,
+  vulnCounts,
+} from './vulns.js';
+import {
+  annotateWaivers,
+  applyWaivers,
+  todayUtc,
+  vulnerabilityWaivers,
+  type WaiverOutcome,
+  waiverCovers,
+} from './waivers.js';
 
 function mergeResultSets(sets: ResultSet[]): {
   findings: Finding[];
@@ -39,8 +54,11 @@ function mergeResultSets(sets: ResultSet[]): {
   numbering: ContentNumbering;
 } {
   const findings = sets.flatMap((s) => s.findings);
-  const profile = sets.map((s) => s.profile).find(Boolean);
-  const target = sets.map((s) => s.target).find(Boolean);
+  // the scan is named by its compliance results; vulnerabilities name it only when alone
+  const controls = sets.filter((s) => !s.vulnerabilities || s.findings.length);
+  const named = controls.length ? controls : sets;
+  const profile = named.map((s) => s.profile).find(Boolean);
+  const target = named.map((s) => s.target).find(Boolean);
   const numbering = sets.map((s) => s.numbering).find((n) => n?.numbersBy) ?? {};
   return { findings, profile, target, numbering };
 }
@@ -89,6 +107,14 @@ export interface Analysis {
   passing: ClaimedControl[];
   /** The ratchet against the baseline (the last golden image's report). */
   ratchet: RatchetResult;
+  /** where a finding with no line of its own sits: the template, else the first hardening file, … */
+  fallbackFile?: string;
+  /** whether any compliance results (controls) were read; false when only vulnerabilities were */
+  cisRead: boolean;
+  /** the CVEs read (Inspector), most severe first, with waivers and new-since-baseline marked */
+  vulnerabilities: Vulnerability[];
+  /** the vulnerability gate: its own, never part of the CIS score or gate */
+  vulnGate: VulnGateResult;
 }
 
 /**
@@ -298,6 +324,10 @@ export async function analyse(
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
   checkResultsProfile(cfg, merged.profile);
+  // CVEs are read beside the controls and never join them: no score, no counts, no annotations
+  const vulnChecked = sets.some((s) => s.vulnerabilities);
+  const cisRead = sets.some((s) => !s.vulnerabilities || s.findings.length > 0);
+  const vulnerabilities = sortVulns(sets.flatMap((s) => s.vulnerabilities ?? []));
   const profileKey = (merged.profile ?? cfg.profile ?? 'default')
     .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
     .replace(/[^\w.-]/g, '_');
@@ -308,8 +338,15 @@ export async function analyse(
     today: todayUtc(),
     warnDays: cfg.waiverWarnDays,
   });
+  const vulnWaived = vulnerabilityWaivers(
+    vulnerabilities,
+    cfg.waivers,
+    { profile: profileKey, amiId: subject.amiId, today: todayUtc() },
+    vulnChecked,
+  );
+  waiverOutcome.problems.push(...vulnWaived.problems);
   const { score, weightedScore, counts } = computeScore(merged.findings);
-  refuseEmpty(counts, cfg);
+  if (cisRead) refuseEmpty(counts, cfg);
   const familyKey = cfg.family ? `${cfg.family}-${profileKey}` : profileKey;
   const baseline = await loadBaseline(io, cfg, familyKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
@@ -370,8 +407,11 @@ export async function analyse(
       ...(baseline.amiId ? { since: baseline.amiId } : {}),
       ...packageDiff(baseline.packages, installed),
     };
-  const diff = baseline ? compareReports(report, baseline) : undefined;
-  const { ratchet, gate } = judge(cfg, {
+  markNew(vulnerabilities, baseline?.vulnerabilities?.list);
+  const vulnGate = evaluateVulnGate(vulnerabilities, cfg, vulnChecked);
+  if (vulnChecked) report.vulnerabilities = reportVulnerabilities(vulnerabilities, vulnGate, cfg);
+  const diff = baseline && cisRead ? compareReports(report, baseline) : undefined;
+  const judged = judge(cisRead ? cfg : { ...cfg, ratchet: false }, {
     baseline,
     profile: merged.profile ?? cfg.profile,
     score,
@@ -383,8 +423,19 @@ export async function analyse(
     waived: waiverCovers(cfg.waivers, { profile: profileKey, amiId: subject.amiId, today: todayUtc() }),
     fallbackFile,
     report,
-    prDiff: baseline ? await prDiff() : undefined,
+    prDiff: baseline && cisRead ? await prDiff() : undefined,
   });
+  const { ratchet } = judged;
+  // only vulnerabilities were read: no control was checked, so the control gate says so, never "passed"
+  const gate: GateResult = cisRead
+    ? judged.gate
+    : {
+        verdict: 'ungated',
+        reasons: [],
+        reasonsInFull: [],
+        checked: ['no compliance results were read (vulnerabilities only): no control gate'],
+      };
+  if (!cisRead && report.gate) report.gate = { ...report.gate, verdict: 'ungated', reasons: gate.checked };
   return {
     merged,
     score,
@@ -402,5 +453,29 @@ export async function analyse(
     numberingSaid,
     passing: claimed.filter((c) => c.passed),
     ratchet,
+    fallbackFile,
+    cisRead,
+    vulnerabilities,
+    vulnGate,
+  };
+}
+
+/** The JSON report's vulnerabilities: the gate, the counts and every CVE read. */
+function reportVulnerabilities(
+  vulns: Vulnerability[],
+  gate: VulnGateResult,
+  cfg: ScanConfig,
+): NonNullable<ScanReport['vulnerabilities']> {
+  return {
+    gate: {
+      verdict: gate.verdict,
+      failOnSeverity: cfg.failOnSeverity,
+      fixableOnly: cfg.fixableOnly,
+      reasons: gate.verdict === 'failed' ? gate.reasons : gate.checked,
+    },
+    vulnerable: gate.vulnerable === true,
+    counts: vulnCounts(vulns),
+    sources: [...new Set(vulns.map((v) => v.source))],
+    list: vulns,
   };
 }

@@ -16,6 +16,7 @@ import { parseInUseTags } from './in-use.js';
 import { parseBenchmarkInput } from './numbering.js';
 import { htmlReportPath } from './report/html.js';
 import { parseTarget, type Target } from './targets.js';
+import { type FailOnSeverity, parseFailOnSeverity } from './vulns.js';
 import { parseWaivers, type Waiver } from './waivers.js';
 
 export interface ScanConfig {
@@ -45,6 +46,12 @@ export interface ScanConfig {
   minScore?: number;
   failOn: FailOn;
   failOnNewFailures: boolean;
+  /** the vulnerability gate's threshold (default critical; none turns it off) */
+  failOnSeverity: FailOnSeverity;
+  /** a CVE with no fixed version does not fail the vulnerability gate (default true) */
+  fixableOnly: boolean;
+  /** where CVEs come from (input vulnerabilities): saved files (repository paths) and Inspector's APIs */
+  vulnerabilities: VulnSources;
   /** keep the raw results of an engine run here (else they are deleted after parsing) */
   resultsFile: string;
   /** the repository root: every path reported is relative to it */
@@ -231,6 +238,11 @@ export function readConfig(io: Io): ScanConfig {
   const failOn = parseFailOn(inp.string('fail-on'));
   const minScore = inp.number('min-score', 0, 100);
   const failOnNewFailures = inp.boolean('fail-on-new-failures');
+  const failOnSeverity = parseFailOnSeverity(inp.string('fail-on-severity'));
+  // blank is the default (true), never false: only an explicit false lets unfixable CVEs fail
+  const fixableOnly = inp.string('fail-on-fixable-only').trim() === '' || inp.boolean('fail-on-fixable-only');
+  const vulnerabilities = readVulnSources(inp.lines('vulnerabilities'), root);
+  checkVulnApis(vulnerabilities, target, amiId);
   const datastream = inp.string('datastream') || 'auto';
   if (datastream !== 'auto') checkDatastream(datastream);
   refuseLoneInputs(inp, inUse, regions);
@@ -276,6 +288,9 @@ export function readConfig(io: Io): ScanConfig {
     minScore,
     failOn,
     failOnNewFailures,
+    failOnSeverity,
+    fixableOnly,
+    vulnerabilities,
     resultsFile: inp.string('results-file'),
     root,
     amiId,
@@ -283,13 +298,71 @@ export function readConfig(io: Io): ScanConfig {
     awsRegion:
       inUse && !inp.string('aws-region')
         ? inUseRegions[0]
-        : amiId || inUse
+        : amiId || inUse || vulnerabilities.scanSbom
           ? resolveRegion('aws-region', inp.string('aws-region'), io.env)
           : undefined,
     inUse: inUse ? { regions: inUseRegions, tags: parseInUseTags(inp.lines('in-use-tags')) } : undefined,
     githubToken: token,
     checkName: inp.string('check-name') || 'ami-bakery scan',
   };
+}
+
+export interface VulnSources {
+  /** saved Inspector2 ListFindings or Inspector Scan ScanSbom output, as repository paths */
+  files: string[];
+  /** send the image's SBOM to Inspector Scan's ScanSbom */
+  scanSbom: boolean;
+  /** Inspector2 ListFindings for the image (ami-id) or the ssh:// test instance */
+  findings: boolean;
+}
+
+const VULN_APIS = ['inspector-scan', 'inspector2'];
+
+/**
+ * vulnerabilities: one per line, `inspector-scan` (ScanSbom of the image's SBOM), `inspector2`
+ * (ListFindings) or a saved JSON file inside the repository. What each needs is checked once the
+ * target is known (scan.ts), before any AWS call.
+ */
+export function readVulnSources(lines: string[], root: string): VulnSources {
+  const out: VulnSources = { files: [], scanSbom: false, findings: false };
+  if (lines.length > 64)
+    throw new InputError(
+      'vulnerabilities',
+      `lists ${lines.length} sources; at most 64.`,
+      'list inspector-scan, inspector2 or saved result files, one per line.',
+    );
+  for (const l of lines) {
+    const v = l.trim();
+    if (v.toLowerCase() === 'inspector-scan') out.scanSbom = true;
+    else if (v.toLowerCase() === 'inspector2') out.findings = true;
+    else {
+      if (/^[a-z0-9-]+$/i.test(v) && !fs.existsSync(v))
+        throw new InputError(
+          'vulnerabilities',
+          `"${v.slice(0, 60)}" is not ${VULN_APIS.join(' or ')}, nor a file.`,
+          'use inspector-scan (ScanSbom of the image SBOM), inspector2 (ListFindings), or the path of a saved Inspector JSON file.',
+        );
+      out.files.push(repoPath(root, checkPath('vulnerabilities', v, 'file'), 'vulnerabilities'));
+    }
+  }
+  out.files = [...new Set(out.files)];
+  return out;
+}
+
+/** What each Inspector source needs, checked before anything runs. */
+function checkVulnApis(v: VulnSources, target: Target, amiId: string | undefined): void {
+  if (v.scanSbom && (target.kind === 'results' || target.kind === 'none'))
+    throw new InputError(
+      'vulnerabilities',
+      `inspector-scan sends the image's SBOM, and target ${target.kind} reads no image.`,
+      'scan the image (target chroot:<dir>, local or ssh://…), or give Inspector output as a file.',
+    );
+  if (v.findings && !amiId)
+    throw new InputError(
+      'vulnerabilities',
+      'inspector2 reads the findings of instances of ami-id, and ami-id is empty.',
+      'set ami-id to the image (the test instance runs it), or use inspector-scan.',
+    );
 }
 
 /**

@@ -14,6 +14,7 @@ import { keyOf } from './report/report.js';
 import { postSuggestions, reviewTargetFromEnv } from './report/review.js';
 import { planSuggestions } from './report/suggestions.js';
 import { buildSummary } from './report/summary.js';
+import { vulnerabilityLines } from './report/vulns.js';
 import { type WaiverOutcome, waivedText } from './waivers.js';
 
 /** What the summary says of the annotations: exactly what reached the reader. */
@@ -130,6 +131,8 @@ export function scanSummary(
             },
           }
         : {}),
+      ...(a.report.vulnerabilities ? { vulnerabilities: vulnerabilityLines(a.report.vulnerabilities) } : {}),
+      ...(a.cisRead ? {} : { noControls: true }),
       delivery,
       extra: [
         `**${escapeMarkdown(ratchetLine(a.ratchet))}**`,

@@ -10,6 +10,7 @@
  *                  high 10, medium 5, low 2, info/unknown 1 (critical — InSpec impact ≥ 0.9 — 15).
  */
 import type { ContentNumbering } from './numbering.js';
+import type { Vulnerability } from './vulns.js';
 
 export type Status =
   | 'pass'
@@ -62,6 +63,8 @@ export interface ResultSet {
   notes?: string[];
   /** The CIS benchmark the content numbers its references by (OpenSCAP: from the profile text). */
   numbering?: ContentNumbering;
+  /** CVEs (Inspector): never findings, never scored; gated on their own (vulns.ts) */
+  vulnerabilities?: Vulnerability[];
 }
 
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {

@@ -61,11 +61,16 @@ export async function reportInUse(
   a: Analysis,
   signal?: AbortSignal,
 ): Promise<void> {
-  const vulnerable =
-    a.gate.verdict === 'failed' ? await tagVulnerable(io, scanned, images, a.score, a.gate.reasons) : [];
+  // the same gates as any scan: the controls' and the vulnerabilities'
+  const failed = a.gate.verdict === 'failed' || a.vulnGate.verdict === 'failed';
+  const reasons = [
+    ...(a.gate.verdict === 'failed' ? a.gate.reasons : []),
+    ...(a.vulnGate.verdict === 'failed' ? a.vulnGate.reasons : []),
+  ];
+  const vulnerable = failed ? await tagVulnerable(io, scanned, images, a.score, reasons) : [];
   const issue = cfg.issue ? await syncInUseIssue(io, cfg, scanned, images, vulnerable, a, signal) : undefined;
   io.setOutput(
-    'vulnerable',
+    'vulnerable-images',
     JSON.stringify(vulnerable.map((v) => ({ region: v.region, imageId: v.imageId }))),
   );
   await io.appendSummary(
@@ -95,21 +100,25 @@ async function syncInUseIssue(
     return 'Issue: not managed (no GitHub token or repository).';
   }
   const image = images.find((i) => i.imageId === scanned);
-  const failed = a.gate.verdict === 'failed' && image;
+  const vulnFailed = a.vulnGate.verdict === 'failed';
+  const failed = (a.gate.verdict === 'failed' || vulnFailed) && image;
   const r = await io.group('GitHub issue', () =>
     syncIssues(io, target, {
       failed: failed
         ? {
             image,
             score: a.score,
-            reasons: a.gate.reasons,
+            reasons: [
+              ...(a.gate.verdict === 'failed' ? a.gate.reasons : []),
+              ...(vulnFailed ? a.vulnGate.reasons : []),
+            ],
             annotations: a.annotations,
             instances: (vulnerable.length ? vulnerable : [image]).flatMap((v) => v.instanceList ?? []),
             regions: cfg.inUse?.regions ?? [],
             runUrl: runUrl(io.env),
           }
         : undefined,
-      passed: a.gate.verdict === 'passed' ? scanned : undefined,
+      passed: a.gate.verdict === 'passed' && !vulnFailed ? scanned : undefined,
       inUse: new Set(images.map((i) => i.imageId)),
       regions: cfg.inUse?.regions ?? [],
     }),

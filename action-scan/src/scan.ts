@@ -27,7 +27,15 @@ import {
 import type { Provenance } from './report/html.js';
 import type { BaselineDiff, ScanReport } from './report/report.js';
 import { mermaidTrend } from './report/trend.js';
-import { writeSbom } from './sbom/write.js';
+import { type ImageSbom, imageSbom, writeSbom } from './sbom/write.js';
+import { readVulnerabilityApis, readVulnerabilityFiles } from './vuln-sources.js';
+import {
+  type Vulnerability,
+  type VulnGateConfig,
+  type VulnGateResult,
+  vulnCounts,
+  whyNotGating,
+} from './vulns.js';
 import {
   checkAmiExists,
   provenanceOf,
@@ -37,6 +45,48 @@ import {
   writeReports,
   writeSuggestions,
 } from './write.js';
+
+/**
+ * The vulnerability gate's outputs and log: counts per severity, `vulnerable`, the verdict; a warning
+ * for each active CVE that does not fail the gate (at most 10, then one for the rest), and a loud one
+ * when the gate is off. Unchecked (no vulnerability source read): the outputs are empty, never false.
+ */
+function sayVulnerabilities(
+  io: Io,
+  cfg: VulnGateConfig,
+  a: { vulnGate: VulnGateResult; vulnerabilities: Vulnerability[] },
+): void {
+  const g = a.vulnGate;
+  const checked = g.verdict !== 'unchecked';
+  const c = vulnCounts(a.vulnerabilities);
+  io.setOutput('vulnerability-gate', g.verdict);
+  io.setOutput('vulnerable', checked ? String(g.vulnerable === true) : '');
+  for (const sev of ['critical', 'high', 'medium', 'low'] as const)
+    io.setOutput(`cves-${sev}`, checked ? c[sev] : '');
+  if (!checked) return;
+  io.info(
+    `Vulnerabilities: ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} informational, ${c.unknown} untriaged (active, unwaived); vulnerability gate ${g.verdict}`,
+  );
+  if (g.verdict === 'ungated')
+    io.warning(
+      `fail-on-severity: none: the vulnerability gate is OFF. ${g.gating.length} critical CVE(s) with a fix would fail the default gate; the image is still tagged vulnerable=${g.vulnerable === true}, which promote refuses.`,
+    );
+  for (const v of g.warned.slice(0, 10))
+    io.warning(
+      `${v.id} (${v.severity}${v.packages.length ? `, ${v.packages.map((p) => `${p.name} ${p.installed}`).join(', ')}` : ''}) does not fail the gate: ${whyNotGating(v, cfg)}${
+        v.packages.some((p) => p.fixed)
+          ? `; fixed in ${v.packages
+              .filter((p) => p.fixed)
+              .map((p) => `${p.name} ${p.fixed}`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
+  if (g.warned.length > 10)
+    io.warning(
+      `${g.warned.length - 10} more active CVE(s) below the gate: see the job summary and the JSON report.`,
+    );
+}
 
 export interface ScanOutcome {
   score: number;
@@ -122,15 +172,20 @@ export async function runScan(io: Io, signal?: AbortSignal): Promise<ScanOutcome
           }
         })
         .join('\n');
+    // saved CVE files are read first: a bad one is refused before the engine runs
+    const vulnFiles = await readVulnerabilityFiles(io, cfg);
     const collected = await collectResults(io, cfg, work, codeText, signal);
     const provenance = provenanceOf(io.env, cfg, subject, tags);
+    // built once: the SBOM written and the SBOM sent to ScanSbom are one text
+    const sbom = imageSbom(collected.inventory, provenance);
+    collected.sets.push(...vulnFiles, ...(await readVulnerabilityApis(io, cfg, subject, sbom, signal)));
     return await scanWith(
       io,
       cfg,
       subject,
       changeMap,
       collected,
-      { inUseImages, history, provenance },
+      { inUseImages, history, provenance, had: tags ?? {}, sbom },
       signal,
     );
   } finally {
@@ -148,7 +203,16 @@ async function scanWith(
     inUseImages,
     history,
     provenance,
-  }: { inUseImages: InUseImage[] | undefined; history: ScanReport[]; provenance: Provenance },
+    had,
+    sbom: builtSbom,
+  }: {
+    inUseImages: InUseImage[] | undefined;
+    history: ScanReport[];
+    provenance: Provenance;
+    /** the image's tags before this scan */
+    had: Record<string, string>;
+    sbom: ImageSbom;
+  },
   signal?: AbortSignal,
 ): Promise<ScanOutcome> {
   const pr = pullRequestDiffOnce(io.env, cfg.root);
@@ -166,11 +230,13 @@ async function scanWith(
   const { sarifWritten } = await writeReports(io, cfg, a);
   if (cfg.reportHtml) writeHtmlReport(io, cfg, a, changeMap, trend, provenance);
   if (cfg.suggestFile) writeSuggestions(io, cfg, a);
-  const sbom = writeSbom(io, cfg, collected.inventory, provenance);
-  await tagScanned(io, subject, a, sbom?.sha256);
-  io.info(
-    `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
-  );
+  const sbom = writeSbom(io, cfg, builtSbom);
+  await tagScanned(io, subject, a, sbom?.sha256, had);
+  sayVulnerabilities(io, cfg, a);
+  if (a.cisRead)
+    io.info(
+      `Score ${score}% (weighted ${weightedScore}%): ${counts.passed} passed, ${counts.failed} failed, ${counts.total} in profile`,
+    );
   for (const n of native) io.info(`${n.name}: ${n.value}`);
   io.info(ratchetLine(a.ratchet));
   if (diff)
@@ -204,9 +270,9 @@ async function scanWith(
         title: `${a.label} ${score}% — ${counts.failed} failed of ${counts.passed + counts.failed} scored`,
         summary: summaryFor(undefined, CHECK_SUMMARY_LIMIT),
         conclusion:
-          gate.verdict === 'failed'
+          gate.verdict === 'failed' || a.vulnGate.verdict === 'failed'
             ? 'failure'
-            : gate.verdict === 'passed' && !counts.failed
+            : gate.verdict === 'passed' && !counts.failed && a.vulnGate.verdict !== 'ungated'
               ? 'success'
               : 'neutral',
       },
@@ -223,8 +289,16 @@ async function scanWith(
   );
   if (inUseImages && subject.amiId) await reportInUse(io, cfg, subject.amiId, inUseImages, a, signal);
   io.setOutput('annotations-delivered', delivery.shown);
-  const gatePassed = gate.verdict !== 'failed';
-  if (!gatePassed) throw new GateError(`Scan gate failed: ${gate.reasons.join('; ')}`);
+  const gatePassed = gate.verdict !== 'failed' && a.vulnGate.verdict !== 'failed';
+  if (!gatePassed)
+    throw new GateError(
+      [
+        gate.verdict === 'failed' ? `Scan gate failed: ${gate.reasons.join('; ')}` : '',
+        a.vulnGate.verdict === 'failed' ? `Vulnerability gate failed: ${a.vulnGate.reasons.join('; ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('. '),
+    );
   return {
     score,
     weightedScore,

@@ -10,7 +10,13 @@
  *     expires: 2027-03-31
  *     profiles: [cis_level1_server]    # optional: only for these profiles
  *     images: [ami-0123456789abcdef0]  # optional: only for these AMIs (* wildcards allowed)
+ *   - id: CVE-2024-6387          # a vulnerability (CVE, GHSA, ALAS, DSA, DLA, USN id)
+ *     package: openssh-server    # optional: only in this package
+ *     reason: not reachable: sshd listens on the VPN only; the fix ships in the next image
+ *     owner: security@example.com
+ *     expires: 2027-01-15
  * ```
+ * A vulnerability waiver waives a CVE (vulns.ts), never a control; `package` is for those only.
  * A waiver that has expired, or has no reason or owner, is not applied and fails the gate: it is
  * annotated on its own line. One expiring within `warnDays` is a warning.
  */
@@ -29,6 +35,7 @@ import { shortRuleId } from '../../shared/src/cis-map.js';
 import { wildcardRegExp } from '../../shared/src/regexp.js';
 import type { Finding } from './findings.js';
 import type { PlannedAnnotation } from './report/annotations.js';
+import { isVulnerabilityId, type Vulnerability } from './vulns.js';
 
 export interface Waiver {
   id: string;
@@ -38,6 +45,8 @@ export interface Waiver {
   expires: string;
   profiles?: string[];
   images?: string[];
+  /** a vulnerability waiver: only the CVE in this package */
+  package?: string;
   /** where it is written (repository path), for annotations */
   file: string;
   line: number;
@@ -58,7 +67,7 @@ export class WaiverFileError extends Error {
   }
 }
 
-const FIELDS = ['id', 'reason', 'owner', 'expires', 'profiles', 'images'];
+const FIELDS = ['id', 'reason', 'owner', 'expires', 'profiles', 'images', 'package'];
 
 /** A real calendar day YYYY-MM-DD (2027-02-30 is not one: Date would roll it over to March). */
 export function isCalendarDate(s: string): boolean {
@@ -157,8 +166,16 @@ export function parseWaivers(text: string, file: string): Waiver[] {
         );
       });
     };
+    const pkg = str('package', 'a package name');
+    if (pkg && !isVulnerabilityId(id))
+      throw new WaiverFileError(
+        file,
+        at('package'),
+        `"package" is for vulnerability waivers (a CVE id), and ${id} is not one`,
+      );
     return {
       id,
+      ...(pkg ? { package: pkg } : {}),
       reason: str('reason', 'a string'),
       owner: str('owner', 'a string'),
       expires: expiresRaw,
@@ -263,6 +280,8 @@ export function applyWaivers(
     problems: waiverProblems(waivers, ctx.today, ctx.warnDays),
   };
   for (const w of activeWaivers(waivers, ctx)) {
+    // a CVE is waived among the vulnerabilities (vulnerabilityWaivers), never as a control
+    if (isVulnerabilityId(w.id)) continue;
     // a waiver that names nothing the scan checked is a typo or a stale entry: said, never silent
     if (!findings.some((f) => f.status !== 'notselected' && waiverNames(w, f)))
       out.problems.push({
@@ -277,6 +296,43 @@ export function applyWaivers(
         out.waived.push({ finding: f, waiver: w });
       } else if (f.status === 'pass' || f.status === 'fixed') out.unneeded.push({ finding: f, waiver: w });
     }
+  }
+  return out;
+}
+
+/**
+ * Mark the active CVEs valid vulnerability waivers cover (`vuln.waiver`; by id and, when the waiver
+ * names one, package). `checked`: whether vulnerabilities were read at all; only then is a waiver
+ * that names none of them a problem (a warning on its line).
+ */
+export function vulnerabilityWaivers(
+  vulns: Vulnerability[],
+  waivers: Waiver[],
+  ctx: WaiverContext & { today: string },
+  checked: boolean,
+): { waived: Array<{ vuln: Vulnerability; waiver: Waiver }>; problems: WaiverProblem[] } {
+  const out = {
+    waived: [] as Array<{ vuln: Vulnerability; waiver: Waiver }>,
+    problems: [] as WaiverProblem[],
+  };
+  for (const w of activeWaivers(waivers, ctx)) {
+    if (!isVulnerabilityId(w.id)) continue;
+    const named = vulns.filter(
+      (v) =>
+        v.id.toLowerCase() === w.id.toLowerCase() &&
+        (!w.package || v.packages.some((p) => p.name.toLowerCase() === w.package!.toLowerCase())),
+    );
+    if (checked && !named.some((v) => v.status === 'active'))
+      out.problems.push({
+        waiver: w,
+        level: 'warning',
+        problem: `names no active vulnerability of this scan${w.package ? ` in ${w.package}` : ''}: it is fixed, or its id or package is wrong; remove it`,
+      });
+    for (const v of named)
+      if (v.status === 'active' && !v.waiver) {
+        v.waiver = { reason: w.reason, owner: w.owner, expires: w.expires, file: w.file, line: w.line };
+        out.waived.push({ vuln: v, waiver: w });
+      }
   }
   return out;
 }
@@ -434,13 +490,16 @@ export function tailoringXml(
  */
 export function inspecWaiverFile(waivers: Waiver[], today: string): string {
   const q = (s: string) => JSON.stringify(s);
-  const entries = validWaivers(waivers, today).map((w) =>
-    [
-      `${q(w.id)}:`,
-      `  expiration_date: ${w.expires}`,
-      '  run: false',
-      `  justification: ${q(`${w.reason} (owner: ${w.owner}; ${w.file}:${w.line})`)}`,
-    ].join('\n'),
-  );
+  // InSpec knows controls, not CVEs: vulnerability waivers stay out
+  const entries = validWaivers(waivers, today)
+    .filter((w) => !isVulnerabilityId(w.id))
+    .map((w) =>
+      [
+        `${q(w.id)}:`,
+        `  expiration_date: ${w.expires}`,
+        '  run: false',
+        `  justification: ${q(`${w.reason} (owner: ${w.owner}; ${w.file}:${w.line})`)}`,
+      ].join('\n'),
+    );
   return `# Written by ami-bakery scan from the reviewed waivers; pass it to inspec exec --waiver-file.\n${entries.join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import { ratchetLine } from './ratchet.js';
 import { buildHtmlReport, type Provenance } from './report/html.js';
 import { buildSarif } from './report/sarif.js';
 import type { TrendPoint } from './report/trend.js';
+import { vulnCounts } from './vulns.js';
 import { inspecWaiverFile, todayUtc } from './waivers.js';
 
 /** The SARIF file and the JSON report (and the baseline cache from it). */
@@ -23,6 +24,7 @@ import { inspecWaiverFile, todayUtc } from './waivers.js';
 export async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promise<{ sarifWritten: boolean }> {
   const failing = a.annotations.filter((x) => x.status === 'fail' || x.status === 'error');
   let sarifWritten = false;
+  const vulnFile = a.fallbackFile;
   if (cfg.sarifFile && failing.length && failing.every((x) => !x.file)) {
     // An upload with no results closes every open code-scanning alert of this category; a stale file
     // of an earlier run at that path would be uploaded as this one's.
@@ -35,6 +37,9 @@ export async function writeReports(io: Io, cfg: ScanConfig, a: Analysis): Promis
       toolVersion: VERSION,
       category: a.familyKey,
       ...(a.report.benchmarks ? { benchmarks: a.report.benchmarks } : {}),
+      ...(vulnFile && a.vulnerabilities.length
+        ? { vulnerabilities: { list: a.vulnerabilities, gating: new Set(a.vulnGate.gating), file: vulnFile } }
+        : {}),
     });
     writeOutputFile(cfg.sarifFile, JSON.stringify(sarif, null, 2));
     sarifWritten = true;
@@ -171,15 +176,41 @@ export async function tagScanned(
   subject: ScanSubject,
   a: Analysis,
   sbomSha256?: string,
+  had: Record<string, string> = {},
 ): Promise<void> {
   const { amiId, region } = subject;
   if (!amiId || !region) return;
-  const tags = {
-    [TAG.cisScore]: String(a.score),
-    [TAG.cisProfile]: a.profileKey,
-    [TAG.scan]: a.gate.verdict,
+  const g = a.vulnGate;
+  const c = vulnCounts(a.vulnerabilities);
+  const vulnerable = g.vulnerable === true;
+  const tags: Record<string, string> = {
+    // only what this scan checked: a vulnerabilities-only scan leaves the compliance verdict alone
+    ...(a.cisRead
+      ? { [TAG.cisScore]: String(a.score), [TAG.cisProfile]: a.profileKey, [TAG.scan]: a.gate.verdict }
+      : {}),
     ...(sbomSha256 ? { [TAG.sbomSha256]: sbomSha256 } : {}),
+    ...(g.verdict !== 'unchecked'
+      ? {
+          [TAG.cvesCritical]: String(c.critical),
+          [TAG.cvesHigh]: String(c.high),
+          // a pass never clears a mark an earlier scan or re-scan set: that takes a new image
+          ...(vulnerable || had[TAG.vulnerable] !== 'true' ? { [TAG.vulnerable]: String(vulnerable) } : {}),
+          ...(vulnerable
+            ? {
+                [TAG.vulnerableSince]: had[TAG.vulnerableSince] ?? new Date().toISOString().slice(0, 10),
+                [TAG.vulnerableReason]: `scan: ${g.gating
+                  .slice(0, 8)
+                  .map((v) => v.id)
+                  .join(', ')}${g.gating.length > 8 ? ` and ${g.gating.length - 8} more` : ''}`.slice(0, 255),
+              }
+            : {}),
+        }
+      : {}),
   };
+  if (g.verdict !== 'unchecked' && !vulnerable && had[TAG.vulnerable] === 'true')
+    io.warning(
+      `${amiId} stays tagged ${TAG.vulnerable}=true (${(had[TAG.vulnerableReason] ?? '').slice(0, 200)}): a passing scan does not clear an earlier mark; build a new image.`,
+    );
   await io.group(`Tagging ${amiId} in ${region}`, async () => {
     const { ec2Client, tagImages } = await import('../../shared/src/aws/ec2.js');
     await tagImages(ec2Client(region), [amiId], tags, { mustExist: 'ami-id' });

@@ -21,6 +21,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder } from 'fast-xml-parser';
 import { BuildApi, type BuildInstance } from './build-api.js';
+import { InspectorSandbox } from './inspector-sandbox.js';
 import {
   type Credentials,
   type Ctx,
@@ -202,6 +203,8 @@ export class Ec2Sandbox {
   private readonly roles = new Set<string>();
   private readonly clientTokens = new Map<string, string>();
   private readonly failures = new Map<string, { code: string; times: number }>();
+  /** Inspector2 and Inspector Scan (inspector-sandbox.ts) */
+  readonly inspector = new InspectorSandbox();
   private readonly ec2 = new Map<string, Handler>();
   private rng: () => number;
   private copiesMade = 0;
@@ -516,6 +519,27 @@ export class Ec2Sandbox {
         }
         const region = m[2];
         if (service === 'ssm') return this.handleSsm(req, res, body, creds, region, requestId);
+        if (service === 'inspector2' || service === 'inspector-scan') {
+          const failure = [...this.failures].find(([a, f]) => f.times > 0 && a.startsWith(`${service}:`));
+          if (failure) {
+            failure[1].times--;
+            const [code, status] = failure[1].code.split('/');
+            throw new SandboxError(code, `injected failure of ${failure[0]}`, Number(status) || 400);
+          }
+          const action = this.inspector.handle(service, req, res, body, {
+            accountId: creds.accountId,
+            region,
+          });
+          this.calls.push({
+            action,
+            service,
+            accountId: creds.accountId,
+            region,
+            params: {},
+            at: Date.now(),
+          });
+          return;
+        }
         const params: Params = new Map(new URLSearchParams(body));
         const action = params.get('Action') ?? '';
         this.calls.push({
@@ -566,6 +590,19 @@ export class Ec2Sandbox {
               RequestId: requestId,
             },
           });
+        } else if (service === 'inspector2' || service === 'inspector-scan') {
+          this.calls.push({
+            action: `${service}:error`,
+            service,
+            accountId: '',
+            region: '',
+            params: {},
+            at: Date.now(),
+          });
+          res.statusCode = err.status;
+          res.setHeader('content-type', 'application/json');
+          res.setHeader('x-amzn-errortype', err.code);
+          res.end(JSON.stringify({ message: err.message }));
         } else if (service === 'ssm') {
           res.statusCode = err.status;
           res.setHeader('content-type', 'application/x-amz-json-1.1');

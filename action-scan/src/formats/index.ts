@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { InputError } from '../../../shared/src/errors.js';
 import type { ResultSet } from '../findings.js';
 import { parseInspecJson } from './inspec.js';
+import { looksLikeCycloneDx, parseInspectorScanJson } from './inspector-scan.js';
 import { looksLikeInspector2, parseInspector2Json } from './inspector2.js';
 import { FormatError, parseLynisReport } from './lynis.js';
 import { isGzip, readHead } from './stream.js';
@@ -14,7 +15,15 @@ import {
   xccdfToResultSet,
 } from './xccdf.js';
 
-export type Format = 'arf' | 'xccdf' | 'datastream' | 'inspec' | 'inspector2' | 'lynis' | 'unknown';
+export type Format =
+  | 'arf'
+  | 'xccdf'
+  | 'datastream'
+  | 'inspec'
+  | 'inspector2'
+  | 'inspector-scan'
+  | 'lynis'
+  | 'unknown';
 
 /** Decide the format from the first bytes of a file. */
 export function detectFormat(head: string): Format {
@@ -28,6 +37,7 @@ export function detectFormat(head: string): Format {
     return 'unknown';
   }
   if (h.startsWith('{')) {
+    if (looksLikeCycloneDx(h)) return 'inspector-scan';
     if (looksLikeInspector2(h)) return 'inspector2';
     return /"profiles"\s*:|"platform"\s*:|"statistics"\s*:/.test(h) ? 'inspec' : 'unknown';
   }
@@ -83,6 +93,8 @@ export async function parseResultsFile(
         return parseInspecJson(await readAll(file), file);
       case 'inspector2':
         return parseInspector2Json(await readAll(file), file);
+      case 'inspector-scan':
+        return parseInspectorScanJson(await readAll(file), file);
       case 'lynis':
         return parseLynisReport(await readAll(file), file);
       case 'datastream':
@@ -94,7 +106,7 @@ export async function parseResultsFile(
       default:
         throw new InputError(
           input,
-          `"${file}" is in an unknown format${isGzip(file) ? ' (gzip-compressed)' : ''}: expected OpenSCAP ARF or XCCDF XML, InSpec/cinc-auditor JSON, Inspector2 CIS scan or findings JSON, or lynis-report.dat.`,
+          `"${file}" is in an unknown format${isGzip(file) ? ' (gzip-compressed)' : ''}: expected OpenSCAP ARF or XCCDF XML, InSpec/cinc-auditor JSON, Inspector2 CIS scan or findings JSON, Inspector Scan ScanSbom output, or lynis-report.dat.`,
           'give oscap --results-arf output, `inspec exec --reporter json:FILE` output, or /var/log/lynis-report.dat.',
         );
     }

@@ -4,13 +4,14 @@
  *   PASSED | FAILED | SKIPPED, level, statusReason, remediation). CIS IDs are the leading
  *   recommendation number of checkId or title ("5.2.6 Ensure …").
  * - Vulnerabilities: ListFindings (`findings[]`: findingArn, type, severity, status ACTIVE |
- *   CLOSED | SUPPRESSED, packageVulnerabilityDetails). A vulnerability has no CIS ID; its rule id
- *   is the CVE (or the finding title).
+ *   CLOSED | SUPPRESSED, fixAvailable, packageVulnerabilityDetails). These are vulnerabilities
+ *   (vulns.ts), never findings: a CVE has no control, no marker and no place in the CIS score.
  */
 
 import { checkSchema } from '../../../shared/src/schema.js';
 import schema from '../../data/inspector2-results.schema.json' with { type: 'json' };
 import type { Finding, ResultSet, Severity, Status } from '../findings.js';
+import { toIsoTime, type Vulnerability } from '../vulns.js';
 import { FormatError } from './lynis.js';
 
 interface CisDetail {
@@ -27,18 +28,29 @@ interface CisDetail {
 interface VulnerablePackage {
   name?: string;
   version?: string;
+  release?: string;
+  epoch?: number;
+  arch?: string;
   fixedInVersion?: string;
 }
-interface InspectorFinding {
+/** One ListFindings finding, as saved JSON has it (the SDK's Finding has Dates where JSON has numbers). */
+export interface InspectorFinding {
   findingArn?: string;
   type?: string;
   title?: string;
   severity?: string;
   status?: string;
   description?: string;
+  fixAvailable?: string;
+  inspectorScore?: number;
+  firstObservedAt?: number | string | Date;
   remediation?: { recommendation?: { text?: string } };
   resources?: Array<{ id?: string; type?: string }>;
-  packageVulnerabilityDetails?: { vulnerabilityId?: string; vulnerablePackages?: VulnerablePackage[] };
+  packageVulnerabilityDetails?: {
+    vulnerabilityId?: string;
+    cvss?: Array<{ baseScore?: number; version?: string; source?: string }>;
+    vulnerablePackages?: VulnerablePackage[];
+  };
 }
 
 const SEVERITY: Record<string, Severity> = {
@@ -113,35 +125,56 @@ function fromCis(details: CisDetail[], source: string): ResultSet {
   };
 }
 
+const VULN_STATUS: Record<string, Vulnerability['status']> = {
+  ACTIVE: 'active',
+  CLOSED: 'closed',
+  SUPPRESSED: 'suppressed',
+};
+
+const noFix = (v: string | undefined) => !v || /^notavailable$/i.test(v.trim());
+
+/** The installed version as dpkg/rpm write it: [epoch:]version[-release]. */
+const installedOf = (p: VulnerablePackage) =>
+  `${p.epoch ? `${p.epoch}:` : ''}${p.version ?? '?'}${p.release ? `-${p.release}` : ''}`;
+
+/**
+ * One Inspector finding as a vulnerability. An unknown status is active and an unknown severity is
+ * `unknown` (it gates as if at the threshold): nothing Inspector says is read as harmless by default.
+ */
+export function vulnerabilityOf(x: InspectorFinding, source: string): Vulnerability {
+  const d = x.packageVulnerabilityDetails;
+  const pkgs = (d?.vulnerablePackages ?? []).map((p) => ({
+    name: p.name ?? '?',
+    installed: installedOf(p),
+    ...(noFix(p.fixedInVersion) ? {} : { fixed: p.fixedInVersion!.trim() }),
+    ...(p.arch ? { arch: p.arch } : {}),
+  }));
+  const scores = (d?.cvss ?? []).map((c) => c.baseScore).filter((n): n is number => typeof n === 'number');
+  const cvss = scores.length ? Math.max(...scores) : x.inspectorScore;
+  const firstObserved = toIsoTime(x.firstObservedAt);
+  return {
+    id: d?.vulnerabilityId ?? x.title?.replace(/ - .*$/, '') ?? x.findingArn ?? '?',
+    severity: SEVERITY[x.severity ?? ''] ?? 'unknown',
+    title: x.title ?? d?.vulnerabilityId ?? '',
+    ...(cvss !== undefined ? { cvss } : {}),
+    packages: pkgs,
+    // fixAvailable (YES | PARTIAL | NO) where Inspector says it; else whether a package has a fix
+    fixable: x.fixAvailable ? /^(yes|partial)$/i.test(x.fixAvailable) : pkgs.some((p) => p.fixed),
+    status: VULN_STATUS[x.status ?? ''] ?? 'active',
+    ...(firstObserved ? { firstObserved } : {}),
+    source,
+  };
+}
+
+/** ListFindings: every finding is a vulnerability, never a control; the CIS findings stay empty. */
 function fromFindings(list: InspectorFinding[], source: string): ResultSet {
-  const status: Record<string, Status> = { ACTIVE: 'fail', CLOSED: 'pass', SUPPRESSED: 'notapplicable' };
-  const findings: Finding[] = list.map((x) => {
-    const pkgs = x.packageVulnerabilityDetails?.vulnerablePackages ?? [];
-    const f: Finding = {
-      engine: 'inspector2',
-      ruleId: x.packageVulnerabilityDetails?.vulnerabilityId ?? x.title ?? x.findingArn ?? '',
-      title: x.title ?? x.packageVulnerabilityDetails?.vulnerabilityId ?? '',
-      severity: SEVERITY[x.severity ?? ''] ?? 'unknown',
-      status: status[x.status ?? ''] ?? 'unknown',
-      cisIds: [],
-    };
-    if (f.status === 'fail') {
-      const fixed = pkgs.filter((p) => p.fixedInVersion && p.fixedInVersion !== 'NotAvailable');
-      f.expected = fixed.length
-        ? fixed.map((p) => `${p.name} ≥ ${p.fixedInVersion}`).join(', ')
-        : (x.remediation?.recommendation?.text ?? 'no vulnerable package');
-      f.found = pkgs.length
-        ? pkgs.map((p) => `${p.name} ${p.version}`).join(', ')
-        : (x.resources ?? []).map((r) => r.id).join(', ');
-    }
-    return f;
-  });
   const resources = [...new Set(list.flatMap((x) => (x.resources ?? []).map((r) => r.id ?? '')))];
   return {
     engine: 'inspector2',
     source,
     profile: 'inspector2 findings',
     target: resources.filter(Boolean).join(' ') || undefined,
-    findings,
+    findings: [],
+    vulnerabilities: list.map((x) => vulnerabilityOf(x, source)),
   };
 }

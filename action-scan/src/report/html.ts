@@ -16,6 +16,7 @@ import { isAbsolute } from 'node:path';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
+import { gatingIn } from '../vulns.js';
 import { fixLabel, type PlannedAnnotation } from './annotations.js';
 import { type BaselineDiff, keyOf, type ReportFinding, type ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
@@ -468,6 +469,37 @@ function packagesSection(report: ScanReport): string {
   return `<section id="packages"><h2>Packages</h2><p>${head}.</p>${rows ? `<table class="trend packages"><thead><tr><th>Change</th><th>Package</th><th>Architecture</th><th>From</th><th>To</th></tr></thead><tbody>${rows}</tbody></table>` : ''}</section>`;
 }
 
+/** The CVEs (report.vulnerabilities): the gate, counts by severity and every active one, escaped. */
+function vulnerabilitiesSection(report: ScanReport): string {
+  const v = report.vulnerabilities;
+  if (!v) return '';
+  const gating = gatingIn(v);
+  const c = v.counts;
+  const counts = (['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const)
+    .map((k) => `${c[k] ?? 0} ${k === 'unknown' ? 'untriaged' : k === 'info' ? 'informational' : k}`)
+    .join(', ');
+  const rows = v.list
+    .filter((x) => x.status === 'active')
+    .map((x) => {
+      const pk = x.packages
+        .map(
+          (p) =>
+            `${esc(p.name)} <code>${esc(p.installed)}</code>${p.fixed ? ` → <code>${esc(p.fixed)}</code>` : ' (no fix yet)'}`,
+        )
+        .join('<br>');
+      const state = x.waiver
+        ? `waived until ${esc(x.waiver.expires)} by ${esc(x.waiver.owner)}: ${esc(x.waiver.reason)}`
+        : gating.has(x)
+          ? '<strong>fails the gate</strong>'
+          : x.fixable
+            ? ''
+            : 'no fix yet';
+      return `<tr class="vuln" data-severity="${esc(x.severity)}"><td>${esc(x.severity)}${x.cvss !== undefined ? ` (${x.cvss})` : ''}</td><td><code>${esc(x.id)}</code></td><td>${pk || '—'}</td><td>${x.isNew === undefined ? '?' : x.isNew ? 'new' : ''}</td><td>${state}</td></tr>`;
+    })
+    .join('');
+  return `<section id="vulnerabilities"><h2>Vulnerabilities</h2><p>Vulnerability gate <strong>${esc(v.gate.verdict)}</strong> (fail-on-severity ${esc(v.gate.failOnSeverity)}${v.gate.fixableOnly ? ', fixable only' : ''}): ${counts} active and unwaived. Not part of the compliance score.</p>${v.gate.reasons.map((r) => `<p>${esc(r)}</p>`).join('')}${rows ? `<table class="trend vulns"><thead><tr><th>Severity</th><th>Vulnerability</th><th>Package: installed → fixed</th><th>New</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No active vulnerability.</p>'}</section>`;
+}
+
 function trendSection(points: readonly TrendPoint[]): string {
   if (points.length < 2) return '';
   const rows = points
@@ -571,6 +603,7 @@ ${header(input, rows)}
 ${controlsSection(input, rows)}
 ${filesSection(input, rows)}
 ${passingSection(input)}
+${vulnerabilitiesSection(input.report)}
 ${packagesSection(input.report)}
 ${trendSection(input.trend)}
 <script>${SCRIPT}</script>

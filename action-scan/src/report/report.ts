@@ -9,6 +9,7 @@ import type { Counts, Finding } from '../findings.js';
 import type { ReportBenchmarks } from '../numbering.js';
 
 import type { PackageDiff, ReportPackage } from '../sbom/diff.js';
+import type { Vulnerability } from '../vulns.js';
 
 export const REPORT_SCHEMA = 'ami-bakery/scan-report@1';
 
@@ -69,6 +70,20 @@ export interface ScanReport {
   packages?: ReportPackage[];
   /** the packages changed since the baseline (the last golden image) */
   packageDiff?: PackageDiff & { since?: string };
+  /** the CVEs read (Inspector) and their gate: never in the score, the counts or the findings */
+  vulnerabilities?: {
+    gate: {
+      verdict: 'unchecked' | 'passed' | 'failed' | 'ungated';
+      failOnSeverity: string;
+      fixableOnly: boolean;
+      reasons: string[];
+    };
+    vulnerable: boolean;
+    /** active, unwaived CVEs per severity */
+    counts: Record<string, number>;
+    sources: string[];
+    list: Vulnerability[];
+  };
   /** the ratchet against the baseline: its state, one line, and what it found */
   ratchet?: { state: string; line: string; dropped: string[]; regressed: string[]; notCompared: string[] };
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import type { ReportBenchmarks } from '../numbering.js';
+import type { Vulnerability } from '../vulns.js';
 import { fixLabel, offeredFix, type PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {
@@ -25,6 +26,96 @@ export interface SarifOptions {
   category: string;
   /** The content's benchmark and the code's, as the JSON report has them. */
   benchmarks?: ReportBenchmarks;
+  /** The CVEs (one rule each), the ones that fail the gate, and the file they sit on (the template). */
+  vulnerabilities?: { list: readonly Vulnerability[]; gating: ReadonlySet<Vulnerability>; file: string };
+}
+
+/**
+ * One rule per CVE (its id), with security-severity from its CVSS score (else its severity), and one
+ * result per active CVE on the template's first line: error when it fails the gate, warning when it
+ * does not, suppressed (with the justification) when a waiver covers it.
+ */
+function vulnerabilityResults(
+  v: NonNullable<SarifOptions['vulnerabilities']>,
+  rules: Array<Record<string, unknown>>,
+): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const index = new Map<string, number>();
+  for (const x of v.list) {
+    if (x.status !== 'active') continue;
+    if (!index.has(x.id)) {
+      index.set(x.id, rules.length);
+      const pk = x.packages.map(
+        (p) => `${p.name} ${p.installed}${p.fixed ? ` (fixed in ${p.fixed})` : ' (no fix yet)'}`,
+      );
+      rules.push({
+        id: x.id,
+        name: x.id.replace(/[^A-Za-z0-9]/g, ''),
+        shortDescription: { text: x.title || x.id },
+        fullDescription: {
+          text: `${x.id}, reported by Amazon Inspector in ${pk.join(', ') || 'the image'}.`,
+        },
+        help: {
+          text: `${x.id} (${x.severity}${x.cvss !== undefined ? `, CVSS ${x.cvss}` : ''}) in ${pk.join(', ') || 'the image'}. ${x.fixable ? 'Rebuild the image with the fixed packages (OS updates at bake).' : 'No fixed version is known yet.'}`,
+        },
+        defaultConfiguration: { level: 'warning' },
+        properties: {
+          tags: ['security', 'vulnerability'],
+          'security-severity':
+            x.cvss !== undefined ? x.cvss.toFixed(1) : (SECURITY_SEVERITY[x.severity] ?? '5.0'),
+        },
+      });
+    }
+    const result: Record<string, unknown> = {
+      ruleId: x.id,
+      ruleIndex: index.get(x.id),
+      level: v.gating.has(x) ? 'error' : 'warning',
+      message: {
+        text: `${x.id} (${x.severity}) in ${x.packages.map((p) => `${p.name} ${p.installed}`).join(', ') || 'the image'}: ${v.gating.has(x) ? 'fails the vulnerability gate' : x.fixable ? 'below the vulnerability gate' : 'no fixed version yet'}${
+          x.packages.some((p) => p.fixed)
+            ? `; fixed in ${x.packages
+                .filter((p) => p.fixed)
+                .map((p) => `${p.name} ${p.fixed}`)
+                .join(', ')}`
+            : ''
+        }`,
+      },
+      partialFingerprints: {
+        'amiBakeryFinding/v1': createHash('sha256')
+          .update(['vuln', x.id, ...x.packages.map((p) => p.name).sort()].join('\0'))
+          .digest('hex'),
+      },
+      properties: {
+        packages: x.packages,
+        fixable: x.fixable,
+        ...(x.isNew !== undefined ? { new: x.isNew } : {}),
+      },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: v.file, uriBaseId: '%SRCROOT%' },
+            region: { startLine: 1 },
+          },
+        },
+      ],
+    };
+    if (x.waiver)
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `waived until ${x.waiver.expires} by ${x.waiver.owner}: ${x.waiver.reason}`,
+          location: {
+            physicalLocation: {
+              artifactLocation: { uri: x.waiver.file, uriBaseId: '%SRCROOT%' },
+              region: { startLine: x.waiver.line },
+            },
+          },
+        },
+      ];
+    out.push(result);
+  }
+  return out;
 }
 
 function ruleIdOf(a: PlannedAnnotation): string {
@@ -140,6 +231,7 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
       ];
       return result;
     });
+  if (opts.vulnerabilities) results.push(...vulnerabilityResults(opts.vulnerabilities, rules));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

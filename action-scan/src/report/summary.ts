@@ -23,6 +23,29 @@ export interface SummaryInput {
   extra?: string[];
   /** the packages changed since the baseline, and how many the image has */
   packages?: { installed: number; diff?: PackageDiff & { since?: string } };
+  /** the vulnerability section's lines (report/vulns.ts) */
+  vulnerabilities?: string[];
+  /** only vulnerabilities were read: there is no score, no counts and no control gate to show */
+  noControls?: boolean;
+}
+
+/** The score line, the gate's reasons and the counts table (nothing claimed when no control was read). */
+function scoreLines(s: SummaryInput): string[] {
+  if (s.noControls)
+    return ['**No compliance results were read** (vulnerabilities only): no score and no control gate.', ''];
+  const out: string[] = [];
+  out.push(
+    `**Score ${s.score}%** (severity-weighted ${s.weightedScore}%) — ${
+      s.gate.verdict === 'passed'
+        ? '✅ gate passed'
+        : s.gate.verdict === 'failed'
+          ? '❌ gate failed'
+          : '⚠️ no gate (ungated)'
+    }`,
+  );
+  for (const r of s.gate.reasons) out.push(`- ${escapeMarkdown(r)}`);
+  out.push('');
+  return out;
 }
 
 /** At most this many package changes in the summary; the JSON report has them all. */
@@ -66,27 +89,18 @@ const cell = escapeMarkdown;
 export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
   const out: string[] = [];
   out.push(`## ${s.title}`, '');
-  out.push(
-    `**Score ${s.score}%** (severity-weighted ${s.weightedScore}%) — ${
-      s.gate.verdict === 'passed'
-        ? '✅ gate passed'
-        : s.gate.verdict === 'failed'
-          ? '❌ gate failed'
-          : '⚠️ no gate (ungated)'
-    }`,
-  );
-  for (const r of s.gate.reasons) out.push(`- ${escapeMarkdown(r)}`);
-  out.push('');
+  out.push(...scoreLines(s));
   for (const e of s.extra ?? []) out.push(e, '');
   if (s.profile || s.target)
     out.push(`Profile ${codeSpan(s.profile ?? '-')} on ${codeSpan(s.target ?? '-')}`, '');
   const c = s.counts;
-  out.push(
-    '| passed | failed | waived | errors | not applicable | not checked | informational | total |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${c.passed} | ${c.failed} | ${c.waived ?? 0} | ${c.errors} | ${c.notapplicable} | ${c.notchecked} | ${c.informational} | ${c.total} |`,
-    '',
-  );
+  if (!s.noControls)
+    out.push(
+      '| passed | failed | waived | errors | not applicable | not checked | informational | total |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${c.passed} | ${c.failed} | ${c.waived ?? 0} | ${c.errors} | ${c.notapplicable} | ${c.notchecked} | ${c.informational} | ${c.total} |`,
+      '',
+    );
   if (s.diff) {
     out.push(
       `Compared with the baseline (score ${s.diff.baselineScore}%, ${s.diff.scoreDelta >= 0 ? '+' : ''}${s.diff.scoreDelta}): ` +
@@ -107,6 +121,7 @@ export function buildSummary(s: SummaryInput, limit = SUMMARY_LIMIT): string {
       out.push('');
     }
   }
+  if (s.vulnerabilities) out.push(...s.vulnerabilities);
   if (s.packages) out.push(...packageLines(s.packages));
   if (s.delivery) out.push(s.delivery, '');
   // Controls the code claims come first: a broken one must not hide under dozens of missing ones.

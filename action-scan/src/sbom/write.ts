@@ -19,24 +19,17 @@ export interface WrittenSbom {
   packages: number;
 }
 
-export function writeSbom(
-  io: Io,
-  cfg: ScanConfig,
-  inventory: Inventory | undefined,
-  provenance: Provenance,
-): WrittenSbom | undefined {
-  if (!cfg.sbomFile) return undefined;
-  if (!inventory) {
-    io.info(`No SBOM: target ${cfg.target.kind} reads result files, not an image.`);
-    return undefined;
-  }
+/** The image's SBOM, built once: what is written to sbom-file and what is sent to ScanSbom are one text. */
+export type ImageSbom = { json: string; sha256: string; packages: number } | { none: string };
+
+/** The SBOM of the packages the scan read from the image, or why there is none. */
+export function imageSbom(inventory: Inventory | undefined, provenance: Provenance): ImageSbom {
+  if (!inventory) return { none: 'the target reads result files, not an image' };
   const packages = inventory.dpkgStatus ? parseDpkgStatus(inventory.dpkgStatus) : [];
-  if (!packages.length) {
-    io.warning(
-      `No SBOM written: the image has ${inventory.dpkgStatus === undefined ? 'no dpkg database (/var/lib/dpkg/status)' : 'a dpkg database listing no installed package'}. Only dpkg images are read so far (not rpm).`,
-    );
-    return undefined;
-  }
+  if (!packages.length)
+    return {
+      none: `the image has ${inventory.dpkgStatus === undefined ? 'no dpkg database (/var/lib/dpkg/status)' : 'a dpkg database listing no installed package'}; only dpkg images are read so far (not rpm)`,
+    };
   const os = parseOsRelease(inventory.osRelease);
   const json = buildSbom(packages, {
     osId: os?.id || 'unknown',
@@ -48,10 +41,20 @@ export function writeSbom(
     toolVersion: VERSION,
     timestamp: new Date(),
   });
-  writeOutputFile(cfg.sbomFile, json);
-  const sha256 = createHash('sha256').update(json).digest('hex');
+  return { json, sha256: createHash('sha256').update(json).digest('hex'), packages: packages.length };
+}
+
+export function writeSbom(io: Io, cfg: ScanConfig, sbom: ImageSbom): WrittenSbom | undefined {
+  if (!cfg.sbomFile) return undefined;
+  if ('none' in sbom) {
+    if (cfg.target.kind === 'results')
+      io.info(`No SBOM: target ${cfg.target.kind} reads result files, not an image.`);
+    else io.warning(`No SBOM written: ${sbom.none}.`);
+    return undefined;
+  }
+  writeOutputFile(cfg.sbomFile, sbom.json);
   io.info(
-    `SBOM: ${packages.length} installed package(s), CycloneDX 1.5, at ${cfg.sbomFile} (sha256 ${sha256.slice(0, 12)})`,
+    `SBOM: ${sbom.packages} installed package(s), CycloneDX 1.5, at ${cfg.sbomFile} (sha256 ${sbom.sha256.slice(0, 12)})`,
   );
-  return { file: cfg.sbomFile, sha256, packages: packages.length };
+  return { file: cfg.sbomFile, sha256: sbom.sha256, packages: sbom.packages };
 }

@@ -41,13 +41,19 @@ export const TAG = {
   cisProfile: 'ami-bakery:cis-profile',
   /** scan: the sha256 of the image's SBOM (CycloneDX JSON, the scan's sbom-file). */
   sbomSha256: 'ami-bakery:sbom-sha256',
+  /** scan: active, unwaived CVEs of each severity (Inspector), beside the vulnerable mark. */
+  cvesCritical: 'ami-bakery:cves-critical',
+  cvesHigh: 'ami-bakery:cves-high',
   /** promote: candidate → golden on copies; promoted on an encrypted promote's build AMI. */
   status: 'ami-bakery:status',
   sourceRegion: 'ami-bakery:source-region',
   family: 'ami-bakery:family',
   /** promote: `none` when the provenance gate was turned off explicitly. */
   gate: 'ami-bakery:gate',
-  /** scan in-use: a re-scan found the image vulnerable. */
+  /**
+   * scan: the vulnerability gate failed (a CVE at or above fail-on-severity); in-use: a re-scan
+   * failed. Promote refuses it; a later pass never clears it.
+   */
   vulnerable: 'ami-bakery:vulnerable',
   vulnerableSince: 'ami-bakery:vulnerable-since',
   vulnerableReason: 'ami-bakery:vulnerable-reason',
