@@ -329,4 +329,81 @@ describe('the vulnerability gate on a real scan', () => {
       expect(tagsOf(img.imageId)).toEqual({});
     }
   }, 60_000);
+
+  it('ami-bakery diff by AMI id: the score, the controls, and the CVEs new and gone between two images', async () => {
+    const root = repo([critical, unfixableHigh]);
+    const a = sandbox.putImage('111111111111', 'eu-west-1', {});
+    const b = sandbox.putImage('111111111111', 'eu-west-1', {});
+    const first = await scan(root, a.imageId, [
+      '--vulnerabilities',
+      'inspector/findings.json',
+      '--fail-on-severity',
+      'none',
+    ]);
+    expect(first.r.code, first.r.stderr).toBe(0);
+    fs.mkdirSync(path.join(root, 'reports'));
+    fs.renameSync(path.join(root, 'out/report.json'), path.join(root, 'reports/a.json'));
+    // the next image: openssh fixed, a new medium in curl
+    const medium = inspectorFinding(
+      'CVE-2024-2398',
+      'MEDIUM',
+      'curl',
+      '7.81.0-1ubuntu1.15',
+      '7.81.0-1ubuntu1.16',
+    );
+    fs.writeFileSync(
+      path.join(root, 'inspector/findings.json'),
+      JSON.stringify({ findings: [unfixableHigh, medium] }),
+    );
+    const second = await scan(root, b.imageId, [
+      '--vulnerabilities',
+      'inspector/findings.json',
+      '--baseline',
+      'reports/a.json',
+    ]);
+    expect(second.r.code, second.r.stderr).toBe(0);
+    // against the last golden image's report: which CVE is new
+    expect(
+      second.report.vulnerabilities.list.map((v: { id: string; isNew: boolean }) => [v.id, v.isNew]),
+    ).toEqual([
+      ['CVE-2024-26130', false],
+      ['CVE-2024-2398', true],
+    ]);
+    expect(second.summary).toMatch(
+      /\| `CVE-2024-2398` \| curl \| `7\.81\.0-1ubuntu1\.15` \| `7\.81\.0-1ubuntu1\.16` \| new \|/,
+    );
+    fs.renameSync(path.join(root, 'out/report.json'), path.join(root, 'reports/b.json'));
+    const env = { GITHUB_WORKSPACE: root };
+    const d = await runCli(['diff', a.imageId, b.imageId, '--history', 'reports/*.json'], { cwd: root, env });
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toContain(`From ${a.imageId} (reports/a.json) to ${b.imageId} (reports/b.json)`);
+    expect(d.stdout).toContain(`Score: ${first.report.score}% → ${second.report.score}% (+0)`);
+    expect(d.stdout).toContain(
+      'Vulnerabilities: 1 critical, 1 high → 0 critical, 1 high; 1 new, 1 gone; gate ungated → passed',
+    );
+    expect(d.stdout).toContain('  new:  CVE-2024-2398 (medium) in curl 7.81.0-1ubuntu1.15');
+    expect(d.stdout).toContain('  gone: CVE-2024-6387 (critical) in openssh-server 1:8.9p1-3ubuntu0.7');
+    // a report and an AMI id mix; an AMI id needs the history, and must be in it
+    const mixed = await runCli(['diff', 'reports/a.json', b.imageId, '--history', 'reports/b.json'], {
+      cwd: root,
+      env,
+    });
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const bare = await runCli(['diff', a.imageId, 'reports/b.json'], { cwd: root, env });
+    expect([bare.code, bare.stderr]).toEqual([
+      2,
+      expect.stringMatching(/Input "older report": is the AMI id .* no --history reports/),
+    ]);
+    const absent = await runCli(
+      ['diff', 'ami-0000000000000000f', 'reports/b.json', '--history', 'reports/*.json'],
+      {
+        cwd: root,
+        env,
+      },
+    );
+    expect([absent.code, absent.stderr]).toEqual([
+      2,
+      expect.stringMatching(/none of the 2 --history report\(s\) is of it/),
+    ]);
+  }, 120_000);
 });

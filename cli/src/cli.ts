@@ -154,7 +154,7 @@ function shownDefault(spec: ActionInput): string | undefined {
 }
 
 /** `ami-bakery fleet`: the matrix of images.yml for a caller workflow (cli/src/fleet-command.ts). */
-function fleet(argv: string[], env: NodeJS.ProcessEnv): number {
+async function fleet(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(
       `${stageHelp('fleet', FLEET_FLAGS, FLEET_OUTPUTS, { images: 'images.yml', schedule: '' }, () => undefined)}\n`,
@@ -165,9 +165,12 @@ function fleet(argv: string[], env: NodeJS.ProcessEnv): number {
 }
 
 /** A command that is not a stage (fleet, diff): its refusal printed as the CLI prints one, one line per line of text. */
-function command(run: () => number, flags: Record<string, ActionInput>): number {
+async function command(
+  run: () => number | Promise<number>,
+  flags: Record<string, ActionInput>,
+): Promise<number> {
   try {
-    return run();
+    return await run();
   } catch (e) {
     process.stderr.write(`error: ${neutraliseCommands(cliMessage(e, flags))}\n`);
     return exitCodeOf(e);
