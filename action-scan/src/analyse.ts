@@ -29,7 +29,7 @@ import {
   toReportFinding,
 } from './report/report.js';
 import { packageDiff } from './sbom/diff.js';
-import { parseDpkgStatus, reportPackages } from './sbom/packages.js';
+import { installedPackages, reportPackages } from './sbom/packages.js';
 import {
   evaluateVulnGate,
   markNew,
@@ -399,13 +399,17 @@ export async function analyse(
   };
   const claimed = claimedControls(merged.findings, changeMap, numbering);
   report.claimed = claimed;
-  const installed = inventory?.dpkgStatus ? reportPackages(parseDpkgStatus(inventory.dpkgStatus)) : [];
-  if (installed.length) report.packages = installed;
-  // what changed since the last golden image: only when both sides listed their packages
-  if (installed.length && baseline?.packages?.length)
+  const { format, packages } = installedPackages(inventory);
+  const installed = reportPackages(packages);
+  if (installed.length) {
+    report.packages = installed;
+    report.packageFormat = format;
+  }
+  // what changed since the last golden image: only when both sides listed packages of one kind
+  if (installed.length && baseline?.packages?.length && (baseline.packageFormat ?? 'deb') === format)
     report.packageDiff = {
       ...(baseline.amiId ? { since: baseline.amiId } : {}),
-      ...packageDiff(baseline.packages, installed),
+      ...packageDiff(baseline.packages, installed, format),
     };
   markNew(vulnerabilities, baseline?.vulnerabilities?.list);
   const vulnGate = evaluateVulnGate(vulnerabilities, cfg, vulnChecked);

@@ -20,6 +20,7 @@ import { verifyFixes } from './fix-verify.js';
 import { attachFixes, generateFixes } from './fixes.js';
 import { loadDatastreamContent, loadDatastreamRules, parseResultsFile } from './formats/index.js';
 import type { DatastreamContent } from './formats/xccdf.js';
+import { RPM_QUERY_FORMAT } from './sbom/packages.js';
 import { runOscapLocal, runOscapSsh } from './targets.js';
 import { tailoringXml, todayUtc, waivedRules } from './waivers.js';
 
@@ -130,10 +131,9 @@ async function runEngine(
     datastream = pickDatastream(osText, root);
     checkProfile(datastream, cfg.profile);
     const status = path.join(root, 'var/lib/dpkg/status');
-    inventory = {
-      osRelease: osText,
-      dpkgStatus: fs.existsSync(status) ? fs.readFileSync(status, 'utf8') : undefined,
-    };
+    inventory = fs.existsSync(status)
+      ? { osRelease: osText, dpkgStatus: fs.readFileSync(status, 'utf8') }
+      : { osRelease: osText, ...(await readRpmDatabase(root, signal)) };
     const chroot = cfg.target.kind === 'chroot' ? cfg.target.dir : undefined;
     const tailoring =
       cfg.waiveMode === 'skip' ? await writeTailoring(io, cfg, datastream, work()) : undefined;
@@ -197,6 +197,43 @@ export interface Inventory {
   osRelease: string;
   /** /var/lib/dpkg/status; undefined when the image has none */
   dpkgStatus?: string;
+  /** `rpm -qa --qf RPM_QUERY_FORMAT` of an image with an rpm database (and no dpkg one) */
+  rpmPackages?: string;
+  /** why an rpm database could not be read (no rpm on this host, rpm failed) */
+  rpmProblem?: string;
+}
+
+/**
+ * An rpm image's packages, by the host's rpm with --root (and the image's own /var/lib/rpm:
+ * Debian's rpm keeps its database elsewhere); rpm over SSH is the instance's (targets.ts).
+ */
+export async function readRpmDatabase(root: string, signal?: AbortSignal): Promise<Partial<Inventory>> {
+  if (!fs.existsSync(path.join(root, 'var/lib/rpm'))) return {};
+  const { exec } = await import('../../shared/src/exec.js');
+  try {
+    const r = await exec(
+      'rpm',
+      [
+        ...(root === '/' ? [] : ['--root', root]),
+        '--dbpath',
+        '/var/lib/rpm',
+        '-qa',
+        '--qf',
+        RPM_QUERY_FORMAT,
+      ],
+      { timeoutMs: 120_000, maxBuffer: 64 * 1024 * 1024, signal },
+    );
+    if (r.code === 0) return { rpmPackages: r.stdout };
+    return {
+      rpmProblem: `rpm -qa failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)?.slice(0, 200) ?? ''}`,
+    };
+  } catch (e) {
+    return {
+      rpmProblem: /ENOENT/.test((e as Error).message)
+        ? 'the image has an rpm database (/var/lib/rpm) and rpm is not installed on this host (apt-get install rpm)'
+        : `rpm could not be run: ${(e as Error).message.slice(0, 200)}`,
+    };
+  }
 }
 
 export interface Collected {

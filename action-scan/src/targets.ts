@@ -10,6 +10,7 @@ import { EnvironmentError, InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
 import type { Io } from '../../shared/src/io.js';
 import type { SshOptions } from '../../shared/src/ssh.js';
+import { RPM_QUERY_FORMAT } from './sbom/packages.js';
 
 export type Target =
   | { kind: 'none' }
@@ -279,7 +280,10 @@ export interface SshScan {
 export async function runOscapSsh(
   io: Io,
   s: SshScan,
-): Promise<{ datastream: string; inventory: { osRelease: string; dpkgStatus?: string } }> {
+): Promise<{
+  datastream: string;
+  inventory: { osRelease: string; dpkgStatus?: string; rpmPackages?: string };
+}> {
   const { Ssh } = await import('../../shared/src/ssh.js');
   const conn = await Ssh.connect(s.target, s.ssh, io);
   let remoteDir: string | undefined;
@@ -289,9 +293,12 @@ export async function runOscapSsh(
     const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
     // the image's packages, before the scanner may be installed on the instance
     const dpkg = await conn.run(['cat', '/var/lib/dpkg/status']);
+    // no dpkg database: the instance's own rpm lists an rpm image's packages
+    const rpm = dpkg.code === 0 ? undefined : await conn.run(['rpm', '-qa', '--qf', RPM_QUERY_FORMAT]);
     const inventory = {
       osRelease: os.code === 0 ? os.stdout : '',
       ...(dpkg.code === 0 ? { dpkgStatus: dpkg.stdout } : {}),
+      ...(rpm?.code === 0 ? { rpmPackages: rpm.stdout } : {}),
     };
     await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '');
     const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);

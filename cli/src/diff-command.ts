@@ -79,13 +79,16 @@ export function diffLines(older: ScanReport, newer: ScanReport, names: [string, 
   for (const f of d.newFailures) out.push(`  failing: ${control(f)}`);
   for (const f of d.fixed) out.push(`  fixed:   ${control(f)}`);
   out.push('');
-  if (older.packages?.length && newer.packages?.length)
+  const fmt = (r: ScanReport) => r.packageFormat ?? 'deb';
+  if (older.packages?.length && newer.packages?.length && fmt(older) !== fmt(newer))
+    out.push(`Packages: not compared (a ${fmt(older)} image and a ${fmt(newer)} image).`);
+  else if (older.packages?.length && newer.packages?.length)
     out.push(
       ...packageLines({
         installed: newer.packages.length,
         diff: {
           ...(older.amiId ? { since: older.amiId } : {}),
-          ...packageDiff(older.packages, newer.packages),
+          ...packageDiff(older.packages, newer.packages, fmt(newer)),
         },
       }),
     );

@@ -68,6 +68,8 @@ export interface ScanReport {
   };
   /** what the image has installed (its dpkg database; the SBOM's packages), sorted */
   packages?: ReportPackage[];
+  /** the package database the packages come from (absent in older reports: deb) */
+  packageFormat?: 'deb' | 'rpm';
   /** the packages changed since the baseline (the last golden image) */
   packageDiff?: PackageDiff & { since?: string };
   /** the CVEs read (Inspector) and their gate: never in the score, the counts or the findings */

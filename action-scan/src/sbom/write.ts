@@ -11,7 +11,7 @@ import { parseOsRelease } from '../content.js';
 import type { Inventory } from '../engine.js';
 import type { Provenance } from '../report/html.js';
 import { buildSbom } from './cyclonedx.js';
-import { parseDpkgStatus } from './packages.js';
+import { installedPackages } from './packages.js';
 
 export interface WrittenSbom {
   file: string;
@@ -25,13 +25,20 @@ export type ImageSbom = { json: string; sha256: string; packages: number } | { n
 /** The SBOM of the packages the scan read from the image, or why there is none. */
 export function imageSbom(inventory: Inventory | undefined, provenance: Provenance): ImageSbom {
   if (!inventory) return { none: 'the target reads result files, not an image' };
-  const packages = inventory.dpkgStatus ? parseDpkgStatus(inventory.dpkgStatus) : [];
+  const { format, packages } = installedPackages(inventory);
   if (!packages.length)
     return {
-      none: `the image has ${inventory.dpkgStatus === undefined ? 'no dpkg database (/var/lib/dpkg/status)' : 'a dpkg database listing no installed package'}; only dpkg images are read so far (not rpm)`,
+      none:
+        inventory.rpmProblem ??
+        (inventory.dpkgStatus !== undefined
+          ? 'the image has a dpkg database listing no installed package'
+          : inventory.rpmPackages !== undefined
+            ? 'the image has an rpm database listing no installed package'
+            : 'the image has no package database (neither /var/lib/dpkg/status nor /var/lib/rpm)'),
     };
   const os = parseOsRelease(inventory.osRelease);
   const json = buildSbom(packages, {
+    format,
     osId: os?.id || 'unknown',
     osVersion: os?.versionId ?? '',
     osName: os?.prettyName,
