@@ -324,10 +324,7 @@ export async function analyse(
 ): Promise<Analysis> {
   const merged = mergeResultSets(sets);
   checkResultsProfile(cfg, merged.profile);
-  // CVEs are read beside the controls and never join them: no score, no counts, no annotations
-  const vulnChecked = sets.some((s) => s.vulnerabilities);
   const cisRead = sets.some((s) => !s.vulnerabilities || s.findings.length > 0);
-  const vulnerabilities = sortVulns(sets.flatMap((s) => s.vulnerabilities ?? []));
   const profileKey = (merged.profile ?? cfg.profile ?? 'default')
     .replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
     .replace(/[^\w.-]/g, '_');
@@ -338,23 +335,16 @@ export async function analyse(
     today: todayUtc(),
     warnDays: cfg.waiverWarnDays,
   });
-  const vulnWaived = vulnerabilityWaivers(
-    vulnerabilities,
-    cfg.waivers,
-    { profile: profileKey, amiId: subject.amiId, today: todayUtc() },
-    vulnChecked,
-  );
-  waiverOutcome.problems.push(...vulnWaived.problems);
+  const vulns = readVulnerabilities(sets, cfg, { profile: profileKey, amiId: subject.amiId });
+  waiverOutcome.problems.push(...vulns.waiverProblems);
+  const { vulnerabilities } = vulns;
   const { score, weightedScore, counts } = computeScore(merged.findings);
   if (cisRead) refuseEmpty(counts, cfg);
   const familyKey = cfg.family ? `${cfg.family}-${profileKey}` : profileKey;
   const baseline = await loadBaseline(io, cfg, familyKey);
   const { label, scheme } = profileLabel(merged.profile ?? cfg.profile, sets[0]?.engine ?? '');
 
-  // Every finding needs a place: the template, else the first hardening file, else the results
-  // file, else the workflow file (all repository paths).
-  const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
-  const fallbackFile = cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(io.env, cfg.root);
+  const fallbackFile = fallbackFileOf(io.env, cfg, changeMap, kept);
   const cac = merged.findings.some(
     (f) => f.engine === 'openscap' && /^xccdf_org\.ssgproject\./.test(f.ruleId),
   );
@@ -399,21 +389,10 @@ export async function analyse(
   };
   const claimed = claimedControls(merged.findings, changeMap, numbering);
   report.claimed = claimed;
-  const { format, packages } = installedPackages(inventory);
-  const installed = reportPackages(packages);
-  if (installed.length) {
-    report.packages = installed;
-    report.packageFormat = format;
-  }
-  // what changed since the last golden image: only when both sides listed packages of one kind
-  if (installed.length && baseline?.packages?.length && (baseline.packageFormat ?? 'deb') === format)
-    report.packageDiff = {
-      ...(baseline.amiId ? { since: baseline.amiId } : {}),
-      ...packageDiff(baseline.packages, installed, format),
-    };
+  addPackages(report, inventory, baseline);
   markNew(vulnerabilities, baseline?.vulnerabilities?.list);
-  const vulnGate = evaluateVulnGate(vulnerabilities, cfg, vulnChecked);
-  if (vulnChecked) report.vulnerabilities = reportVulnerabilities(vulnerabilities, vulnGate, cfg);
+  const vulnGate = evaluateVulnGate(vulnerabilities, cfg, vulns.checked);
+  if (vulns.checked) report.vulnerabilities = reportVulnerabilities(vulnerabilities, vulnGate, cfg);
   const diff = baseline && cisRead ? compareReports(report, baseline) : undefined;
   const judged = judge(cisRead ? cfg : { ...cfg, ratchet: false }, {
     baseline,
@@ -430,16 +409,7 @@ export async function analyse(
     prDiff: baseline && cisRead ? await prDiff() : undefined,
   });
   const { ratchet } = judged;
-  // only vulnerabilities were read: no control was checked, so the control gate says so, never "passed"
-  const gate: GateResult = cisRead
-    ? judged.gate
-    : {
-        verdict: 'ungated',
-        reasons: [],
-        reasonsInFull: [],
-        checked: ['no compliance results were read (vulnerabilities only): no control gate'],
-      };
-  if (!cisRead && report.gate) report.gate = { ...report.gate, verdict: 'ungated', reasons: gate.checked };
+  const gate = cisRead ? judged.gate : noControlGate(report);
   return {
     merged,
     score,
@@ -462,6 +432,65 @@ export async function analyse(
     vulnerabilities,
     vulnGate,
   };
+}
+
+/**
+ * Every finding needs a place: the template, else the first hardening file, else the results file,
+ * else the workflow file (all repository paths).
+ */
+function fallbackFileOf(
+  env: NodeJS.ProcessEnv,
+  cfg: ScanConfig,
+  changeMap: ChangeMap,
+  kept: string[],
+): string | undefined {
+  const resultsInRepo = kept.map((f) => insideRoot(cfg.root, path.resolve(f))).find((f) => f && f !== '.');
+  return cfg.template ?? changeMap.files[0] ?? resultsInRepo ?? workflowFile(env, cfg.root);
+}
+
+/** Only vulnerabilities were read: no control was checked, so the control gate says so, never "passed". */
+function noControlGate(report: ScanReport): GateResult {
+  const checked = ['no compliance results were read (vulnerabilities only): no control gate'];
+  if (report.gate) report.gate = { ...report.gate, verdict: 'ungated', reasons: checked };
+  return { verdict: 'ungated', reasons: [], reasonsInFull: [], checked };
+}
+
+/**
+ * The CVEs of the result sets, most severe first, with the vulnerability waivers applied. They are
+ * read beside the controls and never join them: no score, no counts, no annotations.
+ */
+function readVulnerabilities(
+  sets: ResultSet[],
+  cfg: ScanConfig,
+  ctx: { profile: string; amiId?: string },
+): { checked: boolean; vulnerabilities: Vulnerability[]; waiverProblems: WaiverOutcome['problems'] } {
+  const checked = sets.some((s) => s.vulnerabilities);
+  const vulnerabilities = sortVulns(sets.flatMap((s) => s.vulnerabilities ?? []));
+  const { problems } = vulnerabilityWaivers(
+    vulnerabilities,
+    cfg.waivers,
+    { ...ctx, today: todayUtc() },
+    checked,
+  );
+  return { checked, vulnerabilities, waiverProblems: problems };
+}
+
+/** The image's packages in the report, and what changed since the baseline when it lists packages of the same kind. */
+function addPackages(
+  report: ScanReport,
+  inventory: Collected['inventory'],
+  baseline: ScanReport | undefined,
+): void {
+  const { format, packages } = installedPackages(inventory);
+  const installed = reportPackages(packages);
+  if (!installed.length) return;
+  report.packages = installed;
+  report.packageFormat = format;
+  if (baseline?.packages?.length && (baseline.packageFormat ?? 'deb') === format)
+    report.packageDiff = {
+      ...(baseline.amiId ? { since: baseline.amiId } : {}),
+      ...packageDiff(baseline.packages, installed, format),
+    };
 }
 
 /** The JSON report's vulnerabilities: the gate, the counts and every CVE read. */

@@ -10,7 +10,6 @@
  *                  high 10, medium 5, low 2, info/unknown 1 (critical — InSpec impact ≥ 0.9 — 15).
  */
 import type { ContentNumbering } from './numbering.js';
-import type { Vulnerability } from './vulns.js';
 
 export type Status =
   | 'pass'
@@ -175,4 +174,34 @@ const XCCDF_STATUS: Record<string, Status> = {
 
 export function xccdfStatus(s: string): Status | undefined {
   return XCCDF_STATUS[s.trim()];
+}
+
+export interface VulnPackage {
+  name: string;
+  /** the installed version, as the finding gives it (epoch:version-release where it has them) */
+  installed: string;
+  /** the first version without the CVE; absent when none is known (not fixable yet) */
+  fixed?: string;
+  arch?: string;
+}
+
+export interface Vulnerability {
+  /** CVE-2024-6387, or the source's own id (GHSA-…, ALAS…) */
+  id: string;
+  severity: Severity;
+  title: string;
+  /** the CVSS base score the source gives (highest of its ratings), 0–10 */
+  cvss?: number;
+  packages: VulnPackage[];
+  /** whether a fixed version is known for at least one of its packages */
+  fixable: boolean;
+  status: 'active' | 'closed' | 'suppressed';
+  /** ISO 8601, when the source first saw it */
+  firstObserved?: string;
+  /** where it was read: a file, or the API call */
+  source: string;
+  /** a reviewed waiver covers it (waivers.ts) */
+  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
+  /** compared with the baseline: true when the last golden image did not have it */
+  isNew?: boolean;
 }

@@ -26,7 +26,7 @@ import type { Io } from '../../shared/src/io.js';
 import type { ResultSet } from './findings.js';
 import { vulnerabilitiesFromBom } from './formats/inspector-scan.js';
 import { type InspectorFinding, vulnerabilityOf } from './formats/inspector2.js';
-import { InspectorError } from './vuln-sources.js';
+import { InspectorError } from './vulns.js';
 
 /** What ScanSbom takes (Inspector Scan API reference, and ../shared/NOTES.md): at most 5,000 components. */
 export const SCAN_SBOM_MAX_COMPONENTS = 5000;

@@ -9,15 +9,7 @@ import type { ScanConfig, ScanSubject } from './config.js';
 import type { ResultSet } from './findings.js';
 import { parseResultsFile } from './formats/index.js';
 import type { ImageSbom } from './sbom/write.js';
-
-/** Inspector could not say what the image carries: the scan fails (exit 1); nothing is passed. */
-export class InspectorError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'InspectorError';
-  }
-}
+import { InspectorError } from './vulns.js';
 
 /** The saved files: each must hold vulnerabilities (ListFindings or ScanSbom output), not controls. */
 export async function readVulnerabilityFiles(io: Io, cfg: ScanConfig): Promise<ResultSet[]> {

@@ -10,36 +10,17 @@
  *              unchecked when no vulnerability source was read (then nothing is claimed).
  */
 import { InputError } from '../../shared/src/errors.js';
-import type { Severity } from './findings.js';
+import type { Severity, Vulnerability } from './findings.js';
 
-export interface VulnPackage {
-  name: string;
-  /** the installed version, as the finding gives it (epoch:version-release where it has them) */
-  installed: string;
-  /** the first version without the CVE; absent when none is known (not fixable yet) */
-  fixed?: string;
-  arch?: string;
-}
+export type { Vulnerability, VulnPackage } from './findings.js';
 
-export interface Vulnerability {
-  /** CVE-2024-6387, or the source's own id (GHSA-…, ALAS…) */
-  id: string;
-  severity: Severity;
-  title: string;
-  /** the CVSS base score the source gives (highest of its ratings), 0–10 */
-  cvss?: number;
-  packages: VulnPackage[];
-  /** whether a fixed version is known for at least one of its packages */
-  fixable: boolean;
-  status: 'active' | 'closed' | 'suppressed';
-  /** ISO 8601, when the source first saw it */
-  firstObserved?: string;
-  /** where it was read: a file, or the API call */
-  source: string;
-  /** a reviewed waiver covers it (waivers.ts) */
-  waiver?: { reason: string; owner: string; expires: string; file: string; line: number };
-  /** compared with the baseline: true when the last golden image did not have it */
-  isNew?: boolean;
+/** Inspector could not say what the image carries: the scan fails (exit 1); nothing is passed. */
+export class InspectorError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InspectorError';
+  }
 }
 
 const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4, unknown: 4 };
