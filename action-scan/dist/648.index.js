@@ -21,7 +21,7 @@ export const modules = {
 /* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(33904);
 /* harmony import */ var _formats_inspector_scan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(79788);
 /* harmony import */ var _formats_inspector2_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(52561);
-/* harmony import */ var _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(41462);
+/* harmony import */ var _vulns_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(14900);
 /**
  * Amazon Inspector's APIs, the I/O half of the vulnerability sources (input vulnerabilities):
  *   - Inspector Scan ScanSbom: the image's SBOM (CycloneDX 1.5) in, vulnerabilities out, with no
@@ -58,10 +58,10 @@ function scanEndpoint(env, region) {
 function checkSbomForScan(json) {
     const doc = JSON.parse(json);
     if (doc.bomFormat !== 'CycloneDX' || doc.specVersion !== '1.5')
-        throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS('inspector-scan: ScanSbom takes a CycloneDX 1.5 SBOM; this one is not.');
+        throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS('inspector-scan: ScanSbom takes a CycloneDX 1.5 SBOM; this one is not.');
     const components = doc.components?.length ?? 0;
     if (components > SCAN_SBOM_MAX_COMPONENTS)
-        throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: the image's SBOM lists ${components} components; ScanSbom takes at most ${SCAN_SBOM_MAX_COMPONENTS}. Use inspector2 (ListFindings of a scanned test instance) instead.`);
+        throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: the image's SBOM lists ${components} components; ScanSbom takes at most ${SCAN_SBOM_MAX_COMPONENTS}. Use inspector2 (ListFindings of a scanned test instance) instead.`);
     return { components };
 }
 async function readBody(body) {
@@ -151,12 +151,12 @@ async function scanSbom(io, sbomJson, region, signal) {
                         ? 'SERVER_ERROR'
                         : undefined;
             if (!kind)
-                throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: ScanSbom refused the SBOM (HTTP ${status}${errorType ? ` ${said(errorType)}` : ''}): ${message}`);
+                throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: ScanSbom refused the SBOM (HTTP ${status}${errorType ? ` ${said(errorType)}` : ''}): ${message}`);
             try {
                 token = await retry.refreshRetryTokenForRetry(token, { errorType: kind });
             }
             catch {
-                throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: ScanSbom failed after retries (${status === -1 ? 'no answer' : `HTTP ${status}`}): ${message}`);
+                throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector-scan: ScanSbom failed after retries (${status === -1 ? 'no answer' : `HTTP ${status}`}): ${message}`);
             }
             io.info(`Inspector Scan: ${kind.toLowerCase()} (${status === -1 ? message : `HTTP ${status}`}); retrying in ${token.getRetryDelay()} ms`);
             await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(token.getRetryDelay(), undefined, { signal });
@@ -191,10 +191,10 @@ async function waitForCoverage(io, client, amiId, timeoutMs, signal) {
         const state = (r) => `${said(r.resourceId)}: ${said(r.scanStatus?.statusCode)} ${said(r.scanStatus?.reason)}`.trim();
         const inactive = ofAmi.filter((r) => r.scanStatus?.statusCode === 'INACTIVE');
         if (inactive.length && inactive.length === ofAmi.length)
-            throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: Inspector cannot scan the instance(s) of ${amiId} (${inactive.map(state).join('; ')}). Nothing it says covers the image, so nothing is passed: check Inspector's EC2 scanning and that the test instance is managed by SSM.`);
+            throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: Inspector cannot scan the instance(s) of ${amiId} (${inactive.map(state).join('; ')}). Nothing it says covers the image, so nothing is passed: check Inspector's EC2 scanning and that the test instance is managed by SSM.`);
         const why = ofAmi.length ? ofAmi.map(state).join('; ') : `no instance of ${amiId} is covered yet`;
         if (Date.now() + wait > deadline)
-            throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: Inspector has not scanned an instance of ${amiId} within ${Math.round(timeoutMs / 60_000)} min (${why}). Its findings would say nothing of the image, so nothing is passed: check that Inspector's EC2 scanning is on and the test instance is managed by SSM.`);
+            throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: Inspector has not scanned an instance of ${amiId} within ${Math.round(timeoutMs / 60_000)} min (${why}). Its findings would say nothing of the image, so nothing is passed: check that Inspector's EC2 scanning is on and the test instance is managed by SSM.`);
         io.info(`Inspector2: waiting for coverage (${why}); again in ${Math.round(wait / 1000)} s`);
         await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(wait, undefined, { signal });
         wait = Math.min(wait * 2, 30_000);
@@ -230,10 +230,10 @@ async function inspectorFindings(io, amiId, region, timeoutMs, signal) {
         return set;
     }
     catch (e) {
-        if (e instanceof _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS || signal?.aborted)
+        if (e instanceof _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS || signal?.aborted)
             throw e;
         const err = e;
-        throw new _vuln_sources_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: ${said(err.name)}: ${said(err.message)}`);
+        throw new _vulns_js__WEBPACK_IMPORTED_MODULE_4__/* .InspectorError */ .WS(`inspector2: ${said(err.name)}: ${said(err.message)}`);
     }
     finally {
         client.destroy();
