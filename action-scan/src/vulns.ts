@@ -196,3 +196,19 @@ export function gatingIn(v: {
     : 'any';
   return new Set(evaluateVulnGate(v.list, { failOnSeverity, fixableOnly: v.gate.fixableOnly }, true).gating);
 }
+
+/**
+ * What a report row says of a CVE beside its versions, in the report's markup: waived (with the
+ * waiver, its words escaped by `quote`), failing the gate (`failing`), no fix yet, or nothing.
+ */
+export function vulnStateText(
+  v: Vulnerability,
+  gating: ReadonlySet<Vulnerability>,
+  escape: (s: string) => string,
+  failing: string,
+): string {
+  if (v.waiver)
+    return `waived until ${escape(v.waiver.expires)} by ${escape(v.waiver.owner)}: ${escape(v.waiver.reason)}`;
+  if (gating.has(v)) return failing;
+  return v.fixable ? '' : 'no fix yet';
+}

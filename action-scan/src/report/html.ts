@@ -16,7 +16,7 @@ import { isAbsolute } from 'node:path';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
-import { gatingIn } from '../vulns.js';
+import { gatingIn, vulnStateText } from '../vulns.js';
 import { fixLabel, type PlannedAnnotation } from './annotations.js';
 import { type BaselineDiff, keyOf, type ReportFinding, type ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
@@ -487,13 +487,7 @@ function vulnerabilitiesSection(report: ScanReport): string {
             `${esc(p.name)} <code>${esc(p.installed)}</code>${p.fixed ? ` → <code>${esc(p.fixed)}</code>` : ' (no fix yet)'}`,
         )
         .join('<br>');
-      const state = x.waiver
-        ? `waived until ${esc(x.waiver.expires)} by ${esc(x.waiver.owner)}: ${esc(x.waiver.reason)}`
-        : gating.has(x)
-          ? '<strong>fails the gate</strong>'
-          : x.fixable
-            ? ''
-            : 'no fix yet';
+      const state = vulnStateText(x, gating, esc, '<strong>fails the gate</strong>');
       return `<tr class="vuln" data-severity="${esc(x.severity)}"><td>${esc(x.severity)}${x.cvss !== undefined ? ` (${x.cvss})` : ''}</td><td><code>${esc(x.id)}</code></td><td>${pk || '—'}</td><td>${x.isNew === undefined ? '?' : x.isNew ? 'new' : ''}</td><td>${state}</td></tr>`;
     })
     .join('');

@@ -30,6 +30,23 @@ export interface SarifOptions {
   vulnerabilities?: { list: readonly Vulnerability[]; gating: ReadonlySet<Vulnerability>; file: string };
 }
 
+/** A reviewed waiver as SARIF: code scanning shows the result as dismissed, with the justification. */
+function suppressedBy(w: { reason: string; owner: string; expires: string; file: string; line: number }) {
+  return [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: `waived until ${w.expires} by ${w.owner}: ${w.reason}`,
+      location: {
+        physicalLocation: {
+          artifactLocation: { uri: w.file, uriBaseId: '%SRCROOT%' },
+          region: { startLine: w.line },
+        },
+      },
+    },
+  ];
+}
+
 /**
  * One rule per CVE (its id), with security-severity from its CVSS score (else its severity), and one
  * result per active CVE on the template's first line: error when it fails the gate, warning when it
@@ -99,20 +116,7 @@ function vulnerabilityResults(
         },
       ],
     };
-    if (x.waiver)
-      result.suppressions = [
-        {
-          kind: 'external',
-          status: 'accepted',
-          justification: `waived until ${x.waiver.expires} by ${x.waiver.owner}: ${x.waiver.reason}`,
-          location: {
-            physicalLocation: {
-              artifactLocation: { uri: x.waiver.file, uriBaseId: '%SRCROOT%' },
-              region: { startLine: x.waiver.line },
-            },
-          },
-        },
-      ];
+    if (x.waiver) result.suppressions = suppressedBy(x.waiver);
     out.push(result);
   }
   return out;
@@ -207,20 +211,7 @@ export function buildSarif(annotations: readonly PlannedAnnotation[], opts: Sari
         ];
       }
       // A reviewed waiver: code scanning shows the result as dismissed, with the justification.
-      if (a.waiver)
-        result.suppressions = [
-          {
-            kind: 'external',
-            status: 'accepted',
-            justification: `waived until ${a.waiver.expires} by ${a.waiver.owner}: ${a.waiver.reason}`,
-            location: {
-              physicalLocation: {
-                artifactLocation: { uri: a.waiver.file, uriBaseId: '%SRCROOT%' },
-                region: { startLine: a.waiver.line },
-              },
-            },
-          },
-        ];
+      if (a.waiver) result.suppressions = suppressedBy(a.waiver);
       result.locations = [
         {
           physicalLocation: {

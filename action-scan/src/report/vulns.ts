@@ -1,6 +1,6 @@
 /** The vulnerabilities in the job summary and check run: the gate, counts by severity, one row per CVE. */
 import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
-import { gatingIn } from '../vulns.js';
+import { gatingIn, vulnStateText } from '../vulns.js';
 import type { ScanReport } from './report.js';
 
 const ROWS = 100;
@@ -40,13 +40,7 @@ export function vulnerabilityLines(v: Vulns, rows = ROWS): string[] {
     const pkgs = x.packages.length ? x.packages : [{ name: '—', installed: '—' }];
     const p = pkgs[0] as { name: string; installed: string; fixed?: string };
     const more = pkgs.length > 1 ? ` (+${pkgs.length - 1})` : '';
-    const state = x.waiver
-      ? `waived until ${escapeMarkdown(x.waiver.expires)} by ${escapeMarkdown(x.waiver.owner)}: ${escapeMarkdown(x.waiver.reason)}`
-      : gating.has(x)
-        ? '**fails the gate**'
-        : x.fixable
-          ? ''
-          : 'no fix yet';
+    const state = vulnStateText(x, gating, escapeMarkdown, '**fails the gate**');
     out.push(
       `| ${x.severity}${x.cvss !== undefined ? ` (${x.cvss})` : ''} | ${codeSpan(x.id)} | ${escapeMarkdown(p.name)}${more} | ${p.installed === '—' ? '—' : codeSpan(p.installed)} | ${p.fixed ? codeSpan(p.fixed) : '—'} | ${x.isNew === undefined ? '?' : x.isNew ? 'new' : ''} | ${state} |`,
     );
