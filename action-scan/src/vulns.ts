@@ -204,11 +204,11 @@ export function gatingIn(v: {
 export function vulnStateText(
   v: Vulnerability,
   gating: ReadonlySet<Vulnerability>,
-  escape: (s: string) => string,
+  quote: (s: string) => string,
   failing: string,
 ): string {
   if (v.waiver)
-    return `waived until ${escape(v.waiver.expires)} by ${escape(v.waiver.owner)}: ${escape(v.waiver.reason)}`;
+    return `waived until ${quote(v.waiver.expires)} by ${quote(v.waiver.owner)}: ${quote(v.waiver.reason)}`;
   if (gating.has(v)) return failing;
   return v.fixable ? '' : 'no fix yet';
 }
