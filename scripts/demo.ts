@@ -35,6 +35,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const OUT = path.resolve(process.env.AMI_BAKERY_DEMO_OUT ?? path.join(ROOT, 'demo-output'));
 const EX = 'examples/ubuntu-22.04-cis';
 const SSH_SCRIPT = `${EX}/scripts/hardening/50-ssh.sh`;
+const ACCOUNTS_SCRIPT = `${EX}/scripts/hardening/60-accounts.sh`;
 const BASE_ROOTFS = process.env.AMI_BAKERY_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
 const IMAGES = path.resolve(process.env.AMI_BAKERY_DEMO_IMAGE ?? '/var/lib/ami-bakery-demo/image');
 const KEEP = process.env.AMI_BAKERY_DEMO_KEEP === '1';
@@ -239,6 +240,8 @@ interface Story {
   page: string[];
   /** the check-run annotations each pull request's scan published (what a reviewer sees) */
   checkAnnotations: Record<string, CheckAnnotation[]>;
+  /** last month's golden image: its commit, AMI and scan report */
+  lastMonth?: { sha: string; imageId: string; report: string };
 }
 
 interface CheckAnnotation {
@@ -444,33 +447,85 @@ async function story(s: Story): Promise<void> {
   );
   s.simulated.push(
     "Packer's null builder makes no AMI: each bake's hardened root filesystem (an overlay of a Debian 12 root filesystem dressed as Ubuntu 22.04) was registered in the sandbox as the AMI, and a sandbox \"instance\" launched from it for verify's status checks.",
-    "Last month's golden image was registered directly in the sandbox with passing verify and scan tags (built from an earlier commit, so other inputs), then promoted like any other.",
   );
 
   // ---- before the story: last month's golden image is what production runs ----
-  say("Last month's golden image (other inputs, passed) is golden in 3 regions × 2 accounts");
-  const lastMonth = sandbox.putImage(BUILD, 'us-east-1', {
-    name: 'ubuntu-22.04-cis-build-1',
-    tags: {
-      'ami-bakery:verify': 'passed',
-      'ami-bakery:scan': 'passed',
-      'ami-bakery:cis-score': '91.2',
-      'ami-bakery:cis-profile': 'cis_level1_server',
-      'ami-bakery:template': `${EX}/local/local.pkr.hcl`,
-      'ami-bakery:commit': 'aaaaaaa1111',
-      'ami-bakery:fingerprint': 'sha256:last-month-inputs',
-    },
-  });
-  sandbox.putLaunchTemplate(BUILD, 'us-east-1', lastMonth.imageId, 'web-servers');
-  const before = must(
-    await runStage('promote', promoteArgs(lastMonth.imageId), s.env, ws, 'promote-last-month'),
-    "promote of last month's build",
-  );
-  s.runs.push(before);
+  s.lastMonth = await lastMonthsImage(s, canonical.imageId);
   const suggestion = await pullRequestWithBug(s, canonical.imageId);
   const merged = await mergeAndPromote(s, canonical.imageId, suggestion);
+  await goldenDiff(s, merged.imageId);
   await dropMarker(s, merged.fixSha);
   await lifecycle(s, merged.bakeArgs, merged.amis);
+}
+
+/**
+ * Last month's golden image: the example as it was before the shell timeout (CIS 5.4.5) was added,
+ * baked, verified, scanned and promoted like any other; then today's code adds the timeout back.
+ */
+async function lastMonthsImage(
+  s: Story,
+  canonical: string,
+): Promise<{ sha: string; imageId: string; report: string }> {
+  const { ws } = s;
+  const today = ws.sha;
+  say("Last month's golden image: the code before the shell timeout, baked, verified, scanned, promoted");
+  ws.edit(ACCOUNTS_SCRIPT, (t) => t.replace(/\n# CIS 5\.4\.5 [^\n]*\n[\s\S]*?\nTMO\n/, '\n'));
+  const sha = ws.commit('accounts: profile defaults (last month)');
+  const image = await bakeImage(s, 'last-month', canonical);
+  await verifyImage(s, 'last-month', image.image.imageId);
+  const report = path.join(OUT, 'last-month-scan-report.json');
+  const scan = must(
+    await runStage(
+      'scan',
+      scanArgs(`chroot:${image.root}`, image.image.imageId, ['--report-file', report, '--sarif-file', '']),
+      s.env,
+      ws,
+      'scan-last-month',
+    ),
+    "the scan of last month's image must pass its gate",
+  );
+  s.runs.push(scan);
+  s.sandbox.putLaunchTemplate(BUILD, 'us-east-1', image.image.imageId, 'web-servers');
+  const promoted = must(
+    await runStage('promote', promoteArgs(image.image.imageId), s.env, ws, 'promote-last-month'),
+    "promote of last month's build",
+  );
+  s.runs.push(promoted);
+  ws.git('checkout', today, '--', ACCOUNTS_SCRIPT);
+  ws.commit('accounts: log idle shells out after 10 minutes (CIS 5.4.5)');
+  return { sha, imageId: image.image.imageId, report };
+}
+
+/**
+ * What changed between last month's golden image and today's: `ami-bakery diff` by AMI id, over the
+ * two scan reports kept in the repository (as a team keeps its family's reports).
+ */
+async function goldenDiff(s: Story, today: string): Promise<void> {
+  const dir = path.join(s.ws.dir, 'reports');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(s.lastMonth!.report, path.join(dir, 'last-month.json'));
+  fs.copyFileSync(path.join(OUT, 'scan-report.json'), path.join(dir, 'today.json'));
+  say("What changed since last month's golden image: ami-bakery diff");
+  const diff = must(
+    await runStage('diff', [s.lastMonth!.imageId, today, '--history', 'reports/*.json'], s.env, s.ws, 'diff'),
+    'the diff of the two golden images',
+  );
+  s.runs.push(diff);
+  fs.writeFileSync(path.join(OUT, 'golden-diff.txt'), diff.log);
+  s.page.push(
+    "## What changed since last month's golden image",
+    '',
+    `\`ami-bakery diff ${s.lastMonth!.imageId} ${today} --history 'reports/*.json'\` ([golden-diff.txt](golden-diff.txt)): last month's code had no shell timeout (CIS 5.4.5); today's has it, and the pull request's fix.`,
+    '',
+    '```',
+    // foreign text in a fence: only a fence of its own could end it
+    ...diff.log
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/```/g, "'''")),
+    '```',
+    '',
+  );
 }
 
 /** 1. A pull request sets MaxAuthTries 6: the gate fails on that line; the suggested change it posts. */
@@ -686,7 +741,7 @@ async function lifecycle(
     .imagesOf(BUILD, 'us-east-1')
     .find(
       (i) =>
-        i.tags.get('ami-bakery:commit') === 'aaaaaaa1111' && i.tags.get('ami-bakery:status') === 'golden',
+        i.tags.get('ami-bakery:commit') === s.lastMonth?.sha && i.tags.get('ami-bakery:status') === 'golden',
     );
   const n = JSON.parse(quarantine.outputs.quarantined ?? '[]').reduce(
     (k: number, d: { quarantined: string[] }) => k + d.quarantined.length,
@@ -697,7 +752,7 @@ async function lifecycle(
     '',
     `- **Bake again with \`skip-unchanged\`:** ${again.outputs.skipped === 'true' ? `skipped, Packer did not run: ${again.outputs['skip-reason']}.` : `baked: ${again.outputs.changes}`}`,
     `- **The weekly re-scan** of the images in use (an instance runs \`${inUse}\`, today's golden copy): ${rescan.outputs.gate === 'passed' ? 'passed its gate; nothing was tagged vulnerable' : `gate ${rescan.outputs.gate}`} (vulnerable-images=${rescan.outputs['vulnerable-images'] ?? ''}). [rescan-report.html](rescan-report.html) shows the score trend.`,
-    `- **Quarantine:** a week later the team takes today's image out of use (say its TMOUT of 600 s logs out a long migration): \`promote --mode quarantine\`. ${n} image(s) were deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\`${param && param === lastMonthCopy?.imageId ? " (last month's golden copy: built from other inputs, commit aaaaaaa1111, and it passed)" : ''}, and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
+    `- **Quarantine:** a week later the team takes today's image out of use (say its TMOUT of 600 s logs out a long migration): \`promote --mode quarantine\`. ${n} image(s) were deprecated, unshared and tagged quarantined; the SSM parameter \`/golden/ubuntu-22.04-cis/latest\` in ${BUILD}/us-east-1 now names \`${param}\`${param && param === lastMonthCopy?.imageId ? ` (last month's golden copy: built from other inputs, commit ${s.lastMonth?.sha.slice(0, 7)}, and it passed)` : ''}, and \`web-servers\` launches \`${lt.versions[lt.defaultVersion - 1].imageId}\` (default version ${lt.defaultVersion}).`,
     '',
     read('summary-quarantine.md'),
     '',

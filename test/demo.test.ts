@@ -99,11 +99,19 @@ describe('npm run demo', () => {
     );
     expect(file('log-bake-again.txt')).not.toContain('packer build');
     const rolled =
-      /now names `(ami-\w+)` \(last month's golden copy: built from other inputs, commit aaaaaaa1111, and it passed\), and `web-servers` launches `(ami-\w+)`/.exec(
+      /now names `(ami-\w+)` \(last month's golden copy: built from other inputs, commit [0-9a-f]{7}, and it passed\), and `web-servers` launches `(ami-\w+)`/.exec(
         page,
       );
     expect(rolled, page.slice(page.indexOf('## 5.'))).not.toBeNull();
     expect(rolled![2]).toBe(rolled![1]);
+
+    // the two golden images, diffed by AMI id: last month's lacked the shell timeout, today's has it
+    const diff = file('golden-diff.txt');
+    expect(diff).toMatch(/^From (ami-\w+) \(reports\/last-month\.json\) to (ami-\w+) \(reports\/today\.json\)$/m);
+    expect(diff).toMatch(/^Controls: 0 newly failing, [1-9]\d* newly fixed$/m);
+    expect(diff).toMatch(/^ {2}fixed: {3}CIS 5\.4\.5 /m);
+    expect(diff).toMatch(/\*\*0 added, 0 removed, 0 upgraded, 0 downgraded\*\*/);
+    expect(page).toContain("## What changed since last month's golden image");
 
     // 6. the page links what it names; 7. the images are cleaned up, and it says so
     for (const f of [
