@@ -107,7 +107,9 @@ describe('npm run demo', () => {
 
     // the two golden images, diffed by AMI id: last month's lacked the shell timeout, today's has it
     const diff = file('golden-diff.txt');
-    expect(diff).toMatch(/^From (ami-\w+) \(reports\/last-month\.json\) to (ami-\w+) \(reports\/today\.json\)$/m);
+    expect(diff).toMatch(
+      /^From (ami-\w+) \(reports\/last-month\.json\) to (ami-\w+) \(reports\/today\.json\)$/m,
+    );
     expect(diff).toMatch(/^Controls: 0 newly failing, [1-9]\d* newly fixed$/m);
     expect(diff).toMatch(/^ {2}fixed: {3}CIS 5\.4\.5 /m);
     expect(diff).toMatch(/\*\*0 added, 0 removed, 0 upgraded, 0 downgraded\*\*/);
