@@ -357,6 +357,51 @@ describe('ScanSbom output (CycloneDX 1.5 with vulnerabilities)', () => {
     }
   });
 
+  it("takes a component's version from its purl when it has none, and the CVSS ratings only (not EPSS)", () => {
+    // the shape of Inspector's own example answer (user guide, "API output formats"): sbomgen
+    // components carry only a purl, and every CVE has an EPSS rating (method other, 0–1)
+    const rs = parseInspectorScanJson(
+      JSON.stringify({
+        status: 'SBOM parsed successfully, 1 vulnerabilities found',
+        sbom: {
+          bomFormat: 'CycloneDX',
+          specVersion: '1.5',
+          components: [
+            { 'bom-ref': 'comp-1', name: 'libexample', purl: 'pkg:generic/acme/libexample@2.12.1' },
+          ],
+          vulnerabilities: [
+            {
+              id: 'CVE-2099-0002',
+              ratings: [
+                { score: 7.4, severity: 'high', method: 'CVSSv31' },
+                { score: 6.8, severity: 'medium', method: 'CVSSv2' },
+                { score: 0.97, severity: 'none', method: 'other' },
+              ],
+              affects: [{ ref: 'comp-1' }],
+              properties: [{ name: 'amazon:inspector:sbom_scanner:fixed_version:comp-1', value: '2.15.0' }],
+            },
+          ],
+        },
+      }),
+      'example.json',
+    );
+    expect(rs.vulnerabilities).toEqual([
+      expect.objectContaining({
+        severity: 'high',
+        cvss: 7.4,
+        packages: [{ name: 'libexample', installed: '2.12.1', fixed: '2.15.0' }],
+      }),
+    ]);
+    const epssOnly = parseInspectorScanJson(
+      JSON.stringify({
+        ...bom,
+        vulnerabilities: [{ id: 'CVE-2099-0003', ratings: [{ score: 0.5, method: 'other' }] }],
+      }),
+      'x.json',
+    );
+    expect(epssOnly.vulnerabilities![0].cvss).toBeUndefined();
+  });
+
   it('an SBOM with no vulnerabilities is not a scan of it; a wrong type is refused by the schema', () => {
     expect(() =>
       parseInspectorScanJson(JSON.stringify({ ...bom, vulnerabilities: undefined }), 'sbom.json'),

@@ -5,6 +5,7 @@
  * `amazon:inspector:sbom_scanner:fixed_version:<bom-ref>` (Inspector's CycloneDX namespace, in its
  * user guide). Saved as the CLI writes it (`{"sbom": {...}}`) or as the SBOM alone.
  */
+import { PackageURL } from 'packageurl-js';
 import { checkSchema } from '../../../shared/src/schema.js';
 import schema from '../../data/inspector-scan-results.schema.json' with { type: 'json' };
 import { normaliseSeverity, type ResultSet, type Severity } from '../findings.js';
@@ -19,7 +20,7 @@ interface Bom {
     id: string;
     description?: string;
     created?: string;
-    ratings?: Array<{ severity?: string; score?: number }>;
+    ratings?: Array<{ severity?: string; score?: number; method?: string }>;
     affects?: Array<{ ref?: string }>;
     properties?: Array<{ name?: string; value?: string }>;
   }>;
@@ -29,6 +30,16 @@ export const FIXED_VERSION_PROPERTY = 'amazon:inspector:sbom_scanner:fixed_versi
 
 export function looksLikeCycloneDx(head: string): boolean {
   return /"bomFormat"\s*:\s*"CycloneDX"/.test(head);
+}
+
+/** The version a purl names (pkg:type/ns/name@version?…), or undefined. */
+function purlVersion(purl: string | undefined): string | undefined {
+  if (!purl) return undefined;
+  try {
+    return PackageURL.fromString(purl).version ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const RANK: Record<Severity, number> = { unknown: -1, info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -50,7 +61,8 @@ export function vulnerabilitiesFromBom(doc: unknown, source: string): Vulnerabil
       const arch = c?.purl ? /[?&]arch=([^&#]+)/.exec(c.purl)?.[1] : undefined;
       return {
         name: c?.name ?? a.ref ?? '?',
-        installed: c?.version ?? '?',
+        // Inspector's own SBOMs (sbomgen) name a component's version in its purl only
+        installed: c?.version ?? purlVersion(c?.purl) ?? '?',
         ...(fixed ? { fixed } : {}),
         ...(arch ? { arch: decodeURIComponent(arch) } : {}),
       };
@@ -59,7 +71,11 @@ export function vulnerabilitiesFromBom(doc: unknown, source: string): Vulnerabil
     const severity = (v.ratings ?? [])
       .map((r) => normaliseSeverity(r.severity))
       .reduce<Severity>((a, b) => (RANK[b] > RANK[a] ? b : a), 'unknown');
-    const scores = (v.ratings ?? []).map((r) => r.score).filter((n): n is number => typeof n === 'number');
+    // the CVSS ratings only: Inspector adds an EPSS rating (method "other", a probability 0–1)
+    const scores = (v.ratings ?? [])
+      .filter((r) => /^CVSS/i.test(r.method ?? ''))
+      .map((r) => r.score)
+      .filter((n): n is number => typeof n === 'number');
     const firstObserved = toIsoTime(v.created);
     return {
       id: v.id,
