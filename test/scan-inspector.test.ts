@@ -244,7 +244,8 @@ describe('vulnerabilities: inspector2 (ListFindings of the AMI, after its covera
       amiId: img.imageId,
       accountId: '111111111111',
       region: 'eu-west-1',
-      afterMs: 4000,
+      // pending for the first two looks, whatever the machine's speed: the scan must wait
+      pendingLooks: 2,
     });
     for (let i = 0; i < 130; i++)
       sandbox.inspector.putFinding('111111111111', 'eu-west-1', img.imageId, finding(i, img.imageId));

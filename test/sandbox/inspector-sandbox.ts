@@ -29,6 +29,8 @@ export interface CoveredInstance {
   region: string;
   /** Inspector has scanned it from this time on (ms since the epoch) */
   scannedAt: number;
+  /** ListCoverage answers that show it pending before it is scanned (then scannedAt is that moment) */
+  pendingLooks?: number;
   /** Inspector cannot scan it, and says why (ListCoverage's INACTIVE reason, e.g. UNMANAGED_EC2_INSTANCE) */
   inactive?: string;
 }
@@ -58,8 +60,16 @@ export class InspectorSandbox {
   /** the SBOMs ScanSbom was sent, as parsed */
   readonly sboms: unknown[] = [];
 
+  /**
+   * Covers an instance: scanned after `afterMs`, or after `pendingLooks` ListCoverage answers have
+   * shown it pending (what a test of the wait needs: it does not depend on how fast the caller starts).
+   */
   cover(c: Omit<CoveredInstance, 'scannedAt'> & { afterMs?: number }): void {
-    this.covered.push({ ...c, scannedAt: Date.now() + (c.afterMs ?? 0) });
+    const { afterMs, ...rest } = c;
+    this.covered.push({
+      ...rest,
+      scannedAt: c.pendingLooks ? Number.POSITIVE_INFINITY : Date.now() + (afterMs ?? 0),
+    });
   }
 
   putFinding(accountId: string, region: string, amiId: string, finding: Record<string, unknown>): void {
@@ -152,22 +162,24 @@ export class InspectorSandbox {
       (input.filterCriteria as { resourceType?: Array<{ value: string }> })?.resourceType ?? []
     ).map((f) => f.value);
     const now = Date.now();
-    const rows = this.covered
+    const seen = this.covered
       .filter((c) => c.accountId === ctx.accountId && c.region === ctx.region)
-      .filter(() => !types.length || types.includes('AWS_EC2_INSTANCE'))
-      .map((c) => ({
-        accountId: c.accountId,
-        resourceId: c.instanceId,
-        resourceType: 'AWS_EC2_INSTANCE',
-        scanType: 'PACKAGE',
-        scanStatus: c.inactive
-          ? { statusCode: 'INACTIVE', reason: c.inactive }
-          : now >= c.scannedAt
-            ? { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' }
-            : { statusCode: 'ACTIVE', reason: 'PENDING_INITIAL_SCAN' },
-        resourceMetadata: { ec2: { amiId: c.amiId, platform: 'LINUX' } },
-        ...(!c.inactive && now >= c.scannedAt ? { lastScannedAt: Math.floor(c.scannedAt / 1000) } : {}),
-      }));
+      .filter(() => !types.length || types.includes('AWS_EC2_INSTANCE'));
+    for (const c of seen)
+      if (c.pendingLooks !== undefined && c.pendingLooks-- <= 0 && c.scannedAt > now) c.scannedAt = now;
+    const rows = seen.map((c) => ({
+      accountId: c.accountId,
+      resourceId: c.instanceId,
+      resourceType: 'AWS_EC2_INSTANCE',
+      scanType: 'PACKAGE',
+      scanStatus: c.inactive
+        ? { statusCode: 'INACTIVE', reason: c.inactive }
+        : now >= c.scannedAt
+          ? { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' }
+          : { statusCode: 'ACTIVE', reason: 'PENDING_INITIAL_SCAN' },
+      resourceMetadata: { ec2: { amiId: c.amiId, platform: 'LINUX' } },
+      ...(!c.inactive && now >= c.scannedAt ? { lastScannedAt: Math.floor(c.scannedAt / 1000) } : {}),
+    }));
     return this.page(rows, input, 'coveredResources');
   }
 
