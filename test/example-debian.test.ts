@@ -44,6 +44,19 @@ beforeAll(async () => {
   );
 }, 180_000);
 
+/** The scan of the example's image with Debian's ANSSI content and the example's waivers. */
+const scanOfImage = () => [
+  'scan',
+  '--target',
+  `chroot:${image}`,
+  '--profile',
+  'anssi_np_nt28_average',
+  '--hardening-scripts',
+  `${EX}/scripts/**`,
+  '--waivers',
+  `${EX}/compliance/waivers.yml`,
+];
+
 afterAll(() => {
   if (image) fs.rmSync(path.dirname(image), { recursive: true, force: true });
   if (repo) fs.rmSync(repo, { recursive: true, force: true });
@@ -54,23 +67,7 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
     const report = path.join(tmpDir(), 'report.json');
     const sbom = path.join(path.dirname(report), 'sbom.cdx.json');
     const r = await runCli(
-      [
-        'scan',
-        '--target',
-        `chroot:${image}`,
-        '--profile',
-        'anssi_np_nt28_average',
-        '--hardening-scripts',
-        `${EX}/scripts/**`,
-        '--waivers',
-        `${EX}/compliance/waivers.yml`,
-        '--report-file',
-        report,
-        '--sarif-file',
-        '',
-        '--sbom-file',
-        sbom,
-      ],
+      [...scanOfImage(), '--report-file', report, '--sarif-file', '', '--sbom-file', sbom],
       { cwd: repo, env: { GITHUB_WORKSPACE: repo, GITHUB_SHA: 'a'.repeat(40) } },
     );
     expect(r.code, r.stderr).toBe(1);
@@ -210,15 +207,7 @@ describe('examples/debian-11-anssi against the real oscap and ssg-debian', () =>
     fs.writeFileSync(summary, '');
     const next = await runCli(
       [
-        'scan',
-        '--target',
-        `chroot:${image}`,
-        '--profile',
-        'anssi_np_nt28_average',
-        '--hardening-scripts',
-        `${EX}/scripts/**`,
-        '--waivers',
-        `${EX}/compliance/waivers.yml`,
+        ...scanOfImage(),
         '--baseline',
         report,
         '--report-file',

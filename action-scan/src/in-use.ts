@@ -76,17 +76,20 @@ export function parseInUseTags(lines: string[]): Record<string, string> {
   return out;
 }
 
+/** A template path as one form: posix separators, normalised, no leading ./ (the input and the tag alike). */
+const tidyPath = (p: string) => path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '');
+
 function normalisePath(p: string): string {
-  const n = path.posix.normalize(p.replace(/\\/g, '/'));
+  const n = tidyPath(p);
   if (n.startsWith('../') || n === '..' || n.startsWith('/'))
     throw new InputError('in-use-tags', `${TAG.template}=${p} is not a path inside the repository.`);
-  return n.replace(/^\.\//, '');
+  return n;
 }
 
 const carries = (i: InUseImage, tags: Record<string, string>) =>
-  Object.entries(tags).every(([k, v]) => (k === TAG.template ? normaliseTag(i.tags[k]) : i.tags[k]) === v);
-const normaliseTag = (v: string | undefined) =>
-  v === undefined ? undefined : path.posix.normalize(v).replace(/^\.\//, '');
+  Object.entries(tags).every(
+    ([k, v]) => (k === TAG.template && i.tags[k] !== undefined ? tidyPath(i.tags[k]) : i.tags[k]) === v,
+  );
 
 /**
  * The image an in-use re-scan scans: the newest golden one in use that carries `tags`, in
