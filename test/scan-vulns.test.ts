@@ -162,6 +162,8 @@ describe('the vulnerability gate on a real scan', () => {
     });
     expect(tags['ami-bakery:vulnerable-reason']).toBe('scan: CVE-2024-6387');
     expect(summary).toContain('❌ vulnerability gate failed');
+    // said at the top too: the control gate is ungated here, and the scan fails for the CVE
+    expect(summary.split('### ')[0]).toContain('**❌ The vulnerability gate failed too**');
     expect(summary).toContain(
       '| critical (9.8) | `CVE-2024-6387` | openssh-server | `1:8.9p1-3ubuntu0.7` | `1:8.9p1-3ubuntu0.10` | ? | **fails the gate** |',
     );
@@ -181,6 +183,9 @@ describe('the vulnerability gate on a real scan', () => {
     expect(await sarifProblems(sarifFile)).toEqual([]);
     const html = fs.readFileSync(path.join(root, 'out/report.html'), 'utf8');
     expect(html).toContain('<section id="vulnerabilities">');
+    expect(html).toMatch(
+      /<p id="vulnerability-gate" class="problem"><b>Vulnerability gate failed<\/b> \(1 critical, 1 high/,
+    );
     expect(html).toMatch(/<code>CVE-2024-6387<\/code>.*<strong>fails the gate<\/strong>/s);
 
     // promote's default gate: the image passed verify and its scan tag, and is refused for the mark

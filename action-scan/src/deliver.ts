@@ -131,7 +131,12 @@ export function scanSummary(
             },
           }
         : {}),
-      ...(a.report.vulnerabilities ? { vulnerabilities: vulnerabilityLines(a.report.vulnerabilities) } : {}),
+      ...(a.report.vulnerabilities
+        ? {
+            vulnerabilities: vulnerabilityLines(a.report.vulnerabilities),
+            vulnerabilityGate: a.report.vulnerabilities.gate.verdict,
+          }
+        : {}),
       ...(a.cisRead ? {} : { noControls: true }),
       delivery,
       extra: [

@@ -69,7 +69,7 @@ function sayVulnerabilities(
   );
   if (g.verdict === 'ungated')
     io.warning(
-      `fail-on-severity: none: the vulnerability gate is OFF. ${g.gating.length} critical CVE(s) with a fix would fail the default gate; the image is still tagged vulnerable=${g.vulnerable === true}, which promote refuses.`,
+      `fail-on-severity: none: the vulnerability gate is OFF. ${g.gating.length} critical CVE(s) with a fix would fail the default gate; with ami-id, the image is tagged ${TAG.vulnerable}=${g.vulnerable === true} by that default gate all the same (promote refuses true).`,
     );
   for (const v of g.warned.slice(0, 10))
     io.warning(

@@ -417,6 +417,14 @@ function provenanceList(input: HtmlReportInput): string {
     .join('')}</dl>`;
 }
 
+/** The vulnerability gate beside the control gate, at the top: a failing CVE gate fails the scan too. */
+function vulnerabilityVerdict(r: ScanReport): string {
+  const v = r.vulnerabilities;
+  if (!v) return '';
+  const c = v.counts;
+  return `<p id="vulnerability-gate" class="${v.gate.verdict === 'failed' ? 'problem' : 'muted'}"><b>Vulnerability gate ${esc(v.gate.verdict)}</b> (${c.critical ?? 0} critical, ${c.high ?? 0} high active and unwaived; <a href="#vulnerabilities">vulnerabilities</a>)</p>`;
+}
+
 function header(input: HtmlReportInput, rows: readonly ControlRow[]): string {
   const r = input.report;
   const c = r.counts;
@@ -434,6 +442,7 @@ function header(input: HtmlReportInput, rows: readonly ControlRow[]): string {
 <div id="verdict" class="verdict ${verdict}"><span class="gate" id="gate">${verdict === 'passed' ? 'Gate passed' : verdict === 'failed' ? 'Gate failed' : 'No gate (ungated)'}</span>
 <span class="score" id="score">${r.score}%</span> <span class="muted">severity-weighted ${r.weightedScore}% · ${gating} control(s) fail the gate</span></div>
 <ul id="gate-reasons">${input.gate.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
+${vulnerabilityVerdict(r)}
 ${newList}
 ${input.ratchet ? `<p id="ratchet">${esc(input.ratchet)}</p>` : ''}
 ${provenanceList(input)}

@@ -25,6 +25,8 @@ export interface SummaryInput {
   packages?: { installed: number; diff?: PackageDiff & { since?: string } };
   /** the vulnerability section's lines (report/vulns.ts) */
   vulnerabilities?: string[];
+  /** the vulnerability gate's verdict, said at the top when it fails */
+  vulnerabilityGate?: string;
   /** only vulnerabilities were read: there is no score, no counts and no control gate to show */
   noControls?: boolean;
 }
@@ -44,6 +46,8 @@ function scoreLines(s: SummaryInput): string[] {
     }`,
   );
   for (const r of s.gate.reasons) out.push(`- ${escapeMarkdown(r)}`);
+  if (s.vulnerabilityGate === 'failed')
+    out.push('', '**❌ The vulnerability gate failed too** (see Vulnerabilities below): the scan fails.');
   out.push('');
   return out;
 }
