@@ -52,6 +52,12 @@ async function tagVulnerable(
   return toTag;
 }
 
+/** Why the re-scan failed, by both gates (the controls' and the vulnerabilities'); [] when it did not. */
+const failedReasons = (a: Pick<Analysis, 'gate' | 'vulnGate'>): string[] => [
+  ...(a.gate.verdict === 'failed' ? a.gate.reasons : []),
+  ...(a.vulnGate.verdict === 'failed' ? a.vulnGate.reasons : []),
+];
+
 /** in-use: a failed re-scan tags the vulnerable images in use; the table shows them all. */
 export async function reportInUse(
   io: Io,
@@ -62,12 +68,8 @@ export async function reportInUse(
   signal?: AbortSignal,
 ): Promise<void> {
   // the same gates as any scan: the controls' and the vulnerabilities'
-  const failed = a.gate.verdict === 'failed' || a.vulnGate.verdict === 'failed';
-  const reasons = [
-    ...(a.gate.verdict === 'failed' ? a.gate.reasons : []),
-    ...(a.vulnGate.verdict === 'failed' ? a.vulnGate.reasons : []),
-  ];
-  const vulnerable = failed ? await tagVulnerable(io, scanned, images, a.score, reasons) : [];
+  const reasons = failedReasons(a);
+  const vulnerable = reasons.length ? await tagVulnerable(io, scanned, images, a.score, reasons) : [];
   const issue = cfg.issue ? await syncInUseIssue(io, cfg, scanned, images, vulnerable, a, signal) : undefined;
   io.setOutput(
     'vulnerable-images',
@@ -108,10 +110,7 @@ async function syncInUseIssue(
         ? {
             image,
             score: a.score,
-            reasons: [
-              ...(a.gate.verdict === 'failed' ? a.gate.reasons : []),
-              ...(vulnFailed ? a.vulnGate.reasons : []),
-            ],
+            reasons: failedReasons(a),
             annotations: a.annotations,
             instances: (vulnerable.length ? vulnerable : [image]).flatMap((v) => v.instanceList ?? []),
             regions: cfg.inUse?.regions ?? [],

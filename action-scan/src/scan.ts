@@ -29,13 +29,7 @@ import type { BaselineDiff, ScanReport } from './report/report.js';
 import { mermaidTrend } from './report/trend.js';
 import { type ImageSbom, imageSbom, writeSbom } from './sbom/write.js';
 import { readVulnerabilityApis, readVulnerabilityFiles } from './vuln-sources.js';
-import {
-  type Vulnerability,
-  type VulnGateConfig,
-  type VulnGateResult,
-  vulnCounts,
-  whyNotGating,
-} from './vulns.js';
+import { fixedText, installedText, type VulnGateConfig, type VulnGateResult, whyNotGating } from './vulns.js';
 import {
   checkAmiExists,
   provenanceOf,
@@ -54,11 +48,11 @@ import {
 function sayVulnerabilities(
   io: Io,
   cfg: VulnGateConfig,
-  a: { vulnGate: VulnGateResult; vulnerabilities: Vulnerability[] },
+  a: { vulnGate: VulnGateResult; report: ScanReport },
 ): void {
   const g = a.vulnGate;
-  const checked = g.verdict !== 'unchecked';
-  const c = vulnCounts(a.vulnerabilities);
+  const c = a.report.vulnerabilities?.counts;
+  const checked = g.verdict !== 'unchecked' && c !== undefined;
   io.setOutput('vulnerability-gate', g.verdict);
   io.setOutput('vulnerable', checked ? String(g.vulnerable === true) : '');
   for (const sev of ['critical', 'high', 'medium', 'low'] as const)
@@ -73,14 +67,7 @@ function sayVulnerabilities(
     );
   for (const v of g.warned.slice(0, 10))
     io.warning(
-      `${v.id} (${v.severity}${v.packages.length ? `, ${v.packages.map((p) => `${p.name} ${p.installed}`).join(', ')}` : ''}) does not fail the gate: ${whyNotGating(v, cfg)}${
-        v.packages.some((p) => p.fixed)
-          ? `; fixed in ${v.packages
-              .filter((p) => p.fixed)
-              .map((p) => `${p.name} ${p.fixed}`)
-              .join(', ')}`
-          : ''
-      }`,
+      `${v.id} (${v.severity}${v.packages.length ? `, ${installedText(v)}` : ''}) does not fail the gate: ${whyNotGating(v, cfg)}${fixedText(v) ? `; fixed in ${fixedText(v)}` : ''}`,
     );
   if (g.warned.length > 10)
     io.warning(

@@ -197,18 +197,13 @@ export function gatingIn(v: {
   return new Set(evaluateVulnGate(v.list, { failOnSeverity, fixableOnly: v.gate.fixableOnly }, true).gating);
 }
 
-/**
- * What a report row says of a CVE beside its versions, in the report's markup: waived (with the
- * waiver, its words escaped by `quote`), failing the gate (`failing`), no fix yet, or nothing.
- */
-export function vulnStateText(
-  v: Vulnerability,
-  gating: ReadonlySet<Vulnerability>,
-  quote: (s: string) => string,
-  failing: string,
-): string {
-  if (v.waiver)
-    return `waived until ${quote(v.waiver.expires)} by ${quote(v.waiver.owner)}: ${quote(v.waiver.reason)}`;
-  if (gating.has(v)) return failing;
-  return v.fixable ? '' : 'no fix yet';
-}
+/** "openssh-server 1:8.9p1-3ubuntu0.7, libssl3 3.0.2": the packages and installed versions, for a line of text. */
+export const installedText = (v: Pick<Vulnerability, 'packages'>): string =>
+  v.packages.map((p) => `${p.name} ${p.installed}`).join(', ');
+
+/** "openssh-server 1:8.9p1-3ubuntu0.10": the packages that have a fix and its version ('' when none has). */
+export const fixedText = (v: Pick<Vulnerability, 'packages'>): string =>
+  v.packages
+    .filter((p) => p.fixed)
+    .map((p) => `${p.name} ${p.fixed}`)
+    .join(', ');

@@ -16,7 +16,6 @@ import { ratchetLine } from './ratchet.js';
 import { buildHtmlReport, type Provenance } from './report/html.js';
 import { buildSarif } from './report/sarif.js';
 import type { TrendPoint } from './report/trend.js';
-import { vulnCounts } from './vulns.js';
 import { inspecWaiverFile, todayUtc } from './waivers.js';
 
 /** The SARIF file and the JSON report (and the baseline cache from it). */
@@ -181,7 +180,7 @@ export async function tagScanned(
   const { amiId, region } = subject;
   if (!amiId || !region) return;
   const g = a.vulnGate;
-  const c = vulnCounts(a.vulnerabilities);
+  const c = a.report.vulnerabilities?.counts ?? {};
   const vulnerable = g.vulnerable === true;
   const tags: Record<string, string> = {
     // only what this scan checked: a vulnerabilities-only scan leaves the compliance verdict alone
@@ -191,8 +190,8 @@ export async function tagScanned(
     ...(sbomSha256 ? { [TAG.sbomSha256]: sbomSha256 } : {}),
     ...(g.verdict !== 'unchecked'
       ? {
-          [TAG.cvesCritical]: String(c.critical),
-          [TAG.cvesHigh]: String(c.high),
+          [TAG.cvesCritical]: String(c.critical ?? 0),
+          [TAG.cvesHigh]: String(c.high ?? 0),
           // a pass never clears a mark an earlier scan or re-scan set: that takes a new image
           ...(vulnerable || had[TAG.vulnerable] !== 'true' ? { [TAG.vulnerable]: String(vulnerable) } : {}),
           ...(vulnerable

@@ -11,7 +11,7 @@ import fg from 'fast-glob';
 import { compareReports, type ScanReport, validateReport } from '../../action-scan/src/report/report.js';
 import { packageLines } from '../../action-scan/src/report/summary.js';
 import { packageDiff } from '../../action-scan/src/sbom/diff.js';
-import { vulnKey } from '../../action-scan/src/vulns.js';
+import { installedText, vulnKey } from '../../action-scan/src/vulns.js';
 import { InputError } from '../../shared/src/errors.js';
 import { neutraliseCommands } from '../../shared/src/io.js';
 import { checkGlobPattern, repoPath, repoRoot, statOf } from '../../shared/src/workspace.js';
@@ -55,8 +55,7 @@ export function vulnerabilityDiffLines(older: ScanReport, newer: ScanReport): st
   const added = [...after].filter(([k]) => !before.has(k)).map(([, v]) => v);
   const gone = [...before].filter(([k]) => !after.has(k)).map(([, v]) => v);
   const count = (c: Record<string, number>) => `${c.critical ?? 0} critical, ${c.high ?? 0} high`;
-  const row = (v: (typeof added)[number]) =>
-    `${v.id} (${v.severity}) in ${v.packages.map((p) => `${p.name} ${p.installed}`).join(', ') || 'the image'}`;
+  const row = (v: (typeof added)[number]) => `${v.id} (${v.severity}) in ${installedText(v) || 'the image'}`;
   return [
     `Vulnerabilities: ${count(a.counts)} → ${count(b.counts)}; ${added.length} new, ${gone.length} gone; gate ${a.gate.verdict} → ${b.gate.verdict}`,
     ...added.map((v) => `  new:  ${row(v)}`),

@@ -32,13 +32,14 @@ export function looksLikeCycloneDx(head: string): boolean {
   return /"bomFormat"\s*:\s*"CycloneDX"/.test(head);
 }
 
-/** The version a purl names (pkg:type/ns/name@version?…), or undefined. */
-function purlVersion(purl: string | undefined): string | undefined {
-  if (!purl) return undefined;
+/** What a component's purl says of it (pkg:type/ns/name@version?arch=…), parsed by packageurl-js. */
+function purlOf(purl: string | undefined): { version?: string; arch?: string } {
+  if (!purl) return {};
   try {
-    return PackageURL.fromString(purl).version ?? undefined;
+    const p = PackageURL.fromString(purl);
+    return { version: p.version ?? undefined, arch: p.qualifiers?.arch };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -58,13 +59,13 @@ export function vulnerabilitiesFromBom(doc: unknown, source: string): Vulnerabil
     const packages = (v.affects ?? []).map((a) => {
       const c = byRef.get(a.ref ?? '');
       const fixed = fixedOf.get(a.ref ?? '');
-      const arch = c?.purl ? /[?&]arch=([^&#]+)/.exec(c.purl)?.[1] : undefined;
+      const purl = purlOf(c?.purl);
       return {
         name: c?.name ?? a.ref ?? '?',
         // Inspector's own SBOMs (sbomgen) name a component's version in its purl only
-        installed: c?.version ?? purlVersion(c?.purl) ?? '?',
+        installed: c?.version ?? purl.version ?? '?',
         ...(fixed ? { fixed } : {}),
-        ...(arch ? { arch: decodeURIComponent(arch) } : {}),
+        ...(purl.arch ? { arch: purl.arch } : {}),
       };
     });
     // the most severe of its ratings; none, or none known, is unknown (it gates as if at the threshold)

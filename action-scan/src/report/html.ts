@@ -16,10 +16,11 @@ import { isAbsolute } from 'node:path';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import { CLASS_LABEL } from '../classify.js';
 import type { FailOn } from '../gate.js';
-import { gatingIn, vulnStateText } from '../vulns.js';
+import { gatingIn } from '../vulns.js';
 import { fixLabel, type PlannedAnnotation } from './annotations.js';
 import { type BaselineDiff, keyOf, type ReportFinding, type ScanReport } from './report.js';
 import { esc, type TrendPoint, trendSvg } from './trend.js';
+import { vulnStateText } from './vulns.js';
 
 /** Where the image and this report come from (the image's tags, the run's environment). */
 export interface Provenance {

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { shortRuleId } from '../../../shared/src/cis-map.js';
 import type { ReportBenchmarks } from '../numbering.js';
-import type { Vulnerability } from '../vulns.js';
+import { fixedText, installedText, type Vulnerability } from '../vulns.js';
+import { waivedText } from '../waivers.js';
 import { fixLabel, offeredFix, type PlannedAnnotation } from './annotations.js';
 
 const SECURITY_SEVERITY: Record<string, string> = {
@@ -36,7 +37,7 @@ function suppressedBy(w: { reason: string; owner: string; expires: string; file:
     {
       kind: 'external',
       status: 'accepted',
-      justification: `waived until ${w.expires} by ${w.owner}: ${w.reason}`,
+      justification: waivedText(w),
       location: {
         physicalLocation: {
           artifactLocation: { uri: w.file, uriBaseId: '%SRCROOT%' },
@@ -88,14 +89,7 @@ function vulnerabilityResults(
       ruleIndex: index.get(x.id),
       level: v.gating.has(x) ? 'error' : 'warning',
       message: {
-        text: `${x.id} (${x.severity}) in ${x.packages.map((p) => `${p.name} ${p.installed}`).join(', ') || 'the image'}: ${v.gating.has(x) ? 'fails the vulnerability gate' : x.fixable ? 'below the vulnerability gate' : 'no fixed version yet'}${
-          x.packages.some((p) => p.fixed)
-            ? `; fixed in ${x.packages
-                .filter((p) => p.fixed)
-                .map((p) => `${p.name} ${p.fixed}`)
-                .join(', ')}`
-            : ''
-        }`,
+        text: `${x.id} (${x.severity}) in ${installedText(x) || 'the image'}: ${v.gating.has(x) ? 'fails the vulnerability gate' : x.fixable ? 'below the vulnerability gate' : 'no fixed version yet'}${fixedText(x) ? `; fixed in ${fixedText(x)}` : ''}`,
       },
       partialFingerprints: {
         'amiBakeryFinding/v1': createHash('sha256')

@@ -1,6 +1,8 @@
 /** The vulnerabilities in the job summary and check run: the gate, counts by severity, one row per CVE. */
 import { codeSpan, escapeMarkdown } from '../../../shared/src/markdown.js';
-import { gatingIn, vulnStateText } from '../vulns.js';
+import type { Vulnerability } from '../findings.js';
+import { gatingIn } from '../vulns.js';
+import { waivedText } from '../waivers.js';
 import type { ScanReport } from './report.js';
 
 const ROWS = 100;
@@ -11,6 +13,26 @@ const ICON: Record<string, string> = {
 };
 
 type Vulns = NonNullable<ScanReport['vulnerabilities']>;
+
+/**
+ * What a report row says of a CVE beside its versions, in the report's markup: waived (the waiver's
+ * words escaped by `quote`), failing the gate (`failing`), no fix yet, or nothing.
+ */
+export function vulnStateText(
+  v: Vulnerability,
+  gating: ReadonlySet<Vulnerability>,
+  quote: (s: string) => string,
+  failing: string,
+): string {
+  if (v.waiver)
+    return waivedText({
+      expires: quote(v.waiver.expires),
+      owner: quote(v.waiver.owner),
+      reason: quote(v.waiver.reason),
+    });
+  if (gating.has(v)) return failing;
+  return v.fixable ? '' : 'no fix yet';
+}
 
 /** Markdown lines; every CVE id, package and version is foreign text and escaped. */
 export function vulnerabilityLines(v: Vulns, rows = ROWS): string[] {
