@@ -156,34 +156,25 @@ describe('vulnerabilities: inspector-scan (ScanSbom of the image SBOM)', () => {
 
   it('is refused before anything runs where there is no image to send', async () => {
     const root = repo();
-    const r = await runCli(
-      [
-        'scan',
-        '--results',
-        ARF_FIXTURE,
-        '--hardening-scripts',
-        'scripts/*.sh',
-        '--vulnerabilities',
-        'inspector-scan',
-      ],
-      { cwd: root, env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_WORKSPACE: root } },
-    );
+    const withSource = (source: string) =>
+      runCli(
+        [
+          'scan',
+          '--results',
+          ARF_FIXTURE,
+          '--hardening-scripts',
+          'scripts/*.sh',
+          '--vulnerabilities',
+          source,
+        ],
+        { cwd: root, env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_WORKSPACE: root } },
+      );
+    const r = await withSource('inspector-scan');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /Input "vulnerabilities": inspector-scan sends the image's SBOM, and target results reads no image/,
     );
-    const noAmi = await runCli(
-      [
-        'scan',
-        '--results',
-        ARF_FIXTURE,
-        '--hardening-scripts',
-        'scripts/*.sh',
-        '--vulnerabilities',
-        'inspector2',
-      ],
-      { cwd: root, env: { ...sandbox.env(creds, 'eu-west-1'), GITHUB_WORKSPACE: root } },
-    );
+    const noAmi = await withSource('inspector2');
     expect(noAmi.code).toBe(2);
     expect(noAmi.stderr).toMatch(
       /Input "vulnerabilities": inspector2 reads the findings of instances of ami-id/,
