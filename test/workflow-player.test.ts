@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { effects, runnerBin } from './support/play-world.js';
-import { WorkflowPlayer } from './support/workflow-player.js';
+import { expandMatrix, WorkflowPlayer } from './support/workflow-player.js';
 
 const WORKFLOW = `on:
   workflow_call:
@@ -94,5 +94,177 @@ describe('the workflow player', () => {
     expect(again.problems).toEqual([
       'reads: actions/upload-artifact@v4 reads steps.a.outputs.nope, which step a never set',
     ]);
+  });
+
+  it('expands a matrix as GitHub documents it: product, exclude, then include added or standing alone', () => {
+    // the worked example of GitHub's "Expanding or adding matrix configurations"
+    expect(
+      expandMatrix({
+        fruit: ['apple', 'pear'],
+        animal: ['cat', 'dog'],
+        include: [
+          { color: 'green' },
+          { color: 'pink', animal: 'cat' },
+          { fruit: 'apple', shape: 'circle' },
+          { fruit: 'banana' },
+          { fruit: 'banana', animal: 'cat' },
+        ],
+      }),
+    ).toEqual([
+      { fruit: 'apple', animal: 'cat', color: 'pink', shape: 'circle' },
+      { fruit: 'apple', animal: 'dog', color: 'green', shape: 'circle' },
+      { fruit: 'pear', animal: 'cat', color: 'pink' },
+      { fruit: 'pear', animal: 'dog', color: 'green' },
+      { fruit: 'banana' },
+      { fruit: 'banana', animal: 'cat' },
+    ]);
+    expect(expandMatrix({ os: ['a', 'b'], arch: ['x', 'y'], exclude: [{ os: 'b', arch: 'x' }] })).toEqual([
+      { os: 'a', arch: 'x' },
+      { os: 'a', arch: 'y' },
+      { os: 'b', arch: 'y' },
+    ]);
+    // include alone (a fromJSON list): each entry is a combination
+    expect(expandMatrix({ include: [{ f: 1 }, { f: 2 }] })).toEqual([{ f: 1 }, { f: 2 }]);
+    expect(() => expandMatrix({ include: 'x' })).toThrow(/include must be a list/);
+    expect(() => expandMatrix(null)).toThrow(/must be a mapping/);
+  });
+
+  describe('a matrix of reusable workflow calls', () => {
+    const CALLEE = `on:
+  workflow_call:
+    inputs:
+      family: { type: string, default: '' }
+      fail: { type: boolean, default: false }
+    outputs:
+      said:
+        value: \${{ jobs.work.outputs.said }}
+concurrency:
+  group: w-\${{ github.ref }}-\${{ inputs.family }}
+permissions: { contents: read }
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    outputs:
+      said: \${{ steps.s.outputs.said }}
+    steps:
+      - id: s
+        env:
+          FAMILY: \${{ inputs.family }}
+        run: echo "said=hello $FAMILY" >> "$GITHUB_OUTPUT"
+      - if: \${{ inputs.fail }}
+        run: exit 1
+`;
+    const caller = (failFast: string, families: Array<{ family: string; fail: boolean }>) => `on: push
+permissions: { contents: read }
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    outputs:
+      matrix: \${{ steps.p.outputs.matrix }}
+    steps:
+      - id: p
+        run: echo 'matrix=${JSON.stringify(families)}' >> "$GITHUB_OUTPUT"
+  golden:
+    needs: [plan]
+    strategy:
+${failFast}      matrix:
+        include: \${{ fromJSON(needs.plan.outputs.matrix) }}
+    uses: o/a/.github/workflows/callee.yml@v1
+    with:
+      family: \${{ matrix.family }}
+      fail: \${{ matrix.fail }}
+  after:
+    needs: [golden]
+    if: \${{ always() }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.golden.result }}"
+`;
+    async function playCaller(text: string) {
+      const dir = tmpDir();
+      fs.writeFileSync(path.join(dir, 'caller.yml'), text);
+      fs.writeFileSync(path.join(dir, 'callee.yml'), CALLEE);
+      let n = 0;
+      const player = new WorkflowPlayer({
+        file: path.join(dir, 'caller.yml'),
+        inputs: {},
+        github: { event_name: 'push', ref: 'refs/heads/main', run_id: '7' },
+        newJobDirs: (job) => {
+          const d = path.join(dir, `${++n}-${job}`);
+          for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
+          return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
+        },
+        runnerPath: runnerBin(path.join(dir, 'bin'), '127.0.0.1'),
+        env: {},
+        effects: {},
+        oidc: () => ({ url: 'http://127.0.0.1:9/token', token: 't' }),
+        workflows: { 'o/a/.github/workflows/callee.yml': path.join(dir, 'callee.yml') },
+      });
+      const jobs = await player.play();
+      const golden = jobs.get('golden')!;
+      return {
+        player,
+        golden,
+        results: golden.instances!.map((i) => [i.id, i.result]),
+        after: jobs.get('after')!,
+      };
+    }
+    const three = [
+      { family: 'a', fail: false },
+      { family: 'b', fail: true },
+      { family: 'c', fail: false },
+    ];
+
+    it('fail-fast: false: a failing entry cancels none of the others; the job fails; each call has its own group', async () => {
+      const p = await playCaller(caller('      fail-fast: false\n', three));
+      expect(p.results).toEqual([
+        ['golden (a, false)', 'success'],
+        ['golden (b, true)', 'failure'],
+        ['golden (c, false)', 'success'],
+      ]);
+      expect(p.golden.result).toBe('failure');
+      expect(p.golden.instances!.map((i) => i.group)).toEqual([
+        'w-refs/heads/main-a',
+        'w-refs/heads/main-b',
+        'w-refs/heads/main-c',
+      ]);
+      // the called workflow's outputs, through on.workflow_call.outputs
+      expect(p.golden.instances![2].outputs).toEqual({ said: 'hello c' });
+      expect(p.after.steps[0].log).toBe('failure\n');
+      expect(p.player.problems).toEqual([]);
+    });
+
+    it("fail-fast (GitHub's default): the first failure cancels the entries still to run", async () => {
+      const p = await playCaller(caller('', three));
+      expect(p.results).toEqual([
+        ['golden (a, false)', 'success'],
+        ['golden (b, true)', 'failure'],
+        ['golden (c, false)', 'cancelled'],
+      ]);
+      expect(p.golden.instances![2].called).toBeUndefined();
+    });
+
+    it('two calls holding one concurrency group, a boolean given as text, an input not declared: problems of the play', async () => {
+      const same = await playCaller(
+        caller('      fail-fast: false\n', [
+          { family: 'a', fail: false },
+          { family: 'a', fail: false },
+        ]),
+      );
+      expect(same.player.problems).toEqual([
+        'golden (a, false) › callee.yml: concurrency group w-refs/heads/main-a is already held by golden (a, false) in this run: GitHub queues this call behind it, and cancels the waiting ones once a third comes',
+      ]);
+      const typed = await playCaller(
+        caller('      fail-fast: false\n', [{ family: 'a', fail: 'yes' as unknown as boolean }]),
+      );
+      expect(typed.results).toEqual([['golden (a, yes)', 'failure']]);
+      expect(typed.player.problems).toEqual(['golden (a, yes): input fail must be a boolean']);
+      const undeclared = await playCaller(
+        caller('      fail-fast: false\n', three.slice(0, 1)).replace('      fail:', '      flail:'),
+      );
+      expect(undeclared.player.problems).toEqual([
+        'golden (a, false): the caller passes input flail, which callee.yml does not declare',
+      ]);
+    });
   });
 });

@@ -12,7 +12,14 @@
  *   - PATH holds only what the job's runner image has (`runnerPath`), so a step that needs a tool
  *     the job did not install fails as it would on GitHub;
  *   - a step that reads an output nothing set, or an action that needs a permission the job lacks,
- *     fails the play (`problems`).
+ *     fails the play (`problems`);
+ *   - `strategy.matrix` (dimensions, `include`, `exclude`, a `fromJSON` list) runs one instance of
+ *     the job per combination, in order; with `fail-fast` (GitHub's default) the first failure
+ *     cancels the instances still to run;
+ *   - a job that `uses:` a reusable workflow plays that workflow (`workflows` says where it is) with
+ *     the job's `with:`, typed as it declares; two calls of one run holding the same concurrency
+ *     group are a problem of the play, as GitHub would queue one behind the other and cancel the
+ *     waiting ones once a third comes.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -49,6 +56,13 @@ export interface JobRecord {
   outputs: Record<string, string>;
   summary: string;
   steps: StepRecord[];
+  /** a matrix job: one record per combination, in the order they ran (or were cancelled) */
+  instances?: JobRecord[];
+  /** the matrix combination of this instance */
+  matrix?: Record<string, unknown>;
+  /** a reusable workflow call: the called workflow's jobs, and its concurrency group */
+  called?: Map<string, JobRecord>;
+  group?: string;
 }
 
 /** What a third-party step does, given its evaluated `with`; returns its outputs, throws to fail. */
@@ -71,7 +85,7 @@ export interface JobContext {
 
 export interface PlayOptions {
   file: string;
-  inputs: Record<string, string | boolean>;
+  inputs: Record<string, string | boolean | number>;
   github: Record<string, unknown>;
   /** directories of a job: a fresh workspace and runner temp per job */
   newJobDirs(job: string): { workspace: string; temp: string };
@@ -85,6 +99,12 @@ export interface PlayOptions {
   /** called after each job (the test may look at the world between jobs) */
   afterJob?: (job: JobRecord, ctx: JobContext) => Promise<void> | void;
   log?: (line: string) => void;
+  /** reusable workflows a job may call: `owner/repo/path.yml` (the `uses:` less its @ref) → local file */
+  workflows?: Record<string, string>;
+  /** the concurrency groups already held in this workflow run (shared with the calls it makes) */
+  groups?: Map<string, string>;
+  /** what the play is called in problems and logs (a call: its caller job and matrix values) */
+  name?: string;
 }
 
 const STATUS = /\b(success|always|failure|cancelled)\s*\(/;
@@ -150,7 +170,12 @@ export class WorkflowPlayer {
   /** the workflow's concurrency group, evaluated for this call (github and inputs contexts) */
   concurrencyGroup?: string;
 
-  constructor(readonly o: PlayOptions) {}
+  /** the concurrency groups held in this workflow run, and by which call */
+  private readonly groups: Map<string, string>;
+
+  constructor(readonly o: PlayOptions) {
+    this.groups = o.groups ?? new Map();
+  }
 
   async play(): Promise<Map<string, JobRecord>> {
     const { raw, errors } = await loadWorkflow(this.o.file);
@@ -172,6 +197,14 @@ export class WorkflowPlayer {
         ),
       );
     }
+    if (this.concurrencyGroup !== undefined) {
+      const held = this.groups.get(this.concurrencyGroup);
+      if (held)
+        this.problems.push(
+          `${path.basename(this.o.file)}: concurrency group ${this.concurrencyGroup} is already held by ${held} in this run: GitHub queues this call behind it, and cancels the waiting ones once a third comes`,
+        );
+      else this.groups.set(this.concurrencyGroup, this.o.name ?? path.basename(this.o.file));
+    }
     const jobs = raw.jobs as Record<string, Record<string, Raw>>;
     const order = topological(jobs);
     for (const id of order) await this.runJob(id, jobs[id]);
@@ -180,20 +213,22 @@ export class WorkflowPlayer {
 
   /** workflow_call inputs: the caller's, typed, else the declared defaults; unknown or missing required fail. */
   private callInputs(): Record<string, unknown> {
-    const decl = ((this.raw.on as Record<string, Raw>).workflow_call as Record<string, Raw>).inputs as Record<
-      string,
-      Record<string, Raw>
-    >;
+    const on = this.raw.on;
+    const call =
+      on && typeof on === 'object' && !Array.isArray(on) ? (on as Record<string, Raw>).workflow_call : null;
+    const decl = ((call as Record<string, Raw> | null)?.inputs ?? {}) as Record<string, Record<string, Raw>>;
     for (const k of Object.keys(this.o.inputs))
       if (!(k in decl))
-        throw new Error(`the caller passes input ${k}, which ${this.o.file} does not declare`);
+        throw new Error(`the caller passes input ${k}, which ${path.basename(this.o.file)} does not declare`);
     const out: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(decl)) {
       const given = this.o.inputs[k];
       if (given === undefined && d.required === true) throw new Error(`required input ${k} is not given`);
       const v = given ?? d.default ?? (d.type === 'boolean' ? false : '');
       if (d.type === 'boolean' && typeof v !== 'boolean') throw new Error(`input ${k} must be a boolean`);
-      out[k] = v;
+      if (d.type === 'string' && typeof v === 'boolean')
+        throw new Error(`input ${k} is a string; it was given the boolean ${v}`);
+      out[k] = d.type === 'string' ? text(v) : v;
     }
     return out;
   }
@@ -224,7 +259,58 @@ export class WorkflowPlayer {
       this.o.log?.(`job ${id}: skipped`);
       return;
     }
-    this.o.log?.(`job ${id}: running`);
+    const strategy = (job.strategy ?? {}) as Record<string, Raw>;
+    if (strategy.matrix === undefined || strategy.matrix === null) {
+      await this.runInstance(id, id, job, base, status, record);
+      return;
+    }
+    // the matrix is evaluated before any instance runs (needs, inputs, github: no matrix, no steps)
+    const combos = expandMatrix(this.value(strategy.matrix, base, status));
+    const failFast =
+      strategy['fail-fast'] === undefined ? true : truthy(this.value(strategy['fail-fast'], base, status));
+    if (!combos.length) throw new Error(`job ${id}: its matrix has no combination (GitHub fails the run)`);
+    record.instances = [];
+    for (const m of combos) {
+      const name = `${id} (${Object.values(m)
+        .filter((v) => typeof v !== 'object')
+        .map(text)
+        .join(', ')})`;
+      const inst: JobRecord = {
+        id: name,
+        result: 'cancelled',
+        outputs: {},
+        summary: '',
+        steps: [],
+        matrix: m,
+      };
+      record.instances.push(inst);
+      if (failFast && record.instances.some((r) => r.result === 'failure')) {
+        this.o.log?.(`job ${name}: cancelled (fail-fast)`);
+        continue;
+      }
+      await this.runInstance(id, name, job, { ...base, matrix: m }, status, inst);
+    }
+    const all = record.instances.map((r) => r.result);
+    record.result = all.includes('failure') ? 'failure' : all.includes('cancelled') ? 'cancelled' : 'success';
+    // GitHub keeps one instance's outputs (whichever wrote last): the last that set each
+    for (const r of record.instances) Object.assign(record.outputs, r.outputs);
+  }
+
+  /** One job, or one instance of a matrix job: its steps, or the reusable workflow it calls. */
+  private async runInstance(
+    id: string,
+    name: string,
+    job: Record<string, Raw>,
+    base: Record<string, unknown>,
+    status: Parameters<typeof evaluate>[2],
+    record: JobRecord,
+  ): Promise<void> {
+    this.o.log?.(`job ${name}: running`);
+    if (job.uses !== undefined && job.uses !== null) {
+      await this.runCall(name, job, base, status, record);
+      this.o.log?.(`job ${name}: ${record.result}`);
+      return;
+    }
     const dirs = this.o.newJobDirs(id);
     const permissions = (job.permissions ?? {}) as Record<string, string>;
     const jc: JobContext = {
@@ -234,7 +320,7 @@ export class WorkflowPlayer {
       permissions,
       environment: typeof job.environment === 'string' ? job.environment : undefined,
       record,
-      problem: (what) => this.problems.push(`${id}: ${what}`),
+      problem: (what) => this.problems.push(`${name}: ${what}`),
     };
     const contexts = { ...base, env: {} as Record<string, string>, steps: {} as Record<string, unknown> };
     for (const [k, v] of Object.entries((job.env ?? {}) as Record<string, Raw>))
@@ -260,8 +346,68 @@ export class WorkflowPlayer {
       const out = text(this.value(v, contexts, status));
       if (out) record.outputs[k] = out;
     }
-    this.o.log?.(`job ${id}: ${record.result}`);
+    this.o.log?.(`job ${name}: ${record.result}`);
     await this.o.afterJob?.(record, jc);
+  }
+
+  /**
+   * A job that calls a reusable workflow: that workflow played with the job's `with:` (values as
+   * evaluated: a boolean stays a boolean), in the same run (artifacts, concurrency groups), its
+   * outputs those its `on.workflow_call.outputs` name.
+   */
+  private async runCall(
+    name: string,
+    job: Record<string, Raw>,
+    base: Record<string, unknown>,
+    status: Parameters<typeof evaluate>[2],
+    record: JobRecord,
+  ): Promise<void> {
+    const uses = text(job.uses).replace(/@.*$/, '');
+    const file = this.o.workflows?.[uses];
+    if (!file) {
+      this.problems.push(`${name}: calls ${text(job.uses)}, which the play has no copy of`);
+      record.result = 'failure';
+      return;
+    }
+    const inputs: Record<string, string | boolean | number> = {};
+    for (const [k, v] of Object.entries((job.with ?? {}) as Record<string, Raw>)) {
+      const x = this.value(v, base, status);
+      inputs[k] = typeof x === 'boolean' || typeof x === 'number' ? x : text(x);
+    }
+    const child = new WorkflowPlayer({
+      ...this.o,
+      file,
+      inputs,
+      groups: this.groups,
+      name,
+      log: this.o.log && ((l) => this.o.log!(`${name} › ${l}`)),
+    });
+    try {
+      record.called = await child.play();
+    } catch (e) {
+      // what GitHub refuses before the call runs: an input the workflow does not declare, a wrong type
+      this.problems.push(`${name}: ${(e as Error).message}`);
+      record.result = 'failure';
+      return;
+    }
+    record.group = child.concurrencyGroup;
+    this.problems.push(...child.problems.map((p) => `${name} › ${p}`));
+    const results = [...record.called.values()].map((j) => j.result);
+    record.result = results.includes('failure')
+      ? 'failure'
+      : results.includes('cancelled')
+        ? 'cancelled'
+        : 'success';
+    const outs = ((child.raw.on as Record<string, Raw>).workflow_call as Record<string, Raw>).outputs as
+      | Record<string, Record<string, Raw>>
+      | undefined;
+    const jobs = Object.fromEntries(
+      [...record.called].map(([k, j]) => [k, { result: j.result, outputs: j.outputs }]),
+    );
+    for (const [k, d] of Object.entries(outs ?? {})) {
+      const out = text(child.value(d.value, { ...base, jobs }, status));
+      if (out) record.outputs[k] = out;
+    }
   }
 
   /** A value of the file with its expressions evaluated (strings, maps and lists alike). */
@@ -456,6 +602,39 @@ function interpolate(s: string, contexts: Record<string, unknown>): string {
   return s.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, e: string) =>
     text(evaluate(e.trim(), contexts, { success: true, failure: false, cancelled: false })),
   );
+}
+
+/**
+ * The combinations of an evaluated `strategy.matrix`, as GitHub makes them: the product of its
+ * dimensions less what `exclude` matches; then each `include` entry is added to every combination
+ * whose original values it does not change, or, matching none, is a combination of its own.
+ */
+export function expandMatrix(m: unknown): Array<Record<string, unknown>> {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) throw new Error('strategy.matrix must be a mapping');
+  const { include = [], exclude = [], ...dims } = m as Record<string, unknown>;
+  for (const [k, v] of Object.entries({ include, exclude, ...dims }))
+    if (!Array.isArray(v)) throw new Error(`strategy.matrix.${k} must be a list, not ${JSON.stringify(v)}`);
+  const matches = (c: Record<string, unknown>, e: Record<string, unknown>) =>
+    Object.entries(e).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v));
+  let combos: Array<Record<string, unknown>> = Object.keys(dims).length ? [{}] : [];
+  for (const [k, values] of Object.entries(dims))
+    combos = combos.flatMap((c) => (values as unknown[]).map((v) => ({ ...c, [k]: v })));
+  combos = combos.filter((c) => !(exclude as Array<Record<string, unknown>>).some((e) => matches(c, e)));
+  const originals = combos.map((c) => ({ ...c }));
+  const extra: Array<Record<string, unknown>> = [];
+  for (const inc of include as Array<Record<string, unknown>>) {
+    let added = false;
+    combos.forEach((c, i) => {
+      const changes = Object.entries(inc).some(
+        ([k, v]) => k in originals[i] && JSON.stringify(originals[i][k]) !== JSON.stringify(v),
+      );
+      if (changes) return;
+      Object.assign(c, inc);
+      added = true;
+    });
+    if (!added) extra.push({ ...inc });
+  }
+  return [...combos, ...extra];
 }
 
 function exprOf(v: Raw): string {
