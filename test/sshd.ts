@@ -27,8 +27,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `chrootDir`: sessions are chrooted there; without it commands run on this machine. */
-export async function startSshd(chrootDir?: string): Promise<TestSshd> {
+/**
+ * `chrootDir`: sessions are chrooted there; without it commands run on this machine. `extra`:
+ * more sshd_config lines (e.g. `PermitTTY no`).
+ */
+export async function startSshd(chrootDir?: string, extra: string[] = []): Promise<TestSshd> {
   const dir = tmpDir('ami-bakery-sshd-');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host')]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client')]);
@@ -50,6 +53,7 @@ export async function startSshd(chrootDir?: string): Promise<TestSshd> {
       'StrictModes no',
       ...(chrootDir ? [`ChrootDirectory ${chrootDir}`] : []),
       'Subsystem sftp internal-sftp',
+      ...extra,
       '',
     ].join('\n'),
   );

@@ -288,6 +288,8 @@ export async function runOscapSsh(
   const conn = await Ssh.connect(s.target, s.ssh, io);
   let remoteDir: string | undefined;
   const sudo = s.target.user === 'root' ? [] : ['sudo', '-n'];
+  // sudo on a terminal: hardened images require one (Defaults requiretty), and it does no harm elsewhere
+  const asRoot = { pty: sudo.length > 0 };
   try {
     const os = await conn.run(['cat', '/etc/os-release']);
     const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
@@ -300,7 +302,7 @@ export async function runOscapSsh(
       ...(dpkg.code === 0 ? { dpkgStatus: dpkg.stdout } : {}),
       ...(rpm?.code === 0 ? { rpmPackages: rpm.stdout } : {}),
     };
-    await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '');
+    await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '', asRoot);
     const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);
     if (mk.code !== 0) throw new Error(`could not create a remote directory: ${mk.stderr.trim()}`);
     remoteDir = mk.stdout.trim();
@@ -321,7 +323,7 @@ export async function runOscapSsh(
     ];
     io.info(`$ ssh ${s.target.user}@${s.target.host} ${argv.join(' ')}`);
     await onceMoreIfCrashed(io, async () => {
-      const r = await conn.run(argv, s.timeoutMs);
+      const r = await conn.run(argv, s.timeoutMs, asRoot);
       if (r.code === 127) {
         throw new Error(
           `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
@@ -333,7 +335,8 @@ export async function runOscapSsh(
     await conn.sftp('get', s.arfFile, remoteArf);
     return { datastream, inventory };
   } finally {
-    if (remoteDir) await conn.run([...sudo, 'rm', '-rf', '--', remoteDir]).catch(() => undefined);
+    if (remoteDir)
+      await conn.run([...sudo, 'rm', '-rf', '--', remoteDir], 60_000, asRoot).catch(() => undefined);
     conn.close();
   }
 }
@@ -341,10 +344,13 @@ export async function runOscapSsh(
 /** oscap on the target, or installed there when asked (and said); otherwise a clear error. */
 async function ensureScanner(
   io: Io,
-  conn: { run(argv: string[], timeoutMs?: number): Promise<{ code: number; stderr: string }> },
+  conn: {
+    run(argv: string[], timeoutMs?: number, o?: { pty?: boolean }): Promise<{ code: number; stderr: string }>;
+  },
   s: SshScan,
   sudo: string[],
   osRelease: string,
+  asRoot: { pty: boolean },
 ): Promise<void> {
   const host = s.target.host;
   if ((await conn.run(['sh', '-c', 'command -v oscap'])).code === 0) return;
@@ -360,7 +366,7 @@ async function ensureScanner(
   io.warning(
     `oscap is not installed on ${host}: installing openscap-scanner there with ${how.manager} (install-scanner: true). Only for a disposable test instance: the image keeps no scanner, the instance is destroyed after the scan.`,
   );
-  const r = await conn.run([...sudo, 'sh', '-c', how.script], 10 * 60_000);
+  const r = await conn.run([...sudo, 'sh', '-c', how.script], 10 * 60_000, asRoot);
   if (r.code !== 0 || (await conn.run(['sh', '-c', 'command -v oscap'])).code !== 0)
     throw new Error(
       `installing openscap-scanner on ${host} with ${how.manager} failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-6).join('\n')}`,

@@ -86,19 +86,30 @@ export class Ssh {
     });
   }
 
-  /** Run an argv on the remote host (each element quoted for the remote shell). */
-  run(argv: string[], timeoutMs = 60_000): Promise<RemoteResult> {
-    return this.runShell(shellJoin(argv), timeoutMs);
+  /**
+   * Run an argv on the remote host (each element quoted for the remote shell). `pty`: on a
+   * pseudo-terminal, as sudo needs under `Defaults requiretty` (hardened images set it: the
+   * Debian ANSSI example does). A terminal carries both streams as one, so then stdout is the
+   * whole output, carriage returns removed, and stderr its tail, for messages.
+   */
+  run(argv: string[], timeoutMs = 60_000, o: { pty?: boolean } = {}): Promise<RemoteResult> {
+    return this.runShell(shellJoin(argv), timeoutMs, o);
   }
 
   /** Run a command line written by the user (a smoke-test `command`), as the remote shell reads it. */
-  runShell(command: string, timeoutMs = 60_000): Promise<RemoteResult> {
+  runShell(command: string, timeoutMs = 60_000, o: { pty?: boolean } = {}): Promise<RemoteResult> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`remote command timed out after ${Math.round(timeoutMs / 1000)} s`)),
         timeoutMs,
       );
-      this.conn.exec(command, (err, stream) => {
+      this.conn.exec(command, { pty: o.pty === true }, (err, stream) => {
+        if (err && o.pty && /pseudo-terminal/i.test(err.message)) {
+          // a host that gives no terminal (no /dev/pts): the command as it is, without one
+          clearTimeout(timer);
+          resolve(this.runShell(command, timeoutMs));
+          return;
+        }
         if (err) {
           clearTimeout(timer);
           reject(err);
@@ -115,6 +126,10 @@ export class Ssh {
         // a command killed by a signal has no exit code: sshd sends the signal's name instead
         stream.on('close', (code: number | null, signal?: string) => {
           clearTimeout(timer);
+          if (o.pty) {
+            stdout = stdout.replace(/\r\n?/g, '\n');
+            stderr = stdout.slice(-64 * 1024);
+          }
           resolve({ code: code ?? -1, signal: code === null ? signal : undefined, stdout, stderr });
         });
       });
