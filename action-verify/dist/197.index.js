@@ -65,15 +65,26 @@ class Ssh {
             conn.connect(cfg);
         });
     }
-    /** Run an argv on the remote host (each element quoted for the remote shell). */
-    run(argv, timeoutMs = 60_000) {
-        return this.runShell((0,_exec_js__WEBPACK_IMPORTED_MODULE_1__.shellJoin)(argv), timeoutMs);
+    /**
+     * Run an argv on the remote host (each element quoted for the remote shell). `pty`: on a
+     * pseudo-terminal, as sudo needs under `Defaults requiretty` (hardened images set it: the
+     * Debian ANSSI example does). A terminal carries both streams as one, so then stdout is the
+     * whole output, carriage returns removed, and stderr its tail, for messages.
+     */
+    run(argv, timeoutMs = 60_000, o = {}) {
+        return this.runShell((0,_exec_js__WEBPACK_IMPORTED_MODULE_1__.shellJoin)(argv), timeoutMs, o);
     }
     /** Run a command line written by the user (a smoke-test `command`), as the remote shell reads it. */
-    runShell(command, timeoutMs = 60_000) {
+    runShell(command, timeoutMs = 60_000, o = {}) {
         return new Promise((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error(`remote command timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-            this.conn.exec(command, (err, stream) => {
+            this.conn.exec(command, { pty: o.pty === true }, (err, stream) => {
+                if (err && o.pty && /pseudo-terminal/i.test(err.message)) {
+                    // a host that gives no terminal (no /dev/pts): the command as it is, without one
+                    clearTimeout(timer);
+                    resolve(this.runShell(command, timeoutMs));
+                    return;
+                }
                 if (err) {
                     clearTimeout(timer);
                     reject(err);
@@ -90,6 +101,10 @@ class Ssh {
                 // a command killed by a signal has no exit code: sshd sends the signal's name instead
                 stream.on('close', (code, signal) => {
                     clearTimeout(timer);
+                    if (o.pty) {
+                        stdout = stdout.replace(/\r\n?/g, '\n');
+                        stderr = stdout.slice(-64 * 1024);
+                    }
                     resolve({ code: code ?? -1, signal: code === null ? signal : undefined, stdout, stderr });
                 });
             });
