@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { ROOT, tmpDir } from './helpers.js';
 import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { type GithubApi, startGithubApi } from './support/github-api.js';
@@ -19,6 +20,8 @@ import { effects, type Role, runnerBin, startOidc, toolCache } from './support/p
 import { type JobRecord, WorkflowPlayer } from './support/workflow-player.js';
 
 const EX = 'examples/ubuntu-22.04-cis';
+/** the fleet's second family: another OS and benchmark (Debian 11, ANSSI BP-028) */
+const DEB = 'examples/debian-11-anssi';
 /** the family golden-ami.yml derives from working-directory and template */
 const FAMILY = 'examples-ubuntu-22.04-cis-play.pkr.hcl';
 const BASE_ROOTFS = process.env.AMI_BAKERY_ROOTFS ?? '/var/tmp/ami-bakery/rootfs';
@@ -77,6 +80,28 @@ function consumerRepo(): string {
   fs.copyFileSync(path.join(fx, 'play.pkr.hcl'), path.join(dir, EX, 'play.pkr.hcl'));
   fs.cpSync(path.join(fx, 'test-env'), path.join(dir, 'test-env'), { recursive: true });
   fs.copyFileSync(path.join(fx, 'smoke-tests.yml'), path.join(dir, 'smoke-tests.yml'));
+  // the fleet: the Debian family beside it, each with its play template (test/fixtures/workflow-play/fleet)
+  fs.cpSync(path.join(ROOT, DEB), path.join(dir, DEB), { recursive: true });
+  fs.copyFileSync(path.join(fx, 'fleet/ubuntu.pkr.hcl'), path.join(dir, EX, 'play-fleet.pkr.hcl'));
+  fs.copyFileSync(path.join(fx, 'fleet/debian.pkr.hcl'), path.join(dir, DEB, 'play.pkr.hcl'));
+  fs.mkdirSync(path.join(dir, DEB, 'local'));
+  fs.copyFileSync(path.join(ROOT, EX, 'local/in-image.sh'), path.join(dir, DEB, 'local/in-image.sh'));
+  fs.copyFileSync(
+    path.join(ROOT, 'test/fixtures/debian/00-as-debian-11.sh'),
+    path.join(dir, DEB, 'local/00-as-debian-11.sh'),
+  );
+  for (const f of ['debian-smoke-tests.yml', 'debian-waivers-play.yml'])
+    fs.copyFileSync(path.join(fx, 'fleet', f), path.join(dir, f));
+  // the example's caller workflow, calling this fork's golden-ami.yml as a fork's user would
+  fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, '.github/workflows/golden-fleet.yml'),
+    fs
+      .readFileSync(path.join(ROOT, 'examples/workflows/golden-fleet.yml'), 'utf8')
+      .replaceAll('ami-bakery/ami-bakery', SELF.repository)
+      .replace('golden-ami.yml@v1', `golden-ami.yml@${SELF.ref}`)
+      .replace(/ref: v1$/m, `ref: ${SELF.ref}`),
+  );
   const git = (...a: string[]) =>
     sh(
       'git',
@@ -170,6 +195,7 @@ async function play(
   github: Record<string, unknown>,
   inputs: Record<string, string | boolean>,
   run?: Omit<Play, 'jobs' | 'problems' | 'group'>,
+  file = path.join(ROOT, '.github/workflows/golden-ami.yml'),
 ): Promise<Play> {
   const world = tmpDir('ami-bakery-play-run-');
   // each job's workspace holds the repository and the bundles (about 200 MB a play): removed after
@@ -192,8 +218,15 @@ async function play(
   };
   let n = 0;
   const player = new WorkflowPlayer({
-    file: path.join(ROOT, '.github/workflows/golden-ami.yml'),
+    file,
     inputs,
+    // a caller's `uses:` of the reusable workflow: this checkout's, as the fork SELF names it
+    workflows: {
+      [`${SELF.repository}/.github/workflows/golden-ami.yml`]: path.join(
+        ROOT,
+        '.github/workflows/golden-ami.yml',
+      ),
+    },
     github: gh,
     newJobDirs: (job) => {
       const d = path.join(world, `${++n}-${job}`);
@@ -212,12 +245,14 @@ async function play(
     effects: effects({ repo: REPO, consumer: repo, self: SELF, roles, sandbox, github: gh, ...out }),
     oidc: () => ({ url: oidc.url, token: 'oidc-request-token' }),
     afterJob: (job, ctx) => {
-      // which disk the AMI holds: the build's manifest says (custom_data.image_dir); a copy holds its source's
-      const manifest = path.join(ctx.workspace, EX, 'packer-manifest.json');
-      if (job.id === 'bake' && fs.existsSync(manifest)) {
-        const last = JSON.parse(fs.readFileSync(manifest, 'utf8')).builds.at(-1);
-        const ami = String(last.artifact_id).split(':')[1];
-        fs.writeFileSync(path.join(images, ami), `${last.custom_data.image_dir}\n`);
+      // which disk each AMI holds: the build's manifest says (custom_data.image_dir); a copy holds its source's
+      for (const dir of [EX, DEB]) {
+        const manifest = path.join(ctx.workspace, dir, 'packer-manifest.json');
+        if (job.id !== 'bake' || !fs.existsSync(manifest)) continue;
+        for (const b of JSON.parse(fs.readFileSync(manifest, 'utf8')).builds) {
+          const ami = String(b.artifact_id).split(':')[1];
+          fs.writeFileSync(path.join(images, ami), `${b.custom_data.image_dir}\n`);
+        }
       }
       for (const img of sandbox.images.values()) {
         const from = img.sourceImageId && path.join(images, img.sourceImageId);
@@ -538,4 +573,205 @@ describe('golden-ami.yml played job by job', () => {
     expect(setup.steps[2].log).toMatch(/::error title=One role for every job::/);
     expect(p.assumed.size).toBe(0);
   }, 120_000);
+});
+
+/**
+ * The example's caller workflow, golden-fleet.yml, played as GitHub runs it (issue 25): the plan
+ * job runs the real `ami-bakery fleet` over the consumer's images.yml, and the matrix job calls
+ * golden-ami.yml once per entry: Ubuntu 22.04 CIS in x86_64 and arm64 (one template, two builds,
+ * base AMIs of each architecture) and Debian 11 ANSSI BP-028, all in one workflow run.
+ */
+describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml calls', () => {
+  const FLEET = ['ubuntu-22.04-cis-x86_64', 'ubuntu-22.04-cis-arm64', 'debian-11-anssi'];
+  const CALLED = {
+    setup: 'success',
+    bake: 'success',
+    'find-in-use': 'skipped',
+    'verify-and-scan': 'success',
+    stage: 'success',
+    promote: 'success',
+    quarantine: 'skipped',
+    discard: 'skipped',
+  };
+  let bases: Record<string, string>;
+  let n = 0;
+
+  beforeAll(() => {
+    const base = (owner: string, name: string, architecture: string) => {
+      const img = sandbox.putImage(owner, 'us-east-1', { name, architecture });
+      img.launchPermissions.add('all');
+      return img.imageId;
+    };
+    sandbox.addAccount('136693071363');
+    bases = {
+      x86_64: base(CANONICAL, 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20261101', 'x86_64'),
+      arm64: base(CANONICAL, 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-20261101', 'arm64'),
+      debian: base('136693071363', 'debian-11-amd64-20261101-1500', 'x86_64'),
+    };
+  });
+
+  /** images.yml of the consumer (the example's shape, the play's templates), committed; its builds' disks */
+  function fleetRepo(over: { ubuntu?: Record<string, unknown>; debian?: Record<string, unknown> } = {}) {
+    const root = tmpDir('ami-bakery-play-disks-');
+    for (const build of ['ubuntu', 'ubuntu-arm64', 'debian'])
+      fs.symlinkSync(`${overlay(lowerOfImages, `fleet-${++n}`)}/root`, path.join(root, build));
+    const vars = (more: string[]) => [`ec2_endpoint=${sandbox.endpoint}`, `image_root=${root}`, ...more];
+    const images = {
+      defaults: {
+        'aws-region': 'us-east-1',
+        'role-to-assume': roles[0].arn,
+        'promote-role-to-assume': roles[1].arn,
+        'promote-regions': ['us-east-1', 'eu-west-1'],
+        'terraform-dir': 'test-env',
+      },
+      families: {
+        'ubuntu-22.04-cis': {
+          'working-directory': EX,
+          template: 'play-fleet.pkr.hcl',
+          architectures: { x86_64: 'amazon-ebs.ubuntu', arm64: 'amazon-ebs.ubuntu-arm64' },
+          'packer-vars': vars([`source_ami_x86_64=${bases.x86_64}`, `source_ami_arm64=${bases.arm64}`]),
+          'hardening-scripts': `${EX}/scripts/**`,
+          'smoke-tests': 'smoke-tests.yml',
+          'scan-profile': 'cis_level1_server',
+          waivers: [`${EX}/compliance/waivers.yml`, `${EX}/local/waivers-offline.yml`],
+          'ssm-parameter': '/golden/ubuntu-22.04-cis/{arch}',
+          ...over.ubuntu,
+        },
+        'debian-11-anssi': {
+          'working-directory': DEB,
+          template: 'play.pkr.hcl',
+          'packer-vars': vars([`source_ami=${bases.debian}`]),
+          'hardening-scripts': `${DEB}/scripts/**`,
+          'smoke-tests': 'debian-smoke-tests.yml',
+          'ssh-user': 'admin',
+          'scan-profile': 'anssi_np_nt28_average',
+          waivers: [`${DEB}/compliance/waivers.yml`, 'debian-waivers-play.yml'],
+          'min-score': '70',
+          'ssm-parameter': '/golden/debian-11-anssi/latest',
+          ...over.debian,
+        },
+      },
+    };
+    fs.writeFileSync(path.join(repo, 'images.yml'), stringifyYaml(images));
+    const git = (...a: string[]) =>
+      sh('git', ['-c', 'user.name=Play', '-c', 'user.email=play@example.com', ...a], repo);
+    git('add', 'images.yml');
+    git('commit', '-q', '-m', `images.yml ${n}`);
+  }
+  const instances = (p: Play) => p.jobs.get('golden')!.instances!;
+  const byFamily = (p: Play) => Object.fromEntries(instances(p).map((i) => [String(i.matrix!.family), i]));
+  const called = (j: JobRecord) => Object.fromEntries([...j.called!].map(([k, c]) => [k, c.result]));
+  const calledFailures = (p: Play) =>
+    instances(p)
+      .flatMap((i) => [...(i.called?.values() ?? [])])
+      .flatMap((j) =>
+        j.steps
+          .filter((s) => s.outcome === 'failure')
+          .map((s) => `${j.id} / ${s.name}:\n${s.log.slice(-3000)}`),
+      )
+      .join('\n\n');
+
+  it('a push to main: three calls bake, verify, scan and promote, each image on its own architecture, no name, group, category, check run or parameter shared', async () => {
+    fleetRepo();
+    const checksBefore = api.checkRuns.length;
+    const p = await play(
+      event('push', '4260'),
+      {},
+      undefined,
+      path.join(repo, '.github/workflows/golden-fleet.yml'),
+    );
+    expect(p.jobs.get('plan')!.result, `${p.log.join('\n')}\n${failures(p)}`).toBe('success');
+    expect(p.jobs.get('plan')!.outputs.count).toBe('3');
+    const fam = byFamily(p);
+    expect(Object.keys(fam)).toEqual(FLEET);
+    for (const f of FLEET)
+      expect([f, called(fam[f])], `${p.log.join('\n')}\n${calledFailures(p)}`).toEqual([f, CALLED]);
+    expect(p.jobs.get('golden')!.result).toBe('success');
+    // no two calls held one concurrency group, no step read an unset output
+    expect(p.problems).toEqual([]);
+    expect(new Set(instances(p).map((i) => i.group)).size).toBe(3);
+    expect([...p.artifacts.keys()].sort()).toEqual(
+      FLEET.flatMap((f) => [`bake-${f}-4260`, `scan-${f}-4260`, `scan-report-${f}-4260`]).sort(),
+    );
+    expect(p.sarif.map((s) => s.category).sort()).toEqual(
+      [
+        'ami-bakery-ubuntu-22.04-cis-x86_64-cis_level1_server',
+        'ami-bakery-ubuntu-22.04-cis-arm64-cis_level1_server',
+        'ami-bakery-debian-11-anssi-anssi_np_nt28_average',
+      ].sort(),
+    );
+    expect(
+      api.checkRuns
+        .slice(checksBefore)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(FLEET.map((f) => `ami-bakery scan (${f})`).sort());
+    // each call baked only its build, of its architecture, from the base AMI of that architecture
+    const baked = (f: string) => fam[f].called!.get('bake')!.outputs['ami-id'];
+    const arch = {
+      'ubuntu-22.04-cis-x86_64': 'x86_64',
+      'ubuntu-22.04-cis-arm64': 'arm64',
+      'debian-11-anssi': 'x86_64',
+    };
+    for (const f of FLEET) {
+      const img = sandbox.image('us-east-1', baked(f))!;
+      expect([f, img.architecture, img.tags.get('ami-bakery:scan')]).toEqual([
+        f,
+        arch[f as keyof typeof arch],
+        'passed',
+      ]);
+    }
+    expect(sandbox.image('us-east-1', baked('ubuntu-22.04-cis-arm64'))!.tags.get('ami-bakery:base-ami')).toBe(
+      bases.arm64,
+    );
+    // the Debian image was scanned against its own benchmark, and passed its own gate
+    const deb = fam['debian-11-anssi'].called!.get('verify-and-scan')!;
+    expect(Number(deb.outputs.score)).toBeGreaterThanOrEqual(70);
+    expect(deb.summary).toMatch(/anssi_np_nt28_average/);
+    // one SSM parameter per architecture and family, each naming that call's golden copy
+    const golden = (f: string) =>
+      JSON.parse(fam[f].called!.get('promote')!.outputs.amis)[ACCOUNT]['us-east-1'];
+    for (const [name, f] of [
+      ['/golden/ubuntu-22.04-cis/x86_64', 'ubuntu-22.04-cis-x86_64'],
+      ['/golden/ubuntu-22.04-cis/arm64', 'ubuntu-22.04-cis-arm64'],
+      ['/golden/debian-11-anssi/latest', 'debian-11-anssi'],
+    ])
+      expect([name, sandbox.parameter(ACCOUNT, 'us-east-1', name)?.value]).toEqual([name, golden(f)]);
+    expect(sandbox.image('us-east-1', golden('ubuntu-22.04-cis-arm64'))!.tags.get('ami-bakery:arch')).toBe(
+      'arm64',
+    );
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
+
+  it('a pull request whose Ubuntu family fails its gate: both its calls fail, the Debian call still runs and passes (fail-fast: false)', async () => {
+    fleetRepo({ ubuntu: { 'min-score': '99' } });
+    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
+    const pr = event('pull_request', '4261', {
+      ref: 'refs/pull/3/merge',
+      event: {
+        number: 3,
+        pull_request: { number: 3, head: { sha: head }, base: { sha: head } },
+        repository: { default_branch: 'main', full_name: REPO },
+      },
+    });
+    const p = await play(pr, {}, undefined, path.join(repo, '.github/workflows/golden-fleet.yml'));
+    const fam = byFamily(p);
+    expect(instances(p).map((i) => [i.matrix!.family, i.result])).toEqual([
+      ['ubuntu-22.04-cis-x86_64', 'failure'],
+      ['ubuntu-22.04-cis-arm64', 'failure'],
+      ['debian-11-anssi', 'success'],
+    ]);
+    for (const f of FLEET.slice(0, 2)) {
+      expect(fam[f].called!.get('verify-and-scan')!.outputs.gate).toBe('failed');
+      expect(fam[f].called!.get('stage')!.result).toBe('skipped');
+    }
+    expect(called(fam['debian-11-anssi']), calledFailures(p)).toEqual({
+      ...CALLED,
+      stage: 'skipped',
+      promote: 'skipped',
+    });
+    expect(p.jobs.get('golden')!.result).toBe('failure');
+    expect(p.problems).toEqual([]);
+    expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
+  }, 900_000);
 });

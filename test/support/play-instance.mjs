@@ -3,7 +3,7 @@
 //
 // up: RunInstances on the EC2 sandbox (AWS_ENDPOINT_URL, the job's credentials), then boots the
 // AMI's disk (the directory AMI_BAKERY_PLAY_IMAGES/<ami-id> names) as an overlay, so the instance's
-// changes never reach the image; does what cloud-init does at first boot (the ubuntu user with the
+// changes never reach the image; does what cloud-init does at first boot (the distribution's default user with the
 // run's key and sudo, fresh host keys printed on the console); starts the image's own sshd, chrooted,
 // in a network namespace of its own at PUBLIC_IP (a veth to HOST_IP on this machine), with the
 // image's net.* sysctl settings applied there as at boot.
@@ -11,7 +11,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
 
 const env = process.env;
 const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -28,12 +33,16 @@ const saved = () => JSON.parse(fs.readFileSync(path.join(state, 'instance.json')
 
 async function up() {
   const ec2 = new EC2Client({});
+  // an instance type of the AMI's own architecture, as the example's test environment picks it
+  const [image] = (await ec2.send(new DescribeImagesCommand({ ImageIds: [env.AMI_ID] }))).Images ?? [];
+  const type = { x86_64: 't3.micro', arm64: 't4g.micro' }[image?.Architecture];
+  if (!type) throw new Error(`${env.AMI_ID}: no instance type for architecture ${image?.Architecture}`);
   const r = await ec2.send(
     new RunInstancesCommand({
       ImageId: env.AMI_ID,
       MinCount: 1,
       MaxCount: 1,
-      InstanceType: 't3.micro',
+      InstanceType: type,
       ClientToken: env.CLIENT_TOKEN,
       TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'ami-bakery-verify' }] }],
     }),
@@ -59,13 +68,21 @@ async function up() {
     root,
   ]);
   sh('mount', ['--bind', '/dev', `${root}/dev`]);
+  // with /dev/pts, as a booted instance has it (sshd gives sudo its terminal there); private
+  // first, so the mount does not propagate back to this machine's /dev
+  sh('mount', ['--make-private', `${root}/dev`]);
+  sh('mount', ['--bind', '/dev/pts', `${root}/dev/pts`]);
   sh('mount', ['-t', 'proc', 'proc', `${root}/proc`]);
-  // cloud-init's first boot: the default user with the run's key and sudo, new host keys
-  inImage(root, ['/bin/sh', '-c', 'id ubuntu >/dev/null 2>&1 || useradd -m -s /bin/bash ubuntu']);
-  fs.mkdirSync(`${root}/home/ubuntu/.ssh`, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(`${root}/home/ubuntu/.ssh/authorized_keys`, `${env.SSH_PUBLIC_KEY}\n`, { mode: 0o600 });
-  inImage(root, ['chown', '-R', 'ubuntu:ubuntu', '/home/ubuntu/.ssh']);
-  fs.writeFileSync(`${root}/etc/sudoers.d/90-cloud-init-users`, 'ubuntu ALL=(ALL) NOPASSWD:ALL\n', {
+  // cloud-init's first boot: the default user with the run's key and sudo, new host keys. The
+  // default user is the distribution's, as its cloud images have it: ubuntu on Ubuntu, admin on Debian
+  const osId = /^ID="?([^"\n]*)/m.exec(fs.readFileSync(`${root}/etc/os-release`, 'utf8'))?.[1];
+  const user = { ubuntu: 'ubuntu', debian: 'admin' }[osId];
+  if (!user) throw new Error(`the play's instance knows no default user of os-release ID ${osId}`);
+  inImage(root, ['/bin/sh', '-c', `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/bash ${user}`]);
+  fs.mkdirSync(`${root}/home/${user}/.ssh`, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(`${root}/home/${user}/.ssh/authorized_keys`, `${env.SSH_PUBLIC_KEY}\n`, { mode: 0o600 });
+  inImage(root, ['chown', '-R', `${user}:${user}`, `/home/${user}/.ssh`]);
+  fs.writeFileSync(`${root}/etc/sudoers.d/90-cloud-init-users`, `${user} ALL=(ALL) NOPASSWD:ALL\n`, {
     mode: 0o440,
   });
   for (const f of fs.readdirSync(`${root}/etc/ssh`))
@@ -155,7 +172,7 @@ async function down() {
   quiet('pkill', ['-f', `chroot ${s.root} /usr/sbin/sshd`]);
   quiet('ip', ['netns', 'del', s.ns]);
   quiet('ip', ['link', 'del', s.host]);
-  for (const m of ['proc', 'dev', '']) quiet('umount', ['-l', path.join(s.root, m)]);
+  for (const m of ['proc', 'dev/pts', 'dev', '']) quiet('umount', ['-l', path.join(s.root, m)]);
   await new EC2Client({ region: s.region }).send(new TerminateInstancesCommand({ InstanceIds: [s.id] }));
   fs.rmSync(state, { recursive: true, force: true });
   console.log(`instance ${s.id} terminated, its network and disk removed`);

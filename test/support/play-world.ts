@@ -12,7 +12,8 @@
  *     workflow runs and for which subject (`repo:…:environment:…`, `…:pull_request`, `…:ref:…`);
  *   - aws-actions/configure-aws-credentials: AssumeRoleWithWebIdentity, allowed only when the
  *     role's trust policy (examples/iam) admits the job's subject, and only with id-token: write;
- *   - actions/checkout, actions/upload-artifact, github/codeql-action/upload-sarif: their effects.
+ *   - actions/checkout, actions/setup-node, actions/upload-artifact, github/codeql-action/upload-sarif:
+ *     their effects.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -65,6 +66,8 @@ export function toolCache(dir: string): string {
   fs.chmodSync(path.join(dir, 'terraform/1.11.4/x64/terraform'), 0o755);
   put('complianceascode', '0.1.65', {
     'ssg-ubuntu2204-ds.xml': '/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml',
+    // Debian's own ssg-debian ships the Debian 11 data stream (a fleet's second family)
+    'ssg-debian11-ds.xml': '/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml',
   });
   return dir;
 }
@@ -143,7 +146,19 @@ export function effects(w: Effects): Record<string, Effect> {
       fs.copyFileSync(path.join(w.self.dir, a, 'action.yml'), path.join(to, a, 'action.yml'));
       fs.cpSync(path.join(w.self.dir, a, 'dist'), path.join(to, a, 'dist'), { recursive: true });
     }
+    // the CLI (a fleet's plan job runs it): its launcher, committed bundle and the workflow it plans for
+    for (const d of ['bin', 'cli/dist', '.github/workflows'])
+      fs.cpSync(path.join(w.self.dir, d), path.join(to, d), { recursive: true });
     return {};
+  };
+  // the runner's Node is the one the suite runs on (24): asking for another is a play problem
+  const setupNode: Effect = (_job, inp) => {
+    const want = String(inp['node-version'] ?? '').trim();
+    if (want.split('.')[0] !== process.versions.node.split('.')[0])
+      throw new Error(
+        `setup-node ${want || '(no version)'}: the play's runner has Node ${process.versions.node}`,
+      );
+    return { 'node-version': `v${process.versions.node}` };
   };
   const credentials: Effect = (job, inp) => {
     if (job.permissions['id-token'] !== 'write')
@@ -194,6 +209,7 @@ export function effects(w: Effects): Record<string, Effect> {
     'actions/checkout': checkout,
     'aws-actions/configure-aws-credentials': credentials,
     'actions/upload-artifact': upload,
+    'actions/setup-node': setupNode,
     'github/codeql-action/upload-sarif': sarif,
   };
 }

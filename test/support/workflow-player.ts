@@ -271,10 +271,12 @@ export class WorkflowPlayer {
     if (!combos.length) throw new Error(`job ${id}: its matrix has no combination (GitHub fails the run)`);
     record.instances = [];
     for (const m of combos) {
-      const name = `${id} (${Object.values(m)
+      // GitHub names an instance by its values; long ones are cut here, to keep logs readable
+      const values = Object.values(m)
         .filter((v) => typeof v !== 'object')
-        .map(text)
-        .join(', ')})`;
+        .map((v) => text(v).replace(/\s+/g, ' '))
+        .join(', ');
+      const name = `${id} (${values.length > 60 ? `${values.slice(0, 59)}…` : values})`;
       const inst: JobRecord = {
         id: name,
         result: 'cancelled',
