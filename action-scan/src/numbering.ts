@@ -215,7 +215,10 @@ export function numberingNotes(plan: NumberingPlan): { problems: string[]; notes
   const notes: string[] = [];
   const content = contentLabel(plan.content);
   const release = plan.content.release ? ` (content ${plan.content.release})` : '';
-  notes.push(`The scan content numbers CIS recommendations by ${content}${release}.`);
+  // a scan with no CIS on either side (ANSSI content, ANSSI markers) has no CIS numbering to explain
+  const cis =
+    plan.content.numbersBy || plan.content.says || plan.declared.length > 0 || plan.undeclaredMarkers > 0;
+  if (cis) notes.push(`The scan content numbers CIS recommendations by ${content}${release}.`);
   if (plan.content.quirk) notes.push(`Known content label error: ${plan.content.quirk}.`);
   for (const d of plan.declared) {
     const label = benchmarkLabel(d.benchmark);

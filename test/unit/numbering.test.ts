@@ -274,6 +274,19 @@ describe('matching failing rules with markers', () => {
     );
   });
 
+  it('no CIS on either side (ANSSI content and markers): no note about CIS numbering', () => {
+    const anssi = buildChangeMap([
+      { file: 'k.sh', text: '# ANSSI BP28(R23)\nsysctl -w kernel.randomize_va_space=2\n' },
+    ]);
+    const plan = planNumbering(anssi, {}, true);
+    expect(numberingNotes(plan)).toEqual({ problems: [], notes: [] });
+    // a bare CIS marker with that content still gets its note
+    const bare = planNumbering(buildChangeMap([{ file: 's.sh', text: 'x # CIS 5.2.4\n' }]), {}, true);
+    expect(numberingNotes(bare).notes[0]).toBe(
+      'The scan content numbers CIS recommendations by an unstated benchmark.',
+    );
+  });
+
   it('results without ComplianceAsCode rule ids cannot be translated: not compared', () => {
     const plan = planNumbering(v2(), CONTENT_2004, false);
     expect(plan.declared[0].how).toBe('none');
