@@ -285,6 +285,19 @@ const event = (name: string, runId: string, extra: Record<string, unknown> = {})
   ...extra,
 });
 
+/** A pull request (number n) of the repository's HEAD onto itself. */
+const prEvent = (runId: string, n: number) => {
+  const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
+  return event('pull_request', runId, {
+    ref: `refs/pull/${n}/merge`,
+    event: {
+      number: n,
+      pull_request: { number: n, head: { sha: head }, base: { sha: head } },
+      repository: { default_branch: 'main', full_name: REPO },
+    },
+  });
+};
+
 /** The caller's `with:` (examples/workflows/golden-ami.yml's shape) for the play's image. */
 const callerInputs = (imageRoot: string, baseAmi: string, over: Record<string, string | boolean> = {}) => ({
   template: 'play.pkr.hcl',
@@ -302,6 +315,18 @@ const callerInputs = (imageRoot: string, baseAmi: string, over: Record<string, s
   'ssm-parameter': '/golden/ubuntu-22.04-cis/latest',
   ...over,
 });
+
+/** every job of a push to main whose image passes */
+const PUSH_RAN = {
+  setup: 'success',
+  bake: 'success',
+  'find-in-use': 'skipped',
+  'verify-and-scan': 'success',
+  stage: 'success',
+  promote: 'success',
+  quarantine: 'skipped',
+  discard: 'skipped',
+};
 
 const NONE_RAN = {
   setup: 'success',
@@ -327,16 +352,7 @@ describe('golden-ami.yml played job by job', () => {
     baseAmi = base.imageId;
     imageRoot = `${overlay(lowerOfImages, 'image-1')}/root`;
     const p = await play(event('push', '4242'), callerInputs(imageRoot, baseAmi));
-    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
-      setup: 'success',
-      bake: 'success',
-      'find-in-use': 'skipped',
-      'verify-and-scan': 'success',
-      stage: 'success',
-      promote: 'success',
-      quarantine: 'skipped',
-      discard: 'skipped',
-    });
+    expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual(PUSH_RAN);
     expect(p.problems).toEqual([]);
     // pull-request code ran with the build role; only the golden-ami environment reached the promote role
     expect(Object.fromEntries(p.assumed)).toEqual({
@@ -427,18 +443,7 @@ describe('golden-ami.yml played job by job', () => {
 
   it('a pull request: bake, verify and scan with the build role; nothing is staged, published or discarded', async () => {
     const root = `${overlay(lowerOfImages, 'image-2')}/root`;
-    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
-    const p = await play(
-      event('pull_request', '4244', {
-        ref: 'refs/pull/1/merge',
-        event: {
-          number: 1,
-          pull_request: { number: 1, head: { sha: head }, base: { sha: head } },
-          repository: { default_branch: 'main', full_name: REPO },
-        },
-      }),
-      callerInputs(root, baseAmi),
-    );
+    const p = await play(prEvent('4244', 1), callerInputs(root, baseAmi));
     expect(results(p), `${p.log.join('\n')}\n${failures(p)}`).toEqual({
       ...NONE_RAN,
       bake: 'success',
@@ -450,21 +455,13 @@ describe('golden-ami.yml played job by job', () => {
     expect(sandbox.image('us-east-1', candidate)?.tags.get('ami-bakery:scan')).toBe('passed');
     // the check run on the pull request's head commit: the gate passed, with failing controls it does not gate on
     const posted = api.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/check-runs')).at(-1);
-    expect(posted?.body.head_sha).toBe(head);
+    expect(posted?.body.head_sha).toBe(sh('git', ['rev-parse', 'HEAD'], repo).trim());
     expect(api.checkRuns.at(-1)?.conclusion).toBe('neutral');
     expect(sandbox.build.leftovers(ACCOUNT)).toEqual([]);
   }, 900_000);
 
   it('one run calls the workflow for two families (x86_64, arm64): no artifact, SARIF category, check run or concurrency group is shared; without family inputs the second call clashes', async () => {
-    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
-    const pr = event('pull_request', '4250', {
-      ref: 'refs/pull/2/merge',
-      event: {
-        number: 2,
-        pull_request: { number: 2, head: { sha: head }, base: { sha: head } },
-        repository: { default_branch: 'main', full_name: REPO },
-      },
-    });
+    const pr = prEvent('4250', 2);
     const checksBefore = api.checkRuns.length;
     const x86 = await play(
       pr,
@@ -583,16 +580,6 @@ describe('golden-ami.yml played job by job', () => {
  */
 describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml calls', () => {
   const FLEET = ['ubuntu-22.04-cis-x86_64', 'ubuntu-22.04-cis-arm64', 'debian-11-anssi'];
-  const CALLED = {
-    setup: 'success',
-    bake: 'success',
-    'find-in-use': 'skipped',
-    'verify-and-scan': 'success',
-    stage: 'success',
-    promote: 'success',
-    quarantine: 'skipped',
-    discard: 'skipped',
-  };
   let bases: Record<string, string>;
   let n = 0;
 
@@ -685,7 +672,7 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
     const fam = byFamily(p);
     expect(Object.keys(fam)).toEqual(FLEET);
     for (const f of FLEET)
-      expect([f, called(fam[f])], `${p.log.join('\n')}\n${calledFailures(p)}`).toEqual([f, CALLED]);
+      expect([f, called(fam[f])], `${p.log.join('\n')}\n${calledFailures(p)}`).toEqual([f, PUSH_RAN]);
     expect(p.jobs.get('golden')!.result).toBe('success');
     // no two calls held one concurrency group, no step read an unset output
     expect(p.problems).toEqual([]);
@@ -745,15 +732,7 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
 
   it('a pull request whose Ubuntu family fails its gate: both its calls fail, the Debian call still runs and passes (fail-fast: false)', async () => {
     fleetRepo({ ubuntu: { 'min-score': '99' } });
-    const head = sh('git', ['rev-parse', 'HEAD'], repo).trim();
-    const pr = event('pull_request', '4261', {
-      ref: 'refs/pull/3/merge',
-      event: {
-        number: 3,
-        pull_request: { number: 3, head: { sha: head }, base: { sha: head } },
-        repository: { default_branch: 'main', full_name: REPO },
-      },
-    });
+    const pr = prEvent('4261', 3);
     const p = await play(pr, {}, undefined, path.join(repo, '.github/workflows/golden-fleet.yml'));
     const fam = byFamily(p);
     expect(instances(p).map((i) => [i.matrix!.family, i.result])).toEqual([
@@ -766,7 +745,7 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
       expect(fam[f].called!.get('stage')!.result).toBe('skipped');
     }
     expect(called(fam['debian-11-anssi']), calledFailures(p)).toEqual({
-      ...CALLED,
+      ...PUSH_RAN,
       stage: 'skipped',
       promote: 'skipped',
     });

@@ -11,6 +11,16 @@ import { Ec2Sandbox } from './sandbox/ec2-sandbox.js';
 import { effects, runnerBin } from './support/play-world.js';
 import { expandMatrix, WorkflowPlayer } from './support/workflow-player.js';
 
+/** A fresh workspace and runner temp per job, under dir. */
+function jobDirs(dir: string) {
+  let n = 0;
+  return (job: string) => {
+    const d = path.join(dir, `${++n}-${job}`);
+    for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
+    return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
+  };
+}
+
 const WORKFLOW = `on:
   workflow_call:
     inputs:
@@ -51,7 +61,6 @@ describe('the workflow player', () => {
     const dir = tmpDir();
     const file = path.join(dir, 'w.yml');
     fs.writeFileSync(file, WORKFLOW);
-    let n = 0;
     const world = {
       repo: 'o/r',
       consumer: dir,
@@ -67,11 +76,7 @@ describe('the workflow player', () => {
       file,
       inputs: {},
       github: { event_name: 'push', ref: 'refs/heads/main', run_id: '1' },
-      newJobDirs: (job) => {
-        const d = path.join(dir, `${++n}-${job}`);
-        for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
-        return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
-      },
+      newJobDirs: jobDirs(dir),
       runnerPath: runnerBin(path.join(dir, 'bin'), '127.0.0.1'),
       env: {},
       effects: effects(world),
@@ -184,16 +189,11 @@ ${failFast}      matrix:
       const dir = tmpDir();
       fs.writeFileSync(path.join(dir, 'caller.yml'), text);
       fs.writeFileSync(path.join(dir, 'callee.yml'), CALLEE);
-      let n = 0;
       const player = new WorkflowPlayer({
         file: path.join(dir, 'caller.yml'),
         inputs: {},
         github: { event_name: 'push', ref: 'refs/heads/main', run_id: '7' },
-        newJobDirs: (job) => {
-          const d = path.join(dir, `${++n}-${job}`);
-          for (const x of ['workspace', 'temp']) fs.mkdirSync(path.join(d, x), { recursive: true });
-          return { workspace: path.join(d, 'workspace'), temp: path.join(d, 'temp') };
-        },
+        newJobDirs: jobDirs(dir),
         runnerPath: runnerBin(path.join(dir, 'bin'), '127.0.0.1'),
         env: {},
         effects: {},
