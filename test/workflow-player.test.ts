@@ -128,6 +128,17 @@ describe('the workflow player', () => {
       { os: 'a', arch: 'y' },
       { os: 'b', arch: 'y' },
     ]);
+    // include entries that change an original value are combinations of their own: 5 + 2 jobs
+    expect(
+      expandMatrix({
+        os: ['linux'],
+        v: [1, 2, 3, 4, 5],
+        include: [
+          { os: 'mac', v: 3 },
+          { os: 'mac', v: 5 },
+        ],
+      }),
+    ).toHaveLength(7);
     // include alone (a fromJSON list): each entry is a combination
     expect(expandMatrix({ include: [{ f: 1 }, { f: 2 }] })).toEqual([{ f: 1 }, { f: 2 }]);
     expect(() => expandMatrix({ include: 'x' })).toThrow(/include must be a list/);
