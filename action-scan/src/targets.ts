@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { EnvironmentError, InputError } from '../../shared/src/errors.js';
 import { exec } from '../../shared/src/exec.js';
 import type { Io } from '../../shared/src/io.js';
-import type { SshOptions } from '../../shared/src/ssh.js';
+import type { RemoteResult, SshOptions } from '../../shared/src/ssh.js';
 import { RPM_QUERY_FORMAT } from './sbom/packages.js';
 
 export type Target =
@@ -289,7 +289,8 @@ export async function runOscapSsh(
   let remoteDir: string | undefined;
   const sudo = s.target.user === 'root' ? [] : ['sudo', '-n'];
   // sudo on a terminal: hardened images require one (Defaults requiretty), and it does no harm elsewhere
-  const asRoot = { pty: sudo.length > 0 };
+  const asRoot: RunAsRoot = (argv, timeoutMs = 60_000) =>
+    conn.run([...sudo, ...argv], timeoutMs, { pty: sudo.length > 0 });
   try {
     const os = await conn.run(['cat', '/etc/os-release']);
     const datastream = await s.chooseDatastream(os.code === 0 ? os.stdout : '');
@@ -302,7 +303,7 @@ export async function runOscapSsh(
       ...(dpkg.code === 0 ? { dpkgStatus: dpkg.stdout } : {}),
       ...(rpm?.code === 0 ? { rpmPackages: rpm.stdout } : {}),
     };
-    await ensureScanner(io, conn, s, sudo, os.code === 0 ? os.stdout : '', asRoot);
+    await ensureScanner(io, conn, s, asRoot, os.code === 0 ? os.stdout : '');
     const mk = await conn.run(['mktemp', '-d', '/tmp/ami-bakery-scan.XXXXXX']);
     if (mk.code !== 0) throw new Error(`could not create a remote directory: ${mk.stderr.trim()}`);
     remoteDir = mk.stdout.trim();
@@ -310,20 +311,10 @@ export async function runOscapSsh(
     const remoteArf = `${remoteDir}/arf.xml`;
     io.info(`Copying ${path.basename(datastream)} to ${s.target.host}:${remoteDir}`);
     await conn.sftp('put', datastream, remoteDs);
-    const argv = [
-      ...sudo,
-      'oscap',
-      'xccdf',
-      'eval',
-      '--profile',
-      s.profile,
-      '--results-arf',
-      remoteArf,
-      remoteDs,
-    ];
-    io.info(`$ ssh ${s.target.user}@${s.target.host} ${argv.join(' ')}`);
+    const argv = ['oscap', 'xccdf', 'eval', '--profile', s.profile, '--results-arf', remoteArf, remoteDs];
+    io.info(`$ ssh ${s.target.user}@${s.target.host} ${[...sudo, ...argv].join(' ')}`);
     await onceMoreIfCrashed(io, async () => {
-      const r = await conn.run(argv, s.timeoutMs, asRoot);
+      const r = await asRoot(argv, s.timeoutMs);
       if (r.code === 127) {
         throw new Error(
           `oscap is not installed on ${s.target.host}: install openscap-scanner (apt) or openscap-scanner (dnf/yum) on the target`,
@@ -335,22 +326,21 @@ export async function runOscapSsh(
     await conn.sftp('get', s.arfFile, remoteArf);
     return { datastream, inventory };
   } finally {
-    if (remoteDir)
-      await conn.run([...sudo, 'rm', '-rf', '--', remoteDir], 60_000, asRoot).catch(() => undefined);
+    if (remoteDir) await asRoot(['rm', '-rf', '--', remoteDir]).catch(() => undefined);
     conn.close();
   }
 }
 
+/** A command on the target as root: through `sudo -n`, on a terminal, unless the login is root. */
+type RunAsRoot = (argv: string[], timeoutMs?: number) => Promise<RemoteResult>;
+
 /** oscap on the target, or installed there when asked (and said); otherwise a clear error. */
 async function ensureScanner(
   io: Io,
-  conn: {
-    run(argv: string[], timeoutMs?: number, o?: { pty?: boolean }): Promise<{ code: number; stderr: string }>;
-  },
+  conn: { run(argv: string[], timeoutMs?: number): Promise<{ code: number; stderr: string }> },
   s: SshScan,
-  sudo: string[],
+  asRoot: RunAsRoot,
   osRelease: string,
-  asRoot: { pty: boolean },
 ): Promise<void> {
   const host = s.target.host;
   if ((await conn.run(['sh', '-c', 'command -v oscap'])).code === 0) return;
@@ -366,7 +356,7 @@ async function ensureScanner(
   io.warning(
     `oscap is not installed on ${host}: installing openscap-scanner there with ${how.manager} (install-scanner: true). Only for a disposable test instance: the image keeps no scanner, the instance is destroyed after the scan.`,
   );
-  const r = await conn.run([...sudo, 'sh', '-c', how.script], 10 * 60_000, asRoot);
+  const r = await asRoot(['sh', '-c', how.script], 10 * 60_000);
   if (r.code !== 0 || (await conn.run(['sh', '-c', 'command -v oscap'])).code !== 0)
     throw new Error(
       `installing openscap-scanner on ${host} with ${how.manager} failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-6).join('\n')}`,
