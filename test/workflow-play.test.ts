@@ -266,14 +266,16 @@ async function play(
 }
 
 const results = (p: Play) => Object.fromEntries([...p.jobs].map(([k, j]) => [k, j.result]));
-const failures = (p: Play) =>
-  [...p.jobs.values()]
-    .flatMap((j) =>
-      j.steps
-        .filter((s) => s.outcome === 'failure')
-        .map((s) => `${j.id} / ${s.name}:\n${s.log.slice(-3000)}`),
-    )
-    .join('\n\n');
+/** Every failed step of the jobs, and of the workflows they (or their matrix instances) called. */
+function failedSteps(jobs: Iterable<JobRecord>, at = ''): string[] {
+  return [...jobs].flatMap((j) => [
+    ...j.steps
+      .filter((s) => s.outcome === 'failure')
+      .map((s) => `${at}${j.id} / ${s.name}:\n${s.log.slice(-3000)}`),
+    ...(j.instances ?? [j]).flatMap((i) => (i.called ? failedSteps(i.called.values(), `${i.id} › `) : [])),
+  ]);
+}
+const failures = (p: Play) => failedSteps(p.jobs.values()).join('\n\n');
 
 const event = (name: string, runId: string, extra: Record<string, unknown> = {}) => ({
   event_name: name,
@@ -648,15 +650,6 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
   const instances = (p: Play) => p.jobs.get('golden')!.instances!;
   const byFamily = (p: Play) => Object.fromEntries(instances(p).map((i) => [String(i.matrix!.family), i]));
   const called = (j: JobRecord) => Object.fromEntries([...j.called!].map(([k, c]) => [k, c.result]));
-  const calledFailures = (p: Play) =>
-    instances(p)
-      .flatMap((i) => [...(i.called?.values() ?? [])])
-      .flatMap((j) =>
-        j.steps
-          .filter((s) => s.outcome === 'failure')
-          .map((s) => `${j.id} / ${s.name}:\n${s.log.slice(-3000)}`),
-      )
-      .join('\n\n');
 
   it('a push to main: three calls bake, verify, scan and promote, each image on its own architecture, no name, group, category, check run or parameter shared', async () => {
     fleetRepo();
@@ -672,7 +665,7 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
     const fam = byFamily(p);
     expect(Object.keys(fam)).toEqual(FLEET);
     for (const f of FLEET)
-      expect([f, called(fam[f])], `${p.log.join('\n')}\n${calledFailures(p)}`).toEqual([f, PUSH_RAN]);
+      expect([f, called(fam[f])], `${p.log.join('\n')}\n${failures(p)}`).toEqual([f, PUSH_RAN]);
     expect(p.jobs.get('golden')!.result).toBe('success');
     // no two calls held one concurrency group, no step read an unset output
     expect(p.problems).toEqual([]);
@@ -744,7 +737,7 @@ describe('golden-fleet.yml played: images.yml as a matrix of golden-ami.yml call
       expect(fam[f].called!.get('verify-and-scan')!.outputs.gate).toBe('failed');
       expect(fam[f].called!.get('stage')!.result).toBe('skipped');
     }
-    expect(called(fam['debian-11-anssi']), calledFailures(p)).toEqual({
+    expect(called(fam['debian-11-anssi']), failures(p)).toEqual({
       ...PUSH_RAN,
       stage: 'skipped',
       promote: 'skipped',

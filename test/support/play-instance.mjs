@@ -3,8 +3,8 @@
 //
 // up: RunInstances on the EC2 sandbox (AWS_ENDPOINT_URL, the job's credentials), then boots the
 // AMI's disk (the directory AMI_BAKERY_PLAY_IMAGES/<ami-id> names) as an overlay, so the instance's
-// changes never reach the image; does what cloud-init does at first boot (the distribution's default user with the
-// run's key and sudo, fresh host keys printed on the console); starts the image's own sshd, chrooted,
+// changes never reach the image; does what cloud-init does at first boot (the distribution's default
+// user with the run's key and sudo, fresh host keys printed on the console); starts the image's own sshd, chrooted,
 // in a network namespace of its own at PUBLIC_IP (a veth to HOST_IP on this machine), with the
 // image's net.* sysctl settings applied there as at boot.
 import { execFileSync, spawn } from 'node:child_process';

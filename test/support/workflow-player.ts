@@ -213,10 +213,7 @@ export class WorkflowPlayer {
 
   /** workflow_call inputs: the caller's, typed, else the declared defaults; unknown or missing required fail. */
   private callInputs(): Record<string, unknown> {
-    const on = this.raw.on;
-    const call =
-      on && typeof on === 'object' && !Array.isArray(on) ? (on as Record<string, Raw>).workflow_call : null;
-    const decl = ((call as Record<string, Raw> | null)?.inputs ?? {}) as Record<string, Record<string, Raw>>;
+    const decl = (workflowCall(this.raw).inputs ?? {}) as Record<string, Record<string, Raw>>;
     for (const k of Object.keys(this.o.inputs))
       if (!(k in decl))
         throw new Error(`the caller passes input ${k}, which ${path.basename(this.o.file)} does not declare`);
@@ -292,8 +289,7 @@ export class WorkflowPlayer {
       }
       await this.runInstance(id, name, job, { ...base, matrix: m }, status, inst);
     }
-    const all = record.instances.map((r) => r.result);
-    record.result = all.includes('failure') ? 'failure' : all.includes('cancelled') ? 'cancelled' : 'success';
+    record.result = overall(record.instances);
     // GitHub keeps one instance's outputs (whichever wrote last): the last that set each
     for (const r of record.instances) Object.assign(record.outputs, r.outputs);
   }
@@ -394,15 +390,8 @@ export class WorkflowPlayer {
     }
     record.group = child.concurrencyGroup;
     this.problems.push(...child.problems.map((p) => `${name} › ${p}`));
-    const results = [...record.called.values()].map((j) => j.result);
-    record.result = results.includes('failure')
-      ? 'failure'
-      : results.includes('cancelled')
-        ? 'cancelled'
-        : 'success';
-    const outs = ((child.raw.on as Record<string, Raw>).workflow_call as Record<string, Raw>).outputs as
-      | Record<string, Record<string, Raw>>
-      | undefined;
+    record.result = overall(record.called.values());
+    const outs = workflowCall(child.raw).outputs as Record<string, Record<string, Raw>> | undefined;
     const jobs = Object.fromEntries(
       [...record.called].map(([k, j]) => [k, { result: j.result, outputs: j.outputs }]),
     );
@@ -604,6 +593,20 @@ function interpolate(s: string, contexts: Record<string, unknown>): string {
   return s.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, e: string) =>
     text(evaluate(e.trim(), contexts, { success: true, failure: false, cancelled: false })),
   );
+}
+
+/** The workflow's `on.workflow_call` (inputs, outputs), or nothing when it cannot be called. */
+function workflowCall(raw: Record<string, Raw>): Record<string, Raw> {
+  const on = raw.on;
+  const call =
+    on && typeof on === 'object' && !Array.isArray(on) ? (on as Record<string, Raw>).workflow_call : null;
+  return call && typeof call === 'object' && !Array.isArray(call) ? (call as Record<string, Raw>) : {};
+}
+
+/** A job's result from its parts (matrix instances, a called workflow's jobs), as GitHub sums them. */
+function overall(parts: Iterable<JobRecord>): Result {
+  const all = [...parts].map((r) => r.result);
+  return all.includes('failure') ? 'failure' : all.includes('cancelled') ? 'cancelled' : 'success';
 }
 
 /**
