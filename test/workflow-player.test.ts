@@ -102,26 +102,27 @@ describe('the workflow player', () => {
   });
 
   it('expands a matrix as GitHub documents it: product, exclude, then include added or standing alone', () => {
-    // the worked example of GitHub's "Expanding or adding matrix configurations"
+    // the shape of GitHub's worked example ("Expanding or adding matrix configurations", in
+    // github/docs data/reusables/actions/jobs/matrix-include.md), in values of our own: six jobs
     expect(
       expandMatrix({
-        fruit: ['apple', 'pear'],
-        animal: ['cat', 'dog'],
+        os: ['linux', 'mac'],
+        arch: ['x64', 'arm'],
         include: [
-          { color: 'green' },
-          { color: 'pink', animal: 'cat' },
-          { fruit: 'apple', shape: 'circle' },
-          { fruit: 'banana' },
-          { fruit: 'banana', animal: 'cat' },
+          { runner: 'small' },
+          { runner: 'large', arch: 'x64' },
+          { os: 'linux', disk: 'ssd' },
+          { os: 'bsd' },
+          { os: 'bsd', arch: 'x64' },
         ],
       }),
     ).toEqual([
-      { fruit: 'apple', animal: 'cat', color: 'pink', shape: 'circle' },
-      { fruit: 'apple', animal: 'dog', color: 'green', shape: 'circle' },
-      { fruit: 'pear', animal: 'cat', color: 'pink' },
-      { fruit: 'pear', animal: 'dog', color: 'green' },
-      { fruit: 'banana' },
-      { fruit: 'banana', animal: 'cat' },
+      { os: 'linux', arch: 'x64', runner: 'large', disk: 'ssd' },
+      { os: 'linux', arch: 'arm', runner: 'small', disk: 'ssd' },
+      { os: 'mac', arch: 'x64', runner: 'large' },
+      { os: 'mac', arch: 'arm', runner: 'small' },
+      { os: 'bsd' },
+      { os: 'bsd', arch: 'x64' },
     ]);
     expect(expandMatrix({ os: ['a', 'b'], arch: ['x', 'y'], exclude: [{ os: 'b', arch: 'x' }] })).toEqual([
       { os: 'a', arch: 'x' },
