@@ -91,10 +91,6 @@ export interface CopyJob {
   encrypt: boolean;
   /** tags every new copy (and its snapshots) is created with */
   tags: Record<string, string>;
-  /** snapshot copy slots per destination account × region (EBS quota, 20) */
-  copySlots: number;
-  /** optional cap on AMI copies in flight per account × region */
-  maxConcurrency?: number;
   /** time-based copy: CopyImage's SnapshotCopyCompletionDurationMinutes */
   copyCompletionMinutes?: number;
   deadline: number;
@@ -106,8 +102,43 @@ export interface CopyJob {
 }
 
 /**
- * Copy (or wait for, or reuse) every destination. Broken copies left by earlier runs are removed
- * first. `stop` ends waiting (cancel or deadline); `cancel` tells the two apart in messages.
+ * What every source of one run shares: the snapshot slots of each destination account × region
+ * (summed over every AMI, architecture and volume) and one CopyWatcher per account × region, so a
+ * look at copy progress serves the copies of every source there.
+ */
+export class CopyPool {
+  readonly scheduler: SlotScheduler;
+  private watchers = new Map<string, CopyWatcher>();
+  constructor(
+    private readonly io: Io,
+    readonly copySlots: number,
+    maxConcurrency?: number,
+  ) {
+    this.scheduler = new SlotScheduler(copySlots, maxConcurrency);
+  }
+
+  watcher(label: string, ec2: EC2Client): CopyWatcher {
+    const w = this.watchers.get(label) ?? new CopyWatcher(this.io, ec2);
+    this.watchers.set(label, w);
+    return w;
+  }
+
+  /** the peak slots and the looks, once for the run */
+  logFigures(): void {
+    const peak = Math.max(0, ...this.scheduler.peak.values());
+    if (!peak) return;
+    const looks = [...this.watchers.values()].reduce((n, w) => n + w.looks, 0);
+    const pairs = this.watchers.size;
+    this.io.info(
+      `Copies: at most ${peak} of ${this.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${pairs} account × region pair${pairs === 1 ? '' : 's'}.`,
+    );
+  }
+}
+
+/**
+ * Copy (or wait for, or reuse) every destination of one source, taking slots and watchers from the
+ * run's pool. Broken copies left by earlier runs are removed first. `stop` ends waiting (cancel or
+ * deadline); `cancel` tells the two apart in messages.
  */
 export async function copyAll(
   io: Io,
@@ -116,18 +147,13 @@ export async function copyAll(
   plan: Destination[],
   brokenCopies: Map<string, Image[]>,
   job: CopyJob,
+  pool: CopyPool,
   stop: AbortSignal,
   cancel?: AbortSignal,
 ): Promise<DestResult[]> {
-  const scheduler = new SlotScheduler(job.copySlots, job.maxConcurrency);
-  // every copy of this run takes one slot per snapshot of the source, in its destination account × region
+  const { scheduler } = pool;
+  // every copy of this source takes one slot per snapshot of it, in its destination account × region
   const slots = Math.max(1, snapshotIdsOf(job.source).length);
-  const watchers = new Map<string, CopyWatcher>();
-  const watcher = (label: string, ec2: EC2Client) => {
-    const w = watchers.get(label) ?? new CopyWatcher(io, ec2);
-    watchers.set(label, w);
-    return w;
-  };
   // stage mode returns once a copy has started, but its slots stay held until it is available, so
   // copies queued behind it start when AWS has room; what is still watched when all have started is let go
   const background = new AbortController();
@@ -163,11 +189,9 @@ export async function copyAll(
           release();
           throw e;
         }
-        const done = watcher(label, ec2).wait(
-          label,
-          imageId!,
-          job.wait === false ? AbortSignal.any([stop, background.signal]) : stop,
-        );
+        const done = pool
+          .watcher(label, ec2)
+          .wait(label, imageId!, job.wait === false ? AbortSignal.any([stop, background.signal]) : stop);
         if (job.wait === false) done.then(release, release);
         else await done.finally(release);
         return result(d.state === 'copy' ? 'copied' : 'reused', imageId);
@@ -182,12 +206,6 @@ export async function copyAll(
     }),
   );
   background.abort();
-  const peak = Math.max(0, ...scheduler.peak.values());
-  const looks = [...watchers.values()].reduce((n, w) => n + w.looks, 0);
-  if (peak)
-    io.info(
-      `Copies: at most ${peak} of ${job.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${watchers.size} account × region pair${watchers.size === 1 ? '' : 's'}.`,
-    );
   return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
 }
 
@@ -290,9 +308,10 @@ const chunks = <T>(xs: T[], n: number): T[][] =>
 /**
  * Waits for every copy in one account × region with one DescribeImages (and one DescribeSnapshots,
  * for progress) per look, however many copies are pending: 40 copies cost 2 calls a look, not 80.
+ * A look serves every copy there, of every source of the run, and sets each one's next look.
  * Ids go in an `image-id` filter, so a copy EC2 does not list yet (eventual consistency just after
  * CopyImage) is looked for again instead of failing the whole call. Each copy keeps its own next
- * look (from its snapshots' progress); a look serves every copy due by then. Throttling that outlasts
+ * look (from its snapshots' progress); the soonest is the watcher's next look. Throttling that outlasts
  * the SDK's own retries waits and looks again.
  */
 export class CopyWatcher {
@@ -379,7 +398,6 @@ export class CopyWatcher {
 
   private async look(): Promise<void> {
     this.looks++;
-    const now = Date.now();
     const ids = [...this.waiting.keys()];
     const images = new Map<string, Image>();
     for (const part of chunks(ids, 200)) {
@@ -415,17 +433,17 @@ export class CopyWatcher {
         pending.push(w);
       }
     }
-    // progress only for the copies due now: the others are looked at again when due
-    const due = pending.filter((w) => w.due <= now + 50);
+    // progress for every copy still pending, each one's next look from it: the watcher keeps one
+    // schedule (the soonest), so copies of several sources started moments apart share every look
     const progress = new Map<string, string>();
-    const snaps = due.flatMap((w) => w.snapshots);
+    const snaps = pending.flatMap((w) => w.snapshots);
     for (const part of chunks(snaps, 200)) {
       const r = await this.ec2.send(
         new DescribeSnapshotsCommand({ Filters: [{ Name: 'snapshot-id', Values: part }] }),
       );
       for (const x of r.Snapshots ?? []) progress.set(x.SnapshotId!, x.Progress ?? '0%');
     }
-    for (const w of due) {
+    for (const w of pending) {
       const values = w.snapshots.map((id) => progress.get(id)).filter((p): p is string => p !== undefined);
       const pct = values.length ? Math.min(...values.map((p) => Number.parseFloat(p) || 0)) : undefined;
       const shown = values.join(', ');

@@ -13,13 +13,14 @@ import {
 import { describeImage, describeOwnImages } from '../../shared/src/aws/ec2.js';
 import { imageTags, snapshotIdsOf, TAG, TAG_PREFIX, tagLimitProblems } from '../../shared/src/aws/tags.js';
 import { deadlineSignal } from '../../shared/src/deadline.js';
-import { GateError, InputError } from '../../shared/src/errors.js';
+import { GateError, InputError, messageOf } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { codeSpan, escapeMarkdown } from '../../shared/src/markdown.js';
 import { type Account, assumeRoles, Clients, callerAccounts, removeImage, shareSource } from './aws.js';
-import { copyAll, type DestResult } from './copy.js';
+import { CopyPool, copyAll, type DestResult } from './copy.js';
 import {
   archParameter,
+  checkSourcesApart,
   classifyCopies,
   type Destination,
   destinationTags,
@@ -49,9 +50,15 @@ export interface DiscardResult {
   kept: string[];
 }
 
-/** What a promote run did: the plan, and (unless dry-run) each destination's result. */
+/** What a promote run did for one source: the plan, and (unless dry-run) each destination's result. */
 export interface PromoteResult {
   mode: PromoteMode;
+  /** the source image */
+  amiId: string;
+  /** EC2's architecture of the source, once read */
+  architecture?: string;
+  /** the SSM parameter for this source, {arch} filled in */
+  ssmParameter?: string;
   name: string;
   /** stale candidates of crashed runs (same family, older than candidate-ttl) removed */
   swept: number;
@@ -67,9 +74,29 @@ export interface PromoteResult {
   results: DestResult[];
   /** old build AMIs retired in the source region when it is not a destination itself */
   buildRetired: number;
+  /** with several sources: this source's work stopped on this error (the others went on) */
+  error?: string;
 }
 
-export async function promoteWith(io: Io, cfg: PromoteConfig, signal?: AbortSignal): Promise<PromoteResult> {
+/** One source of the run, read, gated and its copies named: nothing has changed yet. */
+interface Source {
+  /** this source's configuration: its amiId, architecture and SSM parameter */
+  cfg: PromoteConfig;
+  /** log lines say which source they are about when the run has several */
+  io: Io;
+  image: Image;
+  name: string;
+  family: string;
+  /** the tags every copy carries (the source's provenance, the tags input, promote's own) */
+  baseTags: Record<string, string>;
+}
+
+/** Every source of the run (one, or a family's architectures), one result each, in the order given. */
+export async function promoteWith(
+  io: Io,
+  cfg: PromoteConfig,
+  signal?: AbortSignal,
+): Promise<PromoteResult[]> {
   const clients = new Clients();
   try {
     return await promote(io, cfg, clients, signal);
@@ -78,66 +105,224 @@ export async function promoteWith(io: Io, cfg: PromoteConfig, signal?: AbortSign
   }
 }
 
+const nothingYet = (cfg: PromoteConfig) => ({
+  mode: cfg.mode,
+  amiId: cfg.amiId,
+  name: '',
+  dryRun: cfg.dryRun,
+  swept: 0,
+  discarded: [],
+  quarantined: [],
+  rollout: [],
+  results: [],
+  buildRetired: 0,
+  plan: [],
+});
+
+/** The same Io, its log lines (info, warning) led by `[prefix]`. */
+function prefixedIo(io: Io, prefix: string): Io {
+  const out = Object.create(io) as Io;
+  out.info = (m) => io.info(`[${prefix}] ${m}`);
+  out.warning = (m) => io.warning(`[${prefix}] ${m}`);
+  return out;
+}
+
 async function promote(
   io: Io,
   cfg: PromoteConfig,
   clients: Clients,
   signal?: AbortSignal,
-): Promise<PromoteResult> {
+): Promise<PromoteResult[]> {
   const sts = clients.sts(cfg.sourceRegion);
   const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-  const empty = {
-    swept: 0,
-    discarded: [],
-    quarantined: [],
-    rollout: [],
-    results: [],
-    buildRetired: 0,
-    plan: [],
-  };
+  const configs = cfg.amiIds.map((amiId) => ({ ...cfg, amiId }));
+  const several = configs.length > 1;
   if (cfg.mode === 'discard') {
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-    const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
-    return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+    return Promise.all(
+      configs.map(async (c) => ({
+        ...nothingYet(c),
+        discarded: await discardCandidates(io, c, clients, accounts, accountIds, sourceAccount),
+      })),
+    );
   }
   if (cfg.mode === 'quarantine') {
+    // one image only (readConfig)
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-    return { ...empty, ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)) };
+    return [
+      {
+        ...nothingYet(cfg),
+        ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)),
+      },
+    ];
   }
-  // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
-  // Nothing has changed yet.
+  // Every source read and gated, its copies named and tagged: nothing has changed yet, for any of them.
   const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
-  const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
-  cfg.architecture = source.Architecture;
-  if (cfg.ssmParameter) cfg.ssmParameter = archParameter(cfg.ssmParameter, source.Architecture);
-  const sourceTags = imageTags(source);
-  const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
+  const sources = await readSources(io, configs, srcEc2, sourceAccount.id, accountIds);
+  const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+  if (cfg.share.public) await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
+  // launch templates come with one source only (readConfig)
+  await checkRollout(sources[0].cfg, clients, accounts, accountIds);
+  const plans = await planDestinations(
+    cfg,
+    sources.map((s) => ({ amiId: s.cfg.amiId, name: s.name })),
+    clients,
+    accounts,
+    accountIds,
+    sourceAccount.id,
+  );
+  for (const [i, s] of sources.entries()) logPlan(s.io, s.cfg.amiId, s.name, plans[i].plan, plans[i].broken);
+  io.setOutput(
+    'plan',
+    JSON.stringify(
+      several
+        ? plans.flatMap((p, i) => p.plan.map((d) => ({ source: sources[i].cfg.amiId, ...d })))
+        : plans[0].plan,
+    ),
+  );
+  const described = (s: Source, i: number) => ({
+    ...nothingYet(s.cfg),
+    architecture: s.cfg.architecture,
+    ssmParameter: s.cfg.ssmParameter,
+    name: s.name,
+    plan: plans[i].plan,
+  });
+  if (cfg.dryRun) {
+    io.info('dry-run: nothing was changed.');
+    return sources.map((s, i) => ({ ...described(s, i), dryRun: true }));
+  }
+  // From here on AWS changes. Every source's copies share the slots and the looks at progress.
+  const pool = new CopyPool(io, cfg.copySlots, cfg.maxConcurrency);
+  const copied = await Promise.allSettled(
+    sources.map((s, i) =>
+      copySource(s, plans[i], clients, accounts, accountIds, sourceAccount, srcEc2, pool, signal),
+    ),
+  );
+  pool.logFigures();
+  if (!several && copied[0].status === 'rejected') throw copied[0].reason;
+  // Every destination of every source available: now, and only now, the copies become golden; a
+  // family's architectures become golden together, or (a re-run resumes) none of them does
+  const ready =
+    cfg.mode !== 'stage' &&
+    copied.every((c) => c.status === 'fulfilled' && !c.value.results.some((r) => r.outcome === 'failed'));
+  if (several && cfg.mode !== 'stage' && !ready)
+    io.warning(
+      'Not every copy of every source is available: none is tagged golden or published (a re-run resumes).',
+    );
+  const published = await Promise.allSettled(
+    copied.map(async (c, i) =>
+      ready && c.status === 'fulfilled'
+        ? publishSource(sources[i], c.value, clients, accounts, sourceAccount, srcEc2)
+        : {},
+    ),
+  );
+  if (!several && published[0].status === 'rejected') throw published[0].reason;
+  return sources.map((s, i) => {
+    const c = copied[i];
+    const p = published[i];
+    if (c.status === 'rejected') return { ...described(s, i), error: messageOf(c.reason) };
+    const { results, swept } = c.value;
+    if (p.status === 'rejected') return { ...described(s, i), results, swept, error: messageOf(p.reason) };
+    return { ...described(s, i), results, swept, ...p.value };
+  });
+}
+
+/**
+ * Every source: it must exist; its tags decide the gate (not when staging: the gate is publish's);
+ * its copies' names and tags are checked, and with several sources, that they keep apart. Their log
+ * lines are led by their architecture (or AMI id).
+ */
+async function readSources(
+  io: Io,
+  configs: PromoteConfig[],
+  srcEc2: EC2Client,
+  sourceAccountId: string,
+  accountIds: string[],
+): Promise<Source[]> {
+  const several = configs.length > 1;
+  const read = await Promise.allSettled(
+    configs.map((c) =>
+      readSource(several ? prefixedIo(io, c.amiId) : io, c, srcEc2, sourceAccountId, accountIds),
+    ),
+  );
+  // the first problem in the order the sources were given, whichever call answered first
+  const refused = read.find((r) => r.status === 'rejected');
+  if (refused) throw refused.reason;
+  const sources = read.map((r) => (r as PromiseFulfilledResult<Source>).value);
+  if (!several) return sources;
+  checkSourcesApart(
+    sources.map((s) => ({
+      amiId: s.cfg.amiId,
+      name: s.name,
+      family: s.family,
+      architecture: s.cfg.architecture,
+      ssmParameter: s.cfg.ssmParameter,
+    })),
+  );
+  const archs = sources.map((s) => s.cfg.architecture ?? s.cfg.amiId);
+  const distinct = new Set(archs).size === archs.length;
+  for (const s of sources)
+    s.io = prefixedIo(io, distinct ? (s.cfg.architecture ?? s.cfg.amiId) : s.cfg.amiId);
+  return sources;
+}
+
+/** The source image, gated, its architecture as given, its copies named and their tags within EC2's limits. */
+async function readSource(
+  io: Io,
+  cfg: PromoteConfig,
+  srcEc2: EC2Client,
+  sourceAccountId: string,
+  accountIds: string[],
+): Promise<Source> {
+  const image = await loadSource(io, cfg, srcEc2, sourceAccountId);
+  const expected = cfg.expectedArch[cfg.amiId];
+  if (expected && image.Architecture !== expected)
+    throw new InputError(
+      'ami-id',
+      `gives ${cfg.amiId} as ${expected}, and EC2 says it is ${image.Architecture ?? 'of no architecture'}.`,
+      "pass bake's ami-ids output as it is, or list the AMI ids.",
+    );
+  cfg.architecture = image.Architecture;
+  if (cfg.ssmParameter) cfg.ssmParameter = archParameter(cfg.ssmParameter, image.Architecture);
+  const sourceTags = imageTags(image);
+  const { name, family } = nameCopies(io, cfg, image, sourceTags, accountIds.includes(sourceAccountId));
   const baseTags = destinationTags(sourceTags, cfg, family);
   // the copies carry the source's provenance, the tags input and their own: what EC2 would refuse is found now
   const tagProblems = tagLimitProblems({ ...baseTags, [TAG.status]: 'candidate' });
   if (tagProblems.length)
     throw new InputError(
       'tags',
-      `the copies' tags (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`,
+      `the copies' tags of ${cfg.amiId} (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`,
       'give fewer or shorter tags.',
     );
-  const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
+  return { cfg, io, image, name, family, baseTags };
+}
 
-  if (cfg.share.public) await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
-  await checkRollout(cfg, clients, accounts, accountIds);
-  const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id, name);
-  logPlan(io, cfg.amiId, name, plan, broken);
-  io.setOutput('plan', JSON.stringify(plan));
-  if (cfg.dryRun) {
-    io.info('dry-run: nothing was changed.');
-    return { ...empty, mode: cfg.mode, name, plan, dryRun: true };
-  }
+/** One source's copies started, or waited for: what publishing it needs. */
+interface Copied {
+  results: DestResult[];
+  swept: number;
+  copiers: string[];
+  sourceSnapshots: string[];
+}
+
+/** One source's stale candidates removed, its share for copying, its copies (candidates). */
+async function copySource(
+  s: Source,
+  { plan, broken }: { plan: Destination[]; broken: Map<string, Image[]> },
+  clients: Clients,
+  accounts: Map<string, Account>,
+  accountIds: string[],
+  sourceAccount: Account,
+  srcEc2: EC2Client,
+  pool: CopyPool,
+  signal?: AbortSignal,
+): Promise<Copied> {
+  const { cfg, io, image: source, name, family, baseTags } = s;
   const swept = await sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family);
-
-  // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
+  // whatever goes wrong from here, the results say what is done, and a re-run resumes
   const deadline = Date.now() + cfg.deadlineMs;
   const timer = deadlineSignal(cfg.deadlineMs, signal);
-  const stop = timer.signal;
   const copiers = [
     ...new Set(
       plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account),
@@ -145,7 +330,6 @@ async function promote(
   ];
   const sourceSnapshots = snapshotIdsOf(source);
   await shareForCopying(io, srcEc2, cfg.amiId, source, sourceSnapshots, copiers);
-
   // Copies are candidates until every destination is available; only then is anything golden.
   const results = await copyAll(
     io,
@@ -160,37 +344,45 @@ async function promote(
       name,
       encrypt: cfg.encrypt,
       tags: { ...baseTags, [TAG.status]: 'candidate' },
-      maxConcurrency: cfg.maxConcurrency,
-      copySlots: cfg.copySlots,
       copyCompletionMinutes: cfg.copyCompletionMinutes,
       deadline,
       deadlineMs: cfg.deadlineMs,
       runNonce: randomUUID(),
       wait: cfg.mode !== 'stage',
     },
-    stop,
+    pool,
+    timer.signal,
     signal,
   ).finally(timer.clear);
-  if (cfg.mode === 'stage') return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
+  return { results, swept, copiers, sourceSnapshots };
+}
 
+/** One source whose every destination is available: golden, published, rolled out; the build AMI closed. */
+async function publishSource(
+  s: Source,
+  c: Copied,
+  clients: Clients,
+  accounts: Map<string, Account>,
+  sourceAccount: Account,
+  srcEc2: EC2Client,
+): Promise<Pick<PromoteResult, 'buildRetired' | 'rollout'>> {
+  const { cfg, io, name, family, baseTags } = s;
+  const { results } = c;
   let buildRetired = 0;
   let rollout: RolloutResult[] = [];
+  await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [TAG.status]: 'golden' });
   if (!results.some((r) => r.outcome === 'failed')) {
-    // Every destination is available: now, and only now, the copies become golden.
-    await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [TAG.status]: 'golden' });
-    if (!results.some((r) => r.outcome === 'failed')) {
-      const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId!]));
-      rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
-    }
-    if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
-      const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
-      const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
-      const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
-      if (here) here.retired += n;
-      else buildRetired = n;
-    }
+    const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId!]));
+    rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
   }
-  return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept, rollout };
+  if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+    const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
+    const n = await closeBuildAmi(io, cfg, srcEc2, label, c.copiers, c.sourceSnapshots, family);
+    const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+    if (here) here.retired += n;
+    else buildRetired = n;
+  }
+  return { buildRetired, rollout };
 }
 
 /** mode quarantine: from the image given to its build AMI, then every copy of that; launch templates back. */
@@ -367,77 +559,97 @@ function nameCopies(
 }
 
 /**
- * Every account × region: reuse the source itself (unencrypted, in its own region), reuse or wait for
- * an earlier copy (found by its source tag, whatever its name: a {time} name differs on every run), or
- * copy. With encrypt the source region gets an encrypted copy too: the unencrypted build AMI is never
- * the golden image. Broken earlier copies are returned per `account/region` for removal.
+ * Every account × region, for every source: reuse the source itself (unencrypted, in its own
+ * region), reuse or wait for an earlier copy (found by its source tag, whatever its name: a {time}
+ * name differs on every run), or copy. With encrypt the source region gets an encrypted copy too:
+ * the unencrypted build AMI is never the golden image. One look per account × region serves every
+ * source (and one more for the names of those to copy). Broken earlier copies are returned per
+ * `account/region` for removal.
  */
 async function planDestinations(
   cfg: PromoteConfig,
+  sources: ReadonlyArray<{ amiId: string; name: string }>,
   clients: Clients,
   accounts: Map<string, Account>,
   accountIds: string[],
   sourceAccountId: string,
-  name: string,
-): Promise<{ plan: Destination[]; broken: Map<string, Image[]> }> {
-  const plan: Destination[] = [];
-  const broken = new Map<string, Image[]>();
+): Promise<Array<{ plan: Destination[]; broken: Map<string, Image[]> }>> {
+  const out = sources.map(() => ({ plan: [] as Destination[], broken: new Map<string, Image[]>() }));
   const clashes: string[] = [];
   await Promise.all(
     accountIds.flatMap((a) =>
       cfg.regions.map(async (region) => {
+        const ec2 = clients.ec2(accounts.get(a)!, region);
         const kmsKeyId = cfg.encrypt ? kmsKeyFor(cfg.kmsKeys, a, region) : undefined;
-        if (!cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion) {
-          plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
-          return;
+        const itself = !cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion;
+        const found = itself
+          ? []
+          : await describeOwnImages(ec2, { [TAG.sourceAmi]: sources.map((s) => s.amiId) });
+        const toCopy: number[] = [];
+        for (const [i, { amiId }] of sources.entries()) {
+          if (itself) {
+            out[i].plan.push({ account: a, region, state: 'source', imageId: amiId });
+            continue;
+          }
+          const { usable, broken: bad } = classifyCopies(
+            found.filter((img) => imageTags(img)[TAG.sourceAmi] === amiId),
+            amiId,
+          );
+          if (bad.length) out[i].broken.set(`${a}/${region}`, bad);
+          if (usable)
+            out[i].plan.push({
+              account: a,
+              region,
+              state: usable.State === 'available' ? 'exists' : 'pending',
+              imageId: usable.ImageId,
+              kmsKeyId,
+            });
+          else {
+            out[i].plan.push({ account: a, region, state: 'copy', kmsKeyId });
+            toCopy.push(i);
+          }
         }
-        const found = await describeOwnImages(clients.ec2(accounts.get(a)!, region), {
-          [TAG.sourceAmi]: cfg.amiId,
-        });
-        const { usable, broken: bad } = classifyCopies(found, cfg.amiId);
-        if (bad.length) broken.set(`${a}/${region}`, bad);
-        if (!usable) {
-          // AMI names are unique per account and region: a name another image holds is found now,
-          // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
-          const taken = await imagesNamed(clients.ec2(accounts.get(a)!, region), name);
+        if (!toCopy.length) return;
+        // AMI names are unique per account and region: a name another image holds is found now,
+        // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
+        const taken = await imagesNamed(
+          ec2,
+          toCopy.map((i) => sources[i].name),
+        );
+        for (const i of toCopy) {
+          const { amiId, name } = sources[i];
+          const bad = out[i].broken.get(`${a}/${region}`) ?? [];
           // a copy of this very source whose tags did not land (moto does not apply CopyImage's
           // TagSpecifications; EC2 does, atomically) is ours, not a clash: its description says so
-          const ours = (i: Image) => (i.Description ?? '').includes(`(golden copy of ${cfg.amiId} from `);
-          const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId) && !ours(i));
+          const ours = (img: Image) => (img.Description ?? '').includes(`(golden copy of ${amiId} from `);
+          const other = taken.find(
+            (img) => img.Name === name && !bad.some((b) => b.ImageId === img.ImageId) && !ours(img),
+          );
           const t = imageTags(other);
           if (other)
             clashes.push(
-              `${a}/${region} has ${other.ImageId} (${t[TAG.sourceAmi] ? `a copy of ${t[TAG.sourceAmi]}` : 'not a copy of this source'}${t[TAG.status] ? `, ${t[TAG.status]}` : ''})`,
+              `${a}/${region} has ${other.ImageId} (${t[TAG.sourceAmi] ? `a copy of ${t[TAG.sourceAmi]}` : 'not a copy of this source'}${t[TAG.status] ? `, ${t[TAG.status]}` : ''})${sources.length > 1 ? ` named like the copies of ${amiId}` : ''}`,
             );
         }
-        if (usable)
-          plan.push({
-            account: a,
-            region,
-            state: usable.State === 'available' ? 'exists' : 'pending',
-            imageId: usable.ImageId,
-            kmsKeyId,
-          });
-        else plan.push({ account: a, region, state: 'copy', kmsKeyId });
       }),
     ),
   );
   if (clashes.length)
     throw new InputError(
       'name',
-      `"${name}" is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`,
+      `${sources.length > 1 ? 'a name the copies would take' : `"${sources[0].name}"`} is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`,
       'make the name unique per build, e.g. golden-ubuntu-22.04-{date}-{time}-{sha}, or retire the image that holds it.',
     );
-  plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
-  return { plan, broken };
+  for (const o of out) o.plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+  return out;
 }
 
-/** This account's images (not deregistered) named exactly `name`. */
-async function imagesNamed(ec2: EC2Client, name: string): Promise<Image[]> {
+/** This account's images (not deregistered) named exactly one of `names`. */
+async function imagesNamed(ec2: EC2Client, names: string[]): Promise<Image[]> {
   const r = await ec2.send(
-    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: names }] }),
   );
-  return (r.Images ?? []).filter((i) => i.Name === name && i.State !== 'deregistered');
+  return (r.Images ?? []).filter((i) => names.includes(i.Name ?? '') && i.State !== 'deregistered');
 }
 
 function logPlan(

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { imageTags, TAG, TAG_PREFIX } from '../../shared/src/aws/tags.js';
-import { validateRegion } from '../../shared/src/aws/validate.js';
+import { AMI_ID, validateRegion } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
-import { parseDecimal } from '../../shared/src/inputs.js';
+import { parseDecimal, splitList } from '../../shared/src/inputs.js';
+import { checkSchema } from '../../shared/src/schema.js';
 
 export function parseAccounts(list: string[], input = 'accounts'): string[] {
   for (const a of list) {
@@ -18,6 +19,128 @@ export function parseAccounts(list: string[], input = 'accounts'): string[] {
       );
   }
   return [...new Set(list)];
+}
+
+/** The most source images one promote run carries (a family's architectures, or a few families). */
+export const MAX_SOURCES = 20;
+/** EC2's Architecture values, and what bake's `ami-ids` keys are */
+const ARCH_RE = /^(x86_64|arm64|i386|x86_64_mac|arm64_mac)$/;
+const AMI_IDS_SCHEMA = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: MAX_SOURCES,
+  propertyNames: { pattern: ARCH_RE.source },
+  additionalProperties: { type: 'string', pattern: AMI_ID.source },
+} as const;
+
+/**
+ * `ami-id`: one AMI id, a list of them (comma or newline separated), or bake's `ami-ids` JSON
+ * (architecture → AMI), whose architectures are then checked against EC2's. Duplicates are refused:
+ * the same source twice in one run is a mistake in the workflow, not something to guess about.
+ */
+export function parseAmiIds(
+  raw: string,
+  input = 'ami-id',
+): { ids: string[]; expectedArch: Record<string, string> } {
+  const t = raw.trim();
+  const eg = "e.g. ami-id: ami-0123456789abcdef0, a list of AMI ids, or bake's ami-ids output";
+  if (!t) throw new InputError(input, 'is required but was empty.', eg);
+  if (t.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(t);
+    } catch (e) {
+      throw new InputError(input, `starts with { and is not valid JSON: ${(e as Error).message}.`, eg);
+    }
+    let byArch: Record<string, string>;
+    try {
+      byArch = checkSchema<Record<string, string>>(
+        AMI_IDS_SCHEMA,
+        doc,
+        "bake's ami-ids (a JSON map architecture → AMI id)",
+      );
+    } catch (e) {
+      throw new InputError(
+        input,
+        `is not ${(e as Error).message}.`,
+        'give {"x86_64": "ami-…", "arm64": "ami-…"}, with EC2\'s architecture names as keys.',
+      );
+    }
+    const ids = Object.values(byArch);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (twice.length)
+      throw new InputError(
+        input,
+        `names ${twice[0]} under two architectures.`,
+        'one AMI has one architecture.',
+      );
+    return { ids, expectedArch: Object.fromEntries(Object.entries(byArch).map(([a, id]) => [id, a])) };
+  }
+  const ids = splitList(t);
+  if (ids.length > MAX_SOURCES)
+    throw new InputError(
+      input,
+      `lists ${ids.length} AMIs; one promote run carries at most ${MAX_SOURCES}.`,
+      'split the images over several promote steps (a family per step).',
+    );
+  for (const id of ids)
+    if (!AMI_ID.test(id))
+      throw new InputError(
+        input,
+        `"${id.slice(0, 80)}" is not an AMI id.`,
+        'use the form ami-0123456789abcdef0 (bake outputs it as ami-id).',
+      );
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (twice.length) throw new InputError(input, `lists ${twice[0]} twice.`, 'list each source image once.');
+  return { ids, expectedArch: {} };
+}
+
+/**
+ * Several sources in one run, read: their copies' names, their SSM parameters and their family ×
+ * architecture must differ (AMI names are unique per account and region; one parameter names one
+ * image; retention and stale candidates keep to one family × architecture).
+ */
+export function checkSourcesApart(
+  sources: ReadonlyArray<{
+    amiId: string;
+    name: string;
+    family: string;
+    architecture?: string;
+    ssmParameter?: string;
+  }>,
+): void {
+  const clash = (key: (s: (typeof sources)[number]) => string | undefined) => {
+    const seen = new Map<string, string>();
+    for (const s of sources) {
+      const k = key(s);
+      if (k === undefined) continue;
+      const other = seen.get(k);
+      if (other) return [other, s.amiId, k] as const;
+      seen.set(k, s.amiId);
+    }
+    return undefined;
+  };
+  const named = clash((s) => s.name);
+  if (named)
+    throw new InputError(
+      'name',
+      `${named[0]} and ${named[1]} would both be copied as "${named[2]}", and AMI names are unique per account and region.`,
+      'put {arch} or {source} in name, e.g. golden-ubuntu-22.04-{arch}-{date}-{sha}.',
+    );
+  const parameter = clash((s) => s.ssmParameter);
+  if (parameter)
+    throw new InputError(
+      'ssm-parameter',
+      `${parameter[0]} and ${parameter[1]} would both be published as ${parameter[2]}: one parameter names one image.`,
+      'give the sources different architectures, or promote them in separate steps.',
+    );
+  const kind = clash((s) => `${s.family} (${s.architecture ?? 'no architecture'})`);
+  if (kind)
+    throw new InputError(
+      'ami-id',
+      `${kind[0]} and ${kind[1]} are both of family ${kind[2]}: retention keeps the newest golden images of a family per architecture, so one run promotes one image of each.`,
+      'promote one of them, or name the copies into different families.',
+    );
 }
 
 export function parseRegions(list: string[], input = 'regions'): string[] {
@@ -316,7 +439,12 @@ export interface PromoteConfig {
   mode: PromoteMode;
   /** candidates of the family older than this, of another source, are a crashed run's: removed */
   candidateTtlMs: number;
+  /** the source this config is for (one of amiIds: fanout gives each source a config of its own) */
   amiId: string;
+  /** every source image of the run, in the order given */
+  amiIds: string[];
+  /** bake's ami-ids form: source → the architecture it was given as (checked against EC2's) */
+  expectedArch: Record<string, string>;
   sourceRegion: string;
   regions: string[];
   accounts: string[];

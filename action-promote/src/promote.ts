@@ -7,10 +7,11 @@
  * work and returns typed results, and this module turns them into outputs and the summary.
  */
 import { TAG, tagLimitProblems } from '../../shared/src/aws/tags.js';
-import { regionFromEnv, validateAmiId } from '../../shared/src/aws/validate.js';
+import { regionFromEnv } from '../../shared/src/aws/validate.js';
 import { InputError } from '../../shared/src/errors.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import type { Io } from '../../shared/src/io.js';
+import { escapeMarkdown } from '../../shared/src/markdown.js';
 import { parseVars } from '../../shared/src/vars.js';
 import type { DestResult, PromoteResult } from './fanout.js';
 import {
@@ -21,6 +22,7 @@ import {
   type PromoteMode,
   parseAccounts,
   parseAge,
+  parseAmiIds,
   parseKmsKeys,
   parseLaunchTemplates,
   parseRegions,
@@ -54,7 +56,7 @@ function readCopyLimits(inp: Inputs) {
 
 export function readConfig(io: Io): PromoteConfig {
   const inp = new Inputs(io);
-  const amiId = validateAmiId('ami-id', inp.required('ami-id', 'ami-0123456789abcdef0'));
+  const { ids: amiIds, expectedArch } = parseAmiIds(inp.string('ami-id'));
   const sourceRegion = parseRegions(
     [regionFromEnv(inp.string('source-region'), io.env) ?? ''].filter(Boolean),
     'source-region',
@@ -136,10 +138,14 @@ export function readConfig(io: Io): PromoteConfig {
     now: new Date(),
     arch: 'x86_64_mac',
   });
+  const mode = (modeRaw || 'all') as PromoteMode;
+  if (amiIds.length > 1) checkSeveralSources(inp, mode, amiIds.length, ssmParameter, launchTemplates.length);
   return {
-    mode: (modeRaw || 'all') as PromoteMode,
+    mode,
     candidateTtlMs,
-    amiId,
+    amiId: amiIds[0],
+    amiIds,
+    expectedArch,
     sourceRegion,
     regions,
     accounts,
@@ -164,6 +170,44 @@ export function readConfig(io: Io): PromoteConfig {
     minHealthyPercentage: wholePercentage(inp.number('instance-refresh-min-healthy', 0, 100) ?? 90),
     deregistrationProtection: inp.boolean('deregistration-protection'),
   };
+}
+
+/**
+ * Several source images in one run (a family's architectures): what cannot be shared between them
+ * is refused before any call. Names and parameters are checked again, rendered, once the sources are read.
+ */
+function checkSeveralSources(
+  inp: Inputs,
+  mode: PromoteMode,
+  n: number,
+  ssmParameter: string | undefined,
+  launchTemplates: number,
+): void {
+  if (mode === 'quarantine')
+    throw new InputError(
+      'ami-id',
+      `lists ${n} images, and quarantine takes one: the golden image (or build AMI) whose re-scan failed.`,
+      'run quarantine once per image.',
+    );
+  if (ssmParameter && !ssmParameter.includes('{arch}'))
+    throw new InputError(
+      'ssm-parameter',
+      `"${ssmParameter.slice(0, 80)}" would name ${n} images at once: each source needs a parameter of its own.`,
+      'put {arch} in it, e.g. /golden/ubuntu-22.04/{arch}.',
+    );
+  if (launchTemplates)
+    throw new InputError(
+      'launch-templates',
+      `rolls out one image, and ami-id lists ${n}: a launch template launches one architecture.`,
+      'roll out in a promote step per architecture, or leave launch-templates empty here.',
+    );
+  const name = inp.string('name');
+  if (name && !/\{(source|arch)\}/.test(name))
+    throw new InputError(
+      'name',
+      `"${name.slice(0, 80)}" gives the ${n} images' copies one name, and AMI names are unique per account and region.`,
+      'put {arch} or {source} in it, e.g. golden-ubuntu-22.04-{arch}-{date}-{sha}.',
+    );
 }
 
 /**
@@ -198,8 +242,111 @@ function wholePercentage(n: number): number {
 export async function runPromote(io: Io, signal?: AbortSignal): Promise<void> {
   const cfg = readConfig(io);
   const { promoteWith } = await import('./fanout.js');
-  const result = await promoteWith(io, cfg, signal);
-  await report(io, cfg, result);
+  const results = await promoteWith(io, cfg, signal);
+  if (results.length === 1) await report(io, cfg, results[0]);
+  else await reportSeveral(io, cfg, results);
+}
+
+/**
+ * Several sources: the counts summed, the maps keyed by source AMI (and `amis-<arch>` for an
+ * architecture one source has), a summary section per source; any source that failed fails the step.
+ */
+async function reportSeveral(io: Io, cfg: PromoteConfig, rs: PromoteResult[]): Promise<void> {
+  const sum = (f: (r: PromoteResult) => number) => rs.reduce((n, r) => n + f(r), 0);
+  const count = (r: PromoteResult, o: DestResult['outcome']) =>
+    r.results.filter((x) => x.outcome === o).length;
+  const byArch = new Map<string, PromoteResult[]>();
+  for (const r of rs)
+    if (r.architecture) byArch.set(r.architecture, [...(byArch.get(r.architecture) ?? []), r]);
+  const maps = (pick: (r: PromoteResult) => Record<string, Record<string, string>>) => {
+    io.setOutput('amis', JSON.stringify(Object.fromEntries(rs.map((r) => [r.amiId, pick(r)]))));
+    for (const [arch, of] of byArch)
+      if (of.length === 1) io.setOutput(`amis-${arch}`, JSON.stringify(pick(of[0])));
+  };
+  const head = (r: PromoteResult) => `\`${r.amiId}\`${r.architecture ? ` (${r.architecture})` : ''}`;
+  if (cfg.mode === 'discard') {
+    io.setOutput(
+      'discarded',
+      cfg.dryRun ? 0 : sum((r) => r.discarded.reduce((n, d) => n + d.removed.length, 0)),
+    );
+    if (cfg.dryRun)
+      io.setOutput(
+        'plan',
+        JSON.stringify(rs.flatMap((r) => r.discarded.map((d) => ({ source: r.amiId, ...d })))),
+      );
+    io.setOutput('amis', '{}');
+    io.setOutput('failed', 0);
+    await io.appendSummary(rs.map((r) => discardSummary(r, r)).join('\n'));
+    return;
+  }
+  io.setOutput(
+    'stale-removed',
+    sum((r) => r.swept),
+  );
+  if (cfg.dryRun) {
+    maps((r) => amisOf(r.plan.filter((d) => d.state === 'exists' || d.state === 'source')));
+    io.setOutput('copied', 0);
+    io.setOutput(
+      'reused',
+      sum((r) => r.plan.filter((d) => d.state === 'exists' || d.state === 'pending').length),
+    );
+    io.setOutput('retired', 0);
+    io.setOutput('failed', 0);
+    await io.appendSummary(rs.map((r) => dryRunSummary({ ...cfg, amiId: r.amiId }, r)).join('\n'));
+    return;
+  }
+  // a source that stopped on an error has no result for any of its destinations: none is done
+  const failedOf = (r: PromoteResult) => (r.error ? r.plan.length : count(r, 'failed'));
+  const failed = sum(failedOf);
+  io.setOutput(
+    'copied',
+    sum((r) => count(r, 'copied')),
+  );
+  io.setOutput(
+    'reused',
+    sum((r) => count(r, 'reused')),
+  );
+  io.setOutput('failed', failed);
+  const stopped = (r: PromoteResult) =>
+    `## ami-bakery promote${cfg.mode === 'stage' ? ' (stage)' : ''}\n\n${head(r)} (${cfg.sourceRegion}) → **${r.name}**: ❌ stopped: ${escapeMarkdown(r.error ?? '')}\n`;
+  if (cfg.mode === 'stage') {
+    io.setOutput('amis', '{}');
+    io.setOutput(
+      'candidates',
+      JSON.stringify(
+        Object.fromEntries(rs.map((r) => [r.amiId, amisOf(r.results.filter((x) => x.outcome !== 'failed'))])),
+      ),
+    );
+    io.setOutput('retired', 0);
+    await io.appendSummary(
+      rs.map((r) => (r.error ? stopped(r) : stageSummary({ ...cfg, amiId: r.amiId }, r))).join('\n'),
+    );
+  } else {
+    // a source is in `amis` only when every destination of it is golden
+    maps((r) => (failedOf(r) || !r.results.every((x) => x.golden) ? {} : amisOf(r.results)));
+    io.setOutput(
+      'retired',
+      sum((r) => r.results.reduce((n, x) => n + x.retired, r.buildRetired)),
+    );
+    io.setOutput('launch-template-versions', '[]');
+    await io.appendSummary(
+      rs.map((r) => (r.error ? stopped(r) : promoteSummary({ ...cfg, amiId: r.amiId }, r))).join('\n'),
+    );
+  }
+  const bad = rs.filter((r) => failedOf(r));
+  if (bad.length)
+    throw new Error(
+      `${bad.length} of ${rs.length} source images did not finish: ${bad
+        .map((r) =>
+          r.error
+            ? `${r.amiId}: ${r.error}`
+            : `${r.amiId}: ${count(r, 'failed')} of ${r.results.length} destination(s) failed (${r.results
+                .filter((x) => x.outcome === 'failed')
+                .map((x) => `${x.account}/${x.region}: ${x.error}`)
+                .join('; ')}); ${whatIsGolden(r.results)}`,
+        )
+        .join(' | ')}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
+    );
 }
 
 /** Outputs and the job summary, counted from the typed results; a failed destination fails the step. */
@@ -209,7 +356,7 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
   io.setOutput('stale-removed', r.swept);
   if (r.dryRun) {
     const have = r.plan.filter((d) => d.state === 'exists' || d.state === 'source');
-    io.setOutput('amis', JSON.stringify(amisOf(have)));
+    setAmis(io, r, amisOf(have));
     io.setOutput('copied', 0);
     io.setOutput('reused', r.plan.filter((d) => d.state === 'exists' || d.state === 'pending').length);
     io.setOutput('retired', 0);
@@ -221,7 +368,7 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
   const { results } = r;
   const ok = results.filter((x) => x.outcome !== 'failed');
   const failed = results.filter((x) => x.outcome === 'failed');
-  io.setOutput('amis', JSON.stringify(failed.length ? {} : amisOf(ok)));
+  setAmis(io, r, failed.length ? {} : amisOf(ok));
   io.setOutput('copied', results.filter((x) => x.outcome === 'copied').length);
   io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);
   io.setOutput(
@@ -236,6 +383,12 @@ async function report(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<voi
       `${failed.length} of ${r.plan.length} destination(s) failed (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). ${whatIsGolden(results)} Available: ${ok.map((x) => `${x.account}/${x.region}`).join(', ') || 'none'}. Re-run promote to resume: available copies are reused, failed ones replaced.`,
     );
   failRollout(r.rollout);
+}
+
+/** One source: `amis`, and the same as `amis-<arch>` (as with several sources, one per architecture). */
+function setAmis(io: Io, r: PromoteResult, amis: Record<string, Record<string, string>>): void {
+  io.setOutput('amis', JSON.stringify(amis));
+  if (r.architecture) io.setOutput(`amis-${r.architecture}`, JSON.stringify(amis));
 }
 
 /** The launch templates' new versions, for the summary. */
@@ -341,27 +494,30 @@ async function reportStage(io: Io, cfg: PromoteConfig, r: PromoteResult): Promis
   io.setOutput('reused', results.filter((x) => x.outcome === 'reused').length);
   io.setOutput('retired', 0);
   io.setOutput('failed', failed.length);
-  await io.appendSummary(
-    [
-      '## ami-bakery promote (stage)',
-      '',
-      `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${r.name}**: copies started before the gate. They are candidates, private to each account (no launch permissions, no SSM parameter, nothing golden) until \`mode: publish\` checks the gate; \`mode: discard\` removes them.`,
-      '',
-      '| account | region | copy | AMI |',
-      '|---|---|---|---|',
-      ...results.map(
-        (x) =>
-          `| ${x.account} | ${x.region} | ${x.outcome === 'copied' ? 'started' : x.outcome === 'reused' ? (x.state === 'source' ? 'the source itself' : 'already there') : `❌ ${(x.error ?? 'failed').replace(/\|/g, '\\|')}`} | ${x.imageId ? `\`${x.imageId}\`` : '—'} |`,
-      ),
-      '',
-      r.swept ? `Removed ${r.swept} stale candidate(s) of earlier unfinished runs of this family.` : '',
-      '',
-    ].join('\n'),
-  );
+  await io.appendSummary(stageSummary(cfg, r));
   if (failed.length)
     throw new Error(
       `${failed.length} of ${results.length} copies could not be started (${failed.map((x) => `${x.account}/${x.region}: ${x.error}`).join('; ')}). publish copies what is missing.`,
     );
+}
+
+/** stage's summary: each candidate started, found, or not started. */
+function stageSummary(cfg: Pick<PromoteConfig, 'amiId' | 'sourceRegion'>, r: PromoteResult): string {
+  return [
+    '## ami-bakery promote (stage)',
+    '',
+    `\`${cfg.amiId}\` (${cfg.sourceRegion}) → **${r.name}**: copies started before the gate. They are candidates, private to each account (no launch permissions, no SSM parameter, nothing golden) until \`mode: publish\` checks the gate; \`mode: discard\` removes them.`,
+    '',
+    '| account | region | copy | AMI |',
+    '|---|---|---|---|',
+    ...r.results.map(
+      (x) =>
+        `| ${x.account} | ${x.region} | ${x.outcome === 'copied' ? 'started' : x.outcome === 'reused' ? (x.state === 'source' ? 'the source itself' : 'already there') : `❌ ${(x.error ?? 'failed').replace(/\|/g, '\\|')}`} | ${x.imageId ? `\`${x.imageId}\`` : '—'} |`,
+    ),
+    '',
+    r.swept ? `Removed ${r.swept} stale candidate(s) of earlier unfinished runs of this family.` : '',
+    '',
+  ].join('\n');
 }
 
 /** discard: what was removed, and what was left alone because it is not a candidate. */
@@ -403,17 +559,21 @@ async function reportQuarantine(io: Io, cfg: PromoteConfig, r: PromoteResult): P
 
 async function reportDiscard(io: Io, cfg: PromoteConfig, r: PromoteResult): Promise<void> {
   const removed = r.discarded.reduce((n, d) => n + d.removed.length, 0);
-  const kept = r.discarded.flatMap((d) => d.kept.map((k) => `${d.account}/${d.region} ${k}`));
   io.setOutput('discarded', r.dryRun ? 0 : removed);
   if (r.dryRun) io.setOutput('plan', JSON.stringify(r.discarded));
   io.setOutput('amis', '{}');
   io.setOutput('failed', 0);
-  await io.appendSummary(
-    [
-      `## ami-bakery promote (discard${r.dryRun ? ', dry run: nothing was changed' : ''})`,
-      '',
-      `Candidate copies of \`${cfg.amiId}\` ${r.dryRun ? 'a real run would remove' : 'removed'} with their snapshots: **${removed}**${kept.length ? `; not candidates, left alone: ${kept.join(', ')}` : ''}.`,
-      '',
-    ].join('\n'),
-  );
+  await io.appendSummary(discardSummary(cfg, r));
+}
+
+/** discard's summary: what was removed, and what was left alone because it is not a candidate. */
+function discardSummary(cfg: Pick<PromoteConfig, 'amiId'>, r: PromoteResult): string {
+  const removed = r.discarded.reduce((n, d) => n + d.removed.length, 0);
+  const kept = r.discarded.flatMap((d) => d.kept.map((k) => `${d.account}/${d.region} ${k}`));
+  return [
+    `## ami-bakery promote (discard${r.dryRun ? ', dry run: nothing was changed' : ''})`,
+    '',
+    `Candidate copies of \`${cfg.amiId}\` ${r.dryRun ? 'a real run would remove' : 'removed'} with their snapshots: **${removed}**${kept.length ? `; not candidates, left alone: ${kept.join(', ')}` : ''}.`,
+    '',
+  ].join('\n');
 }

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { DestResult } from '../../action-promote/src/copy.js';
 import {
   amisOf,
+  checkSourcesApart,
   classifyCopies,
   destinationTags,
   evaluateGate,
   kmsKeyFor,
   launchTemplateProblems,
+  parseAmiIds,
   parseKmsKeys,
   parseLaunchTemplates,
   parseRequire,
@@ -260,5 +262,81 @@ describe('launch-templates', () => {
     ]);
     expect(() => parseLaunchTemplates(['111111111111:us-east-1:lt-123'])).toThrow(/not a launch template id/);
     expect(() => parseLaunchTemplates(['111111111111:moon-1:web'])).toThrow(/"moon-1" is not an AWS region/);
+  });
+});
+
+describe('ami-id: one image, a list, or bake’s ami-ids', () => {
+  const A = 'ami-0123456789abcdef0';
+  const Bm = 'ami-0fedcba9876543210';
+  it('reads one id, a list (comma or newline), and the architecture → AMI map bake outputs', () => {
+    expect(parseAmiIds(A)).toEqual({ ids: [A], expectedArch: {} });
+    expect(parseAmiIds(`${A}, ${Bm}`).ids).toEqual([A, Bm]);
+    expect(parseAmiIds(`${A}\n${Bm}\n`).ids).toEqual([A, Bm]);
+    expect(parseAmiIds(JSON.stringify({ x86_64: A, arm64: Bm }))).toEqual({
+      ids: [A, Bm],
+      expectedArch: { [A]: 'x86_64', [Bm]: 'arm64' },
+    });
+  });
+  it.each([
+    ['blank', '  \n ', /is required but was empty/],
+    ['unicode', 'ami-０１２３４５６７', /is not an AMI id/],
+    [
+      'huge',
+      Array.from({ length: 21 }, (_, i) => `ami-${String(i).padStart(8, '0')}`).join(','),
+      /lists 21 AMIs; one promote run carries at most 20/,
+    ],
+    [
+      'huge JSON',
+      `{"x86_64":"${'a'.repeat(100_000)}"}`,
+      /is not bake's ami-ids \(.*\): x86_64 must match pattern/,
+    ],
+    ['wrong type: a JSON array', '["ami-0123456789abcdef0"]', /is not an AMI id/],
+    ['wrong type: a number value', '{"x86_64": 123}', /is not bake's ami-ids \(.*\): x86_64 must be string/],
+    [
+      'wrong type: an empty map',
+      '{}',
+      /is not bake's ami-ids \(.*\): the document must NOT have fewer than 1 properties/,
+    ],
+    ['hex in upper case', 'ami-0123456789ABCDEF0', /is not an AMI id/],
+    [
+      'not an architecture',
+      '{"amd64":"ami-0123456789abcdef0"}',
+      /is not bake's ami-ids \(.*\): the document must match pattern "\^\(x86_64\|arm64/,
+    ],
+    ['traversal', '../ami-0123456789abcdef0', /is not an AMI id/],
+    ['injection', 'ami-0123456789abcdef0;rm -rf /', /is not an AMI id/],
+    ['broken JSON', '{"x86_64": "ami-0123456789abcdef0"', /starts with \{ and is not valid JSON/],
+    ['one AMI twice', `${A},${A}`, /lists ami-0123456789abcdef0 twice/],
+    [
+      'one AMI under two architectures',
+      JSON.stringify({ x86_64: A, arm64: A }),
+      /names ami-0123456789abcdef0 under two architectures/,
+    ],
+  ])('refuses %s', (_why, raw, error) => {
+    expect(() => parseAmiIds(raw)).toThrow(error);
+  });
+  it('sources of one run need distinct names, parameters and family × architecture', () => {
+    const s = (amiId: string, over: Record<string, string> = {}) => ({
+      amiId,
+      name: `golden-${amiId}`,
+      family: 'golden-',
+      architecture: amiId === A ? 'x86_64' : 'arm64',
+      ssmParameter: `/golden/${amiId}`,
+      ...over,
+    });
+    expect(() => checkSourcesApart([s(A), s(Bm)])).not.toThrow();
+    expect(() => checkSourcesApart([s(A), s(Bm, { name: `golden-${A}` })])).toThrow(
+      /would both be copied as "golden-ami-0123456789abcdef0"/,
+    );
+    expect(() => checkSourcesApart([s(A), s(Bm, { ssmParameter: `/golden/${A}` })])).toThrow(
+      /would both be published as/,
+    );
+    expect(() => checkSourcesApart([s(A), s(Bm, { architecture: 'x86_64' })])).toThrow(
+      /are both of family golden- \(x86_64\)/,
+    );
+    // another family of the same architecture is fine
+    expect(() =>
+      checkSourcesApart([s(A), s(Bm, { architecture: 'x86_64', family: 'debian-' })]),
+    ).not.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clients } from '../../action-promote/src/aws.js';
 import {
   type CopyJob,
+  CopyPool,
   CopyWatcher,
   copyAll,
   nextPollMs,
@@ -65,7 +66,6 @@ const job: CopyJob = {
   name: 'golden',
   encrypt: true,
   tags: { 'ami-bakery:status': 'candidate' },
-  copySlots: 20,
   deadline: Number.MAX_SAFE_INTEGER,
   deadlineMs: 60 * 60_000,
   runNonce: 'run-1',
@@ -77,7 +77,7 @@ function run(ec2: ReturnType<typeof fakeEc2>, stop = new AbortController().signa
   const io = new CliIo({ inputs: {}, env: {}, out: (l) => lines.push(l), err: (l) => lines.push(l) });
   const clients = { ec2: () => ec2.client } as unknown as Clients;
   const accounts = new Map([[dest.account, { id: dest.account }]]);
-  const done = copyAll(io, clients, accounts, [dest], new Map(), job, stop);
+  const done = copyAll(io, clients, accounts, [dest], new Map(), job, new CopyPool(io, 20), stop);
   return { done, lines };
 }
 

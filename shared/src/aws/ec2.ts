@@ -83,11 +83,15 @@ export async function describeImage(ec2: EC2Client, imageId: string): Promise<Im
 }
 
 /** This account's images (`Owners: self`, not deregistered) with the given tags. */
-export async function describeOwnImages(ec2: EC2Client, filters: Record<string, string>): Promise<Image[]> {
+export async function describeOwnImages(
+  ec2: EC2Client,
+  /** tag → value, or values (any of them) */
+  filters: Record<string, string | string[]>,
+): Promise<Image[]> {
   const r = await ec2.send(
     new DescribeImagesCommand({
       Owners: ['self'],
-      Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+      Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v].flat() })),
     }),
   );
   return (r.Images ?? []).filter((i) => i.State !== 'deregistered');

@@ -2,7 +2,7 @@
 import { InputError } from '../errors.js';
 import { AWS_REGIONS } from './regions.js';
 
-const AMI_ID = /^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+export const AMI_ID = /^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 /** The form of a region code, unanchored (for patterns that contain one, such as Packer's `region:ami` pairs). */
 export const REGION_FORM = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d';
 const REGION = new RegExp(`^${REGION_FORM}$`);
