@@ -375,10 +375,15 @@ describe('promote: when to poll a copy next', () => {
     // An early estimate (about 5.4 s left) is not trusted beyond the time spent so far.
     expect(nextPollMs(4_000, 40, 250)).toBe(4_000);
     expect(nextPollMs(120, 5, 250)).toBe(250);
-    // Nearly done after 10 minutes: the floor is 2 % of the time spent (12 s), not a tight loop.
-    expect(nextPollMs(600_000, 99.9, 250)).toBe(12_000);
-    // A short copy nearly done: 100 ms, not the 250 ms fallback.
-    expect(nextPollMs(1_900, 99, 250)).toBe(100);
+    // Nearly done after 10 minutes: just after the ETA (0.6 s) by the floor, 2 % of the time spent
+    // (12 s), not a tight loop.
+    expect(nextPollMs(600_000, 99.9, 250)).toBe(12_601);
+    // A short copy nearly done: just after its ETA (19 ms) by 100 ms, not the 250 ms fallback.
+    expect(nextPollMs(1_900, 99, 250)).toBe(119);
+    // Past half-way the estimate is trusted: 60 % after 1.2 s, 0.8 s left, polled just after it.
+    expect(nextPollMs(1_200, 60, 250)).toBe(900);
+    // ...but bounded by 15 s, however long it says is left.
+    expect(nextPollMs(600_000, 50, 250)).toBe(15_000);
     // No progress reported yet: the caller's back-off.
     expect(nextPollMs(1_000, undefined, 750)).toBe(750);
     expect(nextPollMs(1_000, 0, 750)).toBe(750);

@@ -274,9 +274,12 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
- * 15 s and by the time spent so far above, and, below, by 2 % of the time already spent (at least 100 ms), so a copy that took
- * minutes is not polled in a burst at the end.
+ * Next poll, from the snapshot progress. Before half-way an early, coarse figure (5 % after 0.1 s)
+ * is a poor estimate: never wait longer than the time spent so far, and a little less than the
+ * estimate, so it is refined as the copy advances. From half-way the estimate is trusted: poll
+ * just after it (by the floor), so the look that finds the copy available is usually the only one
+ * at the end. Bounded by 15 s above and, below, by 2 % of the time already spent (at least 100 ms),
+ * so a copy that took minutes is not polled in a burst at the end.
  */
 export function nextPollMs(elapsedMs: number, progressPct: number | undefined, fallbackMs: number): number {
   const floor = Math.max(100, elapsedMs * 0.02);
@@ -284,9 +287,18 @@ export function nextPollMs(elapsedMs: number, progressPct: number | undefined, f
   if (progressPct !== undefined && progressPct >= 100) return floor;
   if (!progressPct || progressPct <= 0) return fallbackMs;
   const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
-  // An early, coarse progress figure (5 % after 0.1 s) is a poor estimate: never wait longer than
-  // the time spent so far, so the estimate is refined as the copy advances.
+  if (progressPct >= 50) return Math.round(Math.max(floor, Math.min(15_000, remaining + floor)));
   return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
+}
+
+/**
+ * When the watcher looks next: the soonest copy's time, or the latest of those due within half the
+ * wait after it, so copies started moments apart (several sources) end in one look, not one each.
+ */
+export function nextLookAt(dues: number[], now: number): number {
+  const first = Math.min(...dues);
+  const window = Math.max(50, 0.5 * (first - now));
+  return Math.max(...dues.filter((d) => d <= first + window));
 }
 
 interface Waiter {
@@ -372,7 +384,10 @@ export class CopyWatcher {
     let throttled = 1000;
     try {
       while (this.waiting.size) {
-        const next = Math.min(...[...this.waiting.values()].map((w) => w.due));
+        const next = nextLookAt(
+          [...this.waiting.values()].map((w) => w.due),
+          Date.now(),
+        );
         if (next > Date.now()) {
           await this.nap(next - Date.now());
           continue;

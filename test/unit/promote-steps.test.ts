@@ -9,6 +9,7 @@ import {
   CopyPool,
   CopyWatcher,
   copyAll,
+  nextLookAt,
   nextPollMs,
   SlotScheduler,
 } from '../../action-promote/src/copy.js';
@@ -138,6 +139,14 @@ describe('poll interval', () => {
     expect(nextPollMs(10_000, undefined, 250)).toBe(250);
     expect(nextPollMs(60_000, 50, 250)).toBe(15_000);
     expect(nextPollMs(600_000, 100, 250)).toBe(12_000);
+  });
+  it('the watcher looks at the soonest copy, or with the later ones due within half the wait after it', () => {
+    // two copies started 144 ms apart, both past half-way: one look after both, not one each
+    expect(nextLookAt([1_300, 1_444], 1_000)).toBe(1_444);
+    // a copy due much later is not waited for
+    expect(nextLookAt([1_300, 2_000], 1_000)).toBe(1_300);
+    // at least 50 ms of slack when the soonest is due now
+    expect(nextLookAt([1_000, 1_040, 1_200], 1_000)).toBe(1_040);
   });
 });
 
