@@ -32,6 +32,8 @@ const made = Array.from({ length: sources }, (_, i) =>
     name: sources === 1 ? 'bench-source' : `bench-source-${i}`,
     tags: { 'ami-bakery:verify': 'passed', 'ami-bakery:scan': 'passed' },
     volumes,
+    // several sources: pairs of a family, x86_64 then arm64
+    architecture: sources > 1 && i % 2 ? 'arm64' : 'x86_64',
   }),
 );
 parentPort!.postMessage({
