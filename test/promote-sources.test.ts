@@ -86,6 +86,20 @@ describe('promote: several source images in one run', () => {
               [xi.imageId, ai.imageId].sort().join(),
         );
         expect(both.length, `${account}/${region}`).toBeGreaterThan(0);
+        // both copies (and their snapshots) become golden in one CreateTags there: CopyImage gave
+        // them their provenance, so only the status changes
+        const tagged = sb.calls.filter(
+          (c) =>
+            c.action === 'CreateTags' &&
+            c.accountId === account &&
+            c.region === region &&
+            Object.entries(c.params).some(([k, v]) => /^Tag\.\d+\.Value$/.test(k) && v === 'golden'),
+        );
+        const resources = (c: (typeof tagged)[number]) =>
+          Object.keys(c.params).filter((k) => k.startsWith('ResourceId.')).length;
+        expect(tagged.map(resources)).toEqual([6]);
+        expect(tagged[0].params['Tag.1.Key']).toBe('ami-bakery:status');
+        expect(tagged[0].params['Tag.2.Key']).toBeUndefined();
         // and so does the plan's look for earlier copies, once per account × region
         const planned = sb.calls.filter(
           (c) =>

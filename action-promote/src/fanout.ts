@@ -210,16 +210,34 @@ async function promote(
       'Not every copy of every source is available: none is tagged golden or published (a re-run resumes).',
     );
   const published = await Promise.allSettled(
+    ready
+      ? [
+          publishAll(
+            clients,
+            accounts,
+            copied.map((c, i) => ({
+              cfg: sources[i].cfg,
+              io: sources[i].io,
+              results: (c as PromiseFulfilledResult<Copied>).value.results,
+              family: sources[i].family,
+              goldenTags: { ...sources[i].baseTags, [TAG.status]: 'golden' },
+            })),
+          ),
+        ]
+      : [],
+  );
+  if (published[0]?.status === 'rejected') throw published[0].reason;
+  const finished = await Promise.allSettled(
     copied.map(async (c, i) =>
       ready && c.status === 'fulfilled'
-        ? publishSource(sources[i], c.value, clients, accounts, sourceAccount, srcEc2)
+        ? finishSource(sources[i], c.value, clients, accounts, sourceAccount, srcEc2)
         : {},
     ),
   );
-  if (!several && published[0].status === 'rejected') throw published[0].reason;
+  if (!several && finished[0].status === 'rejected') throw finished[0].reason;
   return sources.map((s, i) => {
     const c = copied[i];
-    const p = published[i];
+    const p = finished[i];
     if (c.status === 'rejected') return { ...described(s, i), error: messageOf(c.reason) };
     const { results, swept } = c.value;
     if (p.status === 'rejected') return { ...described(s, i), results, swept, error: messageOf(p.reason) };
@@ -357,8 +375,8 @@ async function copySource(
   return { results, swept, copiers, sourceSnapshots };
 }
 
-/** One source whose every destination is available: golden, published, rolled out; the build AMI closed. */
-async function publishSource(
+/** One source published: its launch templates rolled out, its build AMI closed (both only if every copy is golden). */
+async function finishSource(
   s: Source,
   c: Copied,
   clients: Clients,
@@ -366,16 +384,13 @@ async function publishSource(
   sourceAccount: Account,
   srcEc2: EC2Client,
 ): Promise<Pick<PromoteResult, 'buildRetired' | 'rollout'>> {
-  const { cfg, io, name, family, baseTags } = s;
+  const { cfg, io, name, family } = s;
   const { results } = c;
+  if (results.some((r) => r.outcome === 'failed')) return { buildRetired: 0, rollout: [] };
+  const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId!]));
+  const rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
   let buildRetired = 0;
-  let rollout: RolloutResult[] = [];
-  await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [TAG.status]: 'golden' });
-  if (!results.some((r) => r.outcome === 'failed')) {
-    const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId!]));
-    rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
-  }
-  if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
+  if (cfg.encrypt) {
     const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
     const n = await closeBuildAmi(io, cfg, srcEc2, label, c.copiers, c.sourceSnapshots, family);
     const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);

@@ -20,51 +20,88 @@ import {
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { snapshotIdsOf, TAG, toAwsTags } from '../../shared/src/aws/tags.js';
+import { imageTags, snapshotIdsOf, TAG, toAwsTags } from '../../shared/src/aws/tags.js';
 import { messageOf } from '../../shared/src/errors.js';
 import type { Io } from '../../shared/src/io.js';
 import { type Account, type Clients, shareSource } from './aws.js';
 import type { DestResult } from './copy.js';
 import { type GoldenImage, type PromoteConfig, retirementCandidates } from './plan.js';
 
+/** One source's part in publishing: its copies, and the tags that make them golden. */
+export interface PublishSet {
+  cfg: PromoteConfig;
+  /** its log lines (led by the architecture when the run has several sources) */
+  io: Io;
+  results: DestResult[];
+  family: string;
+  goldenTags: Record<string, string>;
+}
+
 /**
- * Every destination published, in two rounds so that "golden" is true only where it was done: first
- * each one's shares, deregistration protection and deprecation; only when all of those succeeded,
- * each one's golden tags and then its SSM parameter (marked on the result as done), then retention.
+ * Every destination of every source published, in two rounds so that "golden" is true only where
+ * it was done, and for all sources or none: first each copy's shares, deregistration protection and
+ * deprecation; only when all of those succeeded, per account × region the golden tags (one
+ * CreateTags for every copy there that needs the same tags: CopyImage gave them their provenance
+ * already), then each copy's SSM parameter (marked on the result as done), then retention.
  * A failure is marked on its result with the step that failed.
  */
 export async function publishAll(
-  io: Io,
-  cfg: PromoteConfig,
   clients: Clients,
   accounts: Map<string, Account>,
-  results: DestResult[],
-  family: string,
-  goldenTags: Record<string, string>,
+  sets: PublishSet[],
 ): Promise<void> {
-  const each = (step: (r: DestResult, ec2: EC2Client, ssm: SSMClient, label: string) => Promise<void>) =>
-    Promise.all(
-      results.map(async (r) => {
-        if (r.outcome === 'failed') return;
-        const acct = accounts.get(r.account)!;
-        const label = `${r.account}/${r.region}`;
-        try {
-          await step(r, clients.ec2(acct, r.region), clients.ssm(acct, r.region), label);
-        } catch (e) {
-          r.outcome = 'failed';
-          r.error = messageOf(e).slice(0, 300);
-          io.warning(`${label}: ${r.error}`);
-        }
-      }),
-    );
-  await each((r, ec2) => prepare(cfg, ec2, r.imageId!));
-  if (results.some((r) => r.outcome === 'failed')) return;
-  await each(async (r, ec2, ssm, label) => {
-    await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
-    r.retired = cfg.retain
-      ? await retire(io, ec2, label, family, cfg.retain, r.imageId!, cfg.architecture)
-      : 0;
-  });
+  const items = sets.flatMap((set) =>
+    set.results.map((r) => ({ set, r, label: `${r.account}/${r.region}` })),
+  );
+  const fail = (x: (typeof items)[number], e: unknown) => {
+    x.r.outcome = 'failed';
+    x.r.error = messageOf(e).slice(0, 300);
+    x.set.io.warning(`${x.label}: ${x.r.error}`);
+  };
+  const ec2Of = (r: DestResult) => clients.ec2(accounts.get(r.account)!, r.region);
+  await Promise.all(
+    items.map((x) =>
+      x.r.outcome === 'failed'
+        ? undefined
+        : prepare(x.set.cfg, ec2Of(x.r), x.r.imageId!).catch((e) => fail(x, e)),
+    ),
+  );
+  if (items.some((x) => x.r.outcome === 'failed')) return;
+  const byKey = new Map<string, typeof items>();
+  for (const x of items) byKey.set(x.label, [...(byKey.get(x.label) ?? []), x]);
+  await Promise.all(
+    [...byKey.values()].map(async (here) => {
+      const { r } = here[0];
+      try {
+        await tagGolden(
+          ec2Of(r),
+          here.map((x) => ({ r: x.r, tags: x.set.goldenTags })),
+        );
+      } catch (e) {
+        for (const x of here) fail(x, e);
+        return;
+      }
+      await Promise.all(
+        here.map(async (x) => {
+          const { cfg, io, family } = x.set;
+          try {
+            await publishParameter(
+              io,
+              cfg,
+              clients.ssm(accounts.get(x.r.account)!, x.r.region),
+              x.label,
+              x.r,
+            );
+            x.r.retired = cfg.retain
+              ? await retire(io, ec2Of(x.r), x.label, family, cfg.retain, x.r.imageId!, cfg.architecture)
+              : 0;
+          } catch (e) {
+            fail(x, e);
+          }
+        }),
+      );
+    }),
+  );
 }
 
 /**
@@ -162,22 +199,47 @@ async function prepare(cfg: PromoteConfig, ec2: EC2Client, imageId: string): Pro
   }
 }
 
-/** The golden tags (image + snapshots), then the SSM parameter; each marked on the result once done. */
-async function markGolden(
+/**
+ * The golden tags of every copy in one account × region (images and their snapshots). Tags a copy
+ * already carries (CopyImage's TagSpecifications gave them; moto drops those) are not written again,
+ * so copies needing the same tags (on EC2: status=golden alone) share one CreateTags.
+ */
+async function tagGolden(ec2: EC2Client, copies: Array<{ r: DestResult; tags: Record<string, string> }>) {
+  const ids = copies.map((c) => c.r.imageId!);
+  const images = new Map(
+    ((await ec2.send(new DescribeImagesCommand({ ImageIds: ids }))).Images ?? []).map((i) => [i.ImageId!, i]),
+  );
+  const groups = new Map<string, { tags: Record<string, string>; resources: string[]; of: DestResult[] }>();
+  for (const { r, tags } of copies) {
+    const img = images.get(r.imageId!);
+    const have = imageTags(img);
+    const need = Object.fromEntries(Object.entries(tags).filter(([k, v]) => have[k] !== v));
+    const key = JSON.stringify(Object.entries(need).sort());
+    const g = groups.get(key) ?? { tags: need, resources: [], of: [] };
+    g.resources.push(r.imageId!, ...snapshotIdsOf(img));
+    g.of.push(r);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    // CreateTags takes up to 1000 resources a call
+    for (let i = 0; i < g.resources.length; i += 1000)
+      if (Object.keys(g.tags).length)
+        await ec2.send(
+          new CreateTagsCommand({ Resources: g.resources.slice(i, i + 1000), Tags: toAwsTags(g.tags) }),
+        );
+    for (const r of g.of) r.golden = true;
+  }
+}
+
+/** The copy's SSM parameter (marked on the result once done), and the log line that says what was done. */
+async function publishParameter(
   io: Io,
   cfg: PromoteConfig,
-  ec2: EC2Client,
   ssm: SSMClient,
   label: string,
   r: DestResult,
-  tags: Record<string, string>,
 ): Promise<void> {
   const imageId = r.imageId!;
-  const img = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
-  await ec2.send(
-    new CreateTagsCommand({ Resources: [imageId, ...snapshotIdsOf(img)], Tags: toAwsTags(tags) }),
-  );
-  r.golden = true;
   if (cfg.ssmParameter) {
     await ssm.send(
       new PutParameterCommand({
