@@ -91,10 +91,12 @@ async function describeImage(ec2, imageId) {
     }
 }
 /** This account's images (`Owners: self`, not deregistered) with the given tags. */
-async function describeOwnImages(ec2, filters) {
+async function describeOwnImages(ec2, 
+/** tag → value, or values (any of them) */
+filters) {
     const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({
         Owners: ['self'],
-        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v].flat() })),
     }));
     return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
 }
@@ -246,8 +248,8 @@ async function shareSource(ec2, amiId, snapshots, accounts, op) {
     }
 }
 
-// EXTERNAL MODULE: ./action-promote/src/plan.ts
-var src_plan = __webpack_require__(4206);
+// EXTERNAL MODULE: ./action-promote/src/plan.ts + 1 modules
+var plan = __webpack_require__(3574);
 ;// CONCATENATED MODULE: ./action-promote/src/copy.ts
 /**
  * The copy fan-out: every planned destination copied (or reused) in parallel, as many at a time as
@@ -315,19 +317,44 @@ class SlotScheduler {
 }
 const jitter = (ms) => Math.round(ms * (0.5 + Math.random()));
 /**
- * Copy (or wait for, or reuse) every destination. Broken copies left by earlier runs are removed
- * first. `stop` ends waiting (cancel or deadline); `cancel` tells the two apart in messages.
+ * What every source of one run shares: the snapshot slots of each destination account × region
+ * (summed over every AMI, architecture and volume) and one CopyWatcher per account × region, so a
+ * look at copy progress serves the copies of every source there.
  */
-async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, cancel) {
-    const scheduler = new SlotScheduler(job.copySlots, job.maxConcurrency);
-    // every copy of this run takes one slot per snapshot of the source, in its destination account × region
-    const slots = Math.max(1, (0,aws_tags/* snapshotIdsOf */.Qt)(job.source).length);
-    const watchers = new Map();
-    const watcher = (label, ec2) => {
-        const w = watchers.get(label) ?? new CopyWatcher(io, ec2);
-        watchers.set(label, w);
+class CopyPool {
+    io;
+    copySlots;
+    scheduler;
+    watchers = new Map();
+    constructor(io, copySlots, maxConcurrency) {
+        this.io = io;
+        this.copySlots = copySlots;
+        this.scheduler = new SlotScheduler(copySlots, maxConcurrency);
+    }
+    watcher(label, ec2) {
+        const w = this.watchers.get(label) ?? new CopyWatcher(this.io, ec2);
+        this.watchers.set(label, w);
         return w;
-    };
+    }
+    /** the peak slots and the looks, once for the run */
+    logFigures() {
+        const peak = Math.max(0, ...this.scheduler.peak.values());
+        if (!peak)
+            return;
+        const looks = [...this.watchers.values()].reduce((n, w) => n + w.looks, 0);
+        const pairs = this.watchers.size;
+        this.io.info(`Copies: at most ${peak} of ${this.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${pairs} account × region pair${pairs === 1 ? '' : 's'}.`);
+    }
+}
+/**
+ * Copy (or wait for, or reuse) every destination of one source, taking slots and watchers from the
+ * run's pool. Broken copies left by earlier runs are removed first. `stop` ends waiting (cancel or
+ * deadline); `cancel` tells the two apart in messages.
+ */
+async function copyAll(io, clients, accounts, plan, brokenCopies, job, pool, stop, cancel) {
+    const { scheduler } = pool;
+    // every copy of this source takes one slot per snapshot of it, in its destination account × region
+    const slots = Math.max(1, (0,aws_tags/* snapshotIdsOf */.Qt)(job.source).length);
     // stage mode returns once a copy has started, but its slots stay held until it is available, so
     // copies queued behind it start when AWS has room; what is still watched when all have started is let go
     const background = new AbortController();
@@ -366,7 +393,9 @@ async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, can
                 release();
                 throw e;
             }
-            const done = watcher(label, ec2).wait(label, imageId, job.wait === false ? AbortSignal.any([stop, background.signal]) : stop);
+            const done = pool
+                .watcher(label, ec2)
+                .wait(label, imageId, job.wait === false ? AbortSignal.any([stop, background.signal]) : stop);
             if (job.wait === false)
                 done.then(release, release);
             else
@@ -382,10 +411,6 @@ async function copyAll(io, clients, accounts, plan, brokenCopies, job, stop, can
         }
     }));
     background.abort();
-    const peak = Math.max(0, ...scheduler.peak.values());
-    const looks = [...watchers.values()].reduce((n, w) => n + w.looks, 0);
-    if (peak)
-        io.info(`Copies: at most ${peak} of ${job.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${watchers.size} account × region pair${watchers.size === 1 ? '' : 's'}.`);
     return results.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
 }
 // The token makes the SDK's own retries of one CopyImage safe. Across runs, earlier copies are
@@ -399,7 +424,7 @@ function copyInput(job, d) {
         Description: `${source.Description ?? source.Name ?? job.amiId} (golden copy of ${job.amiId} from ${job.sourceRegion})`.slice(0, 255),
         Encrypted: job.encrypt || undefined,
         KmsKeyId: d.kmsKeyId,
-        ClientToken: (0,src_plan/* clientToken */.$Y)(job.amiId, d.account, d.region, job.runNonce),
+        ClientToken: (0,plan/* clientToken */.$Y)(job.amiId, d.account, d.region, job.runNonce),
         SnapshotCopyCompletionDurationMinutes: job.copyCompletionMinutes,
         TagSpecifications: [
             { ResourceType: 'image', Tags: (0,aws_tags/* toAwsTags */.Ez)(job.tags) },
@@ -439,9 +464,12 @@ const abortableSleep = (ms, signal) => new Promise((r) => {
     signal.addEventListener('abort', done, { once: true });
 });
 /**
- * Next poll: from the snapshot progress, when the copy should be done, a little early. Bounded by
- * 15 s and by the time spent so far above, and, below, by 2 % of the time already spent (at least 100 ms), so a copy that took
- * minutes is not polled in a burst at the end.
+ * Next poll, from the snapshot progress. Before half-way an early, coarse figure (5 % after 0.1 s)
+ * is a poor estimate: never wait longer than the time spent so far, and a little less than the
+ * estimate, so it is refined as the copy advances. From half-way the estimate is trusted: poll
+ * just after it (by the floor), so the look that finds the copy available is usually the only one
+ * at the end. Bounded by 15 s above and, below, by 2 % of the time already spent (at least 100 ms),
+ * so a copy that took minutes is not polled in a burst at the end.
  */
 function nextPollMs(elapsedMs, progressPct, fallbackMs) {
     const floor = Math.max(100, elapsedMs * 0.02);
@@ -451,17 +479,27 @@ function nextPollMs(elapsedMs, progressPct, fallbackMs) {
     if (!progressPct || progressPct <= 0)
         return fallbackMs;
     const remaining = (elapsedMs * (100 - progressPct)) / progressPct;
-    // An early, coarse progress figure (5 % after 0.1 s) is a poor estimate: never wait longer than
-    // the time spent so far, so the estimate is refined as the copy advances.
+    if (progressPct >= 50)
+        return Math.round(Math.max(floor, Math.min(15_000, remaining + floor)));
     return Math.round(Math.max(floor, Math.min(15_000, remaining * 0.9, Math.max(elapsedMs, 250))));
+}
+/**
+ * When the watcher looks next: the soonest copy's time, or the latest of those due within half the
+ * wait after it, so copies started moments apart (several sources) end in one look, not one each.
+ */
+function nextLookAt(dues, now) {
+    const first = Math.min(...dues);
+    const window = Math.max(50, 0.5 * (first - now));
+    return Math.max(...dues.filter((d) => d <= first + window));
 }
 const chunks = (xs, n) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 /**
  * Waits for every copy in one account × region with one DescribeImages (and one DescribeSnapshots,
  * for progress) per look, however many copies are pending: 40 copies cost 2 calls a look, not 80.
+ * A look serves every copy there, of every source of the run, and sets each one's next look.
  * Ids go in an `image-id` filter, so a copy EC2 does not list yet (eventual consistency just after
  * CopyImage) is looked for again instead of failing the whole call. Each copy keeps its own next
- * look (from its snapshots' progress); a look serves every copy due by then. Throttling that outlasts
+ * look (from its snapshots' progress); the soonest is the watcher's next look. Throttling that outlasts
  * the SDK's own retries waits and looks again.
  */
 class CopyWatcher {
@@ -523,7 +561,7 @@ class CopyWatcher {
         let throttled = 1000;
         try {
             while (this.waiting.size) {
-                const next = Math.min(...[...this.waiting.values()].map((w) => w.due));
+                const next = nextLookAt([...this.waiting.values()].map((w) => w.due), Date.now());
                 if (next > Date.now()) {
                     await this.nap(next - Date.now());
                     continue;
@@ -550,7 +588,6 @@ class CopyWatcher {
     }
     async look() {
         this.looks++;
-        const now = Date.now();
         const ids = [...this.waiting.keys()];
         const images = new Map();
         for (const part of chunks(ids, 200)) {
@@ -579,16 +616,16 @@ class CopyWatcher {
                 pending.push(w);
             }
         }
-        // progress only for the copies due now: the others are looked at again when due
-        const due = pending.filter((w) => w.due <= now + 50);
+        // progress for every copy still pending, each one's next look from it: the watcher keeps one
+        // schedule (the soonest), so copies of several sources started moments apart share every look
         const progress = new Map();
-        const snaps = due.flatMap((w) => w.snapshots);
+        const snaps = pending.flatMap((w) => w.snapshots);
         for (const part of chunks(snaps, 200)) {
             const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
             for (const x of r.Snapshots ?? [])
                 progress.set(x.SnapshotId, x.Progress ?? '0%');
         }
-        for (const w of due) {
+        for (const w of pending) {
             const values = w.snapshots.map((id) => progress.get(id)).filter((p) => p !== undefined);
             const pct = values.length ? Math.min(...values.map((p) => Number.parseFloat(p) || 0)) : undefined;
             const shown = values.join(', ');
@@ -614,35 +651,52 @@ class CopyWatcher {
 
 
 /**
- * Every destination published, in two rounds so that "golden" is true only where it was done: first
- * each one's shares, deregistration protection and deprecation; only when all of those succeeded,
- * each one's golden tags and then its SSM parameter (marked on the result as done), then retention.
+ * Every destination of every source published, in two rounds so that "golden" is true only where
+ * it was done, and for all sources or none: first each copy's shares, deregistration protection and
+ * deprecation; only when all of those succeeded, per account × region the golden tags (one
+ * CreateTags for every copy there that needs the same tags: CopyImage gave them their provenance
+ * already), then each copy's SSM parameter (marked on the result as done), then retention.
  * A failure is marked on its result with the step that failed.
  */
-async function publishAll(io, cfg, clients, accounts, results, family, goldenTags) {
-    const each = (step) => Promise.all(results.map(async (r) => {
-        if (r.outcome === 'failed')
-            return;
-        const acct = accounts.get(r.account);
-        const label = `${r.account}/${r.region}`;
+async function publishAll(clients, accounts, sets) {
+    const items = sets.flatMap((set) => set.results.map((r) => ({ set, r, label: `${r.account}/${r.region}` })));
+    const fail = (x, e) => {
+        x.r.outcome = 'failed';
+        x.r.error = (0,errors/* messageOf */.bD)(e).slice(0, 300);
+        x.set.io.warning(`${x.label}: ${x.r.error}`);
+    };
+    const ec2Of = (r) => clients.ec2(accounts.get(r.account), r.region);
+    await Promise.all(items.map((x) => x.r.outcome === 'failed'
+        ? undefined
+        : prepare(x.set.cfg, ec2Of(x.r), x.r.imageId).catch((e) => fail(x, e))));
+    if (items.some((x) => x.r.outcome === 'failed'))
+        return;
+    const byKey = new Map();
+    for (const x of items)
+        byKey.set(x.label, [...(byKey.get(x.label) ?? []), x]);
+    await Promise.all([...byKey.values()].map(async (here) => {
+        const { r } = here[0];
         try {
-            await step(r, clients.ec2(acct, r.region), clients.ssm(acct, r.region), label);
+            await tagGolden(ec2Of(r), here.map((x) => ({ r: x.r, tags: x.set.goldenTags })));
         }
         catch (e) {
-            r.outcome = 'failed';
-            r.error = (0,errors/* messageOf */.bD)(e).slice(0, 300);
-            io.warning(`${label}: ${r.error}`);
+            for (const x of here)
+                fail(x, e);
+            return;
         }
+        await Promise.all(here.map(async (x) => {
+            const { cfg, io, family } = x.set;
+            try {
+                await publishParameter(io, cfg, clients.ssm(accounts.get(x.r.account), x.r.region), x.label, x.r);
+                x.r.retired = cfg.retain
+                    ? await retire(io, ec2Of(x.r), x.label, family, cfg.retain, x.r.imageId, cfg.architecture)
+                    : 0;
+            }
+            catch (e) {
+                fail(x, e);
+            }
+        }));
     }));
-    await each((r, ec2) => prepare(cfg, ec2, r.imageId));
-    if (results.some((r) => r.outcome === 'failed'))
-        return;
-    await each(async (r, ec2, ssm, label) => {
-        await markGolden(io, cfg, ec2, ssm, label, r, goldenTags);
-        r.retired = cfg.retain
-            ? await retire(io, ec2, label, family, cfg.retain, r.imageId, cfg.architecture)
-            : 0;
-    });
 }
 /**
  * After an encrypted promote: the temporary share for copying ends (the build AMI stays private),
@@ -707,12 +761,37 @@ async function prepare(cfg, ec2, imageId) {
         }));
     }
 }
-/** The golden tags (image + snapshots), then the SSM parameter; each marked on the result once done. */
-async function markGolden(io, cfg, ec2, ssm, label, r, tags) {
+/**
+ * The golden tags of every copy in one account × region (images and their snapshots). Tags a copy
+ * already carries (CopyImage's TagSpecifications gave them; moto drops those) are not written again,
+ * so copies needing the same tags (on EC2: status=golden alone) share one CreateTags.
+ */
+async function tagGolden(ec2, copies) {
+    const ids = copies.map((c) => c.r.imageId);
+    const images = new Map(((await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: ids }))).Images ?? []).map((i) => [i.ImageId, i]));
+    const groups = new Map();
+    for (const { r, tags } of copies) {
+        const img = images.get(r.imageId);
+        const have = (0,aws_tags/* imageTags */.rK)(img);
+        const need = Object.fromEntries(Object.entries(tags).filter(([k, v]) => have[k] !== v));
+        const key = JSON.stringify(Object.entries(need).sort());
+        const g = groups.get(key) ?? { tags: need, resources: [], of: [] };
+        g.resources.push(r.imageId, ...(0,aws_tags/* snapshotIdsOf */.Qt)(img));
+        g.of.push(r);
+        groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+        // CreateTags takes up to 1000 resources a call
+        for (let i = 0; i < g.resources.length; i += 1000)
+            if (Object.keys(g.tags).length)
+                await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: g.resources.slice(i, i + 1000), Tags: (0,aws_tags/* toAwsTags */.Ez)(g.tags) }));
+        for (const r of g.of)
+            r.golden = true;
+    }
+}
+/** The copy's SSM parameter (marked on the result once done), and the log line that says what was done. */
+async function publishParameter(io, cfg, ssm, label, r) {
     const imageId = r.imageId;
-    const img = (await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ ImageIds: [imageId] }))).Images?.[0];
-    await ec2.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: [imageId, ...(0,aws_tags/* snapshotIdsOf */.Qt)(img)], Tags: (0,aws_tags/* toAwsTags */.Ez)(tags) }));
-    r.golden = true;
     if (cfg.ssmParameter) {
         await ssm.send(new client_ssm_dist_cjs/* PutParameterCommand */.ihh({
             Name: cfg.ssmParameter,
@@ -760,7 +839,7 @@ arch, status = 'golden') {
         creationDate: i.CreationDate ?? '',
         snapshotIds: (0,aws_tags/* snapshotIdsOf */.Qt)(i),
     }));
-    const candidates = (0,src_plan/* retirementCandidates */.uq)(golden, retain, current);
+    const candidates = (0,plan/* retirementCandidates */.uq)(golden, retain, current);
     if (!candidates.length)
         return 0;
     const inUse = new Set();
@@ -936,11 +1015,11 @@ async function quarantineCopies(io, cfg, clients, accounts, accountIds, build) {
         const family = images.map((i) => (0,aws_tags/* imageTags */.rK)(i)[aws_tags/* TAG */.Dk.family]).find(Boolean);
         const ids = new Set(images.map((i) => i.ImageId));
         const arch = images.map((i) => i.Architecture).find(Boolean);
-        const target = (0,src_plan/* rollbackTarget */.es)(await familyGolden(ec2, family, arch), ids);
+        const target = (0,plan/* rollbackTarget */.es)(await familyGolden(ec2, family, arch), ids);
         if (target?.ImageId)
             out.rollbackTo = target.ImageId;
         if (cfg.ssmParameter) {
-            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), (0,src_plan/* archParameter */.QF)(cfg.ssmParameter, arch), ids, family, target, cfg.dryRun);
+            out.ssm = await rollBackParameter(io, label, clients.ssm(accounts.get(a), region), (0,plan/* archParameter */.QF)(cfg.ssmParameter, arch), ids, family, target, cfg.dryRun);
             io.info(`${label}: ${out.ssm.note}`);
         }
         return out;
@@ -1110,6 +1189,7 @@ async function rollOutAll(io, cfg, clients, accounts, images, description) {
 
 
 
+/** Every source of the run (one, or a family's architectures), one result each, in the order given. */
 async function promoteWith(io, cfg, signal) {
     const clients = new Clients();
     try {
@@ -1119,57 +1199,167 @@ async function promoteWith(io, cfg, signal) {
         clients.destroy();
     }
 }
+const nothingYet = (cfg) => ({
+    mode: cfg.mode,
+    amiId: cfg.amiId,
+    name: '',
+    dryRun: cfg.dryRun,
+    swept: 0,
+    discarded: [],
+    quarantined: [],
+    rollout: [],
+    results: [],
+    buildRetired: 0,
+    plan: [],
+});
+/** The same Io, its log lines (info, warning) led by `[prefix]`. */
+function prefixedIo(io, prefix) {
+    const out = Object.create(io);
+    out.info = (m) => io.info(`[${prefix}] ${m}`);
+    out.warning = (m) => io.warning(`[${prefix}] ${m}`);
+    return out;
+}
 async function promote(io, cfg, clients, signal) {
     const sts = clients.sts(cfg.sourceRegion);
     const { source: sourceAccount, ids: accountIds, others } = await callerAccounts(sts, cfg);
-    const empty = {
-        swept: 0,
-        discarded: [],
-        quarantined: [],
-        rollout: [],
-        results: [],
-        buildRetired: 0,
-        plan: [],
-    };
+    const configs = cfg.amiIds.map((amiId) => ({ ...cfg, amiId }));
+    const several = configs.length > 1;
     if (cfg.mode === 'discard') {
         const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-        const discarded = await discardCandidates(io, cfg, clients, accounts, accountIds, sourceAccount);
-        return { ...empty, mode: cfg.mode, name: '', dryRun: cfg.dryRun, discarded };
+        return Promise.all(configs.map(async (c) => ({
+            ...nothingYet(c),
+            discarded: await discardCandidates(io, c, clients, accounts, accountIds, sourceAccount),
+        })));
     }
     if (cfg.mode === 'quarantine') {
+        // one image only (readConfig)
         const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
-        return { ...empty, ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)) };
+        return [
+            {
+                ...nothingYet(cfg),
+                ...(await quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount)),
+            },
+        ];
     }
-    // The source: it must exist; its tags decide the gate (not when staging: the gate is publish's).
-    // Nothing has changed yet.
+    // Every source read and gated, its copies named and tagged: nothing has changed yet, for any of them.
     const srcEc2 = clients.ec2(sourceAccount, cfg.sourceRegion);
-    const source = await loadSource(io, cfg, srcEc2, sourceAccount.id);
-    cfg.architecture = source.Architecture;
-    if (cfg.ssmParameter)
-        cfg.ssmParameter = (0,src_plan/* archParameter */.QF)(cfg.ssmParameter, source.Architecture);
-    const sourceTags = (0,aws_tags/* imageTags */.rK)(source);
-    const { name, family } = nameCopies(io, cfg, source, sourceTags, accountIds.includes(sourceAccount.id));
-    const baseTags = (0,src_plan/* destinationTags */.oe)(sourceTags, cfg, family);
-    // the copies carry the source's provenance, the tags input and their own: what EC2 would refuse is found now
-    const tagProblems = (0,aws_tags/* tagLimitProblems */.MG)({ ...baseTags, [aws_tags/* TAG */.Dk.status]: 'candidate' });
-    if (tagProblems.length)
-        throw new errors/* InputError */.dz('tags', `the copies' tags (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`, 'give fewer or shorter tags.');
+    const sources = await readSources(io, configs, srcEc2, sourceAccount.id, accountIds);
     const accounts = await assumeRoles(io, sts, sourceAccount, others, cfg.roleArnTemplate);
     if (cfg.share.public)
         await checkBlockPublicAccess(cfg, clients, accounts, accountIds);
-    await checkRollout(cfg, clients, accounts, accountIds);
-    const { plan, broken } = await planDestinations(cfg, clients, accounts, accountIds, sourceAccount.id, name);
-    logPlan(io, cfg.amiId, name, plan, broken);
-    io.setOutput('plan', JSON.stringify(plan));
+    // launch templates come with one source only (readConfig)
+    await checkRollout(sources[0].cfg, clients, accounts, accountIds);
+    const plans = await planDestinations(cfg, sources.map((s) => ({ amiId: s.cfg.amiId, name: s.name })), clients, accounts, accountIds, sourceAccount.id);
+    for (const [i, s] of sources.entries())
+        logPlan(s.io, s.cfg.amiId, s.name, plans[i].plan, plans[i].broken);
+    io.setOutput('plan', JSON.stringify(several
+        ? plans.flatMap((p, i) => p.plan.map((d) => ({ source: sources[i].cfg.amiId, ...d })))
+        : plans[0].plan));
+    const described = (s, i) => ({
+        ...nothingYet(s.cfg),
+        architecture: s.cfg.architecture,
+        ssmParameter: s.cfg.ssmParameter,
+        name: s.name,
+        plan: plans[i].plan,
+    });
     if (cfg.dryRun) {
         io.info('dry-run: nothing was changed.');
-        return { ...empty, mode: cfg.mode, name, plan, dryRun: true };
+        return sources.map((s, i) => ({ ...described(s, i), dryRun: true }));
     }
+    // From here on AWS changes. Every source's copies share the slots and the looks at progress.
+    const pool = new CopyPool(io, cfg.copySlots, cfg.maxConcurrency);
+    const copied = await Promise.allSettled(sources.map((s, i) => copySource(s, plans[i], clients, accounts, accountIds, sourceAccount, srcEc2, pool, signal)));
+    pool.logFigures();
+    if (!several && copied[0].status === 'rejected')
+        throw copied[0].reason;
+    // Every destination of every source available: now, and only now, the copies become golden; a
+    // family's architectures become golden together, or (a re-run resumes) none of them does
+    const ready = cfg.mode !== 'stage' &&
+        copied.every((c) => c.status === 'fulfilled' && !c.value.results.some((r) => r.outcome === 'failed'));
+    if (several && cfg.mode !== 'stage' && !ready)
+        io.warning('Not every copy of every source is available: none is tagged golden or published (a re-run resumes).');
+    const published = await Promise.allSettled(ready
+        ? [
+            publishAll(clients, accounts, copied.map((c, i) => ({
+                cfg: sources[i].cfg,
+                io: sources[i].io,
+                results: c.value.results,
+                family: sources[i].family,
+                goldenTags: { ...sources[i].baseTags, [aws_tags/* TAG */.Dk.status]: 'golden' },
+            }))),
+        ]
+        : []);
+    if (published[0]?.status === 'rejected')
+        throw published[0].reason;
+    const finished = await Promise.allSettled(copied.map(async (c, i) => ready && c.status === 'fulfilled'
+        ? finishSource(sources[i], c.value, clients, accounts, sourceAccount, srcEc2)
+        : {}));
+    if (!several && finished[0].status === 'rejected')
+        throw finished[0].reason;
+    return sources.map((s, i) => {
+        const c = copied[i];
+        const p = finished[i];
+        if (c.status === 'rejected')
+            return { ...described(s, i), error: (0,errors/* messageOf */.bD)(c.reason) };
+        const { results, swept } = c.value;
+        if (p.status === 'rejected')
+            return { ...described(s, i), results, swept, error: (0,errors/* messageOf */.bD)(p.reason) };
+        return { ...described(s, i), results, swept, ...p.value };
+    });
+}
+/**
+ * Every source: it must exist; its tags decide the gate (not when staging: the gate is publish's);
+ * its copies' names and tags are checked, and with several sources, that they keep apart. Their log
+ * lines are led by their architecture (or AMI id).
+ */
+async function readSources(io, configs, srcEc2, sourceAccountId, accountIds) {
+    const several = configs.length > 1;
+    const read = await Promise.allSettled(configs.map((c) => readSource(several ? prefixedIo(io, c.amiId) : io, c, srcEc2, sourceAccountId, accountIds)));
+    // the first problem in the order the sources were given, whichever call answered first
+    const refused = read.find((r) => r.status === 'rejected');
+    if (refused)
+        throw refused.reason;
+    const sources = read.map((r) => r.value);
+    if (!several)
+        return sources;
+    (0,plan/* checkSourcesApart */.zE)(sources.map((s) => ({
+        amiId: s.cfg.amiId,
+        name: s.name,
+        family: s.family,
+        architecture: s.cfg.architecture,
+        ssmParameter: s.cfg.ssmParameter,
+    })));
+    const archs = sources.map((s) => s.cfg.architecture ?? s.cfg.amiId);
+    const distinct = new Set(archs).size === archs.length;
+    for (const s of sources)
+        s.io = prefixedIo(io, distinct ? (s.cfg.architecture ?? s.cfg.amiId) : s.cfg.amiId);
+    return sources;
+}
+/** The source image, gated, its architecture as given, its copies named and their tags within EC2's limits. */
+async function readSource(io, cfg, srcEc2, sourceAccountId, accountIds) {
+    const image = await loadSource(io, cfg, srcEc2, sourceAccountId);
+    const expected = cfg.expectedArch[cfg.amiId];
+    if (expected && image.Architecture !== expected)
+        throw new errors/* InputError */.dz('ami-id', `gives ${cfg.amiId} as ${expected}, and EC2 says it is ${image.Architecture ?? 'of no architecture'}.`, "pass bake's ami-ids output as it is, or list the AMI ids.");
+    cfg.architecture = image.Architecture;
+    if (cfg.ssmParameter)
+        cfg.ssmParameter = (0,plan/* archParameter */.QF)(cfg.ssmParameter, image.Architecture);
+    const sourceTags = (0,aws_tags/* imageTags */.rK)(image);
+    const { name, family } = nameCopies(io, cfg, image, sourceTags, accountIds.includes(sourceAccountId));
+    const baseTags = (0,plan/* destinationTags */.oe)(sourceTags, cfg, family);
+    // the copies carry the source's provenance, the tags input and their own: what EC2 would refuse is found now
+    const tagProblems = (0,aws_tags/* tagLimitProblems */.MG)({ ...baseTags, [aws_tags/* TAG */.Dk.status]: 'candidate' });
+    if (tagProblems.length)
+        throw new errors/* InputError */.dz('tags', `the copies' tags of ${cfg.amiId} (the source's ami-bakery provenance, the tags input, promote's own) would be refused by EC2: ${tagProblems.join('; ')}.`, 'give fewer or shorter tags.');
+    return { cfg, io, image, name, family, baseTags };
+}
+/** One source's stale candidates removed, its share for copying, its copies (candidates). */
+async function copySource(s, { plan, broken }, clients, accounts, accountIds, sourceAccount, srcEc2, pool, signal) {
+    const { cfg, io, image: source, name, family, baseTags } = s;
     const swept = await sweepStaleCandidates(io, cfg, clients, accounts, accountIds, family);
-    // From here on AWS changes: whatever goes wrong, say what is done and that a re-run resumes.
+    // whatever goes wrong from here, the results say what is done, and a re-run resumes
     const deadline = Date.now() + cfg.deadlineMs;
     const timer = deadlineSignal(cfg.deadlineMs, signal);
-    const stop = timer.signal;
     const copiers = [
         ...new Set(plan.filter((d) => d.state === 'copy' && d.account !== sourceAccount.id).map((d) => d.account)),
     ];
@@ -1183,36 +1373,33 @@ async function promote(io, cfg, clients, signal) {
         name,
         encrypt: cfg.encrypt,
         tags: { ...baseTags, [aws_tags/* TAG */.Dk.status]: 'candidate' },
-        maxConcurrency: cfg.maxConcurrency,
-        copySlots: cfg.copySlots,
         copyCompletionMinutes: cfg.copyCompletionMinutes,
         deadline,
         deadlineMs: cfg.deadlineMs,
         runNonce: (0,external_node_crypto_.randomUUID)(),
         wait: cfg.mode !== 'stage',
-    }, stop, signal).finally(timer.clear);
-    if (cfg.mode === 'stage')
-        return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, swept };
+    }, pool, timer.signal, signal).finally(timer.clear);
+    return { results, swept, copiers, sourceSnapshots };
+}
+/** One source published: its launch templates rolled out, its build AMI closed (both only if every copy is golden). */
+async function finishSource(s, c, clients, accounts, sourceAccount, srcEc2) {
+    const { cfg, io, name, family } = s;
+    const { results } = c;
+    if (results.some((r) => r.outcome === 'failed'))
+        return { buildRetired: 0, rollout: [] };
+    const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId]));
+    const rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
     let buildRetired = 0;
-    let rollout = [];
-    if (!results.some((r) => r.outcome === 'failed')) {
-        // Every destination is available: now, and only now, the copies become golden.
-        await publishAll(io, cfg, clients, accounts, results, family, { ...baseTags, [aws_tags/* TAG */.Dk.status]: 'golden' });
-        if (!results.some((r) => r.outcome === 'failed')) {
-            const golden = new Map(results.map((r) => [`${r.account}/${r.region}`, r.imageId]));
-            rollout = await rollOutAll(io, cfg, clients, accounts, golden, `ami-bakery: ${name}`);
-        }
-        if (cfg.encrypt && !results.some((r) => r.outcome === 'failed')) {
-            const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
-            const n = await closeBuildAmi(io, cfg, srcEc2, label, copiers, sourceSnapshots, family);
-            const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
-            if (here)
-                here.retired += n;
-            else
-                buildRetired = n;
-        }
+    if (cfg.encrypt) {
+        const label = `${sourceAccount.id}/${cfg.sourceRegion}`;
+        const n = await closeBuildAmi(io, cfg, srcEc2, label, c.copiers, c.sourceSnapshots, family);
+        const here = results.find((r) => r.account === sourceAccount.id && r.region === cfg.sourceRegion);
+        if (here)
+            here.retired += n;
+        else
+            buildRetired = n;
     }
-    return { ...empty, mode: cfg.mode, name, plan, dryRun: false, results, buildRetired, swept, rollout };
+    return { buildRetired, rollout };
 }
 /** mode quarantine: from the image given to its build AMI, then every copy of that; launch templates back. */
 async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAccount) {
@@ -1223,7 +1410,7 @@ async function quarantineMode(io, cfg, clients, accounts, accountIds, sourceAcco
     // Only what ami-bakery baked or promoted: a typo in ami-id must not take an unrelated image out of use.
     if (!Object.keys(givenTags).some((k) => k.startsWith(aws_tags/* TAG_PREFIX */.C_)))
         throw new errors/* InputError */.dz('ami-id', `${cfg.amiId} (${given.Name ?? 'no name'}) carries no ami-bakery tags: ami-bakery neither baked nor promoted it, so quarantine leaves it alone.`, 'give the golden image (or its build AMI) whose re-scan failed; an image from elsewhere is deprecated by hand.');
-    const root = (0,src_plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, givenTags);
+    const root = (0,plan/* quarantineRoot */.hw)(cfg.amiId, cfg.sourceRegion, givenTags);
     if (root.amiId !== cfg.amiId)
         io.info(`${cfg.amiId} is a copy of ${root.amiId} (${root.region}): quarantining every copy of it.`);
     await checkRollout(cfg, clients, accounts, accountIds);
@@ -1263,7 +1450,7 @@ async function checkBlockPublicAccess(cfg, clients, accounts, accountIds) {
 async function checkRollout(cfg, clients, accounts, accountIds) {
     if (!cfg.launchTemplates.length)
         return;
-    const problems = (0,src_plan/* launchTemplateProblems */.OM)(cfg.launchTemplates, accountIds, cfg.regions);
+    const problems = (0,plan/* launchTemplateProblems */.OM)(cfg.launchTemplates, accountIds, cfg.regions);
     if (problems.length)
         throw new errors/* InputError */.dz('launch-templates', problems.join('; '), 'list launch templates in the accounts and regions promote copies to.');
     await checkLaunchTemplates(clients, accounts, cfg.launchTemplates, cfg.architecture);
@@ -1282,7 +1469,7 @@ async function loadSource(io, cfg, srcEc2, account) {
         io.info(`stage: copies start before ${cfg.amiId} is verified and scanned; they stay candidates, private to each account, until publish checks the gate.`);
     }
     else if (cfg.require.length) {
-        const problems = (0,src_plan/* evaluateGate */.DR)(cfg.require, sourceTags);
+        const problems = (0,plan/* evaluateGate */.DR)(cfg.require, sourceTags);
         if (problems.length) {
             // the most important gate event has a summary of its own: what failed, what was not done
             await io.appendSummary(refusalSummary(cfg, problems, account));
@@ -1301,13 +1488,13 @@ async function loadSource(io, cfg, srcEc2, account) {
  */
 function nameCopies(io, cfg, source, sourceTags, sourceAccountIsDestination) {
     const nameTemplate = cfg.nameTemplate || (cfg.encrypt ? '{source}-golden' : '{source}');
-    const name = (0,src_plan/* renderName */.gU)(nameTemplate, {
+    const name = (0,plan/* renderName */.gU)(nameTemplate, {
         sha: io.env.GITHUB_SHA ?? sourceTags[aws_tags/* TAG */.Dk.commit] ?? 'local',
         sourceName: source.Name ?? cfg.amiId,
         now: new Date(),
         arch: source.Architecture,
     });
-    const family = (0,src_plan/* nameFamily */.kk)(nameTemplate, source.Name ?? cfg.amiId);
+    const family = (0,plan/* nameFamily */.kk)(nameTemplate, source.Name ?? cfg.amiId);
     if (cfg.encrypt &&
         name === source.Name &&
         cfg.regions.includes(cfg.sourceRegion) &&
@@ -1316,59 +1503,72 @@ function nameCopies(io, cfg, source, sourceTags, sourceAccountIsDestination) {
     return { name, family };
 }
 /**
- * Every account × region: reuse the source itself (unencrypted, in its own region), reuse or wait for
- * an earlier copy (found by its source tag, whatever its name: a {time} name differs on every run), or
- * copy. With encrypt the source region gets an encrypted copy too: the unencrypted build AMI is never
- * the golden image. Broken earlier copies are returned per `account/region` for removal.
+ * Every account × region, for every source: reuse the source itself (unencrypted, in its own
+ * region), reuse or wait for an earlier copy (found by its source tag, whatever its name: a {time}
+ * name differs on every run), or copy. With encrypt the source region gets an encrypted copy too:
+ * the unencrypted build AMI is never the golden image. One look per account × region serves every
+ * source (and one more for the names of those to copy). Broken earlier copies are returned per
+ * `account/region` for removal.
  */
-async function planDestinations(cfg, clients, accounts, accountIds, sourceAccountId, name) {
-    const plan = [];
-    const broken = new Map();
+async function planDestinations(cfg, sources, clients, accounts, accountIds, sourceAccountId) {
+    const out = sources.map(() => ({ plan: [], broken: new Map() }));
     const clashes = [];
     await Promise.all(accountIds.flatMap((a) => cfg.regions.map(async (region) => {
-        const kmsKeyId = cfg.encrypt ? (0,src_plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
-        if (!cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion) {
-            plan.push({ account: a, region, state: 'source', imageId: cfg.amiId });
-            return;
+        const ec2 = clients.ec2(accounts.get(a), region);
+        const kmsKeyId = cfg.encrypt ? (0,plan/* kmsKeyFor */.yk)(cfg.kmsKeys, a, region) : undefined;
+        const itself = !cfg.encrypt && a === sourceAccountId && region === cfg.sourceRegion;
+        const found = itself
+            ? []
+            : await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.sourceAmi]: sources.map((s) => s.amiId) });
+        const toCopy = [];
+        for (const [i, { amiId }] of sources.entries()) {
+            if (itself) {
+                out[i].plan.push({ account: a, region, state: 'source', imageId: amiId });
+                continue;
+            }
+            const { usable, broken: bad } = (0,plan/* classifyCopies */.Q0)(found.filter((img) => (0,aws_tags/* imageTags */.rK)(img)[aws_tags/* TAG */.Dk.sourceAmi] === amiId), amiId);
+            if (bad.length)
+                out[i].broken.set(`${a}/${region}`, bad);
+            if (usable)
+                out[i].plan.push({
+                    account: a,
+                    region,
+                    state: usable.State === 'available' ? 'exists' : 'pending',
+                    imageId: usable.ImageId,
+                    kmsKeyId,
+                });
+            else {
+                out[i].plan.push({ account: a, region, state: 'copy', kmsKeyId });
+                toCopy.push(i);
+            }
         }
-        const found = await describeOwnImages(clients.ec2(accounts.get(a), region), {
-            [aws_tags/* TAG */.Dk.sourceAmi]: cfg.amiId,
-        });
-        const { usable, broken: bad } = (0,src_plan/* classifyCopies */.Q0)(found, cfg.amiId);
-        if (bad.length)
-            broken.set(`${a}/${region}`, bad);
-        if (!usable) {
-            // AMI names are unique per account and region: a name another image holds is found now,
-            // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
-            const taken = await imagesNamed(clients.ec2(accounts.get(a), region), name);
+        if (!toCopy.length)
+            return;
+        // AMI names are unique per account and region: a name another image holds is found now,
+        // before anything is shared or copied, not by CopyImage halfway (InvalidAMIName.Duplicate)
+        const taken = await imagesNamed(ec2, toCopy.map((i) => sources[i].name));
+        for (const i of toCopy) {
+            const { amiId, name } = sources[i];
+            const bad = out[i].broken.get(`${a}/${region}`) ?? [];
             // a copy of this very source whose tags did not land (moto does not apply CopyImage's
             // TagSpecifications; EC2 does, atomically) is ours, not a clash: its description says so
-            const ours = (i) => (i.Description ?? '').includes(`(golden copy of ${cfg.amiId} from `);
-            const other = taken.find((i) => !bad.some((b) => b.ImageId === i.ImageId) && !ours(i));
+            const ours = (img) => (img.Description ?? '').includes(`(golden copy of ${amiId} from `);
+            const other = taken.find((img) => img.Name === name && !bad.some((b) => b.ImageId === img.ImageId) && !ours(img));
             const t = (0,aws_tags/* imageTags */.rK)(other);
             if (other)
-                clashes.push(`${a}/${region} has ${other.ImageId} (${t[aws_tags/* TAG */.Dk.sourceAmi] ? `a copy of ${t[aws_tags/* TAG */.Dk.sourceAmi]}` : 'not a copy of this source'}${t[aws_tags/* TAG */.Dk.status] ? `, ${t[aws_tags/* TAG */.Dk.status]}` : ''})`);
+                clashes.push(`${a}/${region} has ${other.ImageId} (${t[aws_tags/* TAG */.Dk.sourceAmi] ? `a copy of ${t[aws_tags/* TAG */.Dk.sourceAmi]}` : 'not a copy of this source'}${t[aws_tags/* TAG */.Dk.status] ? `, ${t[aws_tags/* TAG */.Dk.status]}` : ''})${sources.length > 1 ? ` named like the copies of ${amiId}` : ''}`);
         }
-        if (usable)
-            plan.push({
-                account: a,
-                region,
-                state: usable.State === 'available' ? 'exists' : 'pending',
-                imageId: usable.ImageId,
-                kmsKeyId,
-            });
-        else
-            plan.push({ account: a, region, state: 'copy', kmsKeyId });
     })));
     if (clashes.length)
-        throw new errors/* InputError */.dz('name', `"${name}" is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`, 'make the name unique per build, e.g. golden-ubuntu-22.04-{date}-{time}-{sha}, or retire the image that holds it.');
-    plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
-    return { plan, broken };
+        throw new errors/* InputError */.dz('name', `${sources.length > 1 ? 'a name the copies would take' : `"${sources[0].name}"`} is already the name of another image in ${clashes.sort().join('; ')}: AMI names are unique per account and region, so its copy there would fail. Nothing was shared or copied.`, 'make the name unique per build, e.g. golden-ubuntu-22.04-{date}-{time}-{sha}, or retire the image that holds it.');
+    for (const o of out)
+        o.plan.sort((x, y) => (x.account + x.region < y.account + y.region ? -1 : 1));
+    return out;
 }
-/** This account's images (not deregistered) named exactly `name`. */
-async function imagesNamed(ec2, name) {
-    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
-    return (r.Images ?? []).filter((i) => i.Name === name && i.State !== 'deregistered');
+/** This account's images (not deregistered) named exactly one of `names`. */
+async function imagesNamed(ec2, names) {
+    const r = await ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ Owners: ['self'], Filters: [{ Name: 'name', Values: names }] }));
+    return (r.Images ?? []).filter((i) => names.includes(i.Name ?? '') && i.State !== 'deregistered');
 }
 function logPlan(io, amiId, name, plan, broken) {
     io.info(`Plan for ${amiId} → "${name}" (${plan.length} destination(s)):`);
@@ -1394,7 +1594,7 @@ async function sweepStaleCandidates(io, cfg, clients, accounts, accountIds, fami
         const ec2 = clients.ec2(accounts.get(a), region);
         // another architecture's run of the family has candidates of its own: not this run's to judge
         const found = (await describeOwnImages(ec2, { [aws_tags/* TAG */.Dk.status]: 'candidate', [aws_tags/* TAG */.Dk.family]: family })).filter((i) => !cfg.architecture || !i.Architecture || i.Architecture === cfg.architecture);
-        const stale = (0,src_plan/* staleCandidates */.yU)(found, cfg.amiId, now, cfg.candidateTtlMs);
+        const stale = (0,plan/* staleCandidates */.yU)(found, cfg.amiId, now, cfg.candidateTtlMs);
         for (const img of stale) {
             await removeImage(ec2, img);
             io.info(`${a}/${region}: removed ${img.ImageId}, a candidate of ${(0,aws_tags/* imageTags */.rK)(img)[aws_tags/* TAG */.Dk.sourceAmi] ?? 'another source'} left by an unfinished run (created ${img.CreationDate}, older than candidate-ttl)`);

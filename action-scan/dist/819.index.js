@@ -78,10 +78,12 @@ async function describeImage(ec2, imageId) {
     }
 }
 /** This account's images (`Owners: self`, not deregistered) with the given tags. */
-async function describeOwnImages(ec2, filters) {
+async function describeOwnImages(ec2, 
+/** tag → value, or values (any of them) */
+filters) {
     const r = await ec2.send(new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({
         Owners: ['self'],
-        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+        Filters: Object.entries(filters).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v].flat() })),
     }));
     return (r.Images ?? []).filter((i) => i.State !== 'deregistered');
 }
