@@ -18,11 +18,16 @@ import { CliIo } from '../../shared/src/io.js';
 
 type Script = Array<{ state: string; progress?: string; reason?: string }>;
 
-/** An EC2 stand-in: CopyImage may be refused `limited` times, then DescribeImages walks `script`. */
+/**
+ * An EC2 stand-in: CopyImage may be refused `limited` times; then each DescribeSnapshots walks
+ * `script` one step (a snapshot is pending while its step is), and DescribeImages answers the step
+ * reached, as EC2 does: an image is not available while its snapshots copy.
+ */
 function fakeEc2(opts: { limited?: number; script: Script }) {
   const calls: string[] = [];
   let refusals = opts.limited ?? 0;
   let step = 0;
+  const at = () => opts.script[Math.min(step, opts.script.length - 1)];
   const client = {
     async send(cmd: { constructor: { name: string }; input: Record<string, unknown> }) {
       const op = cmd.constructor.name.replace(/Command$/, '');
@@ -33,7 +38,7 @@ function fakeEc2(opts: { limited?: number; script: Script }) {
             throw Object.assign(new Error('too many copies'), { name: 'ResourceLimitExceeded' });
           return { ImageId: 'ami-0copy000000000000' };
         case 'DescribeImages': {
-          const s = opts.script[Math.min(step++, opts.script.length - 1)];
+          const s = at();
           return {
             Images: [
               {
@@ -46,8 +51,17 @@ function fakeEc2(opts: { limited?: number; script: Script }) {
           };
         }
         case 'DescribeSnapshots': {
-          const s = opts.script[Math.max(0, step - 1)];
-          return { Snapshots: [{ SnapshotId: 'snap-1', Progress: s.progress ?? '0%' }] };
+          const s = at();
+          step++;
+          return {
+            Snapshots: [
+              {
+                SnapshotId: 'snap-1',
+                Progress: s.state === 'pending' ? (s.progress ?? '0%') : '100%',
+                State: s.state === 'pending' ? 'pending' : s.state === 'failed' ? 'error' : 'completed',
+              },
+            ],
+          };
         }
         case 'DeregisterImage':
         case 'DeleteSnapshot':
@@ -224,29 +238,40 @@ describe('one look at every copy of an account × region', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('40 pending copies cost one DescribeImages and one DescribeSnapshots a look; a copy not listed yet is looked for again', async () => {
+  it('40 copies cost one DescribeSnapshots a look, and DescribeImages only when they may have changed; a copy not listed yet is looked for again', async () => {
     const calls: Array<{ op: string; n: number }> = [];
-    let looks = 0;
     const ids = Array.from({ length: 40 }, (_, i) => `ami-0${String(i).padStart(16, '0')}`);
+    // every copy takes 2 s, as EC2 would: its snapshots pending, then completed, then the image available
+    const start = Date.now();
+    const done = () => Date.now() - start >= 2_000;
+    let listed = false;
     const ec2 = {
       async send(cmd: { constructor: { name: string }; input: { Filters?: Array<{ Values: string[] }> } }) {
         const op = cmd.constructor.name.replace(/Command$/, '');
         const values = cmd.input.Filters?.[0].Values ?? [];
         calls.push({ op, n: values.length });
         if (op === 'DescribeImages') {
-          looks++;
           // the last copy is not listed on the first look (EC2's eventual consistency)
+          const first = !listed;
+          listed = true;
           return {
             Images: values
-              .filter((id) => looks > 1 || id !== ids[39])
+              .filter((id) => !first || id !== ids[39])
               .map((id) => ({
                 ImageId: id,
-                State: looks >= 4 ? 'available' : 'pending',
+                State: done() ? 'available' : 'pending',
                 BlockDeviceMappings: [{ Ebs: { SnapshotId: id.replace('ami', 'snap') } }],
               })),
           };
         }
-        return { Snapshots: values.map((id) => ({ SnapshotId: id, Progress: `${looks * 25}%` })) };
+        const pct = Math.min(100, Math.floor((100 * (Date.now() - start)) / 2_000));
+        return {
+          Snapshots: values.map((id) => ({
+            SnapshotId: id,
+            Progress: `${done() ? 100 : Math.min(99, pct)}%`,
+            State: done() ? 'completed' : 'pending',
+          })),
+        };
       },
     };
     const io = new CliIo({ inputs: {}, env: {}, out: () => {}, err: () => {} });
@@ -255,10 +280,13 @@ describe('one look at every copy of an account × region', () => {
     await vi.runAllTimersAsync();
     await all;
     const images = calls.filter((c) => c.op === 'DescribeImages');
-    expect(images).toHaveLength(4);
-    expect(images.every((c) => c.n === 40)).toBe(true);
-    // at most one DescribeSnapshots per look, never one per copy
-    expect(calls.filter((c) => c.op === 'DescribeSnapshots').length).toBeLessThanOrEqual(3);
+    // all 40 at first; then only the one not listed; then all 40 once their snapshots completed
+    expect(images.map((c) => c.n)).toEqual([40, 1, 40]);
+    // never a call per copy: every DescribeSnapshots asks for every copy known, but the one for the
+    // late-listed copy's new snapshot
+    const snapshots = calls.filter((c) => c.op === 'DescribeSnapshots').map((c) => c.n);
+    expect(snapshots.filter((n) => n < 39)).toEqual([1]);
     expect(calls.length / ids.length).toBeLessThan(0.25);
+    expect(w.imageCalls).toBe(3);
   });
 });
