@@ -529,9 +529,11 @@ async function fleet() {
     // BENCH_FLEET_LOG=prefix: the first job's timed log, per bundle, to see where the time goes
     if (process.env.BENCH_FLEET_LOG)
       fs.writeFileSync(`${process.env.BENCH_FLEET_LOG}.${tag}.log`, codes[0].log.join('\n'));
-    // the copy phase's looks (one DescribeImages each), from each job's own count in its log
+    // the copy phase's DescribeImages, from each job's own count in its log (planning and publishing
+    // ask DescribeImages too; DescribeSnapshots is asked only while copying)
     const looks = codes.reduce(
-      (n, c) => n + Number(/(\d+) looks? at copy progress/.exec(c.log.join('\n'))?.[1] ?? 0),
+      (n, c) =>
+        n + Number(/looks? at copy progress .*\((\d+) DescribeImages/.exec(c.log.join('\n'))?.[1] ?? 0),
       0,
     );
     const copies = jobs * regions.length * accounts.length;
