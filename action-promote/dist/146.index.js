@@ -341,9 +341,10 @@ class CopyPool {
         const peak = Math.max(0, ...this.scheduler.peak.values());
         if (!peak)
             return;
-        const looks = [...this.watchers.values()].reduce((n, w) => n + w.looks, 0);
+        const sum = (f) => [...this.watchers.values()].reduce((n, w) => n + f(w), 0);
+        const looks = sum((w) => w.looks);
         const pairs = this.watchers.size;
-        this.io.info(`Copies: at most ${peak} of ${this.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${pairs} account × region pair${pairs === 1 ? '' : 's'}.`);
+        this.io.info(`Copies: at most ${peak} of ${this.copySlots} snapshot slots held per account × region; ${looks} look${looks === 1 ? '' : 's'} at copy progress over ${pairs} account × region pair${pairs === 1 ? '' : 's'} (${sum((w) => w.imageCalls)} DescribeImages, ${sum((w) => w.snapshotCalls)} DescribeSnapshots).`);
     }
 }
 /**
@@ -494,8 +495,9 @@ function nextLookAt(dues, now) {
 }
 const chunks = (xs, n) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 /**
- * Waits for every copy in one account × region with one DescribeImages (and one DescribeSnapshots,
- * for progress) per look, however many copies are pending: 40 copies cost 2 calls a look, not 80.
+ * Waits for every copy in one account × region with one DescribeSnapshots (progress) per look, and
+ * one DescribeImages for the copies whose snapshots are new, complete, failed or gone, however many
+ * copies are pending: 40 copies cost at most 2 calls a look, not 80; while they copy, 1.
  * A look serves every copy there, of every source of the run, and sets each one's next look.
  * Ids go in an `image-id` filter, so a copy EC2 does not list yet (eventual consistency just after
  * CopyImage) is looked for again instead of failing the whole call. Each copy keeps its own next
@@ -508,8 +510,10 @@ class CopyWatcher {
     waiting = new Map();
     looping = false;
     wake;
-    /** looks made (each one DescribeImages, and at most one DescribeSnapshots) */
+    /** looks made, and the calls they made */
     looks = 0;
+    imageCalls = 0;
+    snapshotCalls = 0;
     constructor(io, ec2) {
         this.io = io;
         this.ec2 = ec2;
@@ -538,6 +542,7 @@ class CopyWatcher {
                 fallback: 250,
                 lastProgress: '',
                 snapshots: [],
+                imageAskedAt: 0,
                 resolve: done(resolve),
                 reject: done(reject),
             });
@@ -588,18 +593,36 @@ class CopyWatcher {
     }
     async look() {
         this.looks++;
-        const ids = [...this.waiting.keys()];
+        const now = Date.now();
+        // 1. the progress of every copy whose snapshots are known: one DescribeSnapshots for all of them
+        const progress = new Map();
+        const snaps = [...this.waiting.values()].flatMap((w) => w.snapshots);
+        for (const part of chunks(snaps, 200)) {
+            this.snapshotCalls++;
+            const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
+            for (const x of r.Snapshots ?? [])
+                progress.set(x.SnapshotId, { pct: x.Progress ?? '0%', state: x.State });
+        }
+        // 2. the image only when it may have changed: its snapshots not known yet, complete, failed or
+        // gone, or not asked for in a minute (an image cannot be available while its snapshots copy)
+        const ask = [...this.waiting.values()].filter((w) => !w.snapshots.length ||
+            w.snapshots.some((id) => progress.get(id)?.state !== 'pending') ||
+            now - w.imageAskedAt >= 60_000);
         const images = new Map();
-        for (const part of chunks(ids, 200)) {
+        for (const part of chunks(ask.map((w) => w.imageId), 200)) {
+            this.imageCalls++;
             const r = await this.ec2.send(new dist_cjs/* DescribeImagesCommand */.ji5({ Filters: [{ Name: 'image-id', Values: part }] }));
             for (const img of r.Images ?? [])
                 images.set(img.ImageId, img);
         }
         const pending = [];
-        for (const id of ids) {
-            const w = this.waiting.get(id);
-            if (!w)
+        for (const w of [...this.waiting.values()]) {
+            const id = w.imageId;
+            if (!ask.includes(w)) {
+                pending.push(w);
                 continue;
+            }
+            w.imageAskedAt = now;
             const img = images.get(id);
             if (img?.State === 'available') {
                 this.waiting.delete(id);
@@ -616,17 +639,20 @@ class CopyWatcher {
                 pending.push(w);
             }
         }
-        // progress for every copy still pending, each one's next look from it: the watcher keeps one
-        // schedule (the soonest), so copies of several sources started moments apart share every look
-        const progress = new Map();
-        const snaps = pending.flatMap((w) => w.snapshots);
-        for (const part of chunks(snaps, 200)) {
+        // snapshots seen for the first time (or gone from the first answer): their progress now, in one call
+        const fresh = pending.flatMap((w) => w.snapshots.filter((id) => !progress.has(id)));
+        for (const part of chunks(fresh, 200)) {
+            this.snapshotCalls++;
             const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
             for (const x of r.Snapshots ?? [])
-                progress.set(x.SnapshotId, x.Progress ?? '0%');
+                progress.set(x.SnapshotId, { pct: x.Progress ?? '0%', state: x.State });
         }
+        // each pending copy's next look from its progress; the watcher keeps one schedule (the soonest,
+        // see nextLookAt), so copies of several sources started moments apart share every look
         for (const w of pending) {
-            const values = w.snapshots.map((id) => progress.get(id)).filter((p) => p !== undefined);
+            const values = w.snapshots
+                .map((id) => progress.get(id)?.pct)
+                .filter((p) => p !== undefined);
             const pct = values.length ? Math.min(...values.map((p) => Number.parseFloat(p) || 0)) : undefined;
             const shown = values.join(', ');
             if (shown && shown !== w.lastProgress)
