@@ -543,6 +543,7 @@ class CopyWatcher {
                 lastProgress: '',
                 snapshots: [],
                 imageAskedAt: 0,
+                expectDone: false,
                 resolve: done(resolve),
                 reject: done(reject),
             });
@@ -596,7 +597,8 @@ class CopyWatcher {
         const now = Date.now();
         // 1. the progress of every copy whose snapshots are known: one DescribeSnapshots for all of them
         const progress = new Map();
-        const snaps = [...this.waiting.values()].flatMap((w) => w.snapshots);
+        // (not of those expected done by now: the image is asked for first, and is usually available)
+        const snaps = [...this.waiting.values()].filter((w) => !w.expectDone).flatMap((w) => w.snapshots);
         for (const part of chunks(snaps, 200)) {
             this.snapshotCalls++;
             const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
@@ -605,7 +607,8 @@ class CopyWatcher {
         }
         // 2. the image only when it may have changed: its snapshots not known yet, complete, failed or
         // gone, or not asked for in a minute (an image cannot be available while its snapshots copy)
-        const ask = [...this.waiting.values()].filter((w) => !w.snapshots.length ||
+        const ask = [...this.waiting.values()].filter((w) => w.expectDone ||
+            !w.snapshots.length ||
             w.snapshots.some((id) => progress.get(id)?.state !== 'pending') ||
             now - w.imageAskedAt >= 60_000);
         const images = new Map();
@@ -639,7 +642,8 @@ class CopyWatcher {
                 pending.push(w);
             }
         }
-        // snapshots seen for the first time (or gone from the first answer): their progress now, in one call
+        // snapshots seen for the first time, or not asked about in this look (a copy expected done that
+        // is not), or gone from the first answer: their progress now, in one call
         const fresh = pending.flatMap((w) => w.snapshots.filter((id) => !progress.has(id)));
         for (const part of chunks(fresh, 200)) {
             this.snapshotCalls++;
@@ -659,6 +663,8 @@ class CopyWatcher {
                 this.io.info(`${w.label}: ${w.imageId} ${shown}`);
             w.lastProgress = shown;
             w.due = Date.now() + nextPollMs(Date.now() - w.t0, pct, w.fallback);
+            // from half-way the next look is timed just after the estimate (nextPollMs)
+            w.expectDone = pct !== undefined && pct >= 50;
             w.fallback = Math.min(Math.round(w.fallback * 1.5), 10_000);
         }
     }
