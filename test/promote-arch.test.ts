@@ -6,16 +6,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
-import { SRC, stopWorld, world } from './support/promote-world.js';
+import { GATE, SRC, stopWorld, world } from './support/promote-world.js';
 
 afterEach(stopWorld);
 
-const GATE = {
-  'ami-bakery:verify': 'passed',
-  'ami-bakery:scan': 'passed',
-  'ami-bakery:cis-score': '91.5',
-  'ami-bakery:commit': 'c0ffee1234',
-};
 const promote = (ami: string, opts: { name?: string; retain?: string } = {}) => [
   'promote',
   '--ami-id',

@@ -8,16 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tmpDir } from './helpers.js';
-import { B, MUTATING, SRC, stopWorld, world } from './support/promote-world.js';
+import { B, GATE, MUTATING, SRC, stopWorld, world } from './support/promote-world.js';
 
 afterEach(stopWorld);
 
-const GATE = {
-  'ami-bakery:verify': 'passed',
-  'ami-bakery:scan': 'passed',
-  'ami-bakery:cis-score': '91.5',
-  'ami-bakery:commit': 'c0ffee1234',
-};
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const args = (amiId: string, over: Record<string, string> = {}) =>
   Object.entries({

@@ -15,6 +15,13 @@ export const MUTATING = [
   'DeleteSnapshot',
   'PutParameter',
 ];
+/** the tags of a build AMI that passed verify and scan */
+export const GATE = {
+  'ami-bakery:verify': 'passed',
+  'ami-bakery:scan': 'passed',
+  'ami-bakery:cis-score': '91.5',
+  'ami-bakery:commit': 'c0ffee1234',
+};
 export const KMS = REGIONS.map((r) => `${r}=alias/golden-${r}`).join('\n');
 
 let sandbox: Ec2Sandbox | undefined;
@@ -24,15 +31,7 @@ export async function stopWorld(): Promise<void> {
   sandbox = undefined;
 }
 
-export async function world(
-  opts: SandboxOptions = {},
-  tags: Record<string, string> = {
-    'ami-bakery:verify': 'passed',
-    'ami-bakery:scan': 'passed',
-    'ami-bakery:cis-score': '91.5',
-    'ami-bakery:commit': 'c0ffee1234',
-  },
-) {
+export async function world(opts: SandboxOptions = {}, tags: Record<string, string> = GATE) {
   sandbox = new Ec2Sandbox(opts);
   await sandbox.start();
   const creds = sandbox.addAccount(SRC);
