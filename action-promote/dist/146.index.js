@@ -592,6 +592,15 @@ class CopyWatcher {
             this.looping = false;
         }
     }
+    /** The snapshots' progress and state, 200 ids a DescribeSnapshots. */
+    async progressOf(ids, into) {
+        for (const part of chunks(ids, 200)) {
+            this.snapshotCalls++;
+            const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
+            for (const x of r.Snapshots ?? [])
+                into.set(x.SnapshotId, { pct: x.Progress ?? '0%', state: x.State });
+        }
+    }
     async look() {
         this.looks++;
         const now = Date.now();
@@ -599,12 +608,7 @@ class CopyWatcher {
         const progress = new Map();
         // (not of those expected done by now: the image is asked for first, and is usually available)
         const snaps = [...this.waiting.values()].filter((w) => !w.expectDone).flatMap((w) => w.snapshots);
-        for (const part of chunks(snaps, 200)) {
-            this.snapshotCalls++;
-            const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
-            for (const x of r.Snapshots ?? [])
-                progress.set(x.SnapshotId, { pct: x.Progress ?? '0%', state: x.State });
-        }
+        await this.progressOf(snaps, progress);
         // 2. the image only when it may have changed: its snapshots not known yet, complete, failed or
         // gone, or not asked for in a minute (an image cannot be available while its snapshots copy)
         const ask = [...this.waiting.values()].filter((w) => w.expectDone ||
@@ -645,12 +649,7 @@ class CopyWatcher {
         // snapshots seen for the first time, or not asked about in this look (a copy expected done that
         // is not), or gone from the first answer: their progress now, in one call
         const fresh = pending.flatMap((w) => w.snapshots.filter((id) => !progress.has(id)));
-        for (const part of chunks(fresh, 200)) {
-            this.snapshotCalls++;
-            const r = await this.ec2.send(new dist_cjs/* DescribeSnapshotsCommand */.MmI({ Filters: [{ Name: 'snapshot-id', Values: part }] }));
-            for (const x of r.Snapshots ?? [])
-                progress.set(x.SnapshotId, { pct: x.Progress ?? '0%', state: x.State });
-        }
+        await this.progressOf(fresh, progress);
         // each pending copy's next look from its progress; the watcher keeps one schedule (the soonest,
         // see nextLookAt), so copies of several sources started moments apart share every look
         for (const w of pending) {
